@@ -1,0 +1,78 @@
+import type { BundleFacts, CoverageEntry, Diagnostic, Finding, FindingClass, Labels } from '../model.js';
+
+/** What report.json holds: the stable contract (schema/report.schema.json). */
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: 'sosmortem'; version: string };
+  bundle: BundleFacts;
+  coverage: CoverageEntry[];
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+  /** additions beyond the minimal contract; readers must ignore what they do not know */
+  analysis: AnalysisInfo;
+}
+
+export interface AnalysisInfo {
+  generatedAt: string;
+  rulesetVersion: string;
+  /** the span every sample and event covers, in the bundle's zone */
+  window: { start: string; end: string } | null;
+  /** every rule considered, and why it did or did not fire */
+  checks: RuleCheck[];
+  /** where the bundle came from: a hash of its bytes (archives) or of its file list (directories) */
+  bundleHash: string | null;
+}
+
+export interface RuleCheck {
+  rule: string;
+  class: FindingClass;
+  title: string;
+  status: 'fired' | 'clear' | 'no-data' | 'error';
+  detail: string;
+}
+
+/** A time series reduced for drawing: [epoch ms, value] pairs. */
+export interface ChartSeries {
+  metric: string;
+  labels: Labels;
+  points: [number, number][];
+}
+
+export interface TimelineEventView {
+  type: string;
+  t: number;
+  label: string;
+  labels: Labels;
+  source: string;
+  line: number;
+}
+
+/** Per finding, what its charts draw: the signals, the threshold and, for leaks, the fitted line. */
+export interface FindingChart {
+  findingId: string;
+  title: string;
+  unit: string;
+  series: ChartSeries[];
+  threshold?: number;
+  fit?: { slopePerMs: number; intercept: number; from: number; to: number };
+  windowStart: number | null;
+  windowEnd: number | null;
+}
+
+/**
+ * Everything a renderer needs: the report plus data for charts. Renderers
+ * never parse bundles and never decide anything; they present this.
+ */
+export interface ReportModel {
+  report: Report;
+  /** epoch ms of the analysis window, for axis domains */
+  span: { start: number; end: number } | null;
+  /** the bundle's zone name (IANA or offset), for formatting times on charts */
+  zone: string;
+  /** standard charts: cpu stacked, run queue, memory/swap, per-disk */
+  series: ChartSeries[];
+  events: TimelineEventView[];
+  findingCharts: FindingChart[];
+  /** output options that renderers honour */
+  options: { paper: 'A4' | 'Letter'; redact: boolean };
+}

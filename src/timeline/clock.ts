@@ -1,0 +1,162 @@
+import type { TimeBase } from '../model.js';
+
+/**
+ * A time zone is either an IANA name (DST-aware through Intl) or a fixed
+ * offset learned from `date` against `date --utc` when no name was collected.
+ */
+export type Zone = { kind: 'iana'; name: string } | { kind: 'fixed'; offsetMin: number; label: string };
+
+export const UTC_ZONE: Zone = { kind: 'fixed', offsetMin: 0, label: 'UTC' };
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(name: string): Intl.DateTimeFormat {
+  let f = formatters.get(name);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: name,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(name, f);
+  }
+  return f;
+}
+
+export function isValidIanaZone(name: string): boolean {
+  try {
+    formatterFor(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Parses "+05:30", "-0800", "UTC", "Europe/Paris" into a zone, or null. */
+export function parseZone(text: string): Zone | null {
+  const t = text.trim();
+  if (/^(UTC|GMT|Z|Etc\/UTC|Etc\/GMT|Universal|Zulu)$/i.test(t)) return UTC_ZONE;
+  const m = /^(?:UTC|GMT)?([+-])(\d{1,2}):?(\d{2})?$/.exec(t);
+  if (m) {
+    const sign = m[1] === '-' ? -1 : 1;
+    const offsetMin = sign * (Number(m[2]) * 60 + Number(m[3] ?? 0));
+    return { kind: 'fixed', offsetMin, label: formatOffset(offsetMin) };
+  }
+  if (/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+$/.test(t) && isValidIanaZone(t)) return { kind: 'iana', name: t };
+  return null;
+}
+
+export function zoneLabel(zone: Zone): string {
+  return zone.kind === 'iana' ? zone.name : zone.label;
+}
+
+export function formatOffset(offsetMin: number): string {
+  const sign = offsetMin < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMin);
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/** Offset of the zone from UTC, in minutes, at the given instant. */
+export function offsetAt(zone: Zone, utcMs: number): number {
+  if (zone.kind === 'fixed') return zone.offsetMin;
+  const parts = formatterFor(zone.name).formatToParts(new Date(utcMs));
+  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60000);
+}
+
+/**
+ * Converts a wall-clock time (encoded as if UTC) to an instant. In a DST gap the
+ * time is placed after the jump; in a repeated hour, the first occurrence wins.
+ */
+export function localToUtc(zone: Zone, localAsUtcMs: number): number {
+  if (zone.kind === 'fixed') return localAsUtcMs - zone.offsetMin * 60000;
+  let guess = localAsUtcMs - offsetAt(zone, localAsUtcMs) * 60000;
+  const second = localAsUtcMs - offsetAt(zone, guess) * 60000;
+  if (second !== guess) {
+    guess = Math.min(guess, second);
+    if (offsetAt(zone, guess) * 60000 + guess !== localAsUtcMs) guess = Math.max(guess, second);
+  }
+  return guess;
+}
+
+/** ISO 8601 with the zone's offset at that instant, e.g. 2026-11-23T10:49:13+01:00. */
+export function toIso(zone: Zone, utcMs: number): string {
+  const off = offsetAt(zone, utcMs);
+  const d = new Date(utcMs + off * 60000);
+  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+  return (
+    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}` +
+    `T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${formatOffset(off)}`
+  );
+}
+
+/** Human form in the bundle's zone: 2026-11-23 10:49:13. */
+export function toLocalText(zone: Zone, utcMs: number): string {
+  return toIso(zone, utcMs).slice(0, 19).replace('T', ' ');
+}
+
+const YEAR_2000 = Date.UTC(2000, 0, 1);
+
+/**
+ * Places every record on absolute time once the bundle's facts are known.
+ * Returns null (and the caller reports a diagnostic) when a time cannot be
+ * placed honestly, e.g. dmesg seconds without a known boot time.
+ */
+export class Clock {
+  constructor(
+    readonly zone: Zone,
+    readonly bootMs: number | null,
+    readonly collectedMs: number | null,
+  ) {}
+
+  place(timeBase: TimeBase, t: number): number | null {
+    switch (timeBase) {
+      case 'utc':
+        return t;
+      case 'local':
+        return localToUtc(this.zone, t);
+      case 'uptime':
+        return this.bootMs === null ? null : this.bootMs + t * 1000;
+      case 'collected':
+        return this.collectedMs;
+      case 'local-noyear':
+        return this.placeWithoutYear(t);
+    }
+  }
+
+  /** Syslog omits the year: take the latest year that puts the line at or before collection (+1 day of slack for clock skew). */
+  private placeWithoutYear(t: number): number | null {
+    if (this.collectedMs === null) return null;
+    const inYear = new Date(t);
+    const collectedYear = new Date(this.collectedMs).getUTCFullYear();
+    for (let year = collectedYear; year >= collectedYear - 2; year--) {
+      const month = inYear.getUTCMonth();
+      const day = inYear.getUTCDate();
+      // Feb 29 exists only in leap years; step back to one that has it.
+      if (month === 1 && day === 29 && !isLeap(year)) continue;
+      const local = Date.UTC(year, month, day, inYear.getUTCHours(), inYear.getUTCMinutes(), inYear.getUTCSeconds(), inYear.getUTCMilliseconds());
+      const utc = localToUtc(this.zone, local);
+      if (utc <= this.collectedMs + 86400000) return utc;
+    }
+    return null;
+  }
+}
+
+export function isLeap(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** Encodes month/day/time without a year (syslog) for the local-noyear time base. */
+export function noYearTime(month0: number, day: number, h: number, m: number, s: number, ms = 0): number {
+  return Date.UTC(2000, month0, day, h, m, s, ms) - YEAR_2000 + YEAR_2000;
+}
+
+export const MONTHS: Record<string, number> = {
+  jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11,
+};
