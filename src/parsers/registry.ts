@@ -1,6 +1,6 @@
 import type { SourceParser } from './types.js';
 import { PERFORMANCE_PARSERS } from './sets/performance.js';
-import { LOG_PARSERS } from './sets/logs.js';
+import { LOGS_PARSERS as LOG_PARSERS } from './sets/logs.js';
 import { SYSTEM_PARSERS } from './sets/system.js';
 import { VIRT_PARSERS } from './sets/virt.js';
 

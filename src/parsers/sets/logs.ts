@@ -1,3 +1,15 @@
 import type { SourceParser } from '../types.js';
+import { dmesg } from '../dmesg.js';
+import { journal } from '../journal.js';
+import { pmap } from '../pmap.js';
+import { ps } from '../ps.js';
+import { syslog } from '../syslog.js';
 
-export const LOGS_PARSERS: readonly SourceParser[] = [];
+/**
+ * Kernel logs and process snapshots. Sniff order: pmap and ps have distinctive
+ * headers; journal before syslog because journalctl text also looks like syslog;
+ * dmesg before syslog so "[ seconds]" files are not taken for syslog.
+ */
+export const LOG_PARSERS: readonly SourceParser[] = [pmap, ps, dmesg, journal, syslog];
+/** the name this set was first declared under */
+export const LOGS_PARSERS: readonly SourceParser[] = LOG_PARSERS;

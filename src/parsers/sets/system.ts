@@ -1,3 +1,48 @@
 import type { SourceParser } from '../types.js';
+import { dateParser } from '../date.js';
+import { uptimeParser } from '../uptime.js';
+import { procStatParser } from '../proc-stat.js';
+import { unameParser } from '../uname.js';
+import { hostnameParser } from '../hostname.js';
+import { lscpuParser } from '../lscpu.js';
+import { cpuinfoParser } from '../cpuinfo.js';
+import { meminfoParser } from '../meminfo.js';
+import { procVmstatParser } from '../proc-vmstat.js';
+import { buddyinfoParser } from '../buddyinfo.js';
+import { zoneinfoParser } from '../zoneinfo.js';
+import { pressureParser } from '../pressure.js';
+import { swapsParser } from '../swaps.js';
+import { diskstatsParser } from '../diskstats.js';
+import { slabinfoParser } from '../slabinfo.js';
+import { lsblkParser } from '../lsblk.js';
+import { freeParser } from '../free.js';
+import { sysctlParser } from '../sysctl.js';
+import { sysMmParser } from '../sys-mm.js';
+import { manifestParser } from '../manifest.js';
 
-export const SYSTEM_PARSERS: readonly SourceParser[] = [];
+/**
+ * Host facts: clock, identity, memory and block-device state read once.
+ * Sniff order: content-specific formats first; hostname (name-only sniff) last.
+ */
+export const SYSTEM_PARSERS: readonly SourceParser[] = [
+  manifestParser,
+  procStatParser,
+  uptimeParser,
+  unameParser,
+  lscpuParser,
+  cpuinfoParser,
+  meminfoParser,
+  procVmstatParser,
+  buddyinfoParser,
+  zoneinfoParser,
+  pressureParser,
+  swapsParser,
+  diskstatsParser,
+  slabinfoParser,
+  lsblkParser,
+  freeParser,
+  sysctlParser,
+  sysMmParser,
+  dateParser,
+  hostnameParser,
+];

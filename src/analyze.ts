@@ -1,0 +1,259 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { EvidenceText, ingestAttachments, ingestBundle, InputError, isArchiveOrDirectory, openBundle } from './bundle/ingest.js';
+import type { BundleSource } from './bundle/walk.js';
+import type { Diagnostic } from './model.js';
+import type { ChartSeries, FindingChart, Report, ReportModel, TimelineEventView } from './report/model.js';
+import { correlate, loadCorrelations } from './rules/correlate.js';
+import { attachEvidence, runRules, type DraftFinding } from './rules/engine.js';
+import { loadRules } from './rules/loader.js';
+import type { RuleDef } from './rules/types.js';
+import { toIso, zoneLabel } from './timeline/clock.js';
+import { bundleFacts, deriveClock } from './timeline/facts.js';
+import { RecordStore } from './timeline/store.js';
+import { buildTimeline, type Series, type Timeline } from './timeline/timeline.js';
+import { VERSION } from './version.js';
+
+export interface AnalyzeOptions {
+  /** extra rule directories (--rules) */
+  rulesDirs?: string[];
+  /** only these rules (ids); default all */
+  onlyRules?: string[];
+  /** IANA zone or offset overriding the bundle's */
+  tz?: string;
+  paper?: 'A4' | 'Letter';
+  redact?: boolean;
+  /** per-file read cap in bytes */
+  maxFileBytes?: number;
+}
+
+export interface Analysis {
+  model: ReportModel;
+  timeline: Timeline;
+  rules: RuleDef[];
+}
+
+/**
+ * The library entry point: inputs (a bundle, then loose attachments) in, the
+ * report model out. Never throws for bad content, only for unusable input
+ * (InputError): everything else becomes a diagnostic in the report.
+ */
+export async function analyze(inputs: string[], options: AnalyzeOptions = {}): Promise<Analysis> {
+  if (inputs.length === 0) throw new InputError('no input given', 'sosmortem analyze <bundle> [attachments...]');
+  const diagnostics: Diagnostic[] = [];
+  const [first, ...rest] = inputs as [string, ...string[]];
+  let source: BundleSource | null = null;
+  let attachments = rest;
+  if (await isArchiveOrDirectory(first)) source = await openBundle(first);
+  else {
+    const st = await stat(first).catch(() => null);
+    if (!st) throw new InputError(`cannot read ${first}: no such file or directory`, 'give the path of a sosreport directory or a .tar.xz/.tar.gz/.tar archive');
+    attachments = inputs;
+  }
+  const loaded = await loadRules(options.rulesDirs ?? []);
+  for (const e of loaded.errors) diagnostics.push({ source: e.file, severity: 'error', message: `rule not loaded: ${e.where ? `${e.where}: ` : ''}${e.reason}` });
+  const rules = options.onlyRules ? loaded.rules.filter((r) => options.onlyRules?.includes(r.id)) : loaded.rules;
+
+  const store = new RecordStore(() => true);
+  const attachmentMap = new Map<string, string>();
+  const evidence = new EvidenceText(source, attachmentMap);
+  const limits = options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {};
+  if (source) await ingestBundle(source, store, evidence, { limits });
+  if (attachments.length) await ingestAttachments(attachments, store, evidence, attachmentMap, { limits });
+  if (store.files.length === 0) {
+    if (source && store.diagnostics.some((d) => d.severity === 'error')) {
+      const d = store.diagnostics.find((x) => x.severity === 'error');
+      throw new InputError(`nothing usable in ${first}: ${d?.message ?? 'unreadable'}`, 'check that the archive is complete (compare its .sha256) or extract what you can and pass the directory');
+    }
+    diagnostics.push({ source: first, severity: 'warning', message: 'no file of a known sosreport source was found: is this a sosreport?' });
+  }
+
+  const clock = deriveClock(store, options.tz, diagnostics);
+  const timeline = buildTimeline(store, clock, diagnostics);
+  const facts = bundleFacts(store, clock, first);
+  const { drafts, checks } = runRules(rules, timeline);
+  await attachEvidence(drafts, timeline, (req) => evidence.lines(req));
+  const findings = drafts.map((d) => d.finding);
+  correlate(findings, await loadCorrelations());
+  const order = findings.map((f, i) => i).sort((a, b) => (findings[b]?.score ?? 0) - (findings[a]?.score ?? 0) || a - b);
+  const sortedDrafts = order.map((i) => drafts[i] as DraftFinding);
+
+  const span = timeline.span();
+  const report: Report = {
+    schemaVersion: 1,
+    tool: { name: 'sosmortem', version: VERSION },
+    bundle: facts,
+    coverage: coverageOf(timeline, store),
+    findings: sortedDrafts.map((d) => d.finding),
+    diagnostics: [...store.diagnostics, ...diagnostics],
+    analysis: {
+      generatedAt: clock.collectedMs === null ? toIso(clock.zone, 0) : toIso(clock.zone, clock.collectedMs),
+      rulesetVersion: `${VERSION}+${rules.length}`,
+      window: span ? { start: toIso(clock.zone, span.start), end: toIso(clock.zone, span.end) } : null,
+      checks,
+      bundleHash: source ? await bundleHash(source, first) : null,
+    },
+  };
+  const model: ReportModel = {
+    report,
+    span,
+    zone: zoneLabel(clock.zone),
+    series: standardSeries(timeline),
+    events: eventViews(timeline),
+    findingCharts: sortedDrafts.flatMap((d) => findingChart(d)),
+    options: { paper: options.paper ?? 'A4', redact: options.redact ?? false },
+  };
+  return { model, timeline, rules };
+}
+
+/** Archives: sha256 of the bytes (matches the .sha256 sos writes). Directories: of the parsed file list. */
+async function bundleHash(source: BundleSource, location: string): Promise<string> {
+  const h = createHash('sha256');
+  if (source.kind === 'archive') {
+    for await (const chunk of createReadStream(location)) h.update(chunk as Buffer);
+  } else h.update(path.resolve(location));
+  return h.digest('hex');
+}
+
+function coverageOf(timeline: Timeline, store: RecordStore): Report['coverage'] {
+  const bySource = new Map<string, Report['coverage'][number]>();
+  const spans = new Map<number, [number, number]>();
+  for (const s of timeline.series) {
+    for (let i = 0; i < s.t.length; i += Math.max(1, Math.floor(s.t.length / 64))) {
+      const f = s.file[i] as number;
+      const t = s.t[i] as number;
+      const cur = spans.get(f);
+      spans.set(f, cur ? [Math.min(cur[0], t), Math.max(cur[1], t)] : [t, t]);
+    }
+    const lastFile = s.file[s.t.length - 1];
+    if (lastFile !== undefined) {
+      const cur = spans.get(lastFile);
+      const t = s.t[s.t.length - 1] as number;
+      spans.set(lastFile, cur ? [cur[0], Math.max(cur[1], t)] : [t, t]);
+    }
+  }
+  for (const e of timeline.events) {
+    if (e.t === null) continue;
+    const cur = spans.get(e.file);
+    spans.set(e.file, cur ? [Math.min(cur[0], e.t), Math.max(cur[1], e.t)] : [e.t, e.t]);
+  }
+  const zone = timeline.clock.zone;
+  store.files.forEach((f, idx) => {
+    let c = bySource.get(f.parser);
+    if (!c) {
+      c = { source: f.parser, files: [], records: 0, from: null, to: null, format: null, diagnostics: 0 };
+      bySource.set(f.parser, c);
+    }
+    c.files.push(f.path);
+    c.records += f.records;
+    c.diagnostics += f.diagnostics;
+    if (f.formats.length) c.format = [...new Set([...(c.format ? c.format.split('; ') : []), ...f.formats])].join('; ');
+    const sp = spans.get(idx);
+    if (sp) {
+      const from = toIso(zone, sp[0]);
+      const to = toIso(zone, sp[1]);
+      if (!c.from || Date.parse(from) < Date.parse(c.from)) c.from = from;
+      if (!c.to || Date.parse(to) > Date.parse(c.to)) c.to = to;
+    }
+  });
+  return [...bySource.values()].sort((a, b) => a.source.localeCompare(b.source));
+}
+
+/** Reduces a series to at most `max` points for drawing, keeping each bucket's extreme. */
+export function downsample(t: ArrayLike<number>, v: ArrayLike<number>, max = 600): [number, number][] {
+  const n = t.length;
+  if (n <= max) {
+    const out: [number, number][] = [];
+    for (let i = 0; i < n; i++) out.push([t[i] as number, v[i] as number]);
+    return out;
+  }
+  const out: [number, number][] = [];
+  const bucket = n / max;
+  for (let b = 0; b < max; b++) {
+    const a = Math.floor(b * bucket);
+    const z = Math.min(n, Math.floor((b + 1) * bucket));
+    let best = a;
+    for (let i = a; i < z; i++) if ((v[i] as number) > (v[best] as number)) best = i;
+    out.push([t[best] as number, v[best] as number]);
+  }
+  return out;
+}
+
+const STANDARD_METRICS = [
+  'cpu.userPct', 'cpu.systemPct', 'cpu.iowaitPct', 'cpu.stealPct', 'cpu.idlePct',
+  'load.runQueue', 'load.blocked', 'mem.availableKiB', 'mem.usedPct', 'mem.commitPct', 'mem.commitKiB',
+  'swap.usedKiB', 'swap.usedPct', 'swap.inPagesPerSec', 'swap.outPagesPerSec', 'paging.majfltPerSec',
+  'disk.utilPct', 'disk.awaitMs', 'disk.queueDepth', 'proc.rssKiB',
+];
+
+function standardSeries(timeline: Timeline): ChartSeries[] {
+  const out: ChartSeries[] = [];
+  for (const m of STANDARD_METRICS) {
+    let list: Series[] = timeline.seriesOf(m);
+    if (m.startsWith('cpu.')) list = list.filter((s) => s.labels['cpu'] === 'all' || s.labels['cpu'] === undefined);
+    if (m.startsWith('disk.')) list = topByPeak(list, 60);
+    if (m === 'proc.rssKiB') list = topByPeak(list, 8);
+    for (const s of list) out.push({ metric: s.metric, labels: s.labels, points: downsample(s.t, s.v) });
+  }
+  return out;
+}
+
+function topByPeak(list: Series[], n: number): Series[] {
+  const peak = (s: Series): number => {
+    let m = -Infinity;
+    for (let i = 0; i < s.v.length; i++) if ((s.v[i] as number) > m) m = s.v[i] as number;
+    return m;
+  };
+  return [...list].sort((a, b) => peak(b) - peak(a)).slice(0, n);
+}
+
+function eventViews(timeline: Timeline): TimelineEventView[] {
+  const out: TimelineEventView[] = [];
+  for (const e of timeline.events) {
+    if (e.t === null) continue;
+    const who = e.attrs['comm'] ?? e.attrs['domain'] ?? e.labels['domain'] ?? e.attrs['device'] ?? '';
+    out.push({ type: e.type, t: e.t, label: `${e.type}${who !== '' ? ` ${String(who)}` : ''}`, labels: e.labels, source: timeline.filePath(e.file), line: e.line });
+    if (out.length >= 500) break;
+  }
+  return out;
+}
+
+const UNITS: Record<string, string> = { Pct: '%', KiB: 'KiB', Ms: 'ms', PerSec: '/s' };
+
+function unitOf(metric: string): string {
+  for (const [suffix, unit] of Object.entries(UNITS)) if (metric.endsWith(suffix)) return unit;
+  return '';
+}
+
+function findingChart(d: DraftFinding): FindingChart[] {
+  const c = d.candidate;
+  if (c.signals.length === 0) return [];
+  const first = c.signals[0];
+  if (!first) return [];
+  const detect = d.rule.detect;
+  let threshold: number | undefined;
+  if (detect.kind === 'threshold') {
+    // The first threshold named in the enter condition next to the first signal is the one drawn.
+    const m = new RegExp(`\\b${first.name}\\s*>=?\\s*([A-Za-z_][A-Za-z0-9_]*)`).exec(detect.enter);
+    const name = m?.[1];
+    if (name && d.rule.thresholds[name]) threshold = d.rule.thresholds[name]?.value;
+  }
+  const chart: FindingChart = {
+    findingId: d.finding.id,
+    title: d.finding.title,
+    unit: unitOf(first.metric),
+    series: c.signals.filter((s) => s.metric === first.metric || unitOf(s.metric) === unitOf(first.metric)).map((s) => ({ metric: s.metric, labels: s.labels, points: downsample(s.t, s.v, 400) })),
+    windowStart: c.start,
+    windowEnd: c.end,
+  };
+  if (threshold !== undefined) chart.threshold = threshold;
+  if (c.fit) chart.fit = c.fit;
+  const charts = [chart];
+  for (const s of c.signals.slice(1)) {
+    if (unitOf(s.metric) === unitOf(first.metric)) continue;
+    charts.push({ findingId: d.finding.id, title: s.metric, unit: unitOf(s.metric), series: [{ metric: s.metric, labels: s.labels, points: downsample(s.t, s.v, 400) }], windowStart: c.start, windowEnd: c.end });
+  }
+  return charts;
+}

@@ -1,0 +1,152 @@
+/**
+ * Turns a stream of byte chunks into numbered text lines without holding the
+ * file: the decoder keeps partial characters between chunks, lines longer
+ * than the cap are cut (with a note), binary content is detected on the first
+ * chunk and UTF-16 is honoured when a byte-order mark says so.
+ */
+
+export interface LineLimits {
+  /** characters kept of one line; the rest is dropped and reported */
+  maxLineChars: number;
+  /** bytes read of one file; the rest is skipped and reported */
+  maxFileBytes: number;
+}
+
+export const DEFAULT_LINE_LIMITS: LineLimits = {
+  maxLineChars: 64 * 1024,
+  maxFileBytes: 2 * 1024 * 1024 * 1024,
+};
+
+export type LineEvent =
+  | { kind: 'line'; text: string; lineNo: number }
+  | { kind: 'note'; lineNo?: number; severity: 'warning' | 'info' | 'error'; message: string };
+
+export class LineSplitter {
+  private decoder: InstanceType<typeof TextDecoder> | null = null;
+  private pending = '';
+  private pendingTooLong = false;
+  private lineNo = 0;
+  private bytes = 0;
+  private stopped = false;
+  binary = false;
+  truncatedLines = 0;
+
+  constructor(
+    private readonly limits: LineLimits,
+    private readonly emit: (e: LineEvent) => void,
+  ) {}
+
+  get done(): boolean {
+    return this.stopped;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.stopped) return;
+    if (this.decoder === null) {
+      const enc = sniffEncoding(chunk);
+      if (enc === 'binary') {
+        this.binary = true;
+        this.stopped = true;
+        this.emit({ kind: 'note', severity: 'warning', message: 'binary content (NUL bytes) where text was expected; not parsed' });
+        return;
+      }
+      this.decoder = new TextDecoder(enc, { fatal: false, ignoreBOM: false });
+      if (enc !== 'utf-8') this.emit({ kind: 'note', severity: 'info', message: `decoded as ${enc}` });
+    }
+    let slice = chunk;
+    if (this.bytes + chunk.length > this.limits.maxFileBytes) {
+      slice = chunk.subarray(0, Math.max(0, this.limits.maxFileBytes - this.bytes));
+      this.stopped = true;
+    }
+    this.bytes += slice.length;
+    this.consume(this.decoder.decode(slice, { stream: !this.stopped }));
+    if (this.stopped) {
+      this.flushPending();
+      this.emit({
+        kind: 'note',
+        severity: 'warning',
+        message: `file larger than the ${formatBytes(this.limits.maxFileBytes)} cap: only the first ${formatBytes(this.limits.maxFileBytes)} were read`,
+      });
+    }
+  }
+
+  end(): void {
+    if (this.stopped) return;
+    if (this.decoder) this.consume(this.decoder.decode());
+    this.flushPending();
+    this.stopped = true;
+  }
+
+  private consume(text: string): void {
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) break;
+      this.appendPending(text, start, nl);
+      this.flushLine();
+      start = nl + 1;
+    }
+    if (start < text.length) this.appendPending(text, start, text.length);
+  }
+
+  private appendPending(text: string, from: number, to: number): void {
+    if (this.pendingTooLong) return;
+    const room = this.limits.maxLineChars - this.pending.length;
+    if (to - from > room) {
+      this.pending += text.slice(from, from + Math.max(0, room));
+      this.pendingTooLong = true;
+    } else {
+      this.pending += text.slice(from, to);
+    }
+  }
+
+  private flushLine(): void {
+    this.lineNo++;
+    let line = this.pending;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (this.pendingTooLong) {
+      this.truncatedLines++;
+      this.emit({ kind: 'note', lineNo: this.lineNo, severity: 'warning', message: `line longer than ${this.limits.maxLineChars} characters: cut` });
+    }
+    if (line.includes('\0')) line = line.replaceAll('\0', '');
+    this.emit({ kind: 'line', text: line, lineNo: this.lineNo });
+    this.pending = '';
+    this.pendingTooLong = false;
+  }
+
+  private flushPending(): void {
+    if (this.pending.length > 0 || this.pendingTooLong) this.flushLine();
+  }
+}
+
+function sniffEncoding(chunk: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16be' | 'binary' {
+  if (chunk.length >= 2) {
+    if (chunk[0] === 0xff && chunk[1] === 0xfe) return 'utf-16le';
+    if (chunk[0] === 0xfe && chunk[1] === 0xff) return 'utf-16be';
+  }
+  const n = Math.min(chunk.length, 8192);
+  let nul = 0;
+  for (let i = 0; i < n; i++) if (chunk[i] === 0) nul++;
+  // UTF-16 text without a BOM: every other byte NUL. Plain binary: NULs anywhere.
+  if (nul > 0) {
+    let evenNul = 0;
+    let oddNul = 0;
+    for (let i = 0; i < n; i++) if (chunk[i] === 0) (i % 2 === 0 ? evenNul++ : oddNul++);
+    if (oddNul > n * 0.4 && evenNul < n * 0.05) return 'utf-16le';
+    if (evenNul > n * 0.4 && oddNul < n * 0.05) return 'utf-16be';
+    // A few stray NULs in a log (a crash mid-write) are not binary.
+    if (nul > 8 || nul > n * 0.01) return 'binary';
+  }
+  return 'utf-8';
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v >= 10 || u === 0 ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
+}

@@ -1,0 +1,89 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { analyze } from '../analyze.js';
+import { SEVERITIES, type Severity } from '../model.js';
+import { jsonReport, OUTPUT_FORMATS, writeReports, type OutputFormat } from '../report/write.js';
+import { UsageError } from './main.js';
+
+export function parseFormats(text: string): OutputFormat[] {
+  const list = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean).map((f) => (f === 'markdown' ? 'md' : f));
+  for (const f of list) if (!(OUTPUT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`unknown format "${f}"`, `choose from ${OUTPUT_FORMATS.join(', ')}`);
+  return list as OutputFormat[];
+}
+
+export function defaultOutDir(hostname: string | null, collectedAt: string | null): string {
+  const host = (hostname ?? 'unknown').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64);
+  const date = (collectedAt ?? '').slice(0, 10) || 'undated';
+  return `sosmortem-${host}-${date}`;
+}
+
+interface AnalyzeFlags {
+  output?: string;
+  format: string;
+  rules?: string[];
+  failOn?: string;
+  tz?: string;
+  paper: string;
+  redact?: boolean;
+  force?: boolean;
+}
+
+export function registerAnalyze(program: Command): void {
+  program
+    .command('analyze')
+    .description('analyse a bundle (directory or .tar.xz/.tar.gz/.tar) plus loose attachments and write the report')
+    .argument('<inputs...>', 'the bundle first, then attachments (vmstat -t, iostat -x -t, pmap -x, ps auxwww, top -b files or directories of them)')
+    .option('-o, --output <dir>', 'output directory (default ./sosmortem-<host>-<date>/); "-" with --format json writes JSON to stdout')
+    .option('--format <list>', 'comma-separated: pdf,html,md,json', 'pdf,json')
+    .option('--rules <dir...>', 'extra rule directories (a rule with a built-in id replaces it)')
+    .option('--fail-on <severity>', `exit 1 when a finding is at or above: ${SEVERITIES.join('|')}`)
+    .option('--tz <zone>', 'time zone of the bundle when it does not say (IANA name or +HH:MM)')
+    .option('--paper <size>', 'A4 or Letter', 'A4')
+    .option('--redact', 'replace hostnames, IPs, user and domain names with placeholders')
+    .option('--force', 'replace report files that already exist')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  sosmortem analyze sosreport-web01-2026-11-23-abcdefg.tar.xz
+  sosmortem analyze ./sosreport-web01/ vmstat-t.txt pmap/ -o out --format pdf,html,md,json
+  sosmortem analyze bundle.tar.xz -o - --format json | jq '.findings[0]'
+  sosmortem analyze bundle.tar.xz --fail-on high   # exit 1 when something high or critical is found`,
+    )
+    .action(async (inputs: string[], flags: AnalyzeFlags) => {
+      const formats = parseFormats(flags.format);
+      let failOn: Severity | undefined;
+      if (flags.failOn) {
+        if (!(SEVERITIES as readonly string[]).includes(flags.failOn)) throw new UsageError(`unknown severity "${flags.failOn}"`, `choose from ${SEVERITIES.join(', ')}`);
+        failOn = flags.failOn as Severity;
+      }
+      const paper = flags.paper.toLowerCase() === 'letter' ? 'Letter' : flags.paper.toUpperCase() === 'A4' ? 'A4' : null;
+      if (!paper) throw new UsageError(`unknown paper size "${flags.paper}"`, 'choose A4 or Letter');
+      if (flags.output === '-' && (formats.length !== 1 || formats[0] !== 'json')) throw new UsageError('-o - writes to stdout and needs --format json', 'add --format json');
+      const opts: Parameters<typeof analyze>[1] = { paper, redact: Boolean(flags.redact) };
+      if (flags.rules) opts.rulesDirs = flags.rules;
+      if (flags.tz) opts.tz = flags.tz;
+      const { model: analysed } = await analyze(inputs, opts);
+      let model = analysed;
+      if (flags.redact) {
+        const { redactModel } = await import('../report/redact.js');
+        model = redactModel(model);
+      }
+      if (flags.output === '-') {
+        process.stdout.write(jsonReport(model));
+      } else {
+        const b = model.report.bundle;
+        const outDir = path.resolve(flags.output ?? defaultOutDir(b.hostname, b.collectedAt));
+        const written = await writeReports(model, outDir, formats, { force: Boolean(flags.force) });
+        const findings = model.report.findings;
+        process.stderr.write(`sosmortem: ${findings.length} finding${findings.length === 1 ? '' : 's'} for ${b.hostname ?? 'unknown host'}`);
+        if (findings[0]) process.stderr.write(`; top: [${findings[0].severity}] ${findings[0].title}`);
+        process.stderr.write('\n');
+        for (const f of written) process.stderr.write(`  wrote ${path.relative(process.cwd(), f) || f}\n`);
+      }
+      if (failOn) {
+        const limit = SEVERITIES.indexOf(failOn);
+        if (model.report.findings.some((f) => SEVERITIES.indexOf(f.severity) <= limit)) process.exitCode = 1;
+      }
+    });
+}

@@ -1,0 +1,4 @@
+import { main } from './main.js';
+
+const code = await main(process.argv);
+process.exitCode = code;

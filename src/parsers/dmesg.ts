@@ -1,0 +1,201 @@
+/**
+ * The kernel ring buffer: sos_commands/kernel/dmesg (older sos: general/dmesg),
+ * dmesg_-T, and var/log/dmesg written at boot.
+ * Line forms (util-linux dmesg(1), https://man7.org/linux/man-pages/man1/dmesg.1.html):
+ *   "[ 1234.567890] msg"                    seconds since boot (default)
+ *   "[Mon Nov 23 10:49:13 2026] msg"         -T / --ctime, strftime "%a %b %e %H:%M:%S %Y" in the caller's locale
+ *   "2026-11-23T10:49:13,123456+01:00 msg"   --time-format iso
+ *   "<6>[ 1234.567890] msg"                  -r raw priority prefix
+ *   "kern  :info  : [ 1234.5] msg"           -x decoded facility/level
+ *   "msg"                                    -t, or text captured from /dev/kmsg consumers
+ * Kernel logs pasted from syslog ("Nov 23 10:49:13 host kernel: [..] msg") are read too.
+ */
+import type { TimeBase } from '../model.js';
+import { KernelEventScanner } from './kernel-events.js';
+import { parseIsoStamp, parseSyslogLine, stripUptimeStamp } from './syslog.js';
+import type { LineParser, SourceParser } from './types.js';
+
+/** Abbreviated month names as strftime %b writes them in common locales, after normalize(). */
+const LOCALE_MONTHS: ReadonlyMap<string, number> = buildMonths([
+  ['jan', 'janv', 'ene', 'gen', 'янв', 'led', 'sty'],
+  ['feb', 'fevr', 'fev', 'фев', 'úno', 'lut'],
+  ['mar', 'mars', 'mrt', 'мар', 'bře', 'mär'],
+  ['apr', 'avr', 'abr', 'апр', 'dub', 'kwi'],
+  ['may', 'mai', 'mag', 'mei', 'мая', 'май', 'kvě', 'maj'],
+  ['jun', 'juin', 'giu', 'июн', 'čvn', 'cze'],
+  ['jul', 'juil', 'lug', 'июл', 'čvc', 'lip'],
+  ['aug', 'aout', 'août', 'ago', 'авг', 'srp', 'sie'],
+  ['sep', 'sept', 'set', 'сен', 'zář', 'wrz'],
+  ['oct', 'okt', 'ott', 'out', 'окт', 'říj', 'paź'],
+  ['nov', 'ноя', 'lis'],
+  ['dec', 'dez', 'dic', 'déc', 'дек', 'pro', 'gru'],
+]);
+
+function normalize(name: string): string {
+  return name
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/\.$/, '');
+}
+
+function buildMonths(groups: string[][]): Map<string, number> {
+  const map = new Map<string, number>();
+  groups.forEach((names, month) => {
+    for (const n of names) map.set(normalize(n), month);
+  });
+  return map;
+}
+
+/** Month from a localized %b: "nov", "nov.", "déc.", "Mär", "11月". */
+export function localeMonth(token: string): number | undefined {
+  const cjk = /^(\d{1,2})月$/.exec(token);
+  if (cjk) {
+    const m = Number(cjk[1]);
+    return m >= 1 && m <= 12 ? m - 1 : undefined;
+  }
+  return LOCALE_MONTHS.get(normalize(token));
+}
+
+type Stamp = { timeBase: TimeBase; t: number } | { timeBase: 'bad'; t: null };
+
+/** The text inside "[...]": seconds since boot or a ctime; null when it is not a time stamp at all. */
+function bracketStamp(inner: string): Stamp | null {
+  const s = inner.trim();
+  if (/^\d+\.\d+$/.test(s)) return { timeBase: 'uptime', t: Number(s) };
+  const tok = s.split(/\s+/);
+  if (tok.length !== 5) return null;
+  const [, mon, dayText, clock, yearText] = tok;
+  if (!clock || !/^\d{1,2}:\d{2}:\d{2}$/.test(clock) || !yearText || !/^\d{4}$/.test(yearText)) return null;
+  const month = localeMonth(mon ?? '');
+  const day = Number(dayText);
+  const [h, m, sec] = clock.split(':').map(Number);
+  if (month === undefined || !(day >= 1 && day <= 31) || h === undefined || m === undefined || sec === undefined || h > 23 || m > 59) {
+    return { timeBase: 'bad', t: null };
+  }
+  return { timeBase: 'local', t: Date.UTC(Number(yearText), month, day, h, m, sec) };
+}
+
+/** Strips "<6>" (dmesg -r) and "kern  :info  : " (dmesg -x) prefixes. */
+function stripPriority(line: string): string {
+  let s = line;
+  if (s[0] === '<') {
+    const close = s.indexOf('>');
+    if (close > 1 && close <= 4 && /^\d+$/.test(s.slice(1, close))) s = s.slice(close + 1);
+  }
+  const c = s.indexOf(':');
+  if (c > 0 && c < 10 && /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local\d) *:[a-z]+ *: /.test(s.slice(0, 24))) {
+    s = s.slice(s.indexOf(': ', c + 1) + 2);
+  }
+  return s;
+}
+
+export const dmesg: SourceParser = {
+  id: 'dmesg',
+  title: 'kernel ring buffer (dmesg)',
+  paths: [/^sos_commands\/(?:kernel|general)\/dmesg(?:_[^/]*)?$/, /^var\/log\/dmesg(?:\.\d{1,3})?$/],
+  sniff(head: string): boolean {
+    const first = head.split('\n', 3).find((l) => l.length > 0);
+    if (first === undefined) return false;
+    const s = stripPriority(first);
+    if (s[0] !== '[') return false;
+    const close = s.indexOf(']');
+    if (close < 0 || close > 48) return false;
+    const st = bracketStamp(s.slice(1, close));
+    return st !== null;
+  },
+  create(_ctx, sink): LineParser {
+    const scanner = new KernelEventScanner(sink);
+    let lastBase: TimeBase = 'uptime';
+    let lastT: number | null = null;
+    let stamped = 0;
+    let messages = 0;
+    let firstUptimeDone = false;
+    let toldCtime = false;
+    let toldBadStamp = false;
+    let toldSyslog = false;
+
+    return {
+      push(line: string, lineNo: number): void {
+        if (line.length === 0) return;
+        const s = stripPriority(line);
+        let message = s;
+        let base: TimeBase | null = null;
+        let t: number | null = null;
+        if (s[0] === '[') {
+          const close = s.indexOf(']');
+          const st = close > 0 && close <= 48 ? bracketStamp(s.slice(1, close)) : null;
+          if (st) {
+            const rest = s.slice(close + 1);
+            message = rest.startsWith(' ') ? rest.slice(1) : rest;
+            if (st.timeBase === 'bad') {
+              if (!toldBadStamp) sink.diagnostic(lineNo, 'warning', `unreadable dmesg -T time stamp "${s.slice(0, close + 1)}"; its events have no time`);
+              toldBadStamp = true;
+              base = 'local';
+              t = null;
+            } else {
+              base = st.timeBase;
+              t = st.t;
+              if (base === 'uptime' && !firstUptimeDone) {
+                firstUptimeDone = true;
+                sink.fact('dmesg.firstUptimeSec', t, lineNo);
+                sink.format('dmesg, seconds since boot');
+              }
+              if (base === 'local' && !toldCtime) {
+                toldCtime = true;
+                sink.format('dmesg -T, local wall clock');
+                sink.diagnostic(undefined, 'info', 'dmesg -T times are approximate: they are computed from the current boot time and drift after suspend/resume');
+              }
+            }
+          }
+        } else {
+          const c0 = s.charCodeAt(0);
+          if (c0 >= 48 && c0 <= 57 && s[4] === '-') {
+            const sp = s.indexOf(' ');
+            const iso = sp > 0 ? parseIsoStamp(s.slice(0, sp)) : null;
+            if (iso) {
+              base = iso.timeBase;
+              t = iso.t;
+              message = s.slice(sp + 1);
+              sink.format('dmesg --time-format iso');
+            }
+          }
+          if (base === null) {
+            const sl = parseSyslogLine(s);
+            if (sl) {
+              // Not the ring buffer proper but a kernel log excerpt; its wall-clock stamp survives reboots, the [uptime] does not.
+              if (!toldSyslog) sink.format('kernel log lines with a syslog prefix');
+              toldSyslog = true;
+              if (sl.program !== 'kernel') return;
+              base = sl.timeBase;
+              t = sl.t;
+              message = stripUptimeStamp(sl.message).message;
+            }
+          }
+        }
+        messages++;
+        if (base === null) {
+          // Continuation lines (Mem-Info, long task names) carry no stamp of their own.
+          base = lastBase;
+          t = lastT;
+        } else {
+          stamped++;
+          lastBase = base;
+          lastT = t;
+        }
+        scanner.feed(message, lineNo, base, t, line);
+      },
+      end(): void {
+        scanner.end();
+        if (messages === 0) return;
+        if (stamped === 0) {
+          sink.format('dmesg without time stamps');
+          sink.diagnostic(undefined, 'warning', 'dmesg has no time stamps: its events cannot be placed on the timeline');
+        }
+        if (scanner.boots === 0 && !toldSyslog) {
+          sink.diagnostic(undefined, 'warning', 'no "Linux version" line: the ring buffer wrapped before collection, so earlier kernel events are lost');
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,472 @@
+/**
+ * Recognises multi-line kernel events in kernel log messages, shared by the
+ * dmesg, syslog and journal parsers: each of them strips its own prefix and
+ * feeds the bare kernel message here, in order.
+ *
+ * Message formats, from the kernel source:
+ * - OOM: mm/oom_kill.c (dump_header, __oom_kill_process, dump_oom_summary)
+ * - hung task: kernel/hung_task.c (check_hung_task)
+ * - I/O errors: block/blk-core.c (blk_print_req_error, older blk_update_request
+ *   and end_request), fs/buffer.c (buffer_io_error), drivers/scsi/scsi_logging.c
+ * - soft/hard lockup: kernel/watchdog.c; page allocation failure: mm/page_alloc.c (warn_alloc)
+ */
+import type { TimeBase } from '../model.js';
+import type { EventRecord, RecordSink } from './types.js';
+
+type EventLine = { line: number; text: string };
+
+interface At {
+  line: number;
+  text: string;
+  timeBase: TimeBase;
+  t: number | null;
+}
+
+interface PendingOom {
+  start: At | null;
+  invokedBy?: string;
+  constraintLine?: At;
+  constraint?: string;
+  cgroup?: string;
+  memcg: boolean;
+  /** from the pre-4.19 "Kill process N (x) score S or sacrifice child" line */
+  victimPid?: number;
+  victimComm?: string;
+  victimLine?: At;
+}
+
+interface PendingHung {
+  at: At;
+  comm: string;
+  pid: number;
+  blockedSec: number;
+  frames: string[];
+  /** "? " frames, used only when a trace has no reliable frame at all (old kernels without frame pointers mark every frame) */
+  guesses: string[];
+  inTrace: boolean;
+  /** the task-state line comes once, right after the headline */
+  sawState: boolean;
+}
+
+/** Hung-task traces rarely matter past the top frames; a short stack keeps evidence readable. */
+const MAX_STACK_FRAMES = 8;
+const MAX_KVM_MESSAGE = 300;
+
+/**
+ * A small state machine: OOM reports span dozens of lines (invoker, trace,
+ * Mem-Info, task table, summary, victim) and hung-task reports run until the
+ * call trace ends, so both are held open until the line that completes them.
+ */
+export class KernelEventScanner {
+  private oom: PendingOom | null = null;
+  private hung: PendingHung | null = null;
+  /** how many "Linux version" lines were seen: zero in a dmesg means the ring buffer wrapped */
+  boots = 0;
+
+  constructor(private readonly sink: RecordSink) {}
+
+  /**
+   * @param message the kernel message with any timestamp or syslog prefix removed (leading spaces kept: they mark trace lines)
+   * @param text the whole line as written, for evidence
+   */
+  feed(message: string, lineNo: number, timeBase: TimeBase, t: number | null, text: string = message): void {
+    const at: At = { line: lineNo, text, timeBase, t };
+    if (this.hung) {
+      if (this.absorbHung(this.hung, message)) return;
+      this.emitHung(this.hung);
+      this.hung = null;
+    }
+    if (message.length === 0) return;
+    const c0 = message.charCodeAt(0);
+    // Trace frames, register dumps and Mem-Info continuations all start with a space; none starts an event.
+    if (c0 === 32 || c0 === 9) return;
+
+    if (message.includes('invoked oom-killer:')) return this.oomInvoked(message, at);
+    if (message.startsWith('oom-kill:')) return this.oomConstraint(message, at);
+    // Outside an OOM report only the kernel's own victim line (with its KiB fields) counts: user space logs "Killed process" too.
+    if (message.includes('Killed process ') && (this.oom !== null || message.includes('total-vm:'))) return this.oomKilled(message, at);
+    if (message.includes('Kill process ') && (this.oom !== null || message.includes(' or sacrifice child'))) return this.oomChosen(message, at);
+    if (message.startsWith('Task in ') && message.includes(' killed as a result of limit of ')) return this.oomTaskIn(message, at);
+    if (message.startsWith('INFO: task ') && message.includes(' blocked for more than ')) return this.hungStart(message, at);
+    if (message.includes('error, dev ') || message.startsWith('Buffer I/O error on dev')) return this.ioError(message, at);
+    if (message.startsWith('sd ') && (message.includes('FAILED Result:') || message.includes('Unhandled error code'))) return this.scsiError(message, at);
+    if (message.includes('soft lockup - CPU#')) return this.softLockup(message, at);
+    if (message.includes('hard LOCKUP on cpu')) return this.hardLockup(message, at);
+    if (message.includes('page allocation failure')) return this.allocFailure(message, at);
+    if (message.startsWith('Linux version ')) return this.boot(message, at);
+    if (message.startsWith('kvm')) return this.kvm(message, at);
+  }
+
+  end(): void {
+    if (this.hung) this.emitHung(this.hung);
+    this.hung = null;
+    this.flushOom();
+  }
+
+  private emit(type: string, at: At, attrs: EventRecord['attrs'], labels: Record<string, string> = {}, more: EventLine[] = []): void {
+    this.sink.event({
+      type,
+      timeBase: at.timeBase,
+      t: at.t,
+      labels,
+      attrs,
+      line: at.line,
+      lines: [{ line: at.line, text: at.text }, ...more],
+    });
+  }
+
+  // --- OOM ---------------------------------------------------------------
+
+  private oomInvoked(message: string, at: At): void {
+    this.flushOom();
+    const idx = message.indexOf(' invoked oom-killer:');
+    this.oom = { start: at, memcg: false };
+    if (idx > 0) this.oom.invokedBy = message.slice(0, idx);
+  }
+
+  private pendingOom(): PendingOom {
+    if (!this.oom) this.oom = { start: null, memcg: false };
+    return this.oom;
+  }
+
+  private oomConstraint(message: string, at: At): void {
+    const oom = this.pendingOom();
+    oom.constraintLine = at;
+    const kv = new Map<string, string>();
+    for (const part of message.slice('oom-kill:'.length).split(',')) {
+      const eq = part.indexOf('=');
+      if (eq > 0) kv.set(part.slice(0, eq), part.slice(eq + 1));
+    }
+    const constraint = kv.get('constraint');
+    if (constraint) oom.constraint = constraint;
+    if (constraint === 'CONSTRAINT_MEMCG') oom.memcg = true;
+    // oom_memcg is the cgroup whose limit was hit; task_memcg only where the victim lived.
+    const cgroup = kv.get('oom_memcg') ?? kv.get('task_memcg');
+    if (cgroup) oom.cgroup = cgroup;
+  }
+
+  /** Pre-4.19 memcg OOMs name the limited cgroup on this line instead of oom-kill:. */
+  private oomTaskIn(message: string, at: At): void {
+    const oom = this.pendingOom();
+    oom.memcg = true;
+    const limit = message.slice(message.indexOf(' killed as a result of limit of ') + ' killed as a result of limit of '.length).trim();
+    if (limit) oom.cgroup = limit;
+    oom.constraintLine ??= at;
+  }
+
+  private oomChosen(message: string, at: At): void {
+    const oom = this.pendingOom();
+    if (message.startsWith('Memory cgroup out of memory')) oom.memcg = true;
+    const victim = parseVictim(message, message.indexOf('Kill process ') + 'Kill process '.length);
+    if (victim) {
+      oom.victimPid = victim.pid;
+      oom.victimComm = victim.comm;
+      oom.victimLine = at;
+    }
+  }
+
+  private oomKilled(message: string, at: At): void {
+    const oom = this.pendingOom();
+    if (message.startsWith('Memory cgroup out of memory')) oom.memcg = true;
+    const from = message.indexOf('Killed process ') + 'Killed process '.length;
+    const victim = parseVictim(message, from);
+    if (!victim) {
+      this.sink.diagnostic(at.line, 'warning', 'OOM "Killed process" line without a readable pid and command');
+      return;
+    }
+    const kib = parseKiBFields(message.slice(victim.end));
+    const anon = kib.get('anon-rss') ?? 0;
+    const file = kib.get('file-rss') ?? 0;
+    const shmem = kib.get('shmem-rss') ?? 0;
+    const attrs: EventRecord['attrs'] = {
+      pid: victim.pid,
+      comm: victim.comm,
+      anonRssKiB: anon,
+      fileRssKiB: file,
+      shmemRssKiB: shmem,
+      rssKiB: anon + file + shmem,
+      totalVmKiB: kib.get('total-vm') ?? 0,
+      memcg: oom.memcg,
+    };
+    if (oom.cgroup !== undefined) attrs.cgroup = oom.cgroup;
+    if (oom.constraint !== undefined) attrs.constraint = oom.constraint;
+    if (oom.invokedBy !== undefined) attrs.invokedBy = oom.invokedBy;
+    const adj = kib.get('oom_score_adj');
+    if (adj !== undefined) attrs.oomScoreAdj = adj;
+    this.emitOom(oom, at, attrs);
+    this.oom = null;
+  }
+
+  private emitOom(oom: PendingOom, killed: At, attrs: EventRecord['attrs']): void {
+    const head = oom.start ?? killed;
+    const more: EventLine[] = [];
+    if (head !== killed) more.push({ line: killed.line, text: killed.text });
+    if (oom.constraintLine) more.push({ line: oom.constraintLine.line, text: oom.constraintLine.text });
+    const labels: Record<string, string> = { comm: String(attrs.comm), pid: String(attrs.pid) };
+    this.emit('oom-kill', head, attrs, labels, more);
+  }
+
+  /** An old-style report can stop after "Kill process" (log cut, or the victim exited first): still an OOM kill. */
+  private flushOom(): void {
+    const oom = this.oom;
+    this.oom = null;
+    if (!oom) return;
+    if (oom.victimPid !== undefined && oom.victimComm !== undefined && oom.victimLine) {
+      const attrs: EventRecord['attrs'] = { pid: oom.victimPid, comm: oom.victimComm, memcg: oom.memcg };
+      if (oom.cgroup !== undefined) attrs.cgroup = oom.cgroup;
+      if (oom.constraint !== undefined) attrs.constraint = oom.constraint;
+      if (oom.invokedBy !== undefined) attrs.invokedBy = oom.invokedBy;
+      this.emitOom(oom, oom.victimLine, attrs);
+      return;
+    }
+    if (oom.start) {
+      this.sink.diagnostic(oom.start.line, 'info', 'the OOM killer was invoked here but no "Killed process" line follows (log cut, or nothing was killable)');
+    }
+  }
+
+  // --- hung tasks ----------------------------------------------------------
+
+  private hungStart(message: string, at: At): void {
+    // "INFO: task kworker/1:2:123 blocked for more than 120 seconds." — comm may itself hold colons.
+    const body = message.slice('INFO: task '.length, message.indexOf(' blocked for more than '));
+    const colon = body.lastIndexOf(':');
+    const pid = Number(body.slice(colon + 1));
+    const after = message.slice(message.indexOf(' blocked for more than ') + ' blocked for more than '.length);
+    const sec = Number(after.slice(0, after.indexOf(' ')));
+    if (colon <= 0 || !Number.isInteger(pid) || !Number.isFinite(sec)) {
+      this.sink.diagnostic(at.line, 'warning', 'hung-task line without a readable task name, pid or duration');
+      return;
+    }
+    this.hung = { at, comm: body.slice(0, colon), pid, blockedSec: sec, frames: [], guesses: [], inTrace: false, sawState: false };
+  }
+
+  /** True while the line still belongs to the hung-task report. */
+  private absorbHung(hung: PendingHung, message: string): boolean {
+    if (message.length === 0) return false;
+    const c0 = message.charCodeAt(0);
+    if (c0 === 32 || c0 === 9) {
+      if (hung.inTrace) {
+        const frame = frameName(message);
+        if (frame) {
+          const list = frame.reliable ? hung.frames : hung.guesses;
+          if (list.length < MAX_STACK_FRAMES) list.push(frame.name);
+        }
+      }
+      return true;
+    }
+    if (message.startsWith('Call Trace:')) {
+      hung.inTrace = true;
+      return true;
+    }
+    if (message.startsWith('<TASK>') || message.startsWith('</TASK>') || message.startsWith('"echo 0 >')) return true;
+    if (!hung.inTrace && !hung.sawState) {
+      // "docker  D ffff... 0 20744 1 0x0" (old) or "task:df state:D stack: 0 pid:..." (5.x)
+      if (message.startsWith('task:') || fieldAt(message, 1) === 'D') {
+        hung.sawState = true;
+        return true;
+      }
+    }
+    // The register dump after a user-space trace: "RIP: 0033:...", "RAX: ...", "R10: ...", "Code: ..."
+    if (hung.inTrace && isRegisterLine(message)) return true;
+    return false;
+  }
+
+  private emitHung(hung: PendingHung): void {
+    const attrs: EventRecord['attrs'] = { pid: hung.pid, comm: hung.comm, blockedSec: hung.blockedSec };
+    const frames = hung.frames.length > 0 ? hung.frames : hung.guesses;
+    if (frames.length > 0) attrs.stack = frames.join(' < ');
+    this.emit('hung-task', hung.at, attrs, { comm: hung.comm, pid: String(hung.pid) });
+  }
+
+  // --- single-line events --------------------------------------------------
+
+  private ioError(message: string, at: At): void {
+    if (message.startsWith('Buffer I/O error on dev')) {
+      // "Buffer I/O error on dev sda1, logical block 0, async page read" (older: "on device sda1")
+      const rest = message.slice(message.indexOf(' on dev') + ' on dev'.length).replace(/^ice/, '');
+      const device = rest.trim().split(',')[0]?.trim() ?? '';
+      if (!device) return;
+      const attrs: EventRecord['attrs'] = { device, kind: 'buffer' };
+      const block = numberAfter(message, 'logical block ');
+      if (block !== undefined) attrs.block = block;
+      this.emit('io-error', at, attrs, { device });
+      return;
+    }
+    const idx = message.indexOf('error, dev ');
+    // "blk_update_request: I/O error, dev sda, ..." / "I/O error, dev sdb, ..." / "critical medium error, dev sdb, ..."
+    const head = message.slice(0, idx + 'error'.length);
+    const colon = head.indexOf(': ');
+    const fn = colon > 0 ? head.slice(0, colon) : '';
+    const error = colon > 0 ? head.slice(colon + 2) : head;
+    if (!/^[A-Za-z/ ]{0,40}error$/.test(error)) return;
+    const devText = message.slice(idx + 'error, dev '.length);
+    const device = devText.split(/[, ]/)[0] ?? '';
+    if (!device) return;
+    const kind = fn === 'blk_update_request' || fn === 'end_request' || fn === 'print_req_error' ? fn : 'blk';
+    const attrs: EventRecord['attrs'] = { device, kind, error };
+    const sector = numberAfter(message, 'sector ');
+    if (sector !== undefined) attrs.sector = sector;
+    const op = opName(message);
+    if (op) attrs.op = op;
+    this.emit('io-error', at, attrs, { device });
+  }
+
+  private scsiError(message: string, at: At): void {
+    // "sd 2:0:0:0: [sdb] tag#0 FAILED Result: hostbyte=DID_OK driverbyte=DRIVER_SENSE"
+    const open = message.indexOf('[');
+    const close = message.indexOf(']', open);
+    if (open < 0 || close < 0) return;
+    const device = message.slice(open + 1, close);
+    const attrs: EventRecord['attrs'] = { device, kind: 'scsi' };
+    const result = message.indexOf('Result: ');
+    if (result >= 0) attrs.result = message.slice(result + 'Result: '.length).trim();
+    this.emit('io-error', at, attrs, { device });
+  }
+
+  private softLockup(message: string, at: At): void {
+    // "watchdog: BUG: soft lockup - CPU#3 stuck for 22s! [java:1234]"
+    const cpu = numberAfter(message, 'CPU#');
+    const stuck = numberAfter(message, 'stuck for ');
+    const open = message.lastIndexOf('[');
+    const close = message.lastIndexOf(']');
+    const task = open >= 0 && close > open ? message.slice(open + 1, close) : '';
+    const colon = task.lastIndexOf(':');
+    const attrs: EventRecord['attrs'] = {};
+    if (cpu !== undefined) attrs.cpu = cpu;
+    if (stuck !== undefined) attrs.stuckSec = stuck;
+    if (colon > 0) {
+      attrs.comm = task.slice(0, colon);
+      const pid = Number(task.slice(colon + 1));
+      if (Number.isInteger(pid)) attrs.pid = pid;
+    }
+    this.emit('soft-lockup', at, attrs, colon > 0 ? { comm: task.slice(0, colon) } : {});
+  }
+
+  private hardLockup(message: string, at: At): void {
+    const cpu = numberAfter(message, 'hard LOCKUP on cpu ');
+    this.emit('hard-lockup', at, cpu === undefined ? {} : { cpu });
+  }
+
+  private allocFailure(message: string, at: At): void {
+    // "java: page allocation failure: order:4, mode:0x40cc0(GFP_KERNEL|__GFP_COMP), nodemask=(null)" (old kernels: "failure. order:4")
+    const idx = message.indexOf(': page allocation failure');
+    if (idx <= 0) return;
+    const comm = message.slice(0, idx);
+    const attrs: EventRecord['attrs'] = { comm };
+    const order = numberAfter(message, 'order:');
+    if (order !== undefined) attrs.order = order;
+    const mode = message.indexOf('mode:');
+    if (mode >= 0) {
+      const gfp = message.slice(mode + 'mode:'.length).split(/[, ]/)[0];
+      if (gfp) attrs.gfp = gfp;
+    }
+    this.emit('alloc-failure', at, attrs, { comm });
+  }
+
+  private boot(message: string, at: At): void {
+    this.boots++;
+    const kernel = message.split(' ')[2];
+    this.emit('boot', at, kernel ? { kernel } : {});
+  }
+
+  private kvm(message: string, at: At): void {
+    // kvm:, kvm [1234]:, kvm_intel:, kvm_amd: — only failures; the rest is routine (clock, async PF).
+    if (!/^kvm(?:_intel|_amd)?(?: \[\d+\])?:/.test(message)) return;
+    const lower = message.toLowerCase();
+    if (!lower.includes('error') && !lower.includes('failed')) return;
+    this.emit('kvm-error', at, { message: message.slice(0, MAX_KVM_MESSAGE) });
+  }
+}
+
+/** Reads "1234 (java)" or the RHEL 6 "1234, UID 500, (java)" starting at `from`. */
+function parseVictim(message: string, from: number): { pid: number; comm: string; end: number } | null {
+  let i = from;
+  while (i < message.length && message.charCodeAt(i) >= 48 && message.charCodeAt(i) <= 57) i++;
+  if (i === from) return null;
+  const pid = Number(message.slice(from, i));
+  const open = message.indexOf('(', i);
+  if (open < 0) return null;
+  // comm may hold spaces or parentheses ("(Web Content)"), so prefer the ") " before the KiB fields.
+  let close = message.indexOf(') total-vm', open);
+  if (close < 0) close = message.indexOf(') score', open);
+  if (close < 0) close = message.lastIndexOf(')');
+  if (close <= open) return null;
+  return { pid, comm: message.slice(open + 1, close), end: close + 1 };
+}
+
+/** "total-vm:5083036kB, anon-rss:854636kB, ... UID:26 pgtables:9004kB oom_score_adj:0" → key → number. */
+function parseKiBFields(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const token of text.split(/[ ,]+/)) {
+    const colon = token.indexOf(':');
+    if (colon <= 0) continue;
+    let value = token.slice(colon + 1);
+    if (value.endsWith('kB')) value = value.slice(0, -2);
+    const n = Number(value);
+    if (value !== '' && Number.isFinite(n)) out.set(token.slice(0, colon), n);
+  }
+  return out;
+}
+
+/** The integer right after `marker`, or undefined. */
+function numberAfter(text: string, marker: string): number | undefined {
+  const idx = text.indexOf(marker);
+  if (idx < 0) return undefined;
+  let i = idx + marker.length;
+  const start = i;
+  if (text[i] === '-') i++;
+  while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+  if (i === start || (i === start + 1 && text[start] === '-')) return undefined;
+  return Number(text.slice(start, i));
+}
+
+/** "op 0x1:(WRITE)" → WRITE */
+function opName(message: string): string | undefined {
+  const idx = message.indexOf(' op 0x');
+  if (idx < 0) return undefined;
+  const open = message.indexOf('(', idx);
+  const close = message.indexOf(')', open);
+  if (open < 0 || close < 0 || open - idx > 16) return undefined;
+  return message.slice(open + 1, close);
+}
+
+/**
+ * The function of a reliable trace frame: "  __schedule+0x2cd/0x890",
+ * " [<ffffffff8185cb45>] schedule+0x35/0x80", "closure_sync+0x18/0x90 [bcache]".
+ * Frames marked "? " are stale stack words the unwinder could not vouch for.
+ */
+function frameName(message: string): { name: string; reliable: boolean } | null {
+  let s = message.trimStart();
+  if (s.startsWith('[<')) {
+    const close = s.indexOf('>]');
+    if (close < 0) return null;
+    s = s.slice(close + 2).trimStart();
+  }
+  const reliable = !s.startsWith('? ');
+  if (!reliable) s = s.slice(2);
+  const plus = s.indexOf('+0x');
+  if (plus <= 0) return null;
+  const name = s.slice(0, plus);
+  return /^[A-Za-z_][\w.]*$/.test(name) ? { name, reliable } : null;
+}
+
+function isRegisterLine(message: string): boolean {
+  const colon = message.indexOf(':');
+  if (colon < 2 || colon > 4) return false;
+  const name = message.slice(0, colon);
+  return /^(?:R[A-Z0-9]{1,3}|[CDEFG]S|CR\d|DR\d|Code)$/.test(name);
+}
+
+function fieldAt(message: string, n: number): string | undefined {
+  let count = -1;
+  let i = 0;
+  while (i < message.length) {
+    while (i < message.length && message[i] === ' ') i++;
+    if (i >= message.length) break;
+    const start = i;
+    while (i < message.length && message[i] !== ' ') i++;
+    count++;
+    if (count === n) return message.slice(start, i);
+  }
+  return undefined;
+}

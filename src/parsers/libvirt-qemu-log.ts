@@ -1,0 +1,256 @@
+// libvirt per-domain QEMU log, /var/log/libvirt/qemu/<domain>.log.
+// Written by libvirt's qemuProcessLaunch/qemuProcessStop (src/qemu/qemu_process.c) and by QEMU's
+// own error_report() with `-msg timestamp=on` (util/error-report.c): https://libvirt.org/logging.html
+import type { ParseContext, RecordSink, SourceParser, LineParser } from './types.js';
+
+const PATHS = [/^var\/log\/(?:containers\/)?libvirt\/qemu\/[^/]+\.log(?:\.\d+|-\d{8})?$/];
+
+/** Longest command line kept as a fact: the full one can hold secrets and tens of KiB of -blockdev JSON. */
+const CMDLINE_MAX = 2000;
+/** Evidence lines kept per crash, so a crash that spews a backtrace does not bloat the event. */
+const CRASH_LINES_MAX = 10;
+
+const STAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?:? ?/;
+
+interface Stamp {
+  t: number;
+  rest: string;
+}
+
+/** libvirt writes `+0000`, QEMU writes `Z`; both are UTC, but honour any other offset as written. */
+export function parseStamp(line: string): Stamp | null {
+  const m = STAMP.exec(line);
+  if (!m) return null;
+  const frac = m[7] ?? '';
+  const ms = frac === '' ? 0 : Number(frac.slice(0, 3).padEnd(3, '0'));
+  let t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms);
+  const zone = m[8];
+  if (zone !== undefined && zone !== 'Z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    t -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60000;
+  }
+  if (!Number.isFinite(t)) return null;
+  return { t, rest: line.slice(m[0].length) };
+}
+
+export function domainFromPath(path: string): string {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  const i = base.indexOf('.log');
+  return i > 0 ? base.slice(0, i) : base;
+}
+
+/** `-m 2048`, `-m size=4194304k,slots=16,maxmem=...`: MiB unless a suffix says otherwise (QEMU's default). */
+export function qemuMemoryMiB(arg: string): number {
+  let v = arg;
+  for (const part of arg.split(',')) if (part.startsWith('size=')) v = part.slice(5);
+  if (v.includes('=')) return NaN;
+  const m = /^(\d+(?:\.\d+)?)([kKmMgGtT]?)[bB]?$/.exec(v);
+  if (!m) return NaN;
+  const n = Number(m[1]);
+  switch ((m[2] ?? '').toLowerCase()) {
+    case 'k':
+      return n / 1024;
+    case 'g':
+      return n * 1024;
+    case 't':
+      return n * 1024 * 1024;
+    default:
+      return n;
+  }
+}
+
+type CrashKind = 'kvm-internal-error' | 'assertion' | 'abort' | 'reason-crashed' | 'signal';
+
+interface PendingCrash {
+  t: number | null;
+  line: number;
+  kind: CrashKind;
+  signal?: number;
+  lines: { line: number; text: string }[];
+}
+
+const crashSignals = new Set([4, 6, 7, 8, 11]);
+
+export const libvirtQemuLog: SourceParser = {
+  id: 'libvirt-qemu-log',
+  title: 'libvirt QEMU domain log',
+  paths: PATHS,
+  sniff(head: string): boolean {
+    return head.includes('starting up libvirt version') || (/qemu-(?:kvm|system-[\w]+)/.test(head) && head.includes('-name guest='));
+  },
+  create(ctx: ParseContext, sink: RecordSink): LineParser {
+    const domain = domainFromPath(ctx.path);
+    const labels = { domain };
+    let lastT: number | null = null;
+    let running = false;
+    let startLine = 0;
+    let migrateOutSeen = false;
+    let lastLine = { line: 0, text: '' };
+    let cmd: { parts: string[]; line: number } | null = null;
+    let crash: PendingCrash | null = null;
+    sink.format('libvirt qemu domain log');
+
+    const flushCrash = (): void => {
+      if (!crash) return;
+      const attrs: Record<string, string | number | boolean> = { domain, kind: crash.kind };
+      if (crash.signal !== undefined) attrs['signal'] = crash.signal;
+      if (crash.kind === 'reason-crashed') attrs['reason'] = 'crashed';
+      sink.event({ type: 'vm-crash', timeBase: 'utc', t: crash.t, labels, attrs, line: crash.line, lines: crash.lines });
+      crash = null;
+    };
+
+    const noteCrash = (kind: CrashKind, line: number, text: string, signal?: number): void => {
+      if (crash) {
+        if (crash.lines.length < CRASH_LINES_MAX) crash.lines.push({ line, text });
+        if (signal !== undefined && crash.signal === undefined) crash.signal = signal;
+      } else {
+        crash = { t: lastT, line, kind, lines: [{ line, text }] };
+        if (signal !== undefined) crash.signal = signal;
+      }
+      running = false;
+    };
+
+    const finishCmdline = (): void => {
+      if (!cmd) return;
+      const joined = cmd.parts.join(' ').replace(/\s+/g, ' ').trim();
+      sink.fact('vm.cmdline', joined.length > CMDLINE_MAX ? joined.slice(0, CMDLINE_MAX) : joined, cmd.line, labels);
+      const tokens = joined.split(' ');
+      for (let i = 0; i + 1 < tokens.length; i++) {
+        const opt = tokens[i];
+        const arg = tokens[i + 1] ?? '';
+        if (opt === '-m') {
+          const mib = qemuMemoryMiB(arg);
+          if (Number.isFinite(mib)) sink.fact('vm.qemuMemoryMiB', mib, cmd.line, labels);
+        } else if (opt === '-smp') {
+          const first = arg.split(',')[0] ?? '';
+          const n = first.startsWith('cpus=') ? Number(first.slice(5)) : Number(first);
+          if (Number.isInteger(n) && n > 0) sink.fact('vm.qemuSmp', n, cmd.line, labels);
+        } else if (opt === '-incoming') {
+          // libvirt starts the destination QEMU paused with -incoming: this run is a migration into this host
+          sink.event({
+            type: 'vm-migrate',
+            timeBase: 'utc',
+            t: lastT,
+            labels,
+            attrs: { domain, direction: 'in' },
+            line: cmd.line,
+            lines: [{ line: cmd.line, text: `-incoming ${arg}` }],
+          });
+        }
+      }
+      cmd = null;
+    };
+
+    return {
+      push(line: string, lineNo: number): void {
+        if (line.trim() === '') return;
+        if (cmd) {
+          const cont = line.endsWith('\\');
+          cmd.parts.push(cont ? line.slice(0, -1) : line);
+          if (!cont) finishCmdline();
+          return;
+        }
+        lastLine = { line: lineNo, text: line.length > 300 ? line.slice(0, 300) : line };
+        const st = parseStamp(line);
+        const rest = st ? st.rest : line;
+        if (st) lastT = st.t;
+
+        if (!st && (line.startsWith('LC_ALL=') || /^(?:\S*\/)?qemu-(?:kvm|system-\w+) /.test(line))) {
+          cmd = { parts: [], line: lineNo };
+          const cont = line.endsWith('\\');
+          cmd.parts.push(cont ? line.slice(0, -1) : line);
+          if (!cont) finishCmdline();
+          return;
+        }
+
+        if (rest.startsWith('starting up')) {
+          flushCrash();
+          running = true;
+          startLine = lineNo;
+          migrateOutSeen = false;
+          const attrs: Record<string, string | number | boolean> = { domain };
+          const lv = /libvirt version: ([^,\s]+)/.exec(rest);
+          if (lv?.[1] !== undefined) attrs['libvirtVersion'] = lv[1];
+          const qv = /qemu version: ([^,]+)/.exec(rest);
+          if (qv?.[1] !== undefined) attrs['qemuVersion'] = qv[1].trim();
+          sink.event({ type: 'vm-start', timeBase: 'utc', t: st ? st.t : null, labels, attrs, line: lineNo, lines: [{ line: lineNo, text: line }] });
+          return;
+        }
+        if (rest.startsWith('shutting down')) {
+          const m = /reason=([\w-]+)/.exec(rest);
+          const reason = m?.[1] ?? 'unknown';
+          running = false;
+          sink.event({
+            type: 'vm-shutdown',
+            timeBase: 'utc',
+            t: st ? st.t : lastT,
+            labels,
+            attrs: { domain, reason },
+            line: lineNo,
+            lines: [{ line: lineNo, text: line }],
+          });
+          if (reason === 'crashed') noteCrash('reason-crashed', lineNo, line);
+          else if (reason === 'migrated' && !migrateOutSeen) {
+            migrateOutSeen = true;
+            sink.event({ type: 'vm-migrate', timeBase: 'utc', t: st ? st.t : lastT, labels, attrs: { domain, direction: 'out' }, line: lineNo, lines: [{ line: lineNo, text: line }] });
+          }
+          return;
+        }
+        if (rest.startsWith('initiating migration')) {
+          migrateOutSeen = true;
+          sink.event({ type: 'vm-migrate', timeBase: 'utc', t: st ? st.t : lastT, labels, attrs: { domain, direction: 'out' }, line: lineNo, lines: [{ line: lineNo, text: line }] });
+          return;
+        }
+        const sig = rest.includes('terminating on signal') ? /terminating on signal (\d+)/.exec(rest) : null;
+        if (sig) {
+          const signal = Number(sig[1]);
+          if (crashSignals.has(signal)) noteCrash('signal', lineNo, line, signal);
+          else if (running) {
+            // SIGTERM/SIGKILL without libvirt's own shutdown line: someone killed QEMU outside libvirt's stop path
+            running = false;
+            const attrs: Record<string, string | number | boolean> = { domain, reason: 'signal', signal };
+            const from = /from pid (\d+)(?: \(([^)]*)\))?/.exec(rest);
+            if (from?.[1] !== undefined) attrs['fromPid'] = Number(from[1]);
+            if (from?.[2] !== undefined) attrs['fromCmd'] = from[2];
+            sink.event({ type: 'vm-shutdown', timeBase: 'utc', t: st ? st.t : lastT, labels, attrs, line: lineNo, lines: [{ line: lineNo, text: line }] });
+          }
+          return;
+        }
+        if (rest.includes('KVM internal error')) {
+          noteCrash('kvm-internal-error', lineNo, line);
+          return;
+        }
+        if (rest.includes('Assertion') && rest.includes('failed')) {
+          noteCrash('assertion', lineNo, line);
+          return;
+        }
+        if (rest.includes('bort') && /(?:^|\s)Aborted(?:\s|$)|\babort\(\)/.test(rest)) {
+          noteCrash('abort', lineNo, line);
+          return;
+        }
+        if (rest.includes('igration') && /load of migration failed|migration (?:failed|was cancelled|aborted)/i.test(rest)) {
+          sink.event({ type: 'vm-migrate', timeBase: 'utc', t: st ? st.t : lastT, labels, attrs: { domain, status: 'failed' }, line: lineNo, lines: [{ line: lineNo, text: line }] });
+          return;
+        }
+        if (crash && crash.lines.length < CRASH_LINES_MAX && !st) crash.lines.push({ line: lineNo, text: line });
+      },
+      end(): void {
+        finishCmdline();
+        flushCrash();
+        if (running) {
+          // normal for a guest still up at collection; the timeline pairs it with virsh list to tell a silent death
+          sink.event({
+            type: 'vm-log-ends-running',
+            timeBase: 'utc',
+            t: lastT,
+            labels,
+            attrs: { domain, lastLine: lastLine.text, startLine },
+            line: lastLine.line,
+            lines: [lastLine],
+          });
+        }
+      },
+    };
+  },
+};

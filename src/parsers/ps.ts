@@ -1,0 +1,164 @@
+/**
+ * Process snapshots from ps(1) (procps-ng, https://man7.org/linux/man-pages/man1/ps.1.html):
+ * the top-level `ps` symlink and sos_commands/process/ps_* — auxwww, auxwwwm
+ * (thread rows with PID "-"), auxfwww (forest art in COMMAND), auxcww (bare
+ * command names), alxwww, -elf/-elfL, -eo/axo with named columns.
+ * The header names the columns, so the parser maps by name, not position.
+ * Only the last column (COMMAND/CMD/ARGS) may hold spaces; LSTART ("STARTED")
+ * is always five tokens ("Mon Nov 23 10:49:13 2026").
+ */
+import type { TimeBase } from '../model.js';
+import type { LineParser, RecordSink, SourceParser } from './types.js';
+import { fields, num } from './util.js';
+
+const COMMAND_HEADERS = new Set(['COMMAND', 'CMD', 'ARGS']);
+const METRICS: readonly (readonly [string, readonly string[]])[] = [
+  ['proc.rssKiB', ['RSS', 'RSZ']],
+  ['proc.vszKiB', ['VSZ', 'VSIZE']],
+  ['proc.cpuPct', ['%CPU']],
+  ['proc.memPct', ['%MEM']],
+];
+const USER_HEADERS = ['USER', 'RUSER', 'EUSER', 'UID', 'RUID', 'EUID'];
+
+interface Layout {
+  /** token offset of each named column (before the command) */
+  offset: Map<string, number>;
+  /** how many tokens precede the command; the command is everything after */
+  commandAt: number;
+  hasCommand: boolean;
+  metrics: { metric: string; at: number }[];
+  userAt: number | undefined;
+  pidAt: number;
+  lwpAt: number | undefined;
+}
+
+function layoutOf(header: string[]): Layout | null {
+  const offset = new Map<string, number>();
+  let at = 0;
+  const last = header[header.length - 1] ?? '';
+  const hasCommand = COMMAND_HEADERS.has(last);
+  const named = hasCommand ? header.slice(0, -1) : header;
+  for (const name of named) {
+    if (!offset.has(name)) offset.set(name, at);
+    at += name === 'STARTED' ? 5 : 1;
+  }
+  const pidAt = offset.get('PID');
+  if (pidAt === undefined) return null;
+  const metrics: { metric: string; at: number }[] = [];
+  for (const [metric, names] of METRICS) {
+    const col = names.map((n) => offset.get(n)).find((v) => v !== undefined);
+    if (col !== undefined) metrics.push({ metric, at: col });
+  }
+  const userAt = USER_HEADERS.map((n) => offset.get(n)).find((v) => v !== undefined);
+  const commOnly = !hasCommand ? offset.get('COMM') : undefined;
+  return { offset, commandAt: hasCommand ? at : (commOnly ?? -1), hasCommand, metrics, userAt, pidAt, lwpAt: offset.get('LWP') };
+}
+
+/** The process name for labels: basename of an absolute path, kernel threads kept in brackets. */
+export function commOf(command: string): string {
+  const toks = fields(command);
+  let i = 0;
+  // auxf draws the tree with "|" and "\_" tokens in front of the command.
+  while (i < toks.length && (toks[i] === '|' || toks[i] === '\\_')) i++;
+  const first = toks[i] ?? '';
+  if (first.startsWith('[')) {
+    const rest = toks.slice(i).join(' ');
+    const close = rest.indexOf(']');
+    return close > 0 ? rest.slice(0, close + 1) : first;
+  }
+  let name = first;
+  // Only paths lose their directory: with ps c, "ksoftirqd/0" is the whole name.
+  if (name.startsWith('/') || name.startsWith('./') || name.startsWith('../')) name = name.slice(name.lastIndexOf('/') + 1);
+  if (name.length > 1 && name.endsWith(':')) name = name.slice(0, -1);
+  return name;
+}
+
+function describe(header: string[]): string {
+  const has = (n: string): boolean => header.includes(n);
+  if (has('WCHAN') && has('F') && has('VSZ')) return 'ps alx';
+  if (has('USER') && has('%CPU') && has('RSS')) return 'ps aux';
+  if (has('SZ') && has('C') && has('F')) return 'ps -elf';
+  if (has('STIME') && has('C')) return 'ps -ef';
+  return `ps -o ${header.join(',').toLowerCase()}`;
+}
+
+export const ps: SourceParser = {
+  id: 'ps',
+  title: 'process list (ps)',
+  paths: [/^ps$/, /^sos_commands\/process\/ps_[^/]*$/, /^insights_commands\/ps_[^/]*$/],
+  sniff(head: string): boolean {
+    const first = head.split('\n', 3).find((l) => l.trim().length > 0);
+    if (first === undefined) return false;
+    const h = fields(first);
+    const last = h[h.length - 1] ?? '';
+    return h.includes('PID') && (COMMAND_HEADERS.has(last) || last === 'COMM') && (h.includes('RSS') || h.includes('VSZ') || h.includes('%CPU') || h.includes('PPID'));
+  },
+  create(ctx, sink: RecordSink): LineParser {
+    const timeBase: TimeBase = ctx.fileTime === undefined ? 'collected' : 'local';
+    const t = ctx.fileTime ?? 0;
+    let layout: Layout | null = null;
+    let failed = false;
+    let wanted: { metric: string; at: number }[] = [];
+    let short = 0;
+    let firstShort = 0;
+    return {
+      push(line: string, lineNo: number): void {
+        if (failed) return;
+        if (layout === null) {
+          if (line.trim().length === 0) return;
+          const header = fields(line);
+          layout = layoutOf(header);
+          if (layout === null) {
+            failed = true;
+            sink.diagnostic(lineNo, 'warning', 'no ps header with a PID column; the file was not read');
+            return;
+          }
+          sink.format(describe(header));
+          wanted = layout.metrics.filter((m) => sink.wants(m.metric));
+          if (layout.metrics.length === 0) sink.diagnostic(lineNo, 'info', 'this ps output has no RSS, VSZ, %CPU or %MEM column; nothing to sample');
+          return;
+        }
+        if (wanted.length === 0) return;
+        const toks = fields(line);
+        if (toks.length === 0) return;
+        const lo = layout;
+        const pidText = toks[lo.pidAt];
+        // ps m / -L rows for threads: PID "-" or a LWP that is not the thread-group leader.
+        if (pidText === '-') return;
+        if (lo.lwpAt !== undefined && toks[lo.lwpAt] !== pidText) return;
+        const pid = Number(pidText);
+        if (!Number.isInteger(pid) || pid < 0 || toks.length < (lo.hasCommand ? lo.commandAt : lo.offset.size)) {
+          short++;
+          if (firstShort === 0) firstShort = lineNo;
+          return;
+        }
+        let comm = '';
+        if (lo.commandAt >= 0) {
+          if (lo.hasCommand) {
+            // Rebuild the command from the raw line: skip the leading columns' tokens.
+            comm = commOf(commandText(line, lo.commandAt));
+          } else comm = toks[lo.commandAt] ?? '';
+        }
+        const labels: Record<string, string> = { pid: String(pid), comm };
+        if (lo.userAt !== undefined) labels.user = toks[lo.userAt] ?? '';
+        for (const m of wanted) {
+          const v = num(toks[m.at]);
+          if (Number.isFinite(v)) sink.sample(m.metric, labels, timeBase, t, v, lineNo);
+        }
+      },
+      end(): void {
+        if (short > 0) sink.diagnostic(firstShort, 'warning', `${short} ps row(s) without a numeric PID or with too few columns were skipped`);
+      },
+    };
+  },
+};
+
+/** The text after the first `n` whitespace-separated tokens (the command keeps its inner spacing). */
+function commandText(line: string, n: number): string {
+  let i = 0;
+  for (let k = 0; k < n; k++) {
+    while (i < line.length && (line[i] === ' ' || line[i] === '\t')) i++;
+    while (i < line.length && line[i] !== ' ' && line[i] !== '\t') i++;
+  }
+  return line.slice(i);
+}

@@ -1,0 +1,196 @@
+/**
+ * Classic syslog files: var/log/messages*, var/log/syslog*, var/log/kern.log*.
+ * Formats: RFC 3164 as written by rsyslog's RSYSLOG_TraditionalFileFormat
+ * ("Nov 23 10:49:13 host tag: msg", day padded with a space) and
+ * RSYSLOG_FileFormat (RFC 3339 stamp with fraction and offset).
+ * https://www.rsyslog.com/doc/configuration/templates.html
+ * https://datatracker.ietf.org/doc/html/rfc3164#section-4.1.2
+ * Only kernel lines are read here, for the kernel events they carry.
+ */
+import type { TimeBase } from '../model.js';
+import { MONTHS, noYearTime } from '../timeline/clock.js';
+import { KernelEventScanner } from './kernel-events.js';
+import type { LineParser, SourceParser } from './types.js';
+
+export interface LogStamp {
+  timeBase: TimeBase;
+  t: number;
+}
+
+export interface LogLine extends LogStamp {
+  host: string;
+  /** the program, without "[pid]" and the colon */
+  program: string;
+  /** the text after "tag: " */
+  message: string;
+}
+
+function digitsAt(s: string, i: number, n: number): number {
+  let v = 0;
+  for (let k = 0; k < n; k++) {
+    const c = s.charCodeAt(i + k) - 48;
+    if (c < 0 || c > 9) return NaN;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/** "HH:MM:SS" optionally followed by ".ffffff" at `i`; returns the time and where it ends. */
+function clockAt(s: string, i: number): { h: number; m: number; sec: number; ms: number; end: number } | null {
+  const h = digitsAt(s, i, 2);
+  const m = digitsAt(s, i + 3, 2);
+  const sec = digitsAt(s, i + 6, 2);
+  if (s[i + 2] !== ':' || s[i + 5] !== ':' || !(h <= 23) || !(m <= 59) || !(sec <= 60)) return null;
+  let end = i + 8;
+  let ms = 0;
+  if (s[end] === '.' || s[end] === ',') {
+    let j = end + 1;
+    while (j < s.length && s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57) j++;
+    if (j > end + 1) ms = Math.floor(Number(`0.${s.slice(end + 1, j)}`) * 1000);
+    end = j;
+  }
+  return { h, m, sec, ms, end };
+}
+
+/**
+ * "2026-11-23T10:49:13.123456+01:00", "…+0100", "…Z" or no zone at all.
+ * With an offset the instant is known ('utc'); without, it is local wall clock.
+ */
+export function parseIsoStamp(token: string): LogStamp | null {
+  const y = digitsAt(token, 0, 4);
+  const mo = digitsAt(token, 5, 2);
+  const d = digitsAt(token, 8, 2);
+  if (token[4] !== '-' || token[7] !== '-' || (token[10] !== 'T' && token[10] !== ' ')) return null;
+  if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 31)) return null;
+  const clock = clockAt(token, 11);
+  if (!clock) return null;
+  const local = Date.UTC(y, mo - 1, d, clock.h, clock.m, clock.sec, clock.ms);
+  const zone = token.slice(clock.end);
+  if (zone === '') return { timeBase: 'local', t: local };
+  if (zone === 'Z') return { timeBase: 'utc', t: local };
+  const sign = zone[0] === '-' ? -1 : zone[0] === '+' ? 1 : 0;
+  const zh = digitsAt(zone, 1, 2);
+  const zm = zone[3] === ':' ? digitsAt(zone, 4, 2) : zone.length === 3 ? 0 : digitsAt(zone, 3, 2);
+  if (sign === 0 || !Number.isFinite(zh) || !Number.isFinite(zm)) return null;
+  return { timeBase: 'utc', t: local - sign * (zh * 60 + zm) * 60000 };
+}
+
+/** "Nov 23 10:49:13" / "Feb  4 15:40:27" / "Nov 23 10:49:13.123456" (journalctl short-precise). */
+function parseBsdStamp(line: string): (LogStamp & { end: number }) | null {
+  const month = MONTHS[line.slice(0, 3).toLowerCase()];
+  if (month === undefined || line[3] !== ' ') return null;
+  let i = 4;
+  if (line[i] === ' ') i++;
+  let day = 0;
+  const dayStart = i;
+  while (i < line.length && i - dayStart < 2 && line.charCodeAt(i) >= 48 && line.charCodeAt(i) <= 57) day = day * 10 + line.charCodeAt(i++) - 48;
+  if (i === dayStart || line[i] !== ' ' || day < 1 || day > 31) return null;
+  const clock = clockAt(line, i + 1);
+  if (!clock) return null;
+  return { timeBase: 'local-noyear', t: noYearTime(month, day, clock.h, clock.m, clock.sec, clock.ms), end: clock.end };
+}
+
+/** Splits "Nov 23 10:49:13 host kernel: msg" or "2026-11-23T10:49:13+01:00 host kernel: msg"; null when the line has no syslog stamp. */
+export function parseSyslogLine(line: string): LogLine | null {
+  let stamp: LogStamp | null = null;
+  let pos: number;
+  const c0 = line.charCodeAt(0);
+  if (c0 >= 48 && c0 <= 57) {
+    const sp = line.indexOf(' ');
+    if (sp < 0) return null;
+    stamp = parseIsoStamp(line.slice(0, sp));
+    pos = sp + 1;
+  } else if (line.length > 4 && line[3] === ' ' && /^[A-Z][a-z][a-z] \d{4}-/.test(line.slice(0, 9))) {
+    // journalctl -o short-full: "Mon 2026-11-23 10:49:13 CET host tag: msg"; the zone abbreviation is ambiguous, keep wall clock.
+    const parsed = parseIsoStamp(line.slice(4, 23));
+    if (!parsed) return null;
+    stamp = { timeBase: 'local', t: parsed.t };
+    const sp = line.indexOf(' ', 24);
+    if (sp < 0) return null;
+    pos = sp + 1;
+  } else {
+    const bsd = parseBsdStamp(line);
+    if (!bsd) return null;
+    stamp = bsd;
+    pos = bsd.end + 1;
+  }
+  if (!stamp || line[pos - 1] !== ' ') return null;
+  const hostEnd = line.indexOf(' ', pos);
+  if (hostEnd < 0) return null;
+  const host = line.slice(pos, hostEnd);
+  const tagEnd = line.indexOf(' ', hostEnd + 1);
+  const tag = tagEnd < 0 ? line.slice(hostEnd + 1) : line.slice(hostEnd + 1, tagEnd);
+  const message = tagEnd < 0 ? '' : line.slice(tagEnd + 1);
+  let program = tag.endsWith(':') ? tag.slice(0, -1) : tag;
+  const bracket = program.indexOf('[');
+  if (bracket > 0) program = program.slice(0, bracket);
+  return { timeBase: stamp.timeBase, t: stamp.t, host, program, message };
+}
+
+/** Removes the "[ 1920.259590] " uptime stamp kernels put inside syslog'd messages; returns the seconds too. */
+export function stripUptimeStamp(message: string): { message: string; uptimeSec: number | null } {
+  if (message[0] !== '[') return { message, uptimeSec: null };
+  const close = message.indexOf(']');
+  if (close < 2 || close > 24) return { message, uptimeSec: null };
+  const inner = message.slice(1, close).trim();
+  if (!/^\d+\.\d+$/.test(inner)) return { message, uptimeSec: null };
+  const rest = message.slice(close + 1);
+  return { message: rest.startsWith(' ') ? rest.slice(1) : rest, uptimeSec: Number(inner) };
+}
+
+/** Feeds kernel lines of a syslog-shaped stream (syslog files, journalctl short output) to the kernel-event scanner. */
+export class KernelLineFeeder {
+  readonly scanner: KernelEventScanner;
+  parsed = 0;
+  kernelLines = 0;
+  constructor(scanner: KernelEventScanner) {
+    this.scanner = scanner;
+  }
+  /** false when the line carries no syslog stamp */
+  push(line: string, lineNo: number): boolean {
+    const parsed = parseSyslogLine(line);
+    if (!parsed) return false;
+    this.parsed++;
+    if (parsed.program !== 'kernel') return true;
+    this.kernelLines++;
+    this.scanner.feed(stripUptimeStamp(parsed.message).message, lineNo, parsed.timeBase, parsed.t, line);
+    return true;
+  }
+}
+
+export const syslog: SourceParser = {
+  id: 'syslog',
+  title: 'syslog (messages, syslog, kern.log)',
+  paths: [
+    /^var\/log\/(?:messages|syslog|kern\.log)(?:[.-]\d{1,8})?$/,
+    /^sos_strings\/[^/]+\/var\.log\.(?:messages|syslog|kern\.log)(?:[.-]\d{1,8})?\.tailed$/,
+  ],
+  sniff(head: string): boolean {
+    const lines = head.split('\n', 6).filter((l) => l.length > 0);
+    if (lines.length === 0) return false;
+    let ok = 0;
+    for (const l of lines.slice(0, 5)) if (parseSyslogLine(l)) ok++;
+    // Syslog-prefixed kernel extracts that begin with "[ seconds]" after the tag are dmesg's too; majority wins here.
+    return ok >= Math.ceil(Math.min(lines.length, 5) / 2) && !head.startsWith('-- ');
+  },
+  create(_ctx, sink): LineParser {
+    const feeder = new KernelLineFeeder(new KernelEventScanner(sink));
+    let lines = 0;
+    let firstFormat: string | null = null;
+    return {
+      push(line: string, lineNo: number): void {
+        if (line.length === 0) return;
+        lines++;
+        if (!feeder.push(line, lineNo)) return;
+        if (firstFormat === null) {
+          firstFormat = /^\d/.test(line) ? 'syslog, RFC 3339 stamps' : 'syslog, RFC 3164 stamps (no year)';
+          sink.format(firstFormat);
+        }
+      },
+      end(): void {
+        feeder.scanner.end();
+        if (lines > 0 && feeder.parsed === 0) sink.diagnostic(undefined, 'warning', 'no line has a syslog time stamp; nothing was read');
+      },
+    };
+  },
+};

@@ -1,0 +1,372 @@
+/**
+ * Presentation helpers shared by the Markdown, HTML and PDF renderers: units,
+ * times in the bundle's zone, and the derived views (verdict, postmortem,
+ * action items) that every renderer shows the same way. Nothing here decides
+ * severity; it only arranges what the rules already said.
+ */
+import type { Finding, Remediation, Severity } from '../model.js';
+import { parseZone, toIso, toLocalText, UTC_ZONE, type Zone } from '../timeline/clock.js';
+import type { ReportModel, RuleCheck } from './model.js';
+
+export function zoneOf(model: ReportModel): Zone {
+  return parseZone(model.zone) ?? parseZone(model.report.bundle.timezone ?? '') ?? UTC_ZONE;
+}
+
+/** 1536 KiB → "1.5 MiB"; binary units because the kernel counts in KiB. */
+export function formatKiB(kib: number): string {
+  const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = kib;
+  let i = 0;
+  while (Math.abs(v) >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${trimNumber(v, v >= 100 || i === 0 ? 0 : 1)} ${units[i] ?? 'KiB'}`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (Math.abs(bytes) < 1024) return `${Math.round(bytes)} B`;
+  return formatKiB(bytes / 1024);
+}
+
+/** 5400000 → "1 h 30 min"; the two largest units are enough for a reader. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  const neg = ms < 0;
+  let s = Math.round(Math.abs(ms) / 1000);
+  const d = Math.floor(s / 86400);
+  s -= d * 86400;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  const parts: string[] = [];
+  if (d) parts.push(`${d} d`);
+  if (h) parts.push(`${h} h`);
+  if (m) parts.push(`${m} min`);
+  if (s || parts.length === 0) parts.push(`${s} s`);
+  return (neg ? '-' : '') + parts.slice(0, 2).join(' ');
+}
+
+export function trimNumber(v: number, digits = 1): string {
+  if (!Number.isFinite(v)) return '—';
+  const fixed = v.toFixed(digits);
+  return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
+}
+
+export function formatPct(fraction: number): string {
+  return `${Math.round(fraction * 100)}%`;
+}
+
+export function confidenceWord(confidence: number): 'high' | 'medium' | 'low' {
+  if (confidence >= 0.8) return 'high';
+  if (confidence >= 0.5) return 'medium';
+  return 'low';
+}
+
+export function formatConfidence(confidence: number): string {
+  return `${confidenceWord(confidence)} (${formatPct(confidence)})`;
+}
+
+/** An ISO time from the report shown as wall clock in the bundle's zone. */
+export function formatTime(zone: Zone, iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return iso;
+  return toLocalText(zone, ms);
+}
+
+export function formatTimeMs(zone: Zone, ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  return toLocalText(zone, ms);
+}
+
+export function isoAt(zone: Zone, ms: number): string {
+  return toIso(zone, ms);
+}
+
+/** "2019-06-30 10:20:01 → 11:40:00 (1 h 19 min)"; the date is repeated only when it changes. */
+export function formatWindow(zone: Zone, window: { start: string; end: string } | null): string {
+  if (!window) return '—';
+  const a = formatTime(zone, window.start);
+  const b = formatTime(zone, window.end);
+  if (a === b) return a;
+  const sameDay = a.slice(0, 10) === b.slice(0, 10);
+  const dur = Date.parse(window.end) - Date.parse(window.start);
+  const durText = Number.isFinite(dur) ? ` (${formatDuration(dur)})` : '';
+  return `${a} → ${sameDay ? b.slice(11) : b}${durText}`;
+}
+
+export const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
+/** Ranked as the report shows them: score first, then severity, then id for a stable order. */
+export function rankFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) => b.score - a.score || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.id.localeCompare(b.id),
+  );
+}
+
+export function findingWindowMs(f: Finding): { start: number; end: number } | null {
+  if (!f.window) return null;
+  const start = Date.parse(f.window.start);
+  const end = Date.parse(f.window.end);
+  return Number.isFinite(start) && Number.isFinite(end) ? { start, end } : null;
+}
+
+/** Causes/effects name other findings by id or rule; show their titles where they match. */
+export function describeLink(model: ReportModel, ref: string): string {
+  const hit = model.report.findings.find((f) => f.id === ref || f.rule === ref);
+  return hit ? hit.title : ref;
+}
+
+export interface Verdict {
+  /** one line: bottleneck, confidence, impact window */
+  line: string;
+  top: Finding | null;
+  impactWindow: { start: string; end: string } | null;
+}
+
+const CLASS_RESOURCE: Record<Finding['class'], string> = {
+  'memory-leak': 'memory',
+  'swap-thrash': 'memory',
+  'oom-kill': 'memory',
+  'numa-cross-node': 'memory locality (NUMA)',
+  'io-saturation': 'disk I/O',
+  'cpu-saturation': 'CPU',
+  'cpu-steal': 'CPU (steal)',
+  'hung-task': 'blocked tasks',
+  'hugepages-unused': 'memory (hugepages)',
+  'thp-compaction-stall': 'memory (THP compaction)',
+  'memory-fragmentation': 'memory (fragmentation)',
+  'disk-errors': 'disk errors',
+  'vm-crash': 'virtual machines',
+};
+
+export function resourceOf(cls: Finding['class']): string {
+  return CLASS_RESOURCE[cls];
+}
+
+/**
+ * The impact window spans the findings at or above medium severity, except the
+ * root cause when there are effects: a leak growing quietly for hours is the
+ * cause, the swapping and the kill are the impact.
+ */
+export function impactWindow(findings: readonly Finding[], root?: Finding | null): { start: string; end: string } | null {
+  const effects = root ? findings.filter((f) => f.id !== root.id) : [];
+  const within = effects.some((f) => SEVERITY_RANK[f.severity] <= SEVERITY_RANK.medium && f.window) ? effects : findings;
+  let start: { iso: string; ms: number } | null = null;
+  let end: { iso: string; ms: number } | null = null;
+  for (const f of within) {
+    if (SEVERITY_RANK[f.severity] > SEVERITY_RANK.medium) continue;
+    const w = findingWindowMs(f);
+    if (!w || !f.window) continue;
+    if (!start || w.start < start.ms) start = { iso: f.window.start, ms: w.start };
+    if (!end || w.end > end.ms) end = { iso: f.window.end, ms: w.end };
+  }
+  return start && end ? { start: start.iso, end: end.iso } : null;
+}
+
+export function verdict(model: ReportModel): Verdict {
+  const zone = zoneOf(model);
+  const ranked = rankFindings(model.report.findings);
+  const top = ranked[0] ?? null;
+  const win = impactWindow(ranked, rootCause(model));
+  if (!top) {
+    const noData = model.report.analysis.checks.filter((c) => c.status === 'no-data').length;
+    const line =
+      noData > 0
+        ? `No bottleneck found in the signals that were present; ${noData} check(s) had no data.`
+        : 'No bottleneck found: every check came back clear.';
+    return { line, top: null, impactWindow: null };
+  }
+  const root = rootCause(model) ?? top;
+  const resource = resourceOf(root.class);
+  const chain = causalChain(model, root);
+  const chainText = chain.length > 1 ? ` (${chain.map((f) => f.class).join(' → ')})` : '';
+  const when = win ? `, impact ${formatWindow(zone, win)}` : '';
+  return {
+    line: `Main bottleneck: ${resource} — ${root.title}${chainText}; confidence ${formatConfidence(root.confidence)}${when}.`,
+    top,
+    impactWindow: win,
+  };
+}
+
+/** The finding that others point to as their cause and that has no cause of its own; else the top-ranked one. */
+export function rootCause(model: ReportModel): Finding | null {
+  const findings = rankFindings(model.report.findings);
+  const ids = new Set(findings.flatMap((f) => [f.id, f.rule]));
+  const referenced = new Set(findings.flatMap((f) => f.causes));
+  const candidates = findings.filter(
+    (f) => f.causes.every((c) => !ids.has(c)) && (referenced.has(f.id) || f.effects.some((e) => ids.has(e))),
+  );
+  return candidates[0] ?? findings[0] ?? null;
+}
+
+/**
+ * root → … → impact: the longest path along effects (and effects implied by
+ * causes), so the verdict shows the whole mechanism; ties go to rank order.
+ */
+export function causalChain(model: ReportModel, root: Finding): Finding[] {
+  const ranked = rankFindings(model.report.findings);
+  const byRef = new Map<string, Finding>();
+  for (const f of ranked) {
+    byRef.set(f.id, f);
+    if (!byRef.has(f.rule)) byRef.set(f.rule, f);
+  }
+  const next = (f: Finding): Finding[] => {
+    const out = new Set<Finding>();
+    for (const e of f.effects) {
+      const hit = byRef.get(e);
+      if (hit) out.add(hit);
+    }
+    for (const g of ranked) if (g.causes.includes(f.id) || g.causes.includes(f.rule)) out.add(g);
+    return ranked.filter((g) => out.has(g) && g.id !== f.id);
+  };
+  const paths: Finding[][] = [];
+  const walk = (path: Finding[]): void => {
+    const last = path[path.length - 1];
+    if (!last || path.length > 12) return;
+    const more = next(last).filter((g) => !path.includes(g));
+    if (more.length === 0) paths.push(path);
+    for (const g of more) walk([...path, g]);
+  };
+  walk([root]);
+  const rankOf = new Map(ranked.map((f, i) => [f.id, i]));
+  const endRank = (p: Finding[]): number => rankOf.get(p[p.length - 1]?.id ?? '') ?? Infinity;
+  // the path that ends at the most important impact, and among those the fullest story
+  paths.sort((a, b) => endRank(a) - endRank(b) || b.length - a.length);
+  return paths[0] ?? [root];
+}
+
+export interface RankedRemediation {
+  finding: Finding;
+  remediation: Remediation;
+  priority: 'P1' | 'P2' | 'P3';
+}
+
+export function priorityOf(severity: Severity): 'P1' | 'P2' | 'P3' {
+  if (severity === 'critical' || severity === 'high') return 'P1';
+  if (severity === 'medium') return 'P2';
+  return 'P3';
+}
+
+/** Every remediation in finding rank order, duplicates (same action) kept once. */
+export function actionItems(model: ReportModel): RankedRemediation[] {
+  const out: RankedRemediation[] = [];
+  const seen = new Set<string>();
+  const root = rootCause(model);
+  const ranked = rankFindings(model.report.findings);
+  // the root cause's fixes go first: fixing the cause removes its effects
+  const ordered = root ? [root, ...ranked.filter((f) => f.id !== root.id)] : ranked;
+  for (const f of ordered) {
+    for (const r of f.remediation) {
+      if (seen.has(r.action)) continue;
+      seen.add(r.action);
+      out.push({ finding: f, remediation: r, priority: priorityOf(f.severity) });
+    }
+  }
+  return out;
+}
+
+/** What the data could not show: checks without data or that broke, and error diagnostics. */
+export function dataGaps(model: ReportModel): { checks: RuleCheck[]; errors: ReportModel['report']['diagnostics'] } {
+  return {
+    checks: model.report.analysis.checks.filter((c) => c.status === 'no-data' || c.status === 'error'),
+    errors: model.report.diagnostics.filter((d) => d.severity === 'error'),
+  };
+}
+
+export interface Postmortem {
+  summary: string;
+  impact: string[];
+  trigger: string;
+  rootCause: string;
+  detection: string;
+  resolution: string[];
+  timeline: { time: string; what: string }[];
+}
+
+/**
+ * A blameless draft: it names systems and mechanisms, never people, and keeps
+ * what happened (summary … detection) apart from how to fix it (resolution,
+ * action items).
+ */
+export function postmortem(model: ReportModel): Postmortem | null {
+  const zone = zoneOf(model);
+  const ranked = rankFindings(model.report.findings);
+  if (ranked.length === 0) return null;
+  const root = rootCause(model) ?? ranked[0];
+  if (!root) return null;
+  const chain = causalChain(model, root);
+  const host = model.report.bundle.hostname ?? 'the host';
+  const win = impactWindow(ranked, root);
+  const summary =
+    `During ${win ? formatWindow(zone, win) : 'a window the data does not bound'}, ${host} showed ` +
+    `${chain.map((f) => f.title).join(', then ')}.` +
+    (ranked.length > chain.length ? ` ${ranked.length - chain.length} other finding(s) were raised.` : '');
+  const impact = ranked
+    .filter((f) => SEVERITY_RANK[f.severity] <= SEVERITY_RANK.high)
+    .map((f) => `${f.title} (${f.severity}, ${formatWindow(zone, f.window)})`);
+  if (impact.length === 0) impact.push('No finding reached high severity.');
+  const byStart = [...chain].sort((a, b) => (findingWindowMs(a)?.start ?? Infinity) - (findingWindowMs(b)?.start ?? Infinity));
+  const first = byStart[0] ?? root;
+  const trigger = `${first.title}, first seen ${formatTime(zone, first.window?.start)}.`;
+  const rootText = `${root.title}. ${root.reasoning[0] ?? ''}`.trim();
+  const collected = formatTime(zone, model.report.bundle.collectedAt);
+  const earliest = ranked.map(findingWindowMs).filter((w) => w !== null).sort((a, b) => a.start - b.start)[0];
+  const detection =
+    `Found after the fact by sosmortem (ruleset ${model.report.analysis.rulesetVersion}) in the bundle collected at ${collected}; ` +
+    `the earliest signal is at ${earliest ? formatTimeMs(zone, earliest.start) : 'an unknown time'}.`;
+  const resolution = actionItems(model)
+    .filter((a) => a.finding.id === root.id)
+    .map((a) => a.remediation.action);
+  if (resolution.length === 0) resolution.push('No remediation is attached to the root-cause finding; see the action items.');
+  const timeline: { time: string; what: string }[] = [];
+  for (const f of byStart) {
+    if (f.window) timeline.push({ time: formatTime(zone, f.window.start), what: `${f.title} begins` });
+  }
+  for (const e of model.events) {
+    if (e.type === 'oom-kill' || e.type === 'hung-task' || e.type === 'boot' || e.type.startsWith('vm-')) {
+      timeline.push({ time: formatTimeMs(zone, e.t), what: e.label });
+    }
+  }
+  timeline.sort((a, b) => a.time.localeCompare(b.time));
+  return { summary, impact, trigger, rootCause: rootText, detection, resolution, timeline };
+}
+
+/** Records, span and format per source, ready to print. */
+export function coverageTotals(model: ReportModel): { files: number; records: number; sources: number } {
+  let files = 0;
+  let records = 0;
+  for (const c of model.report.coverage) {
+    files += c.files.length;
+    records += c.records;
+  }
+  return { files, records, sources: model.report.coverage.length };
+}
+
+export const CHECK_STATUS_TEXT: Record<RuleCheck['status'], string> = {
+  fired: 'fired',
+  clear: 'healthy',
+  'no-data': 'no data',
+  error: 'error',
+};
+
+/** A finding metric shown with its unit, read from the name's suffix (units are in the names). */
+export function metricText(name: string, value: number): string {
+  if (/KiB$/.test(name) && !/PerHour$|PerSec$/.test(name)) return formatKiB(value);
+  if (/KiBPerHour$/.test(name)) return `${formatKiB(value)}/h`;
+  if (/Ms$/.test(name)) return `${trimNumber(value, 1)} ms`;
+  if (/Sec$/.test(name) && !/PerSec$/.test(name)) return formatDuration(value * 1000);
+  if (/Pct$/.test(name)) return `${trimNumber(value, 1)}%`;
+  if (/PerSec$/.test(name)) return `${trimNumber(value, 1)}/s`;
+  if (/^fraction/.test(name)) return formatPct(value);
+  return trimNumber(value, 2);
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;', '=': '&#61;' };
+
+/** Escapes text for HTML element content and quoted attributes (the same set Handlebars escapes). */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"'`=]/g, (c) => HTML_ESCAPES[c] ?? c);
+}

@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { Finding, FindingClass } from '../model.js';
+import { BUILTIN_RULES_DIR } from './loader.js';
+
+export interface CorrelationLink {
+  cause: FindingClass;
+  effect: FindingClass;
+  /** subject fields that must agree */
+  match?: ('pid' | 'comm' | 'device' | 'node' | 'domain')[];
+  /** the effect may start this long after the cause's window ends */
+  lagSec?: number;
+  /** the two windows must overlap */
+  overlap?: boolean;
+  reason: string;
+}
+
+export async function loadCorrelations(file = path.join(BUILTIN_RULES_DIR, 'correlations.yaml')): Promise<CorrelationLink[]> {
+  const data = parseYaml(await readFile(file, 'utf8')) as { links?: CorrelationLink[] };
+  return data.links ?? [];
+}
+
+function bounds(f: Finding): [number, number] | null {
+  if (!f.window) return null;
+  return [Date.parse(f.window.start), Date.parse(f.window.end)];
+}
+
+/**
+ * Links findings into cause → effect chains on the timeline and ranks every
+ * symptom below its cause. A finding without a time (a setting) may still be
+ * a cause of a timed one, when the link allows a long lag.
+ */
+export function correlate(findings: Finding[], links: CorrelationLink[]): void {
+  const slack = 5 * 60 * 1000;
+  for (const link of links) {
+    for (const cause of findings) {
+      if (cause.class !== link.cause) continue;
+      for (const effect of findings) {
+        if (effect === cause || effect.class !== link.effect) continue;
+        if (effect.causes.includes(cause.id)) continue;
+        if (link.match && !link.match.every((k) => cause.subject[k] !== undefined && cause.subject[k] === effect.subject[k])) continue;
+        const cb = bounds(cause);
+        const eb = bounds(effect);
+        if (!cb || !eb) continue;
+        const ok = link.overlap ? eb[0] <= cb[1] + slack && eb[1] >= cb[0] - slack : eb[0] >= cb[0] - slack && eb[0] <= cb[1] + (link.lagSec ?? 0) * 1000;
+        if (!ok) continue;
+        cause.effects.push(effect.id);
+        effect.causes.push(cause.id);
+        effect.reasoning.push(link.reason.replaceAll('{{cause}}', cause.title).replaceAll('{{effect}}', effect.title));
+      }
+    }
+  }
+  // A symptom ranks below its cause: walk chains until scores settle.
+  const byId = new Map(findings.map((f) => [f.id, f]));
+  for (let pass = 0; pass < findings.length; pass++) {
+    let changed = false;
+    for (const f of findings) {
+      for (const cid of f.causes) {
+        const c = byId.get(cid);
+        if (c && f.score >= c.score) {
+          f.score = Math.max(0, c.score - 1);
+          changed = true;
+        }
+      }
+    }
+    if (!changed) break;
+  }
+}

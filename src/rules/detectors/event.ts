@@ -1,0 +1,49 @@
+import type { Labels } from '../../model.js';
+import type { Timeline, TimelineEvent } from '../../timeline/timeline.js';
+import type { Candidate } from '../candidate.js';
+import { compile, truthy, type Env, type Value } from '../expr.js';
+import type { EventDetect } from '../types.js';
+
+/** Events of one type (optionally filtered), one candidate per event or per group of them. */
+export function detectEvents(d: EventDetect, timeline: Timeline, baseEnv: Env): Candidate[] {
+  const where = d.where ? compile(d.where) : null;
+  const events = timeline.eventsOf(d.event).filter((e) => !where || truthy(where({ ...baseEnv, ...eventEnv(e) })));
+  const groups = new Map<string, TimelineEvent[]>();
+  events.forEach((e, i) => {
+    const key = d.groupBy ? d.groupBy.map((k) => String(e.attrs[k] ?? e.labels[k] ?? '')).join('\u0000') : String(i);
+    const g = groups.get(key);
+    if (g) g.push(e);
+    else groups.set(key, [e]);
+  });
+  const out: Candidate[] = [];
+  for (const list of groups.values()) {
+    const head = list[0] as TimelineEvent;
+    const times = list.map((e) => e.t).filter((t): t is number => t !== null);
+    const labels: Record<string, string> = { ...head.labels };
+    for (const k of d.groupBy ?? Object.keys(head.attrs)) {
+      const v = head.attrs[k];
+      if (v !== undefined && (typeof v === 'string' || typeof v === 'number')) labels[k] = String(v);
+    }
+    const env: Env = {
+      ...baseEnv,
+      ...eventEnv(head),
+      count: list.length,
+      events: list.map((e) => eventEnv(e) as Value),
+      firstTime: times.length ? Math.min(...times) : null,
+      lastTime: times.length ? Math.max(...times) : null,
+      windowStart: times.length ? Math.min(...times) : null,
+      windowEnd: times.length ? Math.max(...times) : null,
+      durationSec: times.length ? (Math.max(...times) - Math.min(...times)) / 1000 : 0,
+      timed: times.length > 0,
+    };
+    const evidence = list.slice(0, 6).flatMap((e) => e.lines.map((l) => ({ file: e.file, line: l.line, text: l.text })));
+    out.push({ labels, start: times.length ? Math.min(...times) : null, end: times.length ? Math.max(...times) : null, env, evidence, signals: [] });
+  }
+  return out;
+}
+
+function eventEnv(e: TimelineEvent): Env {
+  const env: Env = { attrs: { ...e.attrs } as Record<string, Value>, labels: { ...e.labels }, t: e.t };
+  for (const [k, v] of Object.entries(e.attrs)) env[k] = v;
+  return env;
+}

@@ -1,0 +1,249 @@
+import type { Evidence, Finding, Remediation, Severity, Subject } from '../model.js';
+import { SEVERITIES } from '../model.js';
+import type { RuleCheck } from '../report/model.js';
+import { toIso } from '../timeline/clock.js';
+import type { FactEntry } from '../timeline/store.js';
+import type { Timeline } from '../timeline/timeline.js';
+import type { Candidate } from './candidate.js';
+import { detectEvents } from './detectors/event.js';
+import { detectState } from './detectors/state.js';
+import { detectThreshold } from './detectors/threshold.js';
+import { detectTrend } from './detectors/trend.js';
+import { compile, truthy, type Env, type Value } from './expr.js';
+import { formatFunctions, renderTemplate } from './format.js';
+import type { RuleDef } from './types.js';
+
+/** A finding before its evidence lines are quoted: references into the bundle's files. */
+export interface DraftFinding {
+  finding: Finding;
+  refs: { file: number; line: number; text?: string }[];
+  candidate: Candidate;
+  rule: RuleDef;
+}
+
+export interface EngineResult {
+  drafts: DraftFinding[];
+  checks: RuleCheck[];
+}
+
+const SEVERITY_BASE: Record<Severity, number> = { critical: 85, high: 65, medium: 45, low: 25, info: 5 };
+
+/** Does the bundle hold what the rule needs? Each entry may list alternatives with |. */
+export function missingRequirements(rule: RuleDef, timeline: Timeline): string[] {
+  const has = (req: string): boolean => {
+    const [kind, name] = req.includes(':') ? (req.split(':', 2) as [string, string]) : ['metric', req];
+    switch (kind) {
+      case 'metric':
+        return timeline.seriesOf(name).some((s) => s.t.length > 0);
+      case 'event':
+        return timeline.events.some((e) => e.type === name);
+      case 'fact':
+        return timeline.facts.some((f) => f.name === name);
+      case 'source':
+        return timeline.files.some((f) => f.parser === name);
+      default:
+        return false;
+    }
+  };
+  return rule.requires.filter((req) => !req.split('|').some((alt) => has(alt.trim())));
+}
+
+/** Values and lookups every rule expression may use. */
+function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[]): Env {
+  const thresholds: Record<string, Value> = {};
+  for (const [k, t] of Object.entries(rule.thresholds)) thresholds[k] = t.value;
+  const lookup = (name: Value, labelKey?: Value, labelValue?: Value): FactEntry | undefined => {
+    const labels = labelKey === undefined ? undefined : { [String(labelKey)]: String(labelValue) };
+    const f = labels ? timeline.factEntry(String(name), labels) : (timeline.facts.find((x) => x.name === String(name) && Object.keys(x.labels).length === 0) ?? timeline.factEntry(String(name)));
+    if (f) accessed.push(f);
+    return f;
+  };
+  const host = {
+    cpus: numOrNull(timeline.fact('host.cpus')),
+    numaNodes: numOrNull(timeline.fact('host.numaNodes')),
+    memTotalKiB: numOrNull(timeline.facts.find((f) => f.name === 'meminfo.MemTotal' && Object.keys(f.labels).length === 0)?.value),
+    collectedAt: timeline.clock.collectedMs,
+    bootAt: timeline.clock.bootMs,
+  };
+  return {
+    ...thresholds,
+    thresholds,
+    host,
+    ...formatFunctions(timeline.clock.zone),
+    fact: ((name: Value, k?: Value, v?: Value) => lookup(name, k, v)?.value) as unknown as Value,
+    factNum: ((name: Value, k?: Value, v?: Value) => {
+      const x = lookup(name, k, v)?.value;
+      return typeof x === 'number' ? x : x === undefined ? NaN : Number(x);
+    }) as unknown as Value,
+    /** every fact of a name, as [{value, labels}] */
+    factsNamed: ((name: Value) => timeline.factsNamed(String(name)).map((f) => ({ value: f.value, labels: { ...f.labels } }))) as unknown as Value,
+    eventCount: ((type: Value) => timeline.events.filter((e) => e.type === String(type)).length) as unknown as Value,
+  };
+}
+
+function numOrNull(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function resolver(rule: RuleDef): (v: string | number) => number {
+  return (v) => (typeof v === 'number' ? v : (rule.thresholds[v]?.value ?? NaN));
+}
+
+function candidatesOf(rule: RuleDef, timeline: Timeline, env: Env, accessed: FactEntry[]): Candidate[] {
+  const d = rule.detect;
+  switch (d.kind) {
+    case 'threshold':
+      return detectThreshold(d, timeline, env, resolver(rule));
+    case 'trend':
+      return detectTrend(d, timeline, env, resolver(rule));
+    case 'event':
+      return detectEvents(d, timeline, env);
+    case 'state':
+      return detectState(d, timeline, env, accessed);
+  }
+}
+
+const SUBJECT_KEYS = ['pid', 'comm', 'device', 'node', 'domain', 'cgroup'] as const;
+
+function subjectOf(rule: RuleDef, c: Candidate, env: Env): Subject {
+  const s: Subject = {};
+  const put = (k: (typeof SUBJECT_KEYS)[number], v: Value): void => {
+    if (v === undefined || v === null || v === '') return;
+    if (k === 'pid') {
+      const n = Number(v);
+      if (Number.isInteger(n)) s.pid = n;
+    } else s[k] = String(v);
+  };
+  for (const k of SUBJECT_KEYS) put(k, c.labels[k]);
+  for (const [k, expr] of Object.entries(rule.subject ?? {})) {
+    if ((SUBJECT_KEYS as readonly string[]).includes(k)) put(k as (typeof SUBJECT_KEYS)[number], compile(expr)(env));
+  }
+  return s;
+}
+
+/** Runs every rule over the timeline; a rule that breaks becomes a check with status error. */
+export function runRules(rules: RuleDef[], timeline: Timeline): EngineResult {
+  const drafts: DraftFinding[] = [];
+  const checks: RuleCheck[] = [];
+  for (const rule of rules) {
+    const missing = missingRequirements(rule, timeline);
+    if (missing.length > 0) {
+      checks.push({ rule: rule.id, class: rule.class, title: rule.title.replace(/\{\{[^}]*\}\}/g, '…'), status: 'no-data', detail: `needs ${missing.join(', ')}` });
+      continue;
+    }
+    try {
+      const accessed: FactEntry[] = [];
+      const env = baseEnv(rule, timeline, accessed);
+      const candidates = candidatesOf(rule, timeline, env, accessed);
+      let n = 0;
+      for (const c of candidates) {
+        const d = draftOf(rule, c, timeline, ++n);
+        if (d) drafts.push(d);
+      }
+      const fired = drafts.filter((d) => d.rule.id === rule.id).length;
+      checks.push({
+        rule: rule.id,
+        class: rule.class,
+        title: rule.title.replace(/\{\{[^}]*\}\}/g, '…'),
+        status: fired > 0 ? 'fired' : 'clear',
+        detail: fired > 0 ? `${fired} finding${fired > 1 ? 's' : ''}` : 'checked: nothing crossed the thresholds',
+      });
+    } catch (err) {
+      checks.push({ rule: rule.id, class: rule.class, title: rule.title, status: 'error', detail: `rule failed: ${(err as Error).message}` });
+    }
+  }
+  return { drafts, checks };
+}
+
+function draftOf(rule: RuleDef, c: Candidate, timeline: Timeline, n: number): DraftFinding | null {
+  const env: Env = { ...c.env };
+  const metrics: Record<string, number> = {};
+  env['metrics'] = metrics;
+  for (const [name, expr] of Object.entries(rule.metrics)) {
+    const v = compile(expr)(env);
+    const num = typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : Number(v);
+    if (Number.isFinite(num)) metrics[name] = Math.round(num * 1000) / 1000;
+    env[name] = Number.isFinite(num) ? num : NaN;
+  }
+  const subject = subjectOf(rule, c, env);
+  env['subject'] = { ...subject } as Record<string, Value>;
+  let severity: Severity | null = null;
+  for (const level of rule.severity) {
+    if (truthy(compile(level.when)(env))) {
+      severity = level.level;
+      break;
+    }
+  }
+  if (severity === null) return null;
+  const confRaw = Number(compile(rule.confidence)(env));
+  const confidence = Math.round(Math.min(1, Math.max(0, Number.isFinite(confRaw) ? confRaw : 0.5)) * 100) / 100;
+  env['confidence'] = confidence;
+  env['severity'] = severity;
+  const zone = timeline.clock.zone;
+  const window = c.start !== null && c.end !== null ? { start: toIso(zone, c.start), end: toIso(zone, c.end) } : null;
+  const durationSec = typeof env['durationSec'] === 'number' ? env['durationSec'] : c.start !== null && c.end !== null ? (c.end - c.start) / 1000 : 0;
+  const remediation: Remediation[] = [];
+  for (const r of rule.remediation) {
+    if (r.when && !truthy(compile(r.when)(env))) continue;
+    const rem: Remediation = { action: renderTemplate(r.action, env), detail: renderTemplate(r.detail, env), expectedImpact: renderTemplate(r.expectedImpact, env) };
+    if (r.risk) rem.risk = renderTemplate(r.risk, env);
+    if (r.rollback) rem.rollback = renderTemplate(r.rollback, env);
+    if (r.verify) rem.verify = renderTemplate(r.verify, env);
+    if (r.reboot !== undefined) rem.reboot = r.reboot;
+    remediation.push(rem);
+  }
+  const finding: Finding = {
+    id: `${rule.id}:${n}`,
+    rule: rule.id,
+    class: rule.class,
+    title: renderTemplate(rule.title, env),
+    message: renderTemplate(rule.message, env),
+    severity,
+    score: scoreOf(severity, durationSec, confidence),
+    confidence,
+    window,
+    subject,
+    metrics,
+    evidence: [],
+    causes: [],
+    effects: [],
+    reasoning: [],
+    remediation,
+    references: rule.references,
+  };
+  return { finding, refs: c.evidence, candidate: c, rule };
+}
+
+/** Impact × duration × confidence on a 0–100 scale: severity sets the band, the rest orders within it. */
+export function scoreOf(severity: Severity, durationSec: number, confidence: number): number {
+  const base = SEVERITY_BASE[severity];
+  const dur = Math.min(1, Math.log10(1 + Math.max(0, durationSec) / 60) / 3);
+  return Math.max(0, Math.min(100, Math.round(base + 10 * dur * confidence + 5 * confidence)));
+}
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+/** Quotes the lines each finding points at, reading files once more only where needed. */
+export async function attachEvidence(drafts: DraftFinding[], timeline: Timeline, readLines: (req: Map<string, Set<number>>) => Promise<Map<string, Map<number, string>>>, maxPerFinding = 12): Promise<void> {
+  const req = new Map<string, Set<number>>();
+  for (const d of drafts) {
+    for (const r of d.refs.slice(0, maxPerFinding)) {
+      if (r.text !== undefined) continue;
+      const path = timeline.filePath(r.file);
+      let set = req.get(path);
+      if (!set) req.set(path, (set = new Set()));
+      set.add(r.line);
+    }
+  }
+  const texts = req.size ? await readLines(req) : new Map<string, Map<number, string>>();
+  for (const d of drafts) {
+    const ev: Evidence[] = [];
+    for (const r of d.refs.slice(0, maxPerFinding)) {
+      const source = timeline.filePath(r.file);
+      ev.push({ source, line: r.line, text: r.text ?? texts.get(source)?.get(r.line) ?? '' });
+    }
+    d.finding.evidence = ev;
+  }
+}

@@ -1,0 +1,114 @@
+import type { FindingClass, Severity } from '../model.js';
+
+export interface Threshold {
+  value: number;
+  unit?: string;
+  /** one line: why this value */
+  reason: string;
+  /** where the value comes from, or "none published" */
+  ref?: string;
+}
+
+export interface SignalSpec {
+  metric: string;
+  /** labels the series must carry, e.g. {cpu: all} */
+  labels?: Record<string, string>;
+}
+
+export interface ThresholdDetect {
+  kind: 'threshold';
+  /** label that separates subjects (device, cpu); omit for host-wide signals */
+  groupBy?: string;
+  signals: Record<string, string | SignalSpec>;
+  /** per-sample expression that opens an episode */
+  enter: string;
+  /** per-sample expression that closes it (hysteresis); defaults to !enter */
+  exit?: string;
+  /** shortest episode worth a finding (a threshold name or seconds) */
+  minDurationSec: string | number;
+  /** episodes closer than this are one (a threshold name or seconds); default two sample intervals */
+  mergeGapSec?: string | number;
+}
+
+export interface TrendDetect {
+  kind: 'trend';
+  groupBy?: string;
+  signal: string | SignalSpec;
+  /** fewer points than this and no trend is fitted */
+  minPoints: string | number;
+  /** the fit must span at least this long */
+  minSpanSec: string | number;
+  /** expression over slopePerMin, r2, first, last, points, spanSec, growthPct */
+  when: string;
+}
+
+export interface EventDetect {
+  kind: 'event';
+  event: string;
+  /** expression over the event's attrs (and labels) */
+  where?: string;
+  /** attribute names whose values make one finding; omit for one finding per event */
+  groupBy?: string[];
+}
+
+export interface StateDetect {
+  kind: 'state';
+  /** iterate over facts of this name (one candidate per fact, its labels as the subject) */
+  forEach?: string;
+  when: string;
+}
+
+export type Detect = ThresholdDetect | TrendDetect | EventDetect | StateDetect;
+
+export interface SeverityLevel {
+  level: Severity;
+  when: string;
+}
+
+export interface RemediationTemplate {
+  action: string;
+  detail: string;
+  expectedImpact: string;
+  risk?: string;
+  rollback?: string;
+  verify?: string;
+  reboot?: boolean;
+  /** only offered when this expression holds */
+  when?: string;
+}
+
+export interface RuleDef {
+  id: string;
+  class: FindingClass;
+  title: string;
+  description: string;
+  /** metrics, events (event:<type>) or facts (fact:<name>) without which the rule cannot say anything */
+  requires: string[];
+  thresholds: Record<string, Threshold>;
+  detect: Detect;
+  /** named values computed for each finding; appear in report.json metrics */
+  metrics: Record<string, string>;
+  severity: SeverityLevel[];
+  confidence: string | number;
+  /** subject fields: expressions over the group (e.g. pid: "labels.pid") */
+  subject?: Record<string, string>;
+  message: string;
+  remediation: RemediationTemplate[];
+  references: string[];
+  /** where the file was loaded from */
+  file: string;
+}
+
+export interface RuleCase {
+  name: string;
+  /** --tz for the case, when its files have no date */
+  tz?: string;
+  files: Record<string, string>;
+  expect: {
+    fires: boolean;
+    count?: number;
+    severity?: string;
+    subject?: Record<string, string | number>;
+    metrics?: Record<string, number | { min?: number; max?: number }>;
+  };
+}

@@ -1,0 +1,197 @@
+import type { Diagnostic, Labels } from '../model.js';
+import type { Clock } from './clock.js';
+import type { FactEntry, FileInfo, RecordStore } from './store.js';
+import { labelsKey } from './store.js';
+
+/** One metric for one subject, on absolute time, sorted. */
+export interface Series {
+  metric: string;
+  labels: Labels;
+  key: string;
+  t: Float64Array;
+  v: Float64Array;
+  line: Int32Array;
+  file: Int32Array;
+}
+
+export interface TimelineEvent {
+  type: string;
+  /** epoch ms, or null when the source could not be placed in time */
+  t: number | null;
+  labels: Labels;
+  attrs: Record<string, string | number | boolean>;
+  file: number;
+  line: number;
+  lines: { line: number; text: string }[];
+}
+
+/**
+ * The bundle on one clock: every sample and event in epoch milliseconds, facts
+ * alongside. Rules read this and nothing else.
+ */
+export class Timeline {
+  private readonly byMetric = new Map<string, Series[]>();
+  constructor(
+    readonly series: Series[],
+    readonly events: TimelineEvent[],
+    readonly facts: FactEntry[],
+    readonly files: FileInfo[],
+    readonly clock: Clock,
+  ) {
+    for (const s of series) {
+      const list = this.byMetric.get(s.metric);
+      if (list) list.push(s);
+      else this.byMetric.set(s.metric, [s]);
+    }
+  }
+
+  seriesOf(metric: string): Series[] {
+    return this.byMetric.get(metric) ?? [];
+  }
+
+  metrics(): string[] {
+    return [...this.byMetric.keys()];
+  }
+
+  fact(name: string, labels?: Labels): string | number | boolean | undefined {
+    return this.factEntry(name, labels)?.value;
+  }
+
+  factEntry(name: string, labels?: Labels): FactEntry | undefined {
+    return this.facts.find((f) => f.name === name && (!labels || Object.entries(labels).every(([k, v]) => f.labels[k] === v)));
+  }
+
+  factsNamed(name: string): FactEntry[] {
+    return this.facts.filter((f) => f.name === name);
+  }
+
+  eventsOf(type: string): TimelineEvent[] {
+    return this.events.filter((e) => e.type === type);
+  }
+
+  filePath(idx: number): string {
+    return this.files[idx]?.path ?? '?';
+  }
+
+  /** The first and last instant any series or event covers. */
+  span(): { start: number; end: number } | null {
+    let start = Infinity;
+    let end = -Infinity;
+    for (const s of this.series) {
+      if (s.t.length === 0) continue;
+      start = Math.min(start, s.t[0] as number);
+      end = Math.max(end, s.t[s.t.length - 1] as number);
+    }
+    for (const e of this.events) {
+      if (e.t === null) continue;
+      start = Math.min(start, e.t);
+      end = Math.max(end, e.t);
+    }
+    return Number.isFinite(start) ? { start, end } : null;
+  }
+}
+
+/**
+ * Places the store's records on the clock. Device names such as sar's
+ * `dev253-0` are rewritten to the kernel's (`dm-0`) when the bundle says how.
+ */
+export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Diagnostic[]): Timeline {
+  const devMap = deviceNameMap(store);
+  const merged = new Map<string, { metric: string; labels: Labels; parts: { t: number[]; v: number[]; line: number[]; file: number }[] }>();
+  const unplaced = new Map<number, number>();
+  for (const raw of store.rawSeries()) {
+    let labels = raw.labels;
+    const dev = labels['device'];
+    if (dev !== undefined) {
+      const mapped = devMap.get(dev);
+      if (mapped) labels = { ...labels, device: mapped };
+    }
+    const t: number[] = new Array(raw.t.length);
+    let bad = 0;
+    for (let i = 0; i < raw.t.length; i++) {
+      const placed = clock.place(raw.timeBase, raw.t[i] as number);
+      if (placed === null) bad++;
+      t[i] = placed ?? NaN;
+    }
+    if (bad > 0) unplaced.set(raw.fileIdx, (unplaced.get(raw.fileIdx) ?? 0) + bad);
+    const key = `${raw.metric}|${labelsKey(labels)}`;
+    let m = merged.get(key);
+    if (!m) {
+      m = { metric: raw.metric, labels, parts: [] };
+      merged.set(key, m);
+    }
+    m.parts.push({ t, v: raw.v, line: raw.line, file: raw.fileIdx });
+  }
+  for (const [fileIdx, count] of unplaced) {
+    diagnostics.push({
+      source: store.files[fileIdx]?.path ?? '?',
+      severity: 'warning',
+      message: `${count} samples could not be placed in time (${timeHint(store.files[fileIdx]?.parser)}); they are left out`,
+    });
+  }
+  const series: Series[] = [];
+  for (const [key, m] of merged) series.push(mergeParts(key, m.metric, m.labels, m.parts));
+
+  const events: TimelineEvent[] = [];
+  let unplacedEvents = 0;
+  for (const e of store.events) {
+    let t: number | null = null;
+    if (e.t !== null) {
+      t = clock.place(e.timeBase, e.t);
+      if (t === null) unplacedEvents++;
+    }
+    let labels = e.labels;
+    const dev = labels['device'];
+    if (dev !== undefined && devMap.has(dev)) labels = { ...labels, device: devMap.get(dev) as string };
+    events.push({ type: e.type, t, labels, attrs: e.attrs, file: e.fileIdx, line: e.line, lines: e.lines });
+  }
+  if (unplacedEvents > 0) {
+    diagnostics.push({ source: 'timeline', severity: 'warning', message: `${unplacedEvents} events have no absolute time (boot time or collection time unknown); they are listed without a time` });
+  }
+  events.sort((a, b) => (a.t ?? Infinity) - (b.t ?? Infinity));
+  return new Timeline(series, events, store.facts, store.files, clock);
+}
+
+function timeHint(parser: string | undefined): string {
+  if (parser === 'dmesg') return 'dmesg counts seconds since boot and the boot time is unknown: proc/stat btime or uptime is missing';
+  return 'the bundle gives no collection time or boot time to anchor them';
+}
+
+function mergeParts(key: string, metric: string, labels: Labels, parts: { t: number[]; v: number[]; line: number[]; file: number }[]): Series {
+  let n = 0;
+  for (const p of parts) for (const x of p.t) if (!Number.isNaN(x)) n++;
+  const idx: { t: number; v: number; line: number; file: number }[] = [];
+  let sorted = true;
+  let prev = -Infinity;
+  for (const p of parts) {
+    for (let i = 0; i < p.t.length; i++) {
+      const t = p.t[i] as number;
+      if (Number.isNaN(t)) continue;
+      if (t < prev) sorted = false;
+      prev = t;
+      idx.push({ t, v: p.v[i] as number, line: p.line[i] as number, file: p.file });
+    }
+  }
+  if (!sorted) idx.sort((a, b) => a.t - b.t);
+  const s: Series = { metric, labels, key, t: new Float64Array(n), v: new Float64Array(n), line: new Int32Array(n), file: new Int32Array(n) };
+  for (let i = 0; i < idx.length; i++) {
+    const p = idx[i] as { t: number; v: number; line: number; file: number };
+    s.t[i] = p.t;
+    s.v[i] = p.v;
+    s.line[i] = p.line;
+    s.file[i] = p.file;
+  }
+  return s;
+}
+
+/** sar names disks `devMAJ-MIN`; diskstats and lsblk tell which kernel name that is. */
+function deviceNameMap(store: RecordStore): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const f of store.facts) {
+    if (f.name === 'block.devName' && typeof f.value === 'string') {
+      const dev = f.labels['dev'];
+      if (dev) map.set(dev, f.value);
+    }
+  }
+  return map;
+}

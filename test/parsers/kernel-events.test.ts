@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { RecordCollector } from '../../src/parsers/collect.js';
+import { KernelEventScanner } from '../../src/parsers/kernel-events.js';
+import { eventsOf } from './logs-helpers.js';
+
+/** Feeds bare kernel messages (as the log parsers would, prefix removed) with uptime = line number. */
+function scan(text: string): RecordCollector {
+  const sink = new RecordCollector('test');
+  const s = new KernelEventScanner(sink);
+  text.split('\n').forEach((m, i) => s.feed(m, i + 1, 'uptime', i + 1));
+  s.end();
+  return sink;
+}
+
+// Message shapes as printed by mm/oom_kill.c in the kernels named; values are made up.
+describe('kernel-events: OOM', () => {
+  it('reads a 5.x memcg OOM: constraint line gives the limited cgroup', () => {
+    const c = scan(
+      [
+        'java invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+        'CPU: 1 PID: 1234 Comm: java Not tainted 5.14.0-362.el9.x86_64 #1',
+        'memory: usage 1048576kB, limit 1048576kB, failcnt 42',
+        'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/system.slice/app.service,task_memcg=/system.slice/app.service,task=java,pid=1234,uid=0',
+        'Memory cgroup out of memory: Killed process 1234 (java) total-vm:4000000kB, anon-rss:1000000kB, file-rss:2000kB, shmem-rss:0kB, UID:0 pgtables:2400kB oom_score_adj:-500',
+      ].join('\n'),
+    );
+    const [e, ...rest] = eventsOf(c, 'oom-kill');
+    expect(rest).toEqual([]);
+    expect(e?.attrs).toEqual({
+      pid: 1234,
+      comm: 'java',
+      anonRssKiB: 1000000,
+      fileRssKiB: 2000,
+      shmemRssKiB: 0,
+      rssKiB: 1002000,
+      totalVmKiB: 4000000,
+      memcg: true,
+      cgroup: '/system.slice/app.service',
+      constraint: 'CONSTRAINT_MEMCG',
+      invokedBy: 'java',
+      oomScoreAdj: -500,
+    });
+    expect(e?.t).toBe(1);
+    expect(e?.lines.map((l) => l.line)).toEqual([1, 5, 4]);
+  });
+
+  it('reads the pre-4.19 "Kill process … or sacrifice child" + "Killed process" pair', () => {
+    const c = scan(
+      [
+        'httpd invoked oom-killer: gfp_mask=0x201da, order=0, oom_score_adj=0',
+        'Out of memory: Kill process 2102 (java) score 924 or sacrifice child',
+        'Killed process 2102 (java) total-vm:8372812kB, anon-rss:3713552kB, file-rss:0kB, shmem-rss:0kB',
+      ].join('\n'),
+    );
+    const [e] = eventsOf(c, 'oom-kill');
+    expect(e?.attrs).toMatchObject({ pid: 2102, comm: 'java', anonRssKiB: 3713552, rssKiB: 3713552, memcg: false, invokedBy: 'httpd' });
+    expect(e?.attrs.oomScoreAdj).toBeUndefined();
+  });
+
+  it('reads the RHEL 6 "Killed process N, UID n, (comm)" form and a pre-4.19 memcg "Task in … limit of" line', () => {
+    const c = scan(
+      [
+        'java invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0',
+        'Task in /docker/abc killed as a result of limit of /docker/abc',
+        'Memory cgroup out of memory: Kill process 77 (java) score 999 or sacrifice child',
+        'Killed process 77, UID 500, (java) total-vm:100kB, anon-rss:60kB, file-rss:4kB',
+      ].join('\n'),
+    );
+    expect(eventsOf(c, 'oom-kill')[0]?.attrs).toMatchObject({ pid: 77, comm: 'java', memcg: true, cgroup: '/docker/abc', anonRssKiB: 60, fileRssKiB: 4, shmemRssKiB: 0 });
+  });
+
+  it('keeps a victim named with spaces and parentheses', () => {
+    const c = scan('Out of memory: Killed process 5 (Web Content (x)) total-vm:10kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:1000');
+    expect(eventsOf(c, 'oom-kill')[0]?.attrs.comm).toBe('Web Content (x)');
+  });
+
+  it('still reports an old-style kill whose "Killed process" line is missing, and notes an invocation with no victim', () => {
+    const c = scan(['a invoked oom-killer: gfp_mask=0x0, order=0', 'Out of memory: Kill process 9 (db) score 1 or sacrifice child', 'b invoked oom-killer: gfp_mask=0x0, order=0'].join('\n'));
+    const [e] = eventsOf(c, 'oom-kill');
+    expect(e?.attrs).toEqual({ pid: 9, comm: 'db', memcg: false, invokedBy: 'a' });
+    expect(c.diagnostics.map((d) => [d.line, d.severity])).toEqual([[3, 'info']]);
+  });
+});
+
+describe('kernel-events: hung tasks', () => {
+  it('splits a comm holding colons at the last one and keeps reliable frames only', () => {
+    const c = scan(
+      [
+        'INFO: task kworker/1:2:123 blocked for more than 245 seconds.',
+        '      Not tainted 5.4.0 #1',
+        '"echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.',
+        'task:kworker/1:2     state:D stack:    0 pid:  123 ppid:     2 flags:0x00004000',
+        'Call Trace:',
+        ' <TASK>',
+        ' __schedule+0x2cd/0x890',
+        ' ? stale_word+0x1/0x2',
+        ' schedule+0x69/0x110',
+        ' </TASK>',
+        'e1000e: eth0 NIC Link is Up',
+      ].join('\n'),
+    );
+    const [e] = eventsOf(c, 'hung-task');
+    expect(e?.attrs).toEqual({ pid: 123, comm: 'kworker/1:2', blockedSec: 245, stack: '__schedule < schedule' });
+    expect(e?.line).toBe(1);
+  });
+
+  it('ends a report at end of input and caps the stack at 8 frames', () => {
+    const frames = Array.from({ length: 12 }, (_, i) => ` f${i}+0x1/0x2`);
+    const c = scan(['INFO: task a:1 blocked for more than 120 seconds.', 'Call Trace:', ...frames].join('\n'));
+    expect(String(eventsOf(c, 'hung-task')[0]?.attrs.stack).split(' < ')).toHaveLength(8);
+  });
+});
+
+describe('kernel-events: single-line events', () => {
+  it('reads every I/O error form', () => {
+    const c = scan(
+      [
+        'blk_update_request: I/O error, dev sda, sector 123 op 0x0:(READ) flags 0x0 phys_seg 1 prio class 0',
+        'I/O error, dev sdb, sector 2048 op 0x1:(WRITE) flags 0x0 phys_seg 1 prio class 2',
+        'Buffer I/O error on dev sda1, logical block 0, async page read',
+        'end_request: I/O error, dev sdc, sector 1234',
+        'sd 2:0:0:0: [sdd] tag#0 FAILED Result: hostbyte=DID_OK driverbyte=DRIVER_SENSE',
+        'critical medium error, dev sde, sector 99 op 0x0:(READ) flags 0x0',
+      ].join('\n'),
+    );
+    expect(eventsOf(c, 'io-error').map((e) => e.attrs)).toEqual([
+      { device: 'sda', kind: 'blk_update_request', error: 'I/O error', sector: 123, op: 'READ' },
+      { device: 'sdb', kind: 'blk', error: 'I/O error', sector: 2048, op: 'WRITE' },
+      { device: 'sda1', kind: 'buffer', block: 0 },
+      { device: 'sdc', kind: 'end_request', error: 'I/O error', sector: 1234 },
+      { device: 'sdd', kind: 'scsi', result: 'hostbyte=DID_OK driverbyte=DRIVER_SENSE' },
+      { device: 'sde', kind: 'blk', error: 'critical medium error', sector: 99, op: 'READ' },
+    ]);
+  });
+
+  it('reads soft lockups, allocation failures, boots and KVM errors; ignores routine KVM lines', () => {
+    const c = scan(
+      [
+        'watchdog: BUG: soft lockup - CPU#3 stuck for 22s! [java:1234]',
+        'java: page allocation failure: order:4, mode:0x40cc0(GFP_KERNEL|__GFP_COMP), nodemask=(null),cpuset=/,mems_allowed=0',
+        'Linux version 5.14.0-362.8.1.el9_3.x86_64 (mockbuild@x) #1 SMP',
+        'kvm: vcpu 0: requested 191999 ns lapic timer period limited to 200000 ns',
+        'kvm [4321]: vcpu0, guest rIP: 0xffffffff emulation failed',
+        'NMI watchdog: Watchdog detected hard LOCKUP on cpu 5',
+      ].join('\n'),
+    );
+    expect(eventsOf(c, 'soft-lockup')[0]?.attrs).toEqual({ cpu: 3, stuckSec: 22, comm: 'java', pid: 1234 });
+    expect(eventsOf(c, 'alloc-failure')[0]?.attrs).toEqual({ comm: 'java', order: 4, gfp: '0x40cc0(GFP_KERNEL|__GFP_COMP)' });
+    expect(eventsOf(c, 'boot')[0]?.attrs).toEqual({ kernel: '5.14.0-362.8.1.el9_3.x86_64' });
+    expect(eventsOf(c, 'kvm-error').map((e) => e.line)).toEqual([5]);
+    expect(eventsOf(c, 'hard-lockup')[0]?.attrs).toEqual({ cpu: 5 });
+  });
+
+  it('does not take trace lines or Mem-Info continuations for events', () => {
+    const c = scan([' Killed process 1 (x) total-vm:1kB', '  I/O error, dev sda, sector 1', ' INFO: task a:1 blocked for more than 1 seconds.'].join('\n'));
+    expect(c.events).toEqual([]);
+  });
+});
+
+describe('kernel-events: false friends', () => {
+  it('ignores a "Killed process" line that is not the OOM killer\'s', () => {
+    expect(scan('systemd[1]: Killed process 77 (agent) with signal SIGKILL.').events).toEqual([]);
+  });
+});

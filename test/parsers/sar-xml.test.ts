@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseText } from '../../src/parsers/collect.js';
+import { sar } from '../../src/parsers/sar.js';
+import { sarXml } from '../../src/parsers/sar-xml.js';
+import type { SampleRecord } from '../../src/parsers/types.js';
+
+const fixture = (path: string): string => readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8');
+
+function value(samples: SampleRecord[], metric: string, labels: Record<string, string>, t: number): number | undefined {
+  return samples.find((s) => s.metric === metric && s.t === t && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+}
+
+describe('sar XML (sadf -x)', () => {
+  it('reads sysstat 12.7.6 XML with tz="UTC" timestamps as UTC', () => {
+    const r = parseText(sarXml, fixture('sar-xml/sysstat-12.7.6_sadf-x.xml'), { path: 'sos_commands/sar/sa20.xml' });
+    const t = Date.UTC(2024, 0, 20, 16, 0, 22);
+    expect(r.samples.every((s) => s.timeBase === 'utc')).toBe(true);
+    expect(value(r.samples, 'cpu.userPct', { cpu: 'all' }, t)).toBe(0.87);
+    expect(value(r.samples, 'cpu.irqPct', { cpu: '1' }, t)).toBe(1);
+    expect(value(r.samples, 'task.cswchPerSec', {}, t)).toBe(599);
+    expect(value(r.samples, 'mem.freeKiB', {}, t)).toBe(8544664);
+    expect(value(r.samples, 'mem.commitPct', {}, t)).toBe(30.7);
+    expect(value(r.samples, 'io.writeKBps', {}, t)).toBe(20);
+    expect(value(r.samples, 'load.plistSize', {}, t)).toBe(967);
+    // both rkB and rd_sec are written: kB wins, and each metric appears once per device
+    const t2 = Date.UTC(2024, 0, 20, 16, 1, 19);
+    expect(value(r.samples, 'disk.writeKBps', { device: 'sdb' }, t2)).toBe(145.81);
+    expect(value(r.samples, 'disk.reqSizeKB', { device: 'sdb' }, t2)).toBe(26.21);
+    expect(value(r.samples, 'disk.awaitMs', { device: 'dm-3' }, t2)).toBe(58.66);
+    expect(r.samples.filter((s) => s.metric === 'disk.queueDepth' && s.labels.device === 'sdb')).toHaveLength(2);
+    const boot = r.events.find((e) => e.type === 'boot');
+    expect(boot).toMatchObject({ t: Date.UTC(2024, 0, 20, 16, 0, 17), timeBase: 'utc', attrs: { cpus: 8 } });
+    expect(r.facts.find((f) => f.name === 'host.hostname')?.value).toBe('brooks.home');
+    expect(r.formats[0]).toContain('sysdata 3.17');
+  });
+
+  it('reads sysstat 12.0 XML (utc="1") with the same values as the sar text of the same sa file', () => {
+    const x = parseText(sarXml, fixture('sar-xml/sysstat-12.0.0_sadf-x.xml'));
+    const txt = parseText(sar, fixture('sar/sysstat-12.0.0_sar-A_C-locale.txt'));
+    const t = Date.UTC(2019, 5, 30, 5, 39, 34);
+    expect(x.samples[0]?.timeBase).toBe('utc');
+    for (const metric of ['mem.freeKiB', 'mem.commitKiB', 'task.cswchPerSec', 'load.avg1', 'swap.freeKiB', 'paging.faultPerSec']) {
+      expect(value(x.samples, metric, {}, t)).toBeDefined();
+      expect(value(x.samples, metric, {}, t)).toBe(value(txt.samples, metric, {}, t));
+    }
+    expect(value(x.samples, 'net.rxPackets', { iface: 'lo' }, t)).toBe(value(txt.samples, 'net.rxPackets', { iface: 'lo' }, t));
+  });
+
+  it('reports malformed XML as a file-level diagnostic', () => {
+    const r = parseText(sarXml, '<sysstat><host nodename="a"><statistics><timestamp date="2024-01-01" time="x"');
+    expect(r.samples).toEqual([]);
+    expect(r.diagnostics.every((d) => d.line === undefined || d.line >= 1)).toBe(true);
+  });
+
+  it('sniffs sadf XML and owns saDD.xml paths', () => {
+    expect(sarXml.sniff(fixture('sar-xml/sysstat-12.0.0_sadf-x.xml').slice(0, 2048), 'x')).toBe(true);
+    expect(sarXml.paths.some((re) => re.test('sos_commands/sar/sa30.xml'))).toBe(true);
+  });
+
+  it('never throws on random or truncated XML', () => {
+    const base = fixture('sar-xml/sysstat-12.7.6_sadf-x.xml');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: base.length }), fc.string({ maxLength: 40 }), (cut, junk) => {
+        const r = parseText(sarXml, base.slice(0, cut) + junk);
+        for (const d of r.diagnostics) {
+          expect(d.message).not.toContain('failed');
+          if (d.line !== undefined) expect(d.line).toBeGreaterThanOrEqual(1);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

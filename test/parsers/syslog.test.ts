@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { parseText } from '../../src/parsers/collect.js';
+import { parseIsoStamp, parseSyslogLine, syslog } from '../../src/parsers/syslog.js';
+import { noYearTime } from '../../src/timeline/clock.js';
+import { eventsOf, fixture, fuzzParser } from './logs-helpers.js';
+
+const FANOTIFY = fixture('syslog', 'ubuntu16.04_4.4_hung-task_fanotify_stack-words.txt');
+const BCACHE = fixture('syslog', 'ubuntu18.04_4.15_hung-task_bcache_syslog-and-seconds.txt');
+const FUSE = fixture('syslog', 'ubuntu20.04_5.15-hwe_hung-task_fuse_syslog-prefix.txt');
+
+describe('syslog', () => {
+  it('reads a hung task behind a two-space padded day ("Feb  4") and drops the [uptime] stamp from the message', () => {
+    const c = parseText(syslog, FANOTIFY, { path: 'var/log/kern.log' });
+    const [e, ...rest] = eventsOf(c, 'hung-task');
+    expect(rest).toEqual([]);
+    expect(e?.timeBase).toBe('local-noyear');
+    expect(e?.t).toBe(noYearTime(1, 4, 15, 40, 27));
+    expect(e?.attrs).toMatchObject({ pid: 1428, comm: 'controller', blockedSec: 120 });
+    expect(String(e?.attrs.stack).split(' < ').slice(0, 3)).toEqual(['schedule', 'fanotify_handle_event', 'fsnotify']);
+    expect(c.formats).toEqual(['syslog, RFC 3164 stamps (no year)']);
+  });
+
+  it('follows the bcache call trace through [module] tags until the register dump ends it', () => {
+    const c = parseText(syslog, BCACHE, { path: 'var/log/kern.log' });
+    const e = eventsOf(c, 'hung-task')[0];
+    expect(e?.attrs).toMatchObject({ pid: 2330, comm: 'bcache-register' });
+    expect(String(e?.attrs.stack).split(' < ').slice(0, 4)).toEqual(['__schedule', 'schedule', 'closure_sync', 'bch_journal']);
+  });
+
+  it('ignores the unrelated kernel line before the fuse hung task', () => {
+    const c = parseText(syslog, FUSE, { path: 'var/log/syslog' });
+    expect(c.events.map((e) => [e.type, e.line])).toEqual([['hung-task', 2]]);
+  });
+
+  it('reads RFC 3339 stamps and converts the offset to UTC; only kernel lines count', () => {
+    const text = [
+      '2026-11-23T10:49:13.123456+01:00 db1 kernel: Out of memory: Killed process 42 (java) total-vm:10kB, anon-rss:8kB, file-rss:1kB, shmem-rss:0kB, UID:0 pgtables:1kB oom_score_adj:0',
+      '2026-11-23T10:49:14.000000+01:00 db1 systemd[1]: java.service: Main process exited, code=killed, status=9/KILL',
+      '2026-11-23T10:49:15+01:00 db1 someapp: INFO: task fake:1 blocked for more than 120 seconds.',
+    ].join('\n');
+    const c = parseText(syslog, text, { path: 'var/log/messages' });
+    expect(c.events.map((e) => [e.type, e.timeBase, e.t])).toEqual([['oom-kill', 'utc', Date.UTC(2026, 10, 23, 9, 49, 13, 123)]]);
+  });
+
+  it('splits lines into time, host, program and message', () => {
+    expect(parseSyslogLine('Nov 23 10:49:13 host systemd[1]: Started x.')).toEqual({ timeBase: 'local-noyear', t: noYearTime(10, 23, 10, 49, 13), host: 'host', program: 'systemd', message: 'Started x.' });
+    expect(parseSyslogLine('Feb 29 00:00:00 h kernel: x')?.t).toBe(noYearTime(1, 29, 0, 0, 0));
+    expect(parseSyslogLine('Foo 23 10:49:13 host kernel: x')).toBeNull();
+    expect(parseSyslogLine('Nov 23 25:49:13 host kernel: x')).toBeNull();
+    expect(parseIsoStamp('2026-11-23T10:49:13-0530')).toEqual({ timeBase: 'utc', t: Date.UTC(2026, 10, 23, 16, 19, 13) });
+    expect(parseIsoStamp('2026-11-23T10:49:13Z')).toEqual({ timeBase: 'utc', t: Date.UTC(2026, 10, 23, 10, 49, 13) });
+    expect(parseIsoStamp('2026-11-23T10:49:13')).toEqual({ timeBase: 'local', t: Date.UTC(2026, 10, 23, 10, 49, 13) });
+  });
+
+  it('matches rotated files but not compressed ones', () => {
+    const ok = (p: string): boolean => syslog.paths.some((re) => re.test(p));
+    expect(['var/log/messages', 'var/log/messages-20261122', 'var/log/syslog.1', 'var/log/kern.log'].every(ok)).toBe(true);
+    expect(['var/log/messages-20261122.gz', 'var/log/syslog.2.gz', 'var/log/secure'].some(ok)).toBe(false);
+  });
+
+  it('warns when nothing looks like syslog', () => {
+    const c = parseText(syslog, 'hello\nworld\n', { path: 'var/log/messages' });
+    expect(c.diagnostics.map((d) => [d.line, d.severity])).toEqual([[undefined, 'warning']]);
+  });
+
+  it('never throws on random or mangled input', () => {
+    fuzzParser(syslog, 'var/log/messages', [FANOTIFY, BCACHE, FUSE]);
+  });
+});

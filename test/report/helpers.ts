@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import type { ReportModel } from '../../src/report/model.js';
+
+export function loadModel(name: 'leak-swap-oom' | 'healthy'): ReportModel {
+  const parsed: ReportModel = JSON.parse(readFileSync(new URL(`../fixtures/report/${name}.json`, import.meta.url), 'utf8'));
+  return parsed;
+}
+
+export const XSS_SCRIPT = '<script>alert(1)</script>';
+export const XSS_IMG = '"><img src=x onerror=alert(1)>';
+
+/** The leak fixture with hostile strings wherever the bundle feeds the report. */
+export function hostileModel(): ReportModel {
+  const m = loadModel('leak-swap-oom');
+  m.report.bundle.hostname = XSS_SCRIPT;
+  m.report.bundle.kernel = XSS_IMG;
+  m.report.bundle.path = `/tmp/${XSS_IMG}`;
+  const f = m.report.findings[0];
+  if (!f) throw new Error('fixture has no finding');
+  f.title = `${XSS_SCRIPT} leaks memory`;
+  f.subject = { pid: 4242, comm: XSS_IMG };
+  // rule text is Markdown; raw HTML in it must come out escaped, not rendered
+  f.message = `The RSS of ${XSS_IMG} grew ${XSS_SCRIPT} [click](javascript:alert(1)) ![x](http://example.invalid/x.png)`;
+  f.evidence.push({ source: `var/log/${XSS_SCRIPT}`, line: 1, text: `kernel: ${XSS_SCRIPT} ${XSS_IMG}` });
+  f.reasoning.push(`<img src=x onerror=alert(1)>`);
+  f.causes.push(XSS_IMG);
+  const r = f.remediation[0];
+  if (r) {
+    r.action = XSS_SCRIPT;
+    r.detail = `run <script>alert(1)</script>\n\n<div onerror=alert(1)>x</div>`;
+    r.verify = XSS_IMG;
+  }
+  f.references.push('javascript:alert(1)');
+  m.events.push({ type: 'oom-kill', t: m.span?.start ?? 0, label: XSS_SCRIPT, labels: { comm: XSS_IMG }, source: XSS_SCRIPT, line: 3 });
+  for (const s of m.series) if (s.metric === 'disk.utilPct' && s.labels['device'] === 'sda') s.labels = { device: XSS_SCRIPT };
+  for (const c of m.findingCharts) c.title = XSS_IMG;
+  const check = m.report.analysis.checks[0];
+  if (check) check.detail = XSS_SCRIPT;
+  m.report.coverage.push({ source: XSS_SCRIPT, files: [XSS_IMG], records: 1, from: null, to: null, format: XSS_SCRIPT, diagnostics: 0 });
+  m.report.diagnostics.push({ source: XSS_IMG, line: 2, severity: 'error', message: XSS_SCRIPT });
+  return m;
+}
