@@ -40,7 +40,9 @@ export class BrowserNotFoundError extends Error {
 
 function isExecutable(path: string): boolean {
   try {
-    if (!statSync(path).isFile()) return false;
+    const st = statSync(path);
+    // root passes access(X_OK) on some mounts whatever the mode; the mode bits are the honest answer
+    if (!st.isFile() || (st.mode & 0o111) === 0) return false;
     accessSync(path, constants.X_OK);
     return true;
   } catch {

@@ -59,10 +59,23 @@ function loadVega(): Promise<VegaModules> {
 export async function renderSpec(spec: TopLevelSpec): Promise<string> {
   const { compile, toSvg } = await loadVega();
   const svg = await toSvg(compile(spec).spec);
+  // ids (clip paths, gradients) share one namespace once many SVGs are inlined in one page
+  const prefix = `c${fnv1a(svg)}-`;
   // inline SVG in HTML needs no namespaces; dropping them keeps the file free of URLs
   return svg
+    .replace(/\bid="([^"]+)"/g, (_m, id: string) => `id="${prefix}${id}"`)
+    .replace(/url\(#([^)]+)\)/g, (_m, id: string) => `url(#${prefix}${id})`)
     .replace(/\s+xmlns(:xlink)?="[^"]*"/g, '')
     .replace(/<svg /, '<svg role="img" preserveAspectRatio="xMinYMin meet" ');
+}
+
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
 }
 
 const baseConfig = {

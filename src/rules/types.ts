@@ -104,6 +104,8 @@ export interface RuleCase {
   /** --tz for the case, when its files have no date */
   tz?: string;
   files: Record<string, string>;
+  /** loose attachments (pmap -x, vmstat -t …) by file name */
+  attachments?: Record<string, string>;
   expect: {
     fires: boolean;
     count?: number;

@@ -27,9 +27,11 @@ export function deriveZone(store: RecordStore, tzOverride: string | undefined, d
     if (z) return z;
     diagnostics.push({ source: '--tz', severity: 'error', message: `unknown time zone "${tzOverride}"; use an IANA name such as Europe/Paris or an offset such as +01:00` });
   }
+  // Several files state a zone (date says CET, timedatectl says Europe/Berlin): the resolvable one wins.
   const named = stringFact(store, 'time.zone');
-  if (named) {
-    const z = parseZone(named);
+  for (const f of store.facts) {
+    if (f.name !== 'time.zone' || typeof f.value !== 'string') continue;
+    const z = parseZone(f.value.trim());
     if (z) return z;
   }
   const local = numberFact(store, 'time.collectedLocal');

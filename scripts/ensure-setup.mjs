@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+/**
+ * Makes a fresh clone runnable before `npm run demo` / `npm test`: installs the
+ * npm dependencies (which builds dist/ through `prepare`), rebuilds when the
+ * sources are newer than the build, and finds a Chromium for the PDF report.
+ * Puppeteer cannot download its own browser here, so the system one is used;
+ * as root with apt-get, Debian's `chromium` is installed when none is found.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const say = (msg) => process.stderr.write(`setup: ${msg}\n`);
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env });
+  if (r.status !== 0) {
+    say(`\`${cmd} ${args.join(' ')}\` failed (exit ${r.status ?? r.signal})`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const name of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, name.name);
+    newest = Math.max(newest, name.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+if (!existsSync(path.join(root, 'node_modules', '.package-lock.json')) || !existsSync(path.join(root, 'node_modules', 'puppeteer'))) {
+  say('installing npm dependencies (npm install)…');
+  run('npm', ['install', '--no-audit', '--no-fund']);
+}
+const built = path.join(root, 'dist', 'cli', 'run.js');
+if (!existsSync(built) || statSync(built).mtimeMs < newestMtime(path.join(root, 'src'))) {
+  say('building (tsc)…');
+  run('npm', ['run', '--silent', 'build']);
+}
+
+const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/snap/bin/chromium'];
+function executable(p) {
+  try {
+    accessSync(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function findChromium() {
+  const env = process.env.PUPPETEER_EXECUTABLE_PATH;
+  if (env && executable(env)) return env;
+  return CANDIDATES.find(executable) ?? null;
+}
+
+if (!findChromium()) {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  let hasApt = false;
+  try {
+    execFileSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' });
+    hasApt = true;
+  } catch {
+    hasApt = false;
+  }
+  if (isRoot && hasApt) {
+    say('no Chromium found: installing Debian\'s chromium (apt-get install -y chromium)…');
+    run('apt-get', ['update', '-qq']);
+    run('apt-get', ['install', '-y', '-qq', 'chromium']);
+  } else {
+    say('no Chromium found for the PDF report: install one (Debian/Ubuntu: sudo apt-get install -y chromium) or set PUPPETEER_EXECUTABLE_PATH to a Chrome/Chromium binary.');
+    if (process.argv.includes('--need-browser')) process.exit(1);
+  }
+}

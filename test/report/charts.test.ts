@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { downsample, standardCharts, swimlane } from '../../src/report/charts.js';
+import { formatDuration, formatKiB, zoneOf } from '../../src/report/format.js';
+import type { ChartSeries } from '../../src/report/model.js';
+import { loadModel } from './helpers.js';
+
+describe('charts', () => {
+  it('downsampling keeps the spike a mean would hide', () => {
+    const pts: [number, number][] = Array.from({ length: 5000 }, (_, i) => [i * 1000, i === 2345 ? 99 : 1]);
+    const out = downsample(pts, 200);
+    expect(out.length).toBeLessThanOrEqual(200);
+    expect(Math.max(...out.map((p) => p[1]))).toBe(99);
+  });
+
+  it('draws the standard charts with the bundle zone on the time axis', async () => {
+    const m = loadModel('leak-swap-oom');
+    const charts = await standardCharts(m, zoneOf(m));
+    expect(charts.map((c) => c.title)).toEqual([
+      'CPU utilisation',
+      'Run queue vs CPU count',
+      'Memory available and committed',
+      'Swapping and major faults',
+      'Disk %util, top 5 of 7 by peak',
+      'Disk await, same devices',
+    ]);
+    const cpu = charts[0]?.svg ?? '';
+    expect(cpu).toContain('time (Europe/Berlin)');
+    // the span is 00:00–12:00 Berlin time; the axis ends at 12:00, not 11:00 (UTC)
+    expect(cpu).toContain('>12:00<');
+    expect(charts[1]?.svg).toContain('8 CPUs');
+  });
+
+  it('switches to a heatmap past 50 devices', async () => {
+    const m = loadModel('leak-swap-oom');
+    const start = m.span?.start ?? 0;
+    const disks: ChartSeries[] = Array.from({ length: 60 }, (_, d) => ({
+      metric: 'disk.utilPct',
+      labels: { device: `sd${String.fromCharCode(97 + (d % 26))}${Math.floor(d / 26)}` },
+      points: Array.from({ length: 50 }, (_, i) => [start + i * 600000, (d * 7 + i) % 100] as [number, number]),
+    }));
+    m.series = [...m.series.filter((s) => s.metric !== 'disk.utilPct' && s.metric !== 'disk.awaitMs'), ...disks];
+    const charts = await standardCharts(m, zoneOf(m));
+    expect(charts.at(-1)?.title).toBe('Disk %util heatmap (60 devices)');
+  });
+
+  it('puts one lane per finding class and event markers on the swimlane', async () => {
+    const m = loadModel('leak-swap-oom');
+    const svg = (await swimlane(m, zoneOf(m)))?.svg ?? '';
+    for (const lane of ['memory-leak', 'oom-kill', 'swap-thrash', 'io-saturation', 'hung-task', 'events']) expect(svg).toContain(`>${lane}<`);
+    expect(svg).not.toContain('xmlns');
+  });
+
+  it('returns no chart for a model without a span or series', async () => {
+    const m = loadModel('healthy');
+    expect(await standardCharts(m, zoneOf(m))).toEqual([]);
+    expect(await swimlane(m, zoneOf(m))).toBeNull();
+  });
+});
+
+describe('format', () => {
+  it('formats sizes in binary units and durations in two units', () => {
+    expect(formatKiB(16 * 1024 * 1024)).toBe('16 GiB');
+    expect(formatKiB(1536)).toBe('1.5 MiB');
+    expect(formatDuration(4500000)).toBe('1 h 15 min');
+    expect(formatDuration(122000)).toBe('2 min 2 s');
+  });
+});

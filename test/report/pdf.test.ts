@@ -1,0 +1,101 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserNotFoundError, findChromium, launchBrowser, type LaunchedBrowser } from '../../src/report/browser.js';
+import { renderHtml } from '../../src/report/html.js';
+import { footerTemplate, headerTemplate, renderPdfDetailed } from '../../src/report/pdf.js';
+import { loadModel, XSS_SCRIPT } from './helpers.js';
+
+const chromium = findChromium();
+const skipReason = 'no Chromium found (apt-get install -y chromium or set PUPPETEER_EXECUTABLE_PATH)';
+
+function pageCount(pdf: Uint8Array): number {
+  return (Buffer.from(pdf).toString('latin1').match(/\/Type\s*\/Page\b(?!s)/g) ?? []).length;
+}
+
+describe('findChromium', () => {
+  it('skips a PUPPETEER_EXECUTABLE_PATH that is not executable', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sosmortem-test-'));
+    const fake = join(dir, 'chrome');
+    writeFileSync(fake, '#!/bin/sh\n', { mode: 0o644 });
+    expect(findChromium({ PUPPETEER_EXECUTABLE_PATH: fake })).not.toBe(fake);
+    chmodSync(fake, 0o755);
+    expect(findChromium({ PUPPETEER_EXECUTABLE_PATH: fake })).toBe(fake);
+    rmSync(dir, { recursive: true });
+  });
+
+  it('explains in one line how to get a browser', () => {
+    const msg = new BrowserNotFoundError().message;
+    expect(msg).not.toContain('\n');
+    expect(msg).toContain('apt-get install -y chromium');
+    expect(msg).toContain('PUPPETEER_EXECUTABLE_PATH');
+  });
+});
+
+describe('header and footer', () => {
+  it('escapes the host and date and carries page numbers', () => {
+    const opts = { paper: 'A4' as const, headerLeft: XSS_SCRIPT, headerRight: '2024-03-14' };
+    expect(headerTemplate(opts)).not.toContain('<script');
+    expect(footerTemplate(opts)).toContain('<span class="pageNumber"></span> of <span class="totalPages"></span>');
+  });
+});
+
+describe.skipIf(chromium === null)(`renderPdf (${chromium === null ? skipReason : chromium})`, () => {
+  let launched: LaunchedBrowser;
+  beforeAll(async () => {
+    launched = await launchBrowser(chromium);
+  });
+  afterAll(async () => {
+    await launched?.close();
+  });
+
+  it('renders the fixture to a multi-page PDF', async () => {
+    const model = loadModel('leak-swap-oom');
+    const html = await renderHtml(model);
+    const opts = { paper: model.options.paper, headerLeft: model.report.bundle.hostname ?? '', headerRight: '2024-03-14' };
+    const t0 = performance.now();
+    const { pdf, blocked, continued } = await renderPdfDetailed(html, opts, launched.browser);
+    const ms = performance.now() - t0;
+    writeFileSync('/tmp/report-test.pdf', pdf);
+    expect(Buffer.from(pdf.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
+    expect(pageCount(pdf)).toBeGreaterThan(1);
+    expect(blocked).toEqual([]);
+    expect(continued).toEqual([]);
+    // warm browser: about a second; the bound is loose for slow CI machines
+    expect(ms).toBeLessThan(20000);
+  });
+
+  it('lets no request leave the machine, even when the HTML asks for external resources', async () => {
+    const html =
+      '<!DOCTYPE html><html><head><link rel="stylesheet" href="https://example.invalid/a.css"></head>' +
+      '<body><h1>x</h1><img src="http://example.invalid/x.png"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></body></html>';
+    const { pdf, blocked, continued } = await renderPdfDetailed(html, { paper: 'Letter', headerLeft: 'h', headerRight: 'd' }, launched.browser);
+    expect(Buffer.from(pdf.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
+    expect(blocked).toContain('http://example.invalid/x.png');
+    expect(blocked).toContain('https://example.invalid/a.css');
+    expect(continued.every((u) => u.startsWith('data:'))).toBe(true);
+    expect(continued.filter((u) => !u.startsWith('data:'))).toEqual([]);
+  });
+
+  it('renders the empty model', async () => {
+    const html = await renderHtml(loadModel('healthy'));
+    const { pdf } = await renderPdfDetailed(html, { paper: 'Letter', headerLeft: 'quiet-01', headerRight: '—' }, launched.browser);
+    expect(pageCount(pdf)).toBeGreaterThanOrEqual(1);
+    const text = pdfText(pdf);
+    if (text !== null) {
+      expect(text).toContain('What was checked');
+      expect(text).toContain('What the data could not show');
+    }
+  });
+});
+
+/** Text of a PDF through poppler's pdftotext when installed; null otherwise. */
+function pdfText(pdf: Uint8Array): string | null {
+  try {
+    return execFileSync('pdftotext', ['-', '-'], { input: pdf }).toString('utf8');
+  } catch {
+    return null;
+  }
+}
