@@ -3,9 +3,32 @@ export interface WalkEntry {
   /** normalised path relative to the bundle root, '/'-separated, no top directory */
   path: string;
   size: number;
-  type: 'file' | 'symlink' | 'directory' | 'other';
-  linkTarget?: string;
+  type: 'file' | 'symlink' | 'hardlink' | 'directory' | 'other';
+  /** symlinks: the target as written; hard links: the target's normalised bundle path, or null when it leaves the bundle */
+  linkTarget?: string | null;
 }
+
+/**
+ * Caps that keep a hostile bundle from exhausting the machine. Every one of
+ * them, when reached, stops reading and leaves a diagnostic saying so.
+ */
+export interface BundleLimits {
+  /** bytes read from the bundle in all (archives: the decompressed tar stream; directories: the files read) */
+  maxTotalBytes: number;
+  /** entries (files, directories, links) looked at */
+  maxEntries: number;
+  /** directory levels below the bundle root */
+  maxDepth: number;
+  /** characters of one entry name: longer names are not real sosreport paths */
+  maxNameChars: number;
+}
+
+export const DEFAULT_BUNDLE_LIMITS: BundleLimits = {
+  maxTotalBytes: 16 * 1024 ** 3,
+  maxEntries: 1_000_000,
+  maxDepth: 64,
+  maxNameChars: 4096,
+};
 
 export interface WalkNote {
   path: string;
@@ -39,6 +62,7 @@ export interface BundleSource {
  * outside the bundle is ever looked at.
  */
 export function safeRelativePath(name: string): string | null {
+  // Windows drive letters and UNC roots count as absolute too.
   if (name.includes('\0')) return null;
   let n = name.replaceAll('\\', '/');
   if (n.startsWith('/') || /^[A-Za-z]:\//.test(n)) return null;
@@ -50,4 +74,19 @@ export function safeRelativePath(name: string): string | null {
   }
   n = parts.join('/');
   return n;
+}
+
+/**
+ * Problems with a name that is safe but unusable as-is: control characters
+ * (a newline would forge a line in a Markdown report) and bytes that were not
+ * UTF-8 (decoded to U+FFFD). Returns the printable name and what was wrong.
+ */
+export function cleanEntryName(name: string): { name: string; problem: string | null } {
+  // eslint-disable-next-line no-control-regex
+  const control = /[\u0000-\u001f\u007f-\u009f]/.test(name);
+  const invalid = name.includes('\ufffd');
+  if (!control && !invalid) return { name, problem: null };
+  // eslint-disable-next-line no-control-regex
+  const printable = name.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return { name: printable, problem: control ? 'name holds control characters (shown as ?)' : 'name is not valid UTF-8 (shown with \ufffd)' };
 }

@@ -29,7 +29,7 @@ export function registerParse(program: Command): void {
       if (!st?.isFile()) throw new InputError(`cannot read ${file}: not a file`, 'give a file path');
       if (st.size > 512 * 1024 * 1024) throw new InputError(`${file} is larger than 512 MiB`, 'use analyze, which streams large files');
       const text = await readFile(file, 'utf8');
-      let parser = flags.as ? parserById(flags.as) : (detectByPath(file) ?? parserForContent(text.slice(0, 16384), path.basename(file)));
+      const parser = flags.as ? parserById(flags.as) : (detectByPath(file) ?? parserForContent(text.slice(0, 16384), path.basename(file)));
       if (flags.as && !parser) throw new UsageError(`unknown source "${flags.as}"`, `choose from ${PARSERS.map((p) => p.id).join(', ')}`);
       if (!parser) throw new InputError(`cannot tell what ${file} is`, 'name the source with --as');
       const fileTime = timeFromName(file);

@@ -52,8 +52,15 @@ export function missingRequirements(rule: RuleDef, timeline: Timeline): string[]
 function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[]): Env {
   const thresholds: Record<string, Value> = {};
   for (const [k, t] of Object.entries(rule.thresholds)) thresholds[k] = t.value;
-  const lookup = (name: Value, labelKey?: Value, labelValue?: Value): FactEntry | undefined => {
-    const labels = labelKey === undefined ? undefined : { [String(labelKey)]: String(labelValue) };
+  /** label pairs given as (key, value, key, value, …) after the fact name */
+  const labelsOf = (pairs: Value[]): Record<string, string> | undefined => {
+    if (pairs.length === 0 || pairs[0] === undefined) return undefined;
+    const labels: Record<string, string> = {};
+    for (let i = 0; i + 1 < pairs.length; i += 2) labels[String(pairs[i])] = String(pairs[i + 1]);
+    return labels;
+  };
+  const lookup = (name: Value, pairs: Value[]): FactEntry | undefined => {
+    const labels = labelsOf(pairs);
     const f = labels ? timeline.factEntry(String(name), labels) : (timeline.facts.find((x) => x.name === String(name) && Object.keys(x.labels).length === 0) ?? timeline.factEntry(String(name)));
     if (f) accessed.push(f);
     return f;
@@ -70,13 +77,20 @@ function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[]): Env 
     thresholds,
     host,
     ...formatFunctions(timeline.clock.zone),
-    fact: ((name: Value, k?: Value, v?: Value) => lookup(name, k, v)?.value) as unknown as Value,
-    factNum: ((name: Value, k?: Value, v?: Value) => {
-      const x = lookup(name, k, v)?.value;
+    fact: ((name: Value, ...pairs: Value[]) => lookup(name, pairs)?.value) as unknown as Value,
+    factNum: ((name: Value, ...pairs: Value[]) => {
+      const x = lookup(name, pairs)?.value;
       return typeof x === 'number' ? x : x === undefined ? NaN : Number(x);
     }) as unknown as Value,
     /** every fact of a name, as [{value, labels}] */
     factsNamed: ((name: Value) => timeline.factsNamed(String(name)).map((f) => ({ value: f.value, labels: { ...f.labels } }))) as unknown as Value,
+    /** facts of a name whose labels include the given (key, value, …) pairs, as [{value, labels}]; they become evidence */
+    factsWhere: ((name: Value, ...pairs: Value[]) => {
+      const labels = labelsOf(pairs) ?? {};
+      const hits = timeline.factsNamed(String(name)).filter((f) => Object.entries(labels).every(([k, v]) => f.labels[k] === v));
+      accessed.push(...hits.slice(0, 4));
+      return hits.map((f) => ({ value: f.value, labels: { ...f.labels } }));
+    }) as unknown as Value,
     eventCount: ((type: Value) => timeline.events.filter((e) => e.type === String(type)).length) as unknown as Value,
   };
 }

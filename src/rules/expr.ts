@@ -86,7 +86,42 @@ export const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
   str: (x) => (x === undefined || x === null ? '' : String(x)),
   contains: (s, sub) => String(s ?? '').includes(String(sub ?? '')),
   lower: (s) => String(s ?? '').toLowerCase(),
+  /** a field of every item of a list of objects (`value`, or `labels.node`) */
+  pluck: (list, key) => listOf(list).map((x) => fieldOf(x, String(key))),
+  /** the numeric `value` of every item of a fact list */
+  values: (list) => listOf(list).map((x) => fieldOf(x, 'value')),
+  /** distinct values, in first-seen order */
+  uniq: (list) => listOf(list).filter((x, i, a) => x !== undefined && x !== null && a.indexOf(x) === i),
+  /** the given field of the item whose `value` is largest (the node with the most free memory) */
+  argmax: (list, key) => {
+    let best: Value;
+    let bestV = -Infinity;
+    for (const x of listOf(list)) {
+      const v = Number(fieldOf(x, 'value'));
+      if (Number.isFinite(v) && v > bestV) {
+        bestV = v;
+        best = fieldOf(x, String(key));
+      }
+    }
+    return best;
+  },
+  /** libvirt <vcpupin/> elements pinning vCPUs 0..n-1 to one cpuset, on one line so they fit a code block */
+  vcpupinXml: (n, cpuset) =>
+    Array.from({ length: Math.max(0, Math.min(512, Math.floor(Number(n)) || 0)) }, (_, i) => `<vcpupin vcpu='${i}' cpuset='${String(cpuset ?? '')}'/>`).join(''),
 };
+
+function listOf(v: Value): Value[] {
+  return Array.isArray(v) ? v : [];
+}
+
+function fieldOf(x: Value, path: string): Value {
+  let cur: Value = x;
+  for (const k of path.split('.')) {
+    if (cur === null || cur === undefined || typeof cur !== 'object' || Array.isArray(cur) || !Object.prototype.hasOwnProperty.call(cur, k)) return undefined;
+    cur = (cur as Record<string, Value>)[k];
+  }
+  return cur;
+}
 
 type Node = jsep.Expression;
 

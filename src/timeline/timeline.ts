@@ -73,7 +73,11 @@ export class Timeline {
     return this.files[idx]?.path ?? '?';
   }
 
-  /** The first and last instant any series or event covers. */
+  /**
+   * The window the report draws: the span of the samples, widened by events
+   * near it. A boot weeks before the incident (dmesg starts at boot) would
+   * otherwise squash the incident into a sliver of the chart.
+   */
   span(): { start: number; end: number } | null {
     let start = Infinity;
     let end = -Infinity;
@@ -82,12 +86,22 @@ export class Timeline {
       start = Math.min(start, s.t[0] as number);
       end = Math.max(end, s.t[s.t.length - 1] as number);
     }
-    for (const e of this.events) {
-      if (e.t === null) continue;
+    const timed = this.events.filter((e): e is TimelineEvent & { t: number } => e.t !== null);
+    if (!Number.isFinite(start)) {
+      const notBoot = timed.filter((e) => e.type !== 'boot');
+      for (const e of notBoot.length ? notBoot : timed) {
+        start = Math.min(start, e.t);
+        end = Math.max(end, e.t);
+      }
+      return Number.isFinite(start) ? { start, end } : null;
+    }
+    const margin = 24 * 3600 * 1000;
+    for (const e of timed) {
+      if (e.t < start - margin || e.t > end + margin) continue;
       start = Math.min(start, e.t);
       end = Math.max(end, e.t);
     }
-    return Number.isFinite(start) ? { start, end } : null;
+    return { start, end };
   }
 }
 

@@ -1,4 +1,3 @@
-import type { Labels } from '../../model.js';
 import type { Timeline, TimelineEvent } from '../../timeline/timeline.js';
 import type { Candidate } from '../candidate.js';
 import { compile, truthy, type Env, type Value } from '../expr.js';

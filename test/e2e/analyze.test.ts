@@ -1,0 +1,116 @@
+/**
+ * The whole path on the shipped samples: bundle (directory and .tar.xz) +
+ * attachments → report.json that matches its schema, with the findings the
+ * sample was built to show, and the CLI's exit codes.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyze } from '../../src/analyze.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const leakBundle = path.join(root, 'samples/leak-swap-oom/sosreport-db01-2026-11-20-kqzvbnd');
+const leakAttachments = path.join(root, 'samples/leak-swap-oom/attachments');
+const healthyBundle = path.join(root, 'samples/healthy/sosreport-web02-2026-11-21-pwmdxte');
+const schema: object = JSON.parse(readFileSync(path.join(root, 'schema/report.schema.json'), 'utf8'));
+const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+const cli = path.join(root, 'bin/sosmortem.js');
+let tmp = '';
+
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(tmpdir(), 'sosmortem-e2e-'));
+  // The CLI runs from dist/: make sure it reflects the sources under test.
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'ignore' });
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('leak → swap thrash → OOM sample', () => {
+  it('names the leaking pid and its rate, the thrash window and the OOM kill, linked as a chain', async () => {
+    const { model } = await analyze([leakBundle, leakAttachments]);
+    const r = model.report;
+    expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
+    expect(r.bundle.hostname).toBe('db01.example.com');
+    expect(r.bundle.timezone).toBe('Europe/Berlin');
+    expect(r.bundle.collectedAt).toBe('2026-11-20T16:05:12+01:00');
+    const leak = r.findings.find((f) => f.rule === 'memory-leak');
+    expect(leak?.subject).toMatchObject({ pid: 4242, comm: 'java' });
+    expect(leak?.metrics['growthMiBPerMin']).toBeGreaterThan(22);
+    expect(leak?.metrics['growthMiBPerMin']).toBeLessThan(26);
+    const thrash = r.findings.find((f) => f.class === 'swap-thrash');
+    expect(thrash?.window?.start).toBe('2026-11-20T12:50:00+01:00');
+    expect(thrash?.window?.end).toBe('2026-11-20T14:20:00+01:00');
+    const oom = r.findings.find((f) => f.class === 'oom-kill');
+    expect(oom?.window?.start).toBe('2026-11-20T14:21:07+01:00');
+    expect(oom?.severity).toBe('critical');
+    expect(oom?.causes).toContain(leak?.id);
+    expect(thrash?.causes).toContain(leak?.id);
+    // The cause ranks above its symptoms.
+    expect(r.findings[0]?.id).toBe(leak?.id);
+    expect(r.findings.find((f) => f.class === 'io-saturation' && f.subject.device === 'sda')).toBeDefined();
+    for (const f of r.findings) for (const e of f.evidence) expect(e.text.trim().length).toBeGreaterThan(0);
+  });
+
+  it('reads the same from a .tar.xz as from the directory', async () => {
+    const archive = path.join(tmp, 'sosreport-db01-2026-11-20-kqzvbnd.tar.xz');
+    execFileSync('tar', ['-cJf', archive, '-C', path.dirname(leakBundle), path.basename(leakBundle)]);
+    const fromDir = (await analyze([leakBundle, leakAttachments])).model.report;
+    const fromTar = (await analyze([archive, leakAttachments])).model.report;
+    const key = (r: typeof fromDir): string[] => r.findings.map((f) => `${f.rule}|${f.window?.start}|${JSON.stringify(f.metrics)}|${f.evidence.map((e) => `${e.source}:${e.line}:${e.text}`).join(';')}`);
+    expect(key(fromTar)).toEqual(key(fromDir));
+    expect(fromTar.analysis.bundleHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('healthy sample', () => {
+  it('yields nothing above low and says what was checked', async () => {
+    const r = (await analyze([healthyBundle])).model.report;
+    expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
+    expect(r.findings.filter((f) => ['critical', 'high', 'medium'].includes(f.severity)).map((f) => f.title)).toEqual([]);
+    expect(r.analysis.checks.length).toBeGreaterThanOrEqual(6);
+    expect(r.analysis.checks.every((c) => c.status !== 'error')).toBe(true);
+  });
+});
+
+describe('CLI', () => {
+  it('writes JSON to stdout with -o - and exits 1 with --fail-on high', () => {
+    const res = spawnSync('node', [cli, 'analyze', leakBundle, leakAttachments, '-o', '-', '--format', 'json', '--fail-on', 'high'], { encoding: 'utf8' });
+    expect(res.status).toBe(1);
+    const report = JSON.parse(res.stdout) as { findings: unknown[] };
+    expect(report.findings.length).toBeGreaterThan(0);
+  });
+
+  it('exits 0 on the healthy sample with --fail-on medium', () => {
+    const res = spawnSync('node', [cli, 'analyze', healthyBundle, '-o', '-', '--format', 'json', '--fail-on', 'medium'], { encoding: 'utf8' });
+    expect(res.status).toBe(0);
+  });
+
+  it('exits 2 with one line and a hint for a missing input', () => {
+    const res = spawnSync('node', [cli, 'analyze', path.join(tmp, 'nope.tar.xz')], { encoding: 'utf8' });
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(/^sosmortem: cannot read .*nope\.tar\.xz/);
+    expect(res.stderr).toMatch(/hint:/);
+  });
+
+  it('exits 2 for an unknown format', () => {
+    const res = spawnSync('node', [cli, 'analyze', healthyBundle, '--format', 'docx'], { encoding: 'utf8' });
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(/unknown format "docx"/);
+  });
+
+  it('parse detects sar by path and prints its records', () => {
+    const res = spawnSync('node', [cli, 'parse', path.join(leakBundle, 'sos_commands/sar/sar20')], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    expect(res.status).toBe(0);
+    const out = JSON.parse(res.stdout) as { source: string; records: { kind: string; metric?: string }[] };
+    expect(out.source).toBe('sar');
+    expect(out.records.some((r) => r.metric === 'swap.outPagesPerSec')).toBe(true);
+  });
+
+  it('rules check validates every built-in rule and its cases', () => {
+    const res = spawnSync('node', [cli, 'rules', 'check'], { encoding: 'utf8' });
+    expect(res.stderr).toBe('');
+    expect(res.status).toBe(0);
+  });
+});
