@@ -27,6 +27,10 @@ export interface AnalyzeOptions {
   redact?: boolean;
   /** per-file read cap in bytes */
   maxFileBytes?: number;
+  /** cap on the bytes read from the bundle in all (an archive's decompressed size) */
+  maxTotalBytes?: number;
+  /** cap on the entries of the bundle looked at */
+  maxEntries?: number;
 }
 
 export interface Analysis {
@@ -46,7 +50,10 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
   const [first, ...rest] = inputs as [string, ...string[]];
   let source: BundleSource | null = null;
   let attachments = rest;
-  if (await isArchiveOrDirectory(first)) source = await openBundle(first);
+  if (await isArchiveOrDirectory(first)) {
+    const caps = { ...(options.maxTotalBytes ? { maxTotalBytes: options.maxTotalBytes } : {}), ...(options.maxEntries ? { maxEntries: options.maxEntries } : {}) };
+    source = await openBundle(first, caps);
+  }
   else {
     const st = await stat(first).catch(() => null);
     if (!st) throw new InputError(`cannot read ${first}: no such file or directory`, 'give the path of a sosreport directory or a .tar.xz/.tar.gz/.tar archive');

@@ -4,21 +4,11 @@ import { open } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { extract as tarExtract } from 'tar-stream';
-import type { BundleSource, EntryVisitor, WalkNote } from './walk.js';
-import { safeRelativePath } from './walk.js';
+import type { BundleLimits, BundleSource, EntryVisitor, WalkNote } from './walk.js';
+import { cleanEntryName, DEFAULT_BUNDLE_LIMITS, safeRelativePath } from './walk.js';
+import { formatBytes } from './lines.js';
 
 export type Compression = 'xz' | 'gzip' | 'none';
-
-export interface ArchiveLimits {
-  /** bytes of decompressed tar stream read at most: a decompression bomb stops here */
-  maxTotalBytes: number;
-  maxEntries: number;
-}
-
-export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
-  maxTotalBytes: 16 * 1024 * 1024 * 1024,
-  maxEntries: 1_000_000,
-};
 
 /** Reads the first bytes to tell xz, gzip and plain tar apart (names lie). */
 export async function sniffArchive(file: string): Promise<Compression | null> {
@@ -38,12 +28,27 @@ export async function sniffArchive(file: string): Promise<Compression | null> {
 const SYSTEM_XZ = ['/usr/bin/xz', '/bin/xz', '/usr/local/bin/xz'].find((p) => existsSync(p)) ?? null;
 
 /**
+ * The xz header names the dictionary the decoder must allocate; a hostile
+ * header can ask for 1.5 GiB. `xz -9` needs 65 MiB, so this is generous.
+ */
+export const XZ_MEMLIMIT = '256MiB';
+
+interface Decompressed {
+  stream: Readable;
+  /** the decoder's complaint once it has finished, or null */
+  done: () => Promise<string | null>;
+  /** stops decoding now: the rest of the archive is not wanted (a cap was hit) */
+  stop: () => void;
+}
+
+/**
  * xz is decoded by the system `xz` when there is one: it runs in its own
  * process, so decompression overlaps with parsing on a second core. Without
  * it, a WebAssembly decoder does the same in-process.
  */
-async function decompressor(file: string, compression: Compression): Promise<{ stream: Readable; done: () => Promise<string | null> }> {
+async function decompressor(file: string, compression: Compression): Promise<Decompressed> {
   const raw = createReadStream(file, { highWaterMark: 1024 * 1024 });
+  let stopped = false;
   if (compression === 'gzip') {
     const gunzip = createGunzip();
     let error: string | null = null;
@@ -51,22 +56,49 @@ async function decompressor(file: string, compression: Compression): Promise<{ s
       error = `gzip: ${e.message}`;
     });
     raw.pipe(gunzip);
-    return { stream: gunzip, done: async () => error };
+    return {
+      stream: gunzip,
+      done: async () => (stopped ? null : error),
+      stop: () => {
+        stopped = true;
+        raw.destroy();
+        gunzip.destroy();
+      },
+    };
   }
-  if (compression === 'none') return { stream: raw, done: async () => null };
+  if (compression === 'none') {
+    return {
+      stream: raw,
+      done: async () => null,
+      stop: () => {
+        stopped = true;
+        raw.destroy();
+      },
+    };
+  }
   if (SYSTEM_XZ) {
-    const child = spawn(SYSTEM_XZ, ['-dc', '--', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    raw.destroy();
+    const child = spawn(SYSTEM_XZ, ['-dc', `--memlimit-decompress=${XZ_MEMLIMIT}`, '--', file], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => {
       if (stderr.length < 2000) stderr += d.toString();
     });
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    raw.destroy();
+    const exited = new Promise<number | null>((resolve) => {
+      child.on('close', (code) => resolve(code));
+      child.on('error', () => resolve(-1));
+    });
     return {
       stream: child.stdout,
       done: async () => {
         const code = await exited;
-        return code === 0 || code === null ? null : `xz: ${stderr.trim() || `exit code ${code}`}`;
+        if (stopped || code === 0) return null;
+        return `xz: ${stderr.trim() || `exit code ${code}`}`;
+      },
+      stop: () => {
+        stopped = true;
+        child.stdout.destroy();
+        // A decoder left blocked on a full pipe would never exit.
+        if (child.exitCode === null) child.kill('SIGKILL');
       },
     };
   }
@@ -77,10 +109,18 @@ async function decompressor(file: string, compression: Compression): Promise<{ s
   out.on('error', (e) => {
     error = `xz: ${e.message}`;
   });
-  return { stream: out, done: async () => error };
+  return {
+    stream: out,
+    done: async () => (stopped ? null : error),
+    stop: () => {
+      stopped = true;
+      out.destroy();
+      raw.destroy();
+    },
+  };
 }
 
-/** Counts bytes and stops the stream past the cap (decompression bombs). */
+/** Counts bytes and ends the stream at the cap (decompression bombs). */
 function byteCap(max: number, onCap: () => void): Transform {
   let total = 0;
   let capped = false;
@@ -90,15 +130,17 @@ function byteCap(max: number, onCap: () => void): Transform {
       total += chunk.length;
       if (total > max) {
         capped = true;
-        onCap();
         this.push(chunk.subarray(0, chunk.length - (total - max)));
         this.push(null);
+        onCap();
         return cb();
       }
       cb(null, chunk);
     },
   });
 }
+
+const SPECIAL_TYPES = new Set(['character-device', 'block-device', 'fifo']);
 
 /**
  * A sosreport archive read in place, one streaming pass, never extracted to
@@ -110,31 +152,48 @@ export class ArchiveSource implements BundleSource {
   constructor(
     readonly location: string,
     readonly compression: Compression,
-    private readonly limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS,
-  ) {}
+    limits: Partial<BundleLimits> = {},
+  ) {
+    this.limits = { ...DEFAULT_BUNDLE_LIMITS, ...limits };
+  }
+  private readonly limits: BundleLimits;
 
   async walk(visit: EntryVisitor, note: (n: WalkNote) => void): Promise<void> {
-    const { stream, done } = await decompressor(this.location, this.compression);
+    const { stream, done, stop } = await decompressor(this.location, this.compression);
     const extract = tarExtract();
     let topDir: string | null | undefined;
     let entries = 0;
     let capped = false;
     const cap = byteCap(this.limits.maxTotalBytes, () => {
       capped = true;
+      stop();
     });
     stream.on('error', () => {
       /* reported through done() */
     });
     const source = stream.pipe(cap);
+    const inBundle = (name: string): string | null => {
+      const rel = safeRelativePath(name);
+      if (rel === null || !topDir) return rel;
+      if (rel === topDir) return '';
+      return rel.startsWith(`${topDir}/`) ? rel.slice(topDir.length + 1) : rel;
+    };
 
     let tarError: string | null = null;
+    let stoppedEarly = false;
     try {
       for await (const entry of source.pipe(extract)) {
         const h = entry.header;
         if (++entries > this.limits.maxEntries) {
           note({ path: '.', severity: 'warning', message: `more than ${this.limits.maxEntries} entries in the archive: the rest were not read` });
           entry.resume();
+          stoppedEarly = true;
           break;
+        }
+        if (h.name.length > this.limits.maxNameChars) {
+          note({ path: `${sanitizeName(h.name).slice(0, 120)}…`, severity: 'warning', message: `entry name of ${h.name.length} characters (cap ${this.limits.maxNameChars}): ignored` });
+          entry.resume();
+          continue;
         }
         const rel = safeRelativePath(h.name);
         if (rel === null) {
@@ -146,33 +205,49 @@ export class ArchiveSource implements BundleSource {
           const first = rel.split('/')[0] ?? '';
           topDir = h.type === 'directory' || rel.includes('/') ? first : null;
         }
-        let inner = rel;
-        if (topDir) {
-          if (rel === topDir) {
-            entry.resume();
-            continue;
-          }
-          if (rel.startsWith(`${topDir}/`)) inner = rel.slice(topDir.length + 1);
-        }
-        const type = h.type === 'file' || h.type === 'contiguous-file' ? 'file' : h.type === 'symlink' || h.type === 'link' ? 'symlink' : h.type === 'directory' ? 'directory' : 'other';
-        if (type === 'other') note({ path: inner, severity: 'info', message: `special entry (${h.type}) ignored` });
-        if (h.type === 'link') note({ path: inner, severity: 'info', message: `hard link to ${sanitizeName(h.linkname ?? '')} not followed` });
-        const consumer = type === 'file' ? visit({ path: inner, size: h.size ?? 0, type }) : (visit(type === 'symlink' ? { path: inner, size: 0, type, linkTarget: h.linkname ?? '' } : { path: inner, size: 0, type }), null);
-        if (consumer) {
-          try {
-            await consumer(entry as unknown as AsyncIterable<Uint8Array>, false);
-          } catch (err) {
-            note({ path: inner, severity: 'warning', message: `read failed: ${(err as Error).message}` });
-          }
-        } else {
+        const inner = inBundle(h.name) ?? '';
+        if (inner === '') {
           entry.resume();
+          continue;
         }
+        if (inner.split('/').length > this.limits.maxDepth) {
+          note({ path: sanitizeName(inner).slice(0, 300), severity: 'warning', message: `nested deeper than ${this.limits.maxDepth} levels: ignored` });
+          entry.resume();
+          continue;
+        }
+        const { name: path, problem } = cleanEntryName(inner);
+        if (problem) note({ path, severity: 'warning', message: problem });
+        if (h.type === 'file' || h.type === 'contiguous-file') {
+          const consumer = visit({ path, size: h.size ?? 0, type: 'file' });
+          if (consumer) {
+            try {
+              await consumer(entry as unknown as AsyncIterable<Uint8Array>, false);
+            } catch (err) {
+              note({ path, severity: 'warning', message: `read failed: ${(err as Error).message}` });
+            }
+          }
+          entry.resume();
+          continue;
+        }
+        if (h.type === 'symlink') visit({ path, size: 0, type: 'symlink', linkTarget: h.linkname ?? '' });
+        else if (h.type === 'link') {
+          // Hard-link names are relative to the archive root, like entry names.
+          const target = inBundle(h.linkname ?? '');
+          visit({ path, size: 0, type: 'hardlink', linkTarget: target === '' ? null : target });
+        } else if (h.type === 'directory') visit({ path, size: 0, type: 'directory' });
+        else {
+          visit({ path, size: 0, type: 'other' });
+          note({ path, severity: SPECIAL_TYPES.has(h.type ?? '') ? 'warning' : 'info', message: `special entry (${h.type ?? 'unknown type'}) ignored: sosreports hold only files, directories and links` });
+        }
+        entry.resume();
       }
     } catch (err) {
       tarError = (err as Error).message;
+      stoppedEarly = true;
     }
-    const decompressError = await done();
-    if (capped) note({ path: '.', severity: 'warning', message: `archive expands past the ${Math.round(this.limits.maxTotalBytes / 2 ** 30)} GiB cap: reading stopped there (decompression bomb?)` });
+    if (stoppedEarly || capped) stop();
+    const decompressError = capped ? null : await done();
+    if (capped) note({ path: '.', severity: 'warning', message: `archive expands past the ${formatBytes(this.limits.maxTotalBytes)} cap (--max-total-size): reading stopped there (decompression bomb?)` });
     else if (decompressError) note({ path: '.', severity: 'error', message: `archive is damaged or truncated (${decompressError}); what was readable before the damage was used` });
     else if (tarError) note({ path: '.', severity: 'error', message: `archive is damaged or truncated (tar: ${tarError}); what was readable before the damage was used` });
   }

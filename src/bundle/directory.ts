@@ -1,15 +1,15 @@
-import { createReadStream } from 'node:fs';
-import { lstat, readdir, readlink, realpath } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, readdir, readlink, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import type { BundleSource, EntryVisitor, WalkNote } from './walk.js';
+import { formatBytes } from './lines.js';
+import type { BundleLimits, BundleSource, EntryVisitor, WalkNote } from './walk.js';
+import { cleanEntryName, DEFAULT_BUNDLE_LIMITS } from './walk.js';
 
-/** Limits that keep a hostile tree from exhausting the machine. */
-export interface WalkLimits {
-  maxEntries: number;
-  maxDepth: number;
+interface Pending {
+  dir: string;
+  rel: string;
+  depth: number;
 }
-
-export const DEFAULT_WALK_LIMITS: WalkLimits = { maxEntries: 1_000_000, maxDepth: 64 };
 
 /**
  * A bundle already extracted to a directory. Symlinks are never followed: a
@@ -18,17 +18,21 @@ export const DEFAULT_WALK_LIMITS: WalkLimits = { maxEntries: 1_000_000, maxDepth
  */
 export class DirectorySource implements BundleSource {
   readonly kind = 'directory';
+  private readonly limits: BundleLimits;
   constructor(
     readonly location: string,
-    private readonly limits: WalkLimits = DEFAULT_WALK_LIMITS,
-  ) {}
+    limits: Partial<BundleLimits> = {},
+  ) {
+    this.limits = { ...DEFAULT_BUNDLE_LIMITS, ...limits };
+  }
 
   async walk(visit: EntryVisitor, note: (n: WalkNote) => void): Promise<void> {
     const root = await realpath(this.location);
     let seen = 0;
-    const stack: { dir: string; rel: string; depth: number }[] = [{ dir: root, rel: '', depth: 0 }];
+    let totalBytes = 0;
+    const stack: Pending[] = [{ dir: root, rel: '', depth: 0 }];
     while (stack.length > 0) {
-      const { dir, rel, depth } = stack.pop() as { dir: string; rel: string; depth: number };
+      const { dir, rel, depth } = stack.pop() as Pending;
       let names: string[];
       try {
         names = (await readdir(dir)).sort();
@@ -36,14 +40,20 @@ export class DirectorySource implements BundleSource {
         note({ path: rel || '.', severity: 'warning', message: `cannot list directory: ${(err as Error).message}` });
         continue;
       }
-      const subdirs: { dir: string; rel: string; depth: number }[] = [];
+      const subdirs: Pending[] = [];
       for (const name of names) {
         if (++seen > this.limits.maxEntries) {
           note({ path: rel || '.', severity: 'warning', message: `more than ${this.limits.maxEntries} entries: the rest were not read` });
           return;
         }
         const abs = path.join(dir, name);
-        const relPath = rel ? `${rel}/${name}` : name;
+        const cleaned = cleanEntryName(rel ? `${rel}/${name}` : name);
+        const relPath = cleaned.name;
+        if (cleaned.problem) note({ path: relPath, severity: 'warning', message: cleaned.problem });
+        if (relPath.length > this.limits.maxNameChars) {
+          note({ path: `${relPath.slice(0, 120)}…`, severity: 'warning', message: `path of ${relPath.length} characters (cap ${this.limits.maxNameChars}): not read` });
+          continue;
+        }
         let st;
         try {
           st = await lstat(abs);
@@ -70,19 +80,45 @@ export class DirectorySource implements BundleSource {
           continue;
         }
         if (!st.isFile()) {
+          // FIFOs, sockets, devices: opening a FIFO would block for ever.
           visit({ path: relPath, size: 0, type: 'other' });
+          note({ path: relPath, severity: 'warning', message: 'special file (device, FIFO or socket) ignored: sosreports hold only files, directories and links' });
           continue;
         }
         const consumer = visit({ path: relPath, size: st.size, type: 'file' });
         if (!consumer) continue;
+        if (totalBytes + st.size > this.limits.maxTotalBytes) {
+          note({ path: relPath, severity: 'warning', message: `reading it would pass the ${formatBytes(this.limits.maxTotalBytes)} total cap (--max-total-size): not read, nor any file after it` });
+          return;
+        }
+        totalBytes += st.size;
         try {
-          await consumer(createReadStream(abs, { highWaterMark: 256 * 1024 }), true);
+          await readNoFollow(abs, consumer);
         } catch (err) {
           note({ path: relPath, severity: 'warning', message: `read failed: ${(err as Error).message}` });
         }
       }
       // Depth-first in name order keeps the walk deterministic.
-      for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i] as { dir: string; rel: string; depth: number });
+      for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i] as Pending);
     }
+  }
+}
+
+/**
+ * Opens without following a symlink and refuses anything but a regular file,
+ * so a file swapped for a link (or a FIFO) after lstat() is not read.
+ */
+async function readNoFollow(abs: string, consumer: (bytes: AsyncIterable<Uint8Array>, canStop: boolean) => Promise<void>): Promise<void> {
+  const fh = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    if (!(await fh.stat()).isFile()) throw new Error('not a regular file any more');
+    const stream = fh.createReadStream({ autoClose: false, highWaterMark: 256 * 1024 });
+    try {
+      await consumer(stream, true);
+    } finally {
+      stream.destroy();
+    }
+  } finally {
+    await fh.close();
   }
 }

@@ -3,13 +3,13 @@ import path from 'node:path';
 import type { Diagnostic } from '../model.js';
 import { feedTextLines } from '../parsers/feed.js';
 import { parserForContent, parserForPath } from '../parsers/registry.js';
-import type { SourceParser } from '../parsers/types.js';
+import type { RecordSink, SourceParser } from '../parsers/types.js';
 import type { RecordStore } from '../timeline/store.js';
 import { ArchiveSource, sanitizeName, sniffArchive } from './archive.js';
 import { timeFromName } from './attachments.js';
 import { DirectorySource } from './directory.js';
 import { DEFAULT_LINE_LIMITS, LineSplitter, type LineLimits } from './lines.js';
-import type { BundleSource, WalkNote } from './walk.js';
+import type { BundleLimits, BundleSource, WalkNote } from './walk.js';
 
 export class InputError extends Error {
   constructor(
@@ -89,14 +89,14 @@ async function readLines(bytes: AsyncIterable<Uint8Array>, canStop: boolean, lim
   splitter.end();
 }
 
-export async function openBundle(location: string): Promise<BundleSource> {
+export async function openBundle(location: string, limits: Partial<BundleLimits> = {}): Promise<BundleSource> {
   let st;
   try {
     st = await stat(location);
   } catch {
     throw new InputError(`cannot read ${location}: no such file or directory`, 'give the path of a sosreport directory or a .tar.xz/.tar.gz/.tar archive');
   }
-  if (st.isDirectory()) return new DirectorySource(location);
+  if (st.isDirectory()) return new DirectorySource(location, limits);
   if (!st.isFile()) throw new InputError(`${location} is neither a file nor a directory`, 'give a sosreport directory or archive');
   let compression;
   try {
@@ -105,7 +105,7 @@ export async function openBundle(location: string): Promise<BundleSource> {
     throw new InputError(`cannot read ${location}: ${(err as Error).message}`, 'check the file permissions');
   }
   if (compression === null) throw new InputError(`${location} is not a tar, tar.gz or tar.xz archive`, 'sosreports are .tar.xz (or .tar.gz) archives or extracted directories; loose files go after the bundle as attachments');
-  return new ArchiveSource(location, compression);
+  return new ArchiveSource(location, compression, limits);
 }
 
 export async function isArchiveOrDirectory(location: string): Promise<boolean> {
@@ -127,26 +127,91 @@ export async function ingestBundle(source: BundleSource, store: RecordStore, evi
   const limits = { ...DEFAULT_LINE_LIMITS, ...options.limits };
   const cacheBytes = options.cacheFileBytes ?? 4 * 1024 * 1024;
   const notes: WalkNote[] = [];
-  let links = 0;
+  const links = new LinkGraph();
+  const parsed = new Set<string>();
+  let binarySa = 0;
   await source.walk(
     (entry) => {
-      if (entry.type === 'symlink') {
-        links++;
-        const target = entry.linkTarget ?? '';
-        if (target.startsWith('/') || path.posix.normalize(path.posix.join(path.posix.dirname(entry.path), target)).startsWith('..')) {
-          notes.push({ path: entry.path, severity: 'warning', message: `symbolic link points outside the bundle (${sanitizeName(target)}): not followed` });
-        }
+      if (entry.type === 'symlink' || entry.type === 'hardlink') {
+        const note = links.add(entry.path, entry.type, entry.linkTarget ?? null);
+        if (note) notes.push(note);
         return null;
       }
       if (entry.type !== 'file') return null;
       const parser = parserForPath(entry.path);
-      if (!parser || options.skipParsers?.has(parser.id)) return null;
+      if (!parser) {
+        if (BINARY_SA.test(entry.path)) binarySa++;
+        return null;
+      }
+      if (options.skipParsers?.has(parser.id)) return null;
+      if (parsed.has(entry.path)) {
+        notes.push({ path: entry.path, severity: 'warning', message: 'duplicate entry: the archive holds this path more than once; only the first copy was read' });
+        return null;
+      }
+      parsed.add(entry.path);
       return (bytes, canStop) => parseStream(parser, entry.path, undefined, bytes, canStop, store, evidence, limits, entry.size <= cacheBytes);
     },
     (n) => notes.push(n),
   );
-  void links;
+  notes.push(...links.loops());
+  if (binarySa > 0) notes.push({ path: 'var/log/sa', severity: 'info', message: `${binarySa} binary sysstat file${binarySa === 1 ? '' : 's'} (saDD) not parsed: sosmortem reads the text reports sos writes beside them (sarDD, sos_commands/sar/)` });
   for (const n of notes) store.diagnostics.push({ source: n.path, severity: n.severity, message: n.message });
+}
+
+/** sysstat's binary daily files: var/log/sa/sa20, var/log/sysstat/sa20250101. */
+const BINARY_SA = /^var\/log\/(?:sa|sysstat)\/sa\d{2,8}$/;
+
+/** Links longer than this chain are treated as a loop, as the kernel does (ELOOP after 40). */
+const MAX_LINK_HOPS = 40;
+/** Links remembered for loop detection; a real sosreport holds a few hundred. */
+const MAX_LINKS_KEPT = 100_000;
+
+/**
+ * The bundle's links, never followed: each is checked on arrival for a target
+ * outside the bundle, and all of them at the end for loops.
+ */
+class LinkGraph {
+  private readonly targets = new Map<string, string>();
+
+  add(at: string, type: 'symlink' | 'hardlink', target: string | null): WalkNote | null {
+    if (type === 'hardlink') {
+      if (target === null) return { path: at, severity: 'warning', message: 'hard link points outside the bundle: not followed' };
+      if (target === at) return { path: at, severity: 'warning', message: 'hard link to itself: ignored' };
+      this.remember(at, target);
+      return { path: at, severity: 'info', message: `hard link to ${sanitizeName(target)}: not followed (its target is read in its own right)` };
+    }
+    const raw = target ?? '';
+    if (raw === '') return { path: at, severity: 'warning', message: 'symbolic link with no target: ignored' };
+    const resolved = raw.startsWith('/') ? null : path.posix.normalize(path.posix.join(path.posix.dirname(at), raw));
+    if (resolved === null || resolved === '..' || resolved.startsWith('../')) {
+      return { path: at, severity: 'warning', message: `symbolic link points outside the bundle (${sanitizeName(raw)}): not followed` };
+    }
+    this.remember(at, resolved);
+    return null;
+  }
+
+  private remember(at: string, target: string): void {
+    if (this.targets.size < MAX_LINKS_KEPT) this.targets.set(at, target);
+  }
+
+  /** One warning per link whose chain comes back on itself or never ends. */
+  loops(): WalkNote[] {
+    const out: WalkNote[] = [];
+    for (const start of this.targets.keys()) {
+      let cur: string | undefined = start;
+      let hops = 0;
+      const seen = new Set<string>();
+      while (cur !== undefined && !seen.has(cur) && hops <= MAX_LINK_HOPS) {
+        seen.add(cur);
+        cur = this.targets.get(cur);
+        hops++;
+      }
+      if (cur !== undefined && (seen.has(cur) || hops > MAX_LINK_HOPS)) {
+        out.push({ path: start, severity: 'warning', message: `link loop (${[...seen].slice(0, 4).map(sanitizeName).join(' → ')}${seen.size > 4 ? ' …' : ''}): not followed` });
+      }
+    }
+    return out;
+  }
 }
 
 /** Loose attachments: files or directories of files, each recognised by content. */
@@ -192,8 +257,40 @@ export async function ingestAttachments(paths: string[], store: RecordStore, evi
   }
 }
 
+/**
+ * What one file may add to the report: a log of ten million broken lines must
+ * not become ten million diagnostics (or events) held in memory.
+ */
+export const PER_FILE_CAPS = { diagnostics: 200, events: 200_000, facts: 100_000 };
+
+function cappedSink(inner: RecordSink): { sink: RecordSink; finish: () => void } {
+  let diagnostics = 0;
+  let events = 0;
+  let facts = 0;
+  const sink: RecordSink = {
+    sample: (...args) => inner.sample(...args),
+    event(e) {
+      if (++events <= PER_FILE_CAPS.events) inner.event(e);
+    },
+    fact(name, value, line, labels) {
+      if (++facts <= PER_FILE_CAPS.facts) inner.fact(name, value, line, labels);
+    },
+    diagnostic(line, severity, message) {
+      if (++diagnostics <= PER_FILE_CAPS.diagnostics) inner.diagnostic(line, severity, message);
+    },
+    format: (d) => inner.format(d),
+    wants: (m) => inner.wants(m),
+  };
+  const finish = (): void => {
+    if (diagnostics > PER_FILE_CAPS.diagnostics) inner.diagnostic(undefined, 'warning', `${diagnostics - PER_FILE_CAPS.diagnostics} more problems in this file were not listed`);
+    if (events > PER_FILE_CAPS.events) inner.diagnostic(undefined, 'warning', `${events} events in this file: only the first ${PER_FILE_CAPS.events} were kept`);
+    if (facts > PER_FILE_CAPS.facts) inner.diagnostic(undefined, 'warning', `${facts} settings in this file: only the first ${PER_FILE_CAPS.facts} were kept`);
+  };
+  return { sink, finish };
+}
+
 async function parseStream(parser: SourceParser, relPath: string, fileTime: number | undefined, bytes: AsyncIterable<Uint8Array>, canStop: boolean, store: RecordStore, evidence: EvidenceText, limits: LineLimits, keepText: boolean): Promise<void> {
-  const sink = store.sinkFor(relPath, parser.id);
+  const { sink, finish } = cappedSink(store.sinkFor(relPath, parser.id));
   const kept: string[] | null = keepText ? [] : null;
   const feeder = feedTextLines(parser, fileTime === undefined ? { path: relPath } : { path: relPath, fileTime }, sink);
   await readLines(
@@ -207,5 +304,6 @@ async function parseStream(parser: SourceParser, relPath: string, fileTime: numb
     (n) => sink.diagnostic(n.lineNo, n.severity, n.message),
   );
   feeder.end();
+  finish();
   if (kept) evidence.keep(relPath, kept);
 }

@@ -26,6 +26,16 @@ interface AnalyzeFlags {
   paper: string;
   redact?: boolean;
   force?: boolean;
+  maxFileSize?: string;
+  maxTotalSize?: string;
+}
+
+/** "512M", "2G", "100MiB", "4096" → bytes (binary multiples, as the caps are documented). */
+export function parseSize(text: string, flag: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(text);
+  const n = m ? Number(m[1]) * 1024 ** 'bkmgt'.indexOf((m[2] || 'b').toLowerCase()) : NaN;
+  if (!Number.isFinite(n) || n < 1) throw new UsageError(`${flag} "${text}" is not a size`, 'give bytes or a number with K, M, G or T, e.g. 512M');
+  return Math.floor(n);
 }
 
 export function registerAnalyze(program: Command): void {
@@ -41,6 +51,8 @@ export function registerAnalyze(program: Command): void {
     .option('--paper <size>', 'A4 or Letter', 'A4')
     .option('--redact', 'replace hostnames, IPs, user and domain names with placeholders')
     .option('--force', 'replace report files that already exist')
+    .option('--max-file-size <size>', 'read at most this much of any one file (default 2G); the rest is skipped with a diagnostic')
+    .option('--max-total-size <size>', 'read at most this much of the bundle in all, decompressed (default 16G)')
     .addHelpText(
       'after',
       `
@@ -63,6 +75,8 @@ Examples:
       const opts: Parameters<typeof analyze>[1] = { paper, redact: Boolean(flags.redact) };
       if (flags.rules) opts.rulesDirs = flags.rules;
       if (flags.tz) opts.tz = flags.tz;
+      if (flags.maxFileSize) opts.maxFileBytes = parseSize(flags.maxFileSize, '--max-file-size');
+      if (flags.maxTotalSize) opts.maxTotalBytes = parseSize(flags.maxTotalSize, '--max-total-size');
       const { model: analysed } = await analyze(inputs, opts);
       let model = analysed;
       if (flags.redact) {

@@ -105,6 +105,15 @@ export const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
     }
     return best;
   },
+  /** how many items of a list equal a value: countOf(values(factsWhere('vm.hugepages')), true) */
+  countOf: (list, v) => listOf(list).filter((x) => x === v).length,
+  /** the label after the first needle that the text contains: firstMatch(stack, ['nfs', 'NFS', 'jbd2', 'the journal'], 'unknown') */
+  firstMatch: (text, pairs, dflt) => {
+    const t = String(text ?? '');
+    const list = listOf(pairs);
+    for (let i = 0; i + 1 < list.length; i += 2) if (t.includes(String(list[i]))) return list[i + 1];
+    return dflt;
+  },
   /** libvirt <vcpupin/> elements pinning vCPUs 0..n-1 to one cpuset, on one line so they fit a code block */
   vcpupinXml: (n, cpuset) =>
     Array.from({ length: Math.max(0, Math.min(512, Math.floor(Number(n)) || 0)) }, (_, i) => `<vcpupin vcpu='${i}' cpuset='${String(cpuset ?? '')}'/>`).join(''),

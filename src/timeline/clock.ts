@@ -135,7 +135,7 @@ export class Clock {
     if (this.collectedMs === null) return null;
     const inYear = new Date(t);
     const collectedYear = new Date(this.collectedMs).getUTCFullYear();
-    for (let year = collectedYear; year >= collectedYear - 2; year--) {
+    for (let year = collectedYear; year >= collectedYear - 8; year--) {
       const month = inYear.getUTCMonth();
       const day = inYear.getUTCDate();
       // Feb 29 exists only in leap years; step back to one that has it.

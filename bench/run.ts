@@ -1,0 +1,217 @@
+/**
+ * `npm run bench`: sosmortem against the physical floor. The floor of reading
+ * a .tar.xz is decompressing it (`xz -dc bundle | wc -l`); analyze-to-JSON is
+ * measured next to it in the same run, on the same page-cache state, as the
+ * median of several runs. Also: parse throughput per source, warm-browser PDF
+ * time, peak RSS. BENCH_QUICK=1 gives a few-second smoke run for CI.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyze } from '../src/analyze.js';
+import { LineSplitter, DEFAULT_LINE_LIMITS } from '../src/bundle/lines.js';
+import { feedTextLines } from '../src/parsers/feed.js';
+import { parserById } from '../src/parsers/registry.js';
+import { findChromium, launchBrowser } from '../src/report/browser.js';
+import { renderHtml } from '../src/report/html.js';
+import { renderPdf } from '../src/report/pdf.js';
+import { RecordStore } from '../src/timeline/store.js';
+import { ensureDataset, FULL, QUICK, type Dataset } from './datasets.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+const quick = Boolean(process.env['BENCH_QUICK']);
+const runs = Number(process.env['BENCH_RUNS'] ?? (quick ? 1 : 3));
+const only = process.env['BENCH_ONLY']?.split(',');
+const log = (msg: string): void => void process.stderr.write(`bench: ${msg}\n`);
+const MB = 1e6;
+
+interface Row {
+  what: string;
+  on: string;
+  value: string;
+  floor?: string;
+  ratio?: number;
+  target?: string;
+  ok?: boolean;
+}
+const rows: Row[] = [];
+const results: Record<string, number> = {};
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+async function timed(fn: () => Promise<void> | void): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+function sh(script: string, ...args: string[]): void {
+  const r = spawnSync('sh', ['-c', script, 'sh', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`${script} failed (${r.status ?? r.signal})`);
+}
+
+/** One `sosmortem analyze … --format json` child: wall seconds and peak RSS in KiB. */
+async function analyzeRun(bundle: string): Promise<{ sec: number; rssKiB: number }> {
+  const out = mkdtempSync(path.join(tmpdir(), 'sosmortem-bench-'));
+  const rssFile = path.join(out, 'rss');
+  try {
+    const sec = await timed(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const child = spawn(process.execPath, ['--import', path.join(root, 'bench/rss-hook.mjs'), 'bin/sosmortem.js', 'analyze', bundle, '--format', 'json', '-o', out, '--force'], {
+            stdio: ['ignore', 'ignore', 'pipe'],
+            env: { ...process.env, BENCH_RSS_FILE: rssFile },
+          });
+          let err = '';
+          child.stderr.on('data', (d: Buffer) => void (err += d.toString()));
+          child.on('close', (code) => (code === 0 || code === 1 ? resolve() : reject(new Error(`analyze exited ${code}: ${err.slice(0, 500)}`))));
+        }),
+    );
+    return { sec, rssKiB: Number(readFileSync(rssFile, 'utf8')) };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+async function benchBundle(ds: Dataset, archiveTarget: number): Promise<void> {
+  const name = ds.spec.name;
+  const xzFloor: number[] = [];
+  const arch: number[] = [];
+  const dirFloor: number[] = [];
+  const dir: number[] = [];
+  let rss = 0;
+  for (let i = 0; i < runs; i++) {
+    // Interleaved so that both see the same machine load.
+    xzFloor.push(await timed(() => sh('xz -dc "$1" | wc -l >/dev/null', ds.archive)));
+    const a = await analyzeRun(ds.archive);
+    arch.push(a.sec);
+    rss = Math.max(rss, a.rssKiB);
+    dirFloor.push(await timed(() => sh('find "$1" -type f -exec cat {} + | wc -l >/dev/null', ds.dir)));
+    const d = await analyzeRun(ds.dir);
+    dir.push(d.sec);
+    rss = Math.max(rss, d.rssKiB);
+  }
+  const xf = median(xzFloor);
+  const am = median(arch);
+  const df = median(dirFloor);
+  const dm = median(dir);
+  const mbps = ds.bytes / MB / dm;
+  Object.assign(results, { [`${name}.xzFloorSec`]: xf, [`${name}.archiveSec`]: am, [`${name}.dirFloorSec`]: df, [`${name}.dirSec`]: dm, [`${name}.dirMBps`]: mbps, [`${name}.peakRssMiB`]: rss / 1024, [`${name}.bytes`]: ds.bytes });
+  rows.push({ what: 'analyze → JSON, .tar.xz', on: `${name} (${(ds.bytes / MB).toFixed(0)} MB)`, value: `${am.toFixed(2)} s`, floor: `${xf.toFixed(2)} s xz -dc|wc -l`, ratio: am / xf, target: `≤ ${archiveTarget}×`, ok: am / xf <= archiveTarget });
+  rows.push({ what: 'analyze → JSON, directory', on: name, value: `${dm.toFixed(2)} s = ${mbps.toFixed(0)} MB/s`, floor: `${df.toFixed(2)} s cat|wc -l`, ratio: dm / df, target: '≥ 150 MB/s', ok: mbps >= 150 });
+  rows.push({ what: 'peak RSS of analyze', on: name, value: `${(rss / 1024).toFixed(0)} MiB`, target: '≤ 300 MiB', ok: rss / 1024 <= 300 });
+}
+
+/** The ingest path for one source: bytes → LineSplitter → parser → store, no file walk. */
+async function parseFiles(parserId: string, files: string[]): Promise<number> {
+  const parser = parserById(parserId);
+  if (!parser) throw new Error(`no parser ${parserId}`);
+  const store = new RecordStore();
+  for (const file of files) {
+    const sink = store.sinkFor(file, parserId);
+    const feeder = feedTextLines(parser, { path: file }, sink);
+    const splitter = new LineSplitter(DEFAULT_LINE_LIMITS, (e) => {
+      if (e.kind === 'line') feeder.push(e.text, e.lineNo);
+    });
+    for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 })) splitter.push(chunk as Buffer);
+    splitter.end();
+    feeder.end();
+  }
+  let n = 0;
+  for (const f of store.files) n += f.records;
+  return n;
+}
+
+async function benchParsers(ds: Dataset): Promise<void> {
+  const sources: [string, string[]][] = [
+    ['sar', ds.files.sar.slice(0, quick ? 2 : 3)],
+    ['syslog', [ds.files.syslog]],
+    ['dmesg', [ds.files.dmesg]],
+    ['ps', ds.files.ps],
+    ['pmap', ds.files.pmap],
+  ];
+  for (const [id, files] of sources) {
+    const bytes = files.reduce((s, f) => s + statSync(f).size, 0);
+    let records = 0;
+    const secs: number[] = [];
+    for (let i = 0; i < runs; i++) secs.push(await timed(async () => void (records = await parseFiles(id, files))));
+    const mbps = bytes / MB / median(secs);
+    results[`parse.${id}.MBps`] = mbps;
+    rows.push({ what: `parse ${id}`, on: `${(bytes / MB).toFixed(1)} MB, ${records} records`, value: `${mbps.toFixed(0)} MB/s` });
+  }
+}
+
+async function benchPdf(ds: Dataset): Promise<void> {
+  const exe = findChromium();
+  if (!exe) {
+    rows.push({ what: 'PDF per report, warm browser', on: ds.spec.name, value: 'skipped: no Chromium found' });
+    return;
+  }
+  const { model } = await analyze([ds.dir]);
+  const launched = await launchBrowser(exe);
+  try {
+    const opts = { paper: 'A4' as const, headerLeft: 'db01', headerRight: '2026-11-20' };
+    await renderPdf(await renderHtml(model), opts, launched.browser); // warm-up: first page, fonts
+    const secs: number[] = [];
+    let size = 0;
+    for (let i = 0; i < Math.max(3, runs); i++) secs.push(await timed(async () => void (size = (await renderPdf(await renderHtml(model), opts, launched.browser)).length)));
+    const s = median(secs);
+    results['pdf.warmSec'] = s;
+    rows.push({ what: 'PDF per report (renderHtml + renderPdf), warm browser', on: `${ds.spec.name}, ${model.report.findings.length} findings, ${(size / 1024).toFixed(0)} KiB`, value: `${s.toFixed(2)} s`, target: '≤ 1.5 s', ok: s <= 1.5 });
+  } finally {
+    await launched.close();
+  }
+}
+
+function printTable(): void {
+  const head = ['measure', 'on', 'value', 'floor', '× floor', 'target', ''];
+  const body = rows.map((r) => [r.what, r.on, r.value, r.floor ?? '', r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}×`, r.target ?? '', r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED']);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] as string).length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`;
+  console.log(line(head));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const b of body) console.log(line(b));
+}
+
+async function main(): Promise<void> {
+  const dataRoot = path.join(root, 'bench/data');
+  const specs = (quick ? QUICK : FULL).filter((s) => !only || only.includes(s.name));
+  const sets = specs.map((s) => ensureDataset(s, dataRoot, log));
+  const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
+  const nproc = spawnSync('nproc', { encoding: 'utf8' }).stdout.trim();
+  console.log(`sosmortem bench${quick ? ' (quick)' : ''}: ${nproc} CPUs, ${cpu}, node ${process.version}, median of ${runs} run(s)`);
+  for (const ds of sets) {
+    log(`analyze ${ds.spec.name} …`);
+    await benchBundle(ds, 1.5);
+  }
+  const big = sets[0];
+  if (big) {
+    log('parsers …');
+    await benchParsers(big);
+  }
+  const small = sets[sets.length - 1];
+  if (small && !process.env['BENCH_NO_PDF']) {
+    log('pdf …');
+    await benchPdf(small);
+  }
+  printTable();
+  writeFileSync(path.join(dataRoot, `results-${quick ? 'quick' : 'full'}.json`), `${JSON.stringify({ nproc, cpu, node: process.version, runs, results }, null, 2)}\n`);
+  const batch = path.join(root, 'bench/batch.ts');
+  if (existsSync(batch)) {
+    log('bench/batch.ts …');
+    const r = spawnSync('npx', ['tsx', batch, ...(quick ? ['--quick'] : [])], { stdio: 'inherit' });
+    if (r.status !== 0) process.exitCode = r.status ?? 1;
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : String(err));
+  process.exit(2);
+});

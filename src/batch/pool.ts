@@ -1,0 +1,122 @@
+/**
+ * A fixed pool of worker threads, one bundle each at a time. A worker that
+ * dies (out of memory on a hostile bundle, a crash in native code) or runs
+ * past the time limit is replaced, and its bundle becomes an error row: one
+ * bad bundle never stops the batch.
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { errorRow } from './row.js';
+import type { BundleTask, TaskResult, WorkerSetup } from './task.js';
+
+export interface PoolOptions {
+  size: number;
+  setup: WorkerSetup;
+  /** a bundle taking longer is abandoned */
+  timeoutMs: number;
+  /** V8 heap cap per worker: a bundle that needs more fails alone */
+  maxHeapMb: number;
+}
+
+interface Slot {
+  worker: Worker;
+  task: BundleTask | null;
+  resolve: ((r: TaskResult) => void) | null;
+  timer: NodeJS.Timeout | null;
+}
+
+/**
+ * Running from the TypeScript sources (tests, `tsx bench/…`), the worker is a
+ * .ts file; a worker only inherits the loader when it was passed on the
+ * command line, so tsx is registered for it explicitly.
+ */
+function workerEntry(): { url: URL; execArgv: string[] | undefined } {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const url = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
+  if (!fromSource) return { url, execArgv: undefined };
+  const hasLoader = process.execArgv.some((a) => a.includes('tsx'));
+  if (hasLoader) return { url, execArgv: undefined };
+  const loader = createRequire(import.meta.url).resolve('tsx');
+  return { url, execArgv: [...process.execArgv, '--import', pathToFileURL(loader).href] };
+}
+
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly waiting: { task: BundleTask; resolve: (r: TaskResult) => void }[] = [];
+  private closed = false;
+  /** highest V8 heap a worker reported after a bundle */
+  peakWorkerHeapBytes = 0;
+
+  constructor(private readonly options: PoolOptions) {
+    for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
+  }
+
+  private spawn(): Slot {
+    const { url, execArgv } = workerEntry();
+    const worker = new Worker(url, {
+      workerData: this.options.setup,
+      resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb },
+      ...(execArgv ? { execArgv } : {}),
+    });
+    const slot: Slot = { worker, task: null, resolve: null, timer: null };
+    worker.on('message', (r: TaskResult) => {
+      this.peakWorkerHeapBytes = Math.max(this.peakWorkerHeapBytes, r.heapUsedBytes);
+      this.finish(slot, r);
+    });
+    worker.on('error', (err) => this.fail(slot, `worker crashed: ${err.message}`));
+    worker.on('exit', (code) => {
+      if (!this.closed) this.fail(slot, `worker exited with code ${code}`);
+    });
+    return slot;
+  }
+
+  private finish(slot: Slot, r: TaskResult): void {
+    const resolve = slot.resolve;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.task = null;
+    slot.resolve = null;
+    slot.timer = null;
+    resolve?.(r);
+    this.next(slot);
+  }
+
+  private fail(slot: Slot, reason: string): void {
+    const idx = this.slots.indexOf(slot);
+    if (idx < 0) return;
+    const task = slot.task;
+    const resolve = slot.resolve;
+    if (slot.timer) clearTimeout(slot.timer);
+    void slot.worker.terminate();
+    const fresh = this.spawn();
+    this.slots[idx] = fresh;
+    if (task && resolve) resolve({ seq: task.seq, kind: 'failed', row: errorRow(task.rel, reason), heapUsedBytes: 0 });
+    this.next(fresh);
+  }
+
+  private next(slot: Slot): void {
+    const job = this.waiting.shift();
+    if (!job) return;
+    this.start(slot, job.task, job.resolve);
+  }
+
+  private start(slot: Slot, task: BundleTask, resolve: (r: TaskResult) => void): void {
+    slot.task = task;
+    slot.resolve = resolve;
+    slot.timer = setTimeout(() => this.fail(slot, `timed out after ${Math.round(this.options.timeoutMs / 1000)} s`), this.options.timeoutMs);
+    slot.worker.postMessage(task);
+  }
+
+  run(task: BundleTask): Promise<TaskResult> {
+    return new Promise((resolve) => {
+      const idle = this.slots.find((s) => s.task === null);
+      if (idle) this.start(idle, task, resolve);
+      else this.waiting.push({ task, resolve });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Known answers for the clock: every record lands on the right absolute
+ * instant whatever way its source writes time.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { analyze } from '../../src/analyze.js';
+import { Clock, localToUtc, noYearTime, offsetAt, parseZone, toIso } from '../../src/timeline/clock.js';
+
+const work = mkdtempSync(path.join(tmpdir(), 'sosmortem-clock-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+let n = 0;
+function bundle(files: Record<string, string>): string {
+  const dir = path.join(work, `b${++n}`);
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}
+
+describe('zones', () => {
+  it('converts wall clock to UTC across a DST change (Europe/Berlin, 2026-03-29)', () => {
+    const berlin = parseZone('Europe/Berlin');
+    if (!berlin) throw new Error('zone');
+    expect(localToUtc(berlin, Date.UTC(2026, 2, 29, 1, 30))).toBe(Date.UTC(2026, 2, 29, 0, 30));
+    expect(localToUtc(berlin, Date.UTC(2026, 2, 29, 3, 30))).toBe(Date.UTC(2026, 2, 29, 1, 30));
+    expect(offsetAt(berlin, Date.UTC(2026, 6, 1))).toBe(120);
+    expect(toIso(berlin, Date.UTC(2026, 10, 20, 15, 5, 12))).toBe('2026-11-20T16:05:12+01:00');
+  });
+  it('reads fixed offsets and refuses ambiguous abbreviations', () => {
+    expect(parseZone('+05:30')).toEqual({ kind: 'fixed', offsetMin: 330, label: '+05:30' });
+    expect(parseZone('-0800')).toEqual({ kind: 'fixed', offsetMin: -480, label: '-08:00' });
+    expect(parseZone('CST')).toBeNull();
+  });
+});
+
+describe('syslog year inference', () => {
+  const utc = parseZone('UTC');
+  if (!utc) throw new Error('zone');
+  it('puts December lines of a bundle collected on Jan 2 in the previous year', () => {
+    const clock = new Clock(utc, null, Date.UTC(2027, 0, 2, 10, 0, 0));
+    expect(clock.place('local-noyear', noYearTime(11, 31, 23, 59, 58))).toBe(Date.UTC(2026, 11, 31, 23, 59, 58));
+    expect(clock.place('local-noyear', noYearTime(0, 1, 0, 0, 5))).toBe(Date.UTC(2027, 0, 1, 0, 0, 5));
+  });
+  it('places Feb 29 in the latest leap year at or before collection', () => {
+    const clock = new Clock(utc, null, Date.UTC(2027, 2, 1));
+    expect(clock.place('local-noyear', noYearTime(1, 29, 12, 0, 0))).toBe(Date.UTC(2024, 1, 29, 12, 0, 0));
+  });
+  it('cannot place a year-less line without a collection date', () => {
+    expect(new Clock(utc, null, null).place('local-noyear', noYearTime(5, 1, 0, 0, 0))).toBeNull();
+  });
+});
+
+describe('a whole bundle on one clock', () => {
+  it('maps dmesg seconds through btime, consistent with date and uptime', async () => {
+    // Collected 2026-11-20 16:05:12 CET; booted 2026-11-20 10:00:00 CET (btime 1795165200).
+    const dir = bundle({
+      'sos_commands/date/date': 'Fri Nov 20 16:05:12 CET 2026\n',
+      'sos_commands/date/date_--utc': 'Fri Nov 20 15:05:12 UTC 2026\n',
+      'sos_commands/host/uptime': ' 16:05:12 up  6:05,  1 user,  load average: 0.10, 0.20, 0.30\n',
+      'proc/stat': 'cpu  1 2 3 4\ncpu0 1 2 3 4\nbtime 1795165200\n',
+      'sos_commands/kernel/dmesg':
+        '[    0.000000] Linux version 5.14.0 (mockbuild@x) (gcc 11) #1 SMP\n' +
+        '[ 3600.500000] java invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0\n' +
+        '[ 3600.500100] Out of memory: Killed process 4242 (java) total-vm:1404936kB, anon-rss:1021284kB, file-rss:0kB, shmem-rss:0kB, UID:1001 pgtables:2341kB oom_score_adj:0\n',
+    });
+    const { model } = await analyze([dir]);
+    const r = model.report;
+    expect(r.bundle.bootTime).toBe('2026-11-20T10:00:00+01:00');
+    expect(r.bundle.collectedAt).toBe('2026-11-20T16:05:12+01:00');
+    expect(r.bundle.timezone).toBe('+01:00');
+    const oom = r.findings.find((f) => f.class === 'oom-kill');
+    expect(oom?.window?.start).toBe('2026-11-20T11:00:00+01:00');
+  });
+
+  it('joins two days of sar with a restart into one series on absolute time', async () => {
+    const day = (date: string, rows: string[]): string => `Linux 5.14.0 (h) \t${date} \t_x86_64_\t(2 CPU)\n\n00:00:01     pswpin/s pswpout/s\n${rows.join('\n')}\n`;
+    const dir = bundle({
+      'sos_commands/date/date': 'Sat Nov 21 08:00:00 UTC 2026\n',
+      'sos_commands/sar/sar20': day('11/20/2026', ['23:40:01         0.00      0.00', '23:50:01         1.00      2.00']),
+      'sos_commands/sar/sar21': `Linux 5.14.0 (h) \t11/21/2026 \t_x86_64_\t(2 CPU)\n\n00:05:07     LINUX RESTART\t(2 CPU)\n\n00:10:01     pswpin/s pswpout/s\n00:20:01         3.00      4.00\n00:30:01         5.00      6.00\n`,
+    });
+    const { timeline, model } = await analyze([dir]);
+    const s = timeline.seriesOf('swap.outPagesPerSec')[0];
+    expect(Array.from(s?.t ?? [])).toEqual([Date.UTC(2026, 10, 20, 23, 40, 1), Date.UTC(2026, 10, 20, 23, 50, 1), Date.UTC(2026, 10, 21, 0, 20, 1), Date.UTC(2026, 10, 21, 0, 30, 1)]);
+    expect(Array.from(s?.v ?? [])).toEqual([0, 2, 4, 6]);
+    const boots = timeline.eventsOf('boot').map((e) => e.t);
+    expect(boots).toContain(Date.UTC(2026, 10, 21, 0, 5, 7));
+    expect(model.span).toEqual({ start: Date.UTC(2026, 10, 20, 23, 40, 1), end: Date.UTC(2026, 10, 21, 0, 30, 1) });
+  });
+
+  it('says so, instead of guessing, when dmesg cannot be placed', async () => {
+    const dir = bundle({
+      'sos_commands/kernel/dmesg': '[ 10.000000] java invoked oom-killer: gfp_mask=0x0, order=0, oom_score_adj=0\n[ 10.000100] Out of memory: Killed process 1 (java) total-vm:1kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:1kB oom_score_adj:0\n',
+    });
+    const { model } = await analyze([dir]);
+    const oom = model.report.findings.find((f) => f.class === 'oom-kill');
+    expect(oom?.window).toBeNull();
+    expect(model.report.diagnostics.some((d) => /no absolute time/.test(d.message))).toBe(true);
+  });
+
+  it('honours --tz when the bundle does not state its zone', async () => {
+    const dir = bundle({ 'sos_commands/sar/sar20': 'Linux 5.14.0 (h) \t11/20/2026 \t_x86_64_\t(2 CPU)\n\n00:00:01     pswpin/s pswpout/s\n10:00:01         1.00      2.00\n' });
+    const { timeline } = await analyze([dir], { tz: 'America/New_York' });
+    expect(timeline.seriesOf('swap.outPagesPerSec')[0]?.t[0]).toBe(Date.UTC(2026, 10, 20, 15, 0, 1));
+  });
+});
