@@ -143,8 +143,13 @@ function isUtcVariant(path: string): boolean {
   return /(^|\/)date_--utc$|(^|\/)date_-u$/.test(path);
 }
 
+function isTimedatectlFile(path: string): boolean {
+  return /(^|\/)timedatectl$/.test(path);
+}
+
 function create(ctx: ParseContext, sink: RecordSink): LineParser {
   const utcFile = isUtcVariant(ctx.path);
+  const timedatectlFile = isTimedatectlFile(ctx.path);
   let done = false;
   let timedatectl = false;
   let emitted = 0;
@@ -244,6 +249,14 @@ function create(ctx: ParseContext, sink: RecordSink): LineParser {
         return;
       }
       if (done) return;
+      if (timedatectlFile) {
+        // Without systemd as PID 1 (containers, chroots) sos stores timedatectl's error
+        // message; date and date --utc still give the time, so this is not worth a warning.
+        done = true;
+        emitted = -1;
+        sink.diagnostic(lineNo, 'info', `timedatectl did not report the time: ${trimmed.slice(0, 120)}`);
+        return;
+      }
       fromDate(trimmed, lineNo);
     },
     end() {

@@ -82,6 +82,18 @@ describe('date', () => {
     expect(c.diagnostics.map((d) => d.severity)).toEqual(['info']);
   });
 
+  it('notes once, without a warning, a timedatectl that failed on a host without systemd', () => {
+    // sos report on a container/microVM (real capture, 2026-11-23): sos_commands/systemd/timedatectl
+    const failed = ['System has not been booted with systemd as init system (PID 1). Can\'t operate.', 'Failed to connect to bus: Host is down', ''].join('\n');
+    const c = parseText(dateParser, failed, { path: 'sos_commands/systemd/timedatectl' });
+    expect(c.facts).toEqual([]);
+    expect(c.diagnostics.map((d) => [d.line, d.severity])).toEqual([[1, 'info']]);
+    expect(c.diagnostics[0]?.message).toContain('has not been booted with systemd');
+    // the same text as a plain date file is still an unreadable date
+    const d = parseText(dateParser, failed, { path: 'sos_commands/date/date' });
+    expect(d.diagnostics.some((x) => x.severity === 'warning')).toBe(true);
+  });
+
   it('sniffs date and timedatectl output', () => {
     expect(dateParser.sniff(PBENCH, 'date')).toBe(true);
     expect(dateParser.sniff(TIMEDATECTL, 'x')).toBe(true);
