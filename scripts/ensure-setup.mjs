@@ -66,9 +66,10 @@ if (!findChromium()) {
     hasApt = false;
   }
   if (isRoot && hasApt) {
-    say('no Chromium found: installing Debian\'s chromium (apt-get install -y chromium)…');
+    // Noto CJK covers the Chinese, Japanese and Korean text customer logs carry; DejaVu the rest.
+    say('no Chromium found: installing Debian\'s chromium and fonts (apt-get install -y chromium fonts-noto-cjk fonts-dejavu-core)…');
     run('apt-get', ['update', '-qq']);
-    run('apt-get', ['install', '-y', '-qq', 'chromium']);
+    run('apt-get', ['install', '-y', '-qq', 'chromium', 'fonts-noto-cjk', 'fonts-dejavu-core']);
   } else {
     say('no Chromium found for the PDF report: install one (Debian/Ubuntu: sudo apt-get install -y chromium) or set PUPPETEER_EXECUTABLE_PATH to a Chrome/Chromium binary.');
     if (process.argv.includes('--need-browser')) process.exit(1);

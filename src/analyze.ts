@@ -12,6 +12,7 @@ import { loadRules } from './rules/loader.js';
 import type { RuleDef } from './rules/types.js';
 import { toIso, zoneLabel } from './timeline/clock.js';
 import { bundleFacts, deriveClock } from './timeline/facts.js';
+import { kvmInventory } from './timeline/kvm.js';
 import { RecordStore } from './timeline/store.js';
 import { buildTimeline, type Series, type Timeline } from './timeline/timeline.js';
 import { VERSION } from './version.js';
@@ -63,7 +64,8 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
   for (const e of loaded.errors) diagnostics.push({ source: e.file, severity: 'error', message: `rule not loaded: ${e.where ? `${e.where}: ` : ''}${e.reason}` });
   const rules = options.onlyRules ? loaded.rules.filter((r) => options.onlyRules?.includes(r.id)) : loaded.rules;
 
-  const store = new RecordStore(() => true);
+  const perCpu = rulesNeedPerCpu(rules);
+  const store = new RecordStore((metric) => metric !== 'cpu.percpu' || perCpu);
   const attachmentMap = new Map<string, string>();
   const evidence = new EvidenceText(source, attachmentMap);
   const limits = options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {};
@@ -110,9 +112,44 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
     series: standardSeries(timeline),
     events: eventViews(timeline),
     findingCharts: sortedDrafts.flatMap((d) => findingChart(d)),
+    kvm: kvmInventory(timeline),
+    thresholds: rules.flatMap((r) => Object.entries(r.thresholds).map(([name, t]) => ({ rule: r.id, name, value: t.value, unit: t.unit ?? null, reason: t.reason, ref: t.ref ?? null }))),
+    gaps: collectionGaps(timeline),
+    // numastat and sysfs may both report a node; the first source wins
+    numa: [...new Map(timeline.factsNamed('numa.localityPct').filter((f) => typeof f.value === 'number' && f.labels['node'] !== undefined).map((f) => [f.labels['node'] ?? '', f] as const).reverse()).values()]
+      .map((f) => ({ node: f.labels['node'] ?? '', localityPct: Number(f.value), ...numaCounts(timeline, f.labels['node'] ?? '') })),
+    hostCores: Number(timeline.fact('host.sockets')) * Number(timeline.fact('host.coresPerSocket')) || null,
     options: { paper: options.paper ?? 'A4', redact: options.redact ?? false },
   };
   return { model, timeline, rules };
+}
+
+/**
+ * Per-CPU rows are most of a many-core sar file (65 rows of 10 columns per
+ * interval on 64 CPUs) and the report draws only `cpu=all`: they are parsed
+ * only when an active rule reads a cpu.* signal of any CPU other than `all`.
+ */
+export function rulesNeedPerCpu(rules: RuleDef[]): boolean {
+  const visit = (node: unknown, groupByCpu: boolean): boolean => {
+    if (typeof node === 'string') return groupByCpu && node.startsWith('cpu.');
+    if (Array.isArray(node)) return node.some((x) => visit(x, groupByCpu));
+    if (node === null || typeof node !== 'object') return false;
+    const rec = node as Record<string, unknown>;
+    const byCpu = groupByCpu || rec['groupBy'] === 'cpu';
+    const metric = rec['metric'];
+    if (typeof metric === 'string' && metric.startsWith('cpu.')) {
+      const labels = rec['labels'];
+      const cpu = labels !== null && typeof labels === 'object' ? (labels as Record<string, unknown>)['cpu'] : undefined;
+      if (cpu !== 'all') return true;
+    }
+    for (const [k, v] of Object.entries(rec)) {
+      // A bare 'cpu.x' signal name means every series of that metric, per-CPU ones included.
+      if ((k === 'signal' || k === 'signals') && (typeof v === 'string' ? v.startsWith('cpu.') : v !== null && typeof v === 'object' && Object.values(v).some((x) => typeof x === 'string' && x.startsWith('cpu.')))) return true;
+      if (visit(v, byCpu)) return true;
+    }
+    return false;
+  };
+  return rules.some((r) => visit(r.detect, false));
 }
 
 /** Archives: sha256 of the bytes (matches the .sha256 sos writes). Directories: of the parsed file list. */
@@ -263,4 +300,37 @@ function findingChart(d: DraftFinding): FindingChart[] {
     charts.push({ findingId: d.finding.id, title: s.metric, unit: unitOf(s.metric), series: [{ metric: s.metric, labels: s.labels, points: downsample(s.t, s.v, 400) }], windowStart: c.start, windowEnd: c.end });
   }
   return charts;
+}
+
+function numaCounts(timeline: Timeline, node: string): { hitCount?: number; missCount?: number } {
+  // the same counters localityPct is computed from
+  const hit = timeline.fact('numa.local_node', { node });
+  const miss = timeline.fact('numa.other_node', { node });
+  return { ...(typeof hit === 'number' ? { hitCount: hit } : {}), ...(typeof miss === 'number' ? { missCount: miss } : {}) };
+}
+
+/**
+ * Stretches where no source sampled anything: a gap longer than five
+ * intervals of the densest series, so a reader does not take "no data" for
+ * "all quiet".
+ */
+function collectionGaps(timeline: Timeline): { start: number; end: number }[] {
+  const times: number[] = [];
+  for (const s of timeline.series) {
+    if (!s.metric.startsWith('cpu.') && !s.metric.startsWith('load.') && !s.metric.startsWith('mem.')) continue;
+    for (let i = 0; i < s.t.length; i++) times.push(s.t[i] as number);
+  }
+  if (times.length < 3) return [];
+  times.sort((a, b) => a - b);
+  const deltas: number[] = [];
+  for (let i = 1; i < times.length; i++) if ((times[i] as number) > (times[i - 1] as number)) deltas.push((times[i] as number) - (times[i - 1] as number));
+  deltas.sort((a, b) => a - b);
+  const typical = deltas[Math.floor(deltas.length / 2)] ?? 0;
+  if (typical <= 0) return [];
+  const gaps: { start: number; end: number }[] = [];
+  for (let i = 1; i < times.length; i++) {
+    const d = (times[i] as number) - (times[i - 1] as number);
+    if (d > typical * 5 && d > 5 * 60000) gaps.push({ start: times[i - 1] as number, end: times[i] as number });
+  }
+  return gaps.slice(0, 100);
 }

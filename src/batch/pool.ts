@@ -5,6 +5,7 @@
  * bad bundle never stops the batch.
  */
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { errorRow } from './row.js';
@@ -28,17 +29,16 @@ interface Slot {
 
 /**
  * Running from the TypeScript sources (tests, `tsx bench/…`), the worker is a
- * .ts file; a worker only inherits the loader when it was passed on the
- * command line, so tsx is registered for it explicitly.
+ * .ts file, and a worker thread does not inherit the tsx loader hooks of the
+ * thread that starts it; a small bootstrap registers tsx, then loads it.
  */
-function workerEntry(): { url: URL; execArgv: string[] | undefined } {
+function workerEntry(): { entry: URL | string; evalCode: boolean } {
   const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
-  if (!fromSource) return { url, execArgv: undefined };
-  const hasLoader = process.execArgv.some((a) => a.includes('tsx'));
-  if (hasLoader) return { url, execArgv: undefined };
-  const loader = createRequire(import.meta.url).resolve('tsx');
-  return { url, execArgv: [...process.execArgv, '--import', pathToFileURL(loader).href] };
+  if (!fromSource) return { entry: new URL('./worker.js', import.meta.url), evalCode: false };
+  const tsxDir = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const api = pathToFileURL(path.join(tsxDir, 'dist/esm/api/index.mjs')).href;
+  const worker = new URL('./worker.ts', import.meta.url).href;
+  return { entry: `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); });`, evalCode: true };
 }
 
 export class WorkerPool {
@@ -53,12 +53,8 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const { url, execArgv } = workerEntry();
-    const worker = new Worker(url, {
-      workerData: this.options.setup,
-      resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb },
-      ...(execArgv ? { execArgv } : {}),
-    });
+    const { entry, evalCode } = workerEntry();
+    const worker = new Worker(entry, { eval: evalCode, workerData: this.options.setup, resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb } });
     const slot: Slot = { worker, task: null, resolve: null, timer: null };
     worker.on('message', (r: TaskResult) => {
       this.peakWorkerHeapBytes = Math.max(this.peakWorkerHeapBytes, r.heapUsedBytes);

@@ -28,6 +28,8 @@ export interface BatchOptions {
   maxHeapMb?: number;
   /** fleet.pdf needs a browser; off for benchmarks */
   fleetPdf?: boolean;
+  /** fleet.html (default on) */
+  fleetHtml?: boolean;
   onEvent?: (e: BatchEvent) => void;
 }
 
@@ -85,8 +87,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   const setup = { done: options.resume ? Object.fromEntries(await completedBundles(outDir)) : {} };
   const pool = new WorkerPool({ size: Math.max(1, options.jobs), setup, timeoutMs: options.timeoutMs ?? 10 * 60_000, maxHeapMb: options.maxHeapMb ?? 2048 });
   const wantPdf = options.formats.includes('pdf');
+  const fleetPdf = options.fleetPdf ?? wantPdf;
   let browser: import('./browser-slot.js').BrowserSlot | null = null;
-  if (wantPdf || options.fleetPdf) browser = new (await import('./browser-slot.js')).BrowserSlot();
+  if (wantPdf || fleetPdf) browser = new (await import('./browser-slot.js')).BrowserSlot();
 
   const handle = async (task: BundleTask, r: TaskResult): Promise<void> => {
     if (r.kind === 'written' || r.kind === 'failed') return emit(r.row, false);
@@ -133,7 +136,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   }
   try {
     stats.elapsedMs = Date.now() - started;
-    const files = await writeFleet(outDir, rows, { elapsedMs: stats.elapsedMs, pdf: Boolean(options.fleetPdf), ...(browser ? { browser } : {}), paper: options.analyzeOptions?.paper ?? 'A4' });
+    const files = await writeFleet(outDir, rows, { elapsedMs: stats.elapsedMs, pdf: fleetPdf, html: options.fleetHtml ?? true, ...(browser ? { browser } : {}), paper: options.analyzeOptions?.paper ?? 'A4' });
     return { rows, stats, files };
   } finally {
     await browser?.close();

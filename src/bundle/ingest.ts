@@ -138,12 +138,14 @@ export async function ingestBundle(source: BundleSource, store: RecordStore, evi
         return null;
       }
       if (entry.type !== 'file') return null;
-      const parser = parserForPath(entry.path);
+      const tailed = tailedOriginal(entry.path);
+      const parser = parserForPath(tailed ?? entry.path);
       if (!parser) {
         if (BINARY_SA.test(entry.path)) binarySa++;
         return null;
       }
       if (options.skipParsers?.has(parser.id)) return null;
+      if (tailed) notes.push({ path: entry.path, severity: 'info', message: `sos kept only the tail of ${tailed} (the file was larger than its size limit): earlier lines are missing` });
       if (parsed.has(entry.path)) {
         notes.push({ path: entry.path, severity: 'warning', message: 'duplicate entry: the archive holds this path more than once; only the first copy was read' });
         return null;
@@ -212,6 +214,26 @@ class LinkGraph {
     }
     return out;
   }
+}
+
+/**
+ * sos keeps the tail of a file that is too large as
+ * `sos_strings/<plugin>/<path with / as .>.tailed` and links the original path
+ * to it. Dots in the name are ambiguous (`kern.log`), so the original path is
+ * the first reading of the dots that a parser claims, preferring slashes.
+ */
+export function tailedOriginal(relPath: string): string | null {
+  const m = /^sos_strings\/[^/]+\/(.+)\.tailed$/.exec(relPath);
+  if (!m) return null;
+  const parts = (m[1] ?? '').split('.');
+  const gaps = parts.length - 1;
+  if (gaps > 12) return null;
+  for (let mask = (1 << gaps) - 1; mask >= 0; mask--) {
+    let candidate = parts[0] ?? '';
+    for (let i = 1; i < parts.length; i++) candidate += (mask & (1 << (i - 1)) ? '/' : '.') + (parts[i] ?? '');
+    if (parserForPath(candidate)) return candidate;
+  }
+  return null;
 }
 
 /** Loose attachments: files or directories of files, each recognised by content. */

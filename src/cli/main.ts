@@ -3,6 +3,9 @@ import { InputError } from '../bundle/ingest.js';
 import { OutputExistsError } from '../report/write.js';
 import { VERSION } from '../version.js';
 import { registerAnalyze } from './analyze.js';
+import { registerBatch } from './batch.js';
+import { registerDiff } from './diff.js';
+import { registerMerge } from './merge.js';
 import { registerParse } from './parse.js';
 import { registerRules } from './rules.js';
 
@@ -31,6 +34,9 @@ export function buildProgram(): Command {
   registerAnalyze(program);
   registerParse(program);
   registerRules(program);
+  registerBatch(program);
+  registerMerge(program);
+  registerDiff(program);
   return program;
 }
 

@@ -173,6 +173,8 @@ interface Frame {
   zoneName: string;
   domain: [number, number];
   format: string;
+  /** collection gaps, shifted and clipped to the domain */
+  gaps: { a: number; b: number }[];
 }
 
 export function frameOf(model: ReportModel, zone: Zone): Frame | null {
@@ -186,7 +188,23 @@ export function frameOf(model: ReportModel, zone: Zone): Frame | null {
   }
   if (end <= start) end = start + 60000;
   const long = end - start > 36 * 3600000;
-  return { zone, zoneName: model.zone, domain: [shift(zone, start), shift(zone, end)], format: long ? '%m-%d %H:%M' : '%H:%M' };
+  const domain: [number, number] = [shift(zone, start), shift(zone, end)];
+  const gaps = (model.gaps ?? [])
+    .map((g) => ({ a: Math.max(domain[0], shift(zone, g.start)), b: Math.min(domain[1], shift(zone, g.end)) }))
+    .filter((g) => g.b > g.a);
+  return { zone, zoneName: model.zone, domain, format: long ? '%m-%d %H:%M' : '%H:%M', gaps };
+}
+
+/** Grey bands where nothing was sampled, so "no data" is not read as "all quiet". */
+function gapLayer(frame: Frame): object[] {
+  if (frame.gaps.length === 0) return [];
+  return [
+    {
+      data: { values: frame.gaps },
+      mark: { type: 'rect', color: '#94a3b8', opacity: 0.28 },
+      encoding: { x: xEnc(frame, 'a'), x2: { field: 'b' } },
+    },
+  ];
 }
 
 function xEnc(frame: Frame, field = 't', title = true): Record<string, unknown> {
@@ -213,7 +231,7 @@ interface LineChartInput {
 }
 
 function lineSpec(frame: Frame, c: LineChartInput): TopLevelSpec {
-  const layers: object[] = [];
+  const layers: object[] = [...gapLayer(frame)];
   if (c.window) {
     layers.push({
       data: { values: [{ a: c.window[0], b: c.window[1] }] },
@@ -400,7 +418,108 @@ export async function standardCharts(model: ReportModel, zone: Zone): Promise<Ch
       });
     }
   }
+  const numa = await numaLocalityChart(model);
+  if (numa) out.push(numa);
+  if (frame.gaps.length) for (const c of out) if (c !== numa) c.caption += ' Grey bands: collection gaps (no samples).';
   return out;
+}
+
+/** Locality per host node against the 90% (expected) and 60% (severe) lines of the numa-cross-node rule. */
+export async function numaLocalityChart(model: ReportModel): Promise<ChartOut | null> {
+  const numa = [...(model.numa ?? [])].sort((a, b) => Number(a.node) - Number(b.node) || a.node.localeCompare(b.node));
+  if (numa.length === 0) return null;
+  const th = (name: string, fallback: number): number => model.thresholds?.find((t) => t.rule === 'numa-cross-node' && t.name === name)?.value ?? fallback;
+  const good = th('minLocalityPct', 90);
+  const severe = th('severeLocalityPct', 60);
+  const rows = numa.map((n) => ({
+    node: `node ${n.node}`,
+    v: Math.round(n.localityPct * 10) / 10,
+    band: n.localityPct >= good ? `≥ ${good}%` : n.localityPct > severe ? `${severe}–${good}%` : `≤ ${severe}%`,
+    label: `${trimPct(n.localityPct)}`,
+  }));
+  const bands = [`≥ ${good}%`, `${severe}–${good}%`, `≤ ${severe}%`];
+  const x = { field: 'node', type: 'nominal', title: null, sort: rows.map((r) => r.node), axis: { labelAngle: 0 } };
+  const width = Math.min(CHART_WIDTH, Math.max(260, numa.length * 70));
+  const spec = toSpec({
+    width,
+    height: 140,
+    padding: 4,
+    config: baseConfig,
+    layer: [
+      {
+        data: { values: rows },
+        mark: { type: 'bar', width: { band: 0.6 } },
+        encoding: {
+          x,
+          // the reference values are ticks, so the dashed lines need no labels that could cover a bar
+          y: { field: 'v', type: 'quantitative', title: '% local', scale: { domain: [0, 100] }, axis: { values: [0, 30, severe, good].filter((v, i, a) => a.indexOf(v) === i).sort((p, q) => p - q) } },
+          color: { field: 'band', type: 'nominal', title: 'locality', scale: { domain: bands, range: ['#2a9d8f', '#e0a31f', '#c0392b'] } },
+        },
+      },
+      {
+        data: { values: rows },
+        mark: { type: 'text', baseline: 'bottom', dy: -2, fontSize: 9, color: '#334155' },
+        encoding: { x, y: { field: 'v', type: 'quantitative' }, text: { field: 'label' } },
+      },
+      {
+        data: { values: [{ y: good }, { y: severe }] },
+        mark: { type: 'rule', strokeDash: [4, 3], color: '#b91c1c', strokeWidth: 1 },
+        encoding: { y: { field: 'y', type: 'quantitative' } },
+      },
+    ],
+  });
+  const counts = numa.some((n) => n.hitCount !== undefined);
+  return {
+    title: 'NUMA locality per node',
+    caption:
+      `Share of pages allocated for tasks on each node that came from that node (local_node / (local_node + other_node), since boot). ` +
+      `Dashed: ${good}% expected and ${severe}% severe (VMware practice; no Linux threshold is published).` +
+      (counts ? ` Pages since boot: ${numa.map((n) => `node ${n.node} ${pages(n.hitCount)} local / ${pages(n.missCount)} remote`).join(', ')}.` : ''),
+    svg: await renderSpec(spec),
+  };
+}
+
+function pages(n: number | undefined): string {
+  return n === undefined ? '?' : String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+}
+
+function trimPct(v: number): string {
+  return `${Math.round(v * 10) / 10}%`;
+}
+
+/** Stacked bars: how much of each guest's qemu memory sits on each host node. */
+export async function guestNodeMemoryChart(model: ReportModel): Promise<ChartOut | null> {
+  const guests = (model.kvm?.guests ?? []).filter((g) => g.memoryByNodeMiB && Object.keys(g.memoryByNodeMiB).length);
+  if (guests.length === 0) return null;
+  const max = Math.max(...guests.map((g) => Object.values(g.memoryByNodeMiB ?? {}).reduce((s, v) => s + v, 0)));
+  const gib = max >= 4096;
+  const rows: { guest: string; node: string; v: number; o: number }[] = [];
+  const nodes = [...new Set(guests.flatMap((g) => Object.keys(g.memoryByNodeMiB ?? {})))].sort((a, b) => Number(a) - Number(b));
+  for (const g of guests) {
+    for (const [node, v] of Object.entries(g.memoryByNodeMiB ?? {})) {
+      rows.push({ guest: g.domain, node: `node ${node}`, v: Math.round((gib ? v / 1024 : v) * 10) / 10, o: nodes.indexOf(node) });
+    }
+  }
+  const nodeNames = nodes.map((n) => `node ${n}`);
+  const spec = toSpec({
+    width: CHART_WIDTH - 120,
+    height: Math.max(40, guests.length * 22),
+    padding: 4,
+    config: { ...baseConfig, axisY: { labelLimit: 160 } },
+    data: { values: rows },
+    mark: { type: 'bar', height: { band: 0.7 } },
+    encoding: {
+      y: { field: 'guest', type: 'nominal', title: null, sort: guests.map((g) => g.domain) },
+      x: { field: 'v', type: 'quantitative', stack: 'zero', title: gib ? 'GiB' : 'MiB' },
+      color: { field: 'node', type: 'nominal', title: 'host node', scale: { domain: nodeNames, range: PALETTE.slice(0, nodeNames.length) } },
+      order: { field: 'o', type: 'quantitative' },
+    },
+  });
+  return {
+    title: 'Guest memory per host NUMA node',
+    caption: 'Resident memory of each guest\'s qemu process per node (numastat -p). A guest whose memory is split across nodes pays remote latency on part of it.',
+    svg: await renderSpec(spec),
+  };
 }
 
 function heatmapSpec(frame: Frame, zone: Zone, util: readonly ChartSeries[]): TopLevelSpec {
@@ -467,7 +586,7 @@ export async function swimlane(model: ReportModel, zone: Zone): Promise<ChartOut
   if (lanes.length === 0) return null;
   const usedSev = SEVERITIES.filter((s) => bars.some((b) => b.sev === s));
   const eventTypes = [...new Set(events.map((e) => e.type))].sort();
-  const layers: object[] = [];
+  const layers: object[] = [...gapLayer(frame)];
   if (bars.length) {
     layers.push({
       data: { values: bars },
@@ -512,7 +631,9 @@ export async function swimlane(model: ReportModel, zone: Zone): Promise<ChartOut
   });
   return {
     title: 'Findings and events',
-    caption: 'One lane per finding class, bars are finding windows coloured by severity; markers are kernel and guest events (dashed lines: OOM kills and boots).',
+    caption:
+      'One lane per finding class, bars are finding windows coloured by severity; markers are kernel and guest events (dashed lines: OOM kills and boots)' +
+      (frame.gaps.length ? `; grey: collection gaps (${frame.gaps.length}), where no sample was taken.` : '.'),
     svg: await renderSpec(spec),
   };
 }

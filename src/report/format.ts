@@ -310,7 +310,8 @@ export function postmortem(model: ReportModel): Postmortem | null {
   if (impact.length === 0) impact.push('No finding reached high severity.');
   const byStart = [...chain].sort((a, b) => (findingWindowMs(a)?.start ?? Infinity) - (findingWindowMs(b)?.start ?? Infinity));
   const first = byStart[0] ?? root;
-  const trigger = `${first.title}, first seen ${formatTime(zone, first.window?.start)}.`;
+  // counters since boot (NUMA, hugepages) have no time window: saying "first seen —" would look like a bug
+  const trigger = first.window ? `${first.title}, first seen ${formatTime(zone, first.window.start)}.` : `${first.title} (a state or counter since boot: the data gives no start time).`;
   const rootText = `${root.title}. ${root.reasoning[0] ?? ''}`.trim();
   const collected = formatTime(zone, model.report.bundle.collectedAt);
   const earliest = ranked.map(findingWindowMs).filter((w) => w !== null).sort((a, b) => a.start - b.start)[0];
@@ -369,4 +370,29 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 /** Escapes text for HTML element content and quoted attributes (the same set Handlebars escapes). */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"'`=]/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+/** Due dates relative to the report, so the text does not depend on when it is rendered. */
+export const DUE_BY_PRIORITY: Record<RankedRemediation['priority'], string> = {
+  P1: 'within 1 day of this report',
+  P2: 'within 1 week',
+  P3: 'within 1 month',
+};
+
+/** Rule thresholds grouped by rule (rules in id order, thresholds in the rule's order), values with their units. */
+export function thresholdGroups(model: ReportModel): { rule: string; rows: { name: string; value: string; reason: string; ref: string | null }[] }[] {
+  const groups = new Map<string, { name: string; value: string; reason: string; ref: string | null }[]>();
+  for (const t of model.thresholds ?? []) {
+    const rows = groups.get(t.rule) ?? [];
+    const unit = t.unit ? (/^[%]/.test(t.unit) ? t.unit : ` ${t.unit}`) : '';
+    rows.push({ name: t.name, value: `${trimNumber(t.value, 3)}${unit}`, reason: t.reason, ref: t.ref });
+    groups.set(t.rule, rows);
+  }
+  return [...groups.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([rule, rows]) => ({ rule, rows }));
+}
+
+/** Collection gaps as the appendix lists them: from, to, how long. */
+export function gapRows(model: ReportModel): { from: string; to: string; duration: string }[] {
+  const zone = zoneOf(model);
+  return (model.gaps ?? []).map((g) => ({ from: formatTimeMs(zone, g.start), to: formatTimeMs(zone, g.end), duration: formatDuration(g.end - g.start) }));
 }

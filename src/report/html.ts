@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { Marked, type Tokens } from 'marked';
 import type { Finding, Remediation } from '../model.js';
-import { findingCharts, SEVERITY_COLOURS, standardCharts, swimlane, type ChartOut } from './charts.js';
+import { findingCharts, guestNodeMemoryChart, SEVERITY_COLOURS, standardCharts, swimlane, type ChartOut } from './charts.js';
 import {
   actionItems,
   CHECK_STATUS_TEXT,
@@ -20,22 +20,26 @@ import {
   coverageTotals,
   dataGaps,
   describeLink,
+  DUE_BY_PRIORITY,
   escapeHtml,
   formatConfidence,
   formatKiB,
   formatTime,
   formatWindow,
+  gapRows,
   metricText,
   postmortem,
   rankFindings,
   resourceOf,
+  thresholdGroups,
   verdict,
   zoneOf,
 } from './format.js';
+import { GUIDANCE_SOURCE, kvmView } from './kvm.js';
 import type { ReportModel } from './model.js';
 
 const TEMPLATE_DIR = new URL('../../templates/', import.meta.url);
-const PARTIALS = ['cover', 'summary', 'finding', 'remediation', 'chart', 'postmortem', 'appendix'] as const;
+const PARTIALS = ['cover', 'summary', 'finding', 'remediation', 'chart', 'kvm', 'postmortem', 'appendix'] as const;
 
 const SAFE_HREF = /^(https?:\/\/|mailto:)/i;
 
@@ -150,6 +154,8 @@ export async function buildView(model: ReportModel): Promise<Record<string, unkn
 
   const timeline = await swimlane(model, zone);
   const standard = (await standardCharts(model, zone)).map(svg);
+  const kvm = kvmView(model);
+  const kvmMemoryChart = kvm ? await guestNodeMemoryChart(model) : null;
   const checks = report.analysis.checks;
   const count = (s: string): number => checks.filter((c) => c.status === s).length;
   const sevCounts = (['critical', 'high', 'medium', 'low', 'info'] as const)
@@ -210,7 +216,7 @@ export async function buildView(model: ReportModel): Promise<Record<string, unkn
     postmortem: pm
       ? {
           ...pm,
-          actions: items.map((a) => ({ priority: a.priority, action: a.remediation.action, finding: a.finding.title, anchor: anchors.get(a.finding.id) })),
+          actions: items.map((a) => ({ priority: a.priority, action: a.remediation.action, finding: a.finding.title, anchor: anchors.get(a.finding.id), due: DUE_BY_PRIORITY[a.priority] })),
         }
       : null,
     checks: checks.map((c) => ({ rule: c.rule, title: c.title, status: CHECK_STATUS_TEXT[c.status], statusClass: `st-${c.status}`, detail: c.detail })),
@@ -226,6 +232,13 @@ export async function buildView(model: ReportModel): Promise<Record<string, unkn
       diagnostics: c.diagnostics,
     })),
     coverageSummary: `${totals.sources} source(s), ${totals.files} file(s), ${totals.records} record(s). Times are wall clock in ${model.zone}.`,
+    kvm: kvm ? { ...kvm, source: GUIDANCE_SOURCE, memoryChart: kvmMemoryChart ? svg(kvmMemoryChart) : null } : null,
+    thresholds: thresholdGroups(model).map((g) => {
+      const rows = g.rows.map((r) => ({ ...r, href: r.ref && SAFE_HREF.test(r.ref) ? r.ref : null }));
+      return { rule: g.rule, span: rows.length, first: rows[0], rest: rows.slice(1) };
+    }),
+    thresholdCount: model.thresholds?.length ?? 0,
+    collectionGaps: gapRows(model),
     diagnostics: report.diagnostics.map((d) => ({ severity: d.severity, loc: d.source + (d.line ? `:${d.line}` : ''), message: d.message })),
     severityColours: SEVERITY_COLOURS,
   };

@@ -13,16 +13,21 @@ import {
   coverageTotals,
   dataGaps,
   describeLink,
+  DUE_BY_PRIORITY,
   formatConfidence,
   formatKiB,
   formatTime,
   formatWindow,
+  gapRows,
   postmortem,
   rankFindings,
+  thresholdGroups,
+  trimNumber,
   verdict,
   zoneOf,
   metricText,
 } from './format.js';
+import { GUIDANCE_SOURCE, kvmView } from './kvm.js';
 import type { ReportModel } from './model.js';
 
 /** Escapes a plain string so Markdown shows it literally (inline context). */
@@ -209,6 +214,26 @@ export function renderMarkdown(model: ReportModel): string {
     ranked.forEach((f, i) => out.push(findingSection(model, f, i + 1)));
   }
 
+  if (model.numa?.length) {
+    const min = model.thresholds?.find((t) => t.rule === 'numa-cross-node' && t.name === 'minLocalityPct')?.value ?? 90;
+    const severe = model.thresholds?.find((t) => t.rule === 'numa-cross-node' && t.name === 'severeLocalityPct')?.value ?? 60;
+    out.push('## NUMA locality', '');
+    out.push(`Share of pages allocated for tasks on each node that came from that node, since boot; ${min}% expected, ${severe}% or less severe (VMware practice; no Linux threshold is published).`, '');
+    out.push(
+      table(
+        ['Node', 'Locality', 'Local pages', 'Remote pages', 'Against the lines'],
+        [...model.numa]
+          .sort((a, b) => Number(a.node) - Number(b.node))
+          .map((n) => [mdEscape(n.node), `${trimNumber(n.localityPct, 1)}%`, n.hitCount === undefined ? '—' : String(n.hitCount), n.missCount === undefined ? '—' : String(n.missCount), n.localityPct >= min ? 'expected' : n.localityPct > severe ? `below ${min}%` : 'severe']),
+        ['l', 'r', 'r', 'r', 'l'],
+      ),
+      '',
+    );
+  }
+
+  const kvm = kvmSection(model);
+  if (kvm) out.push(kvm);
+
   const pm = postmortem(model);
   out.push('## Postmortem draft', '');
   if (!pm) {
@@ -228,7 +253,7 @@ export function renderMarkdown(model: ReportModel): string {
     out.push(
       table(
         ['Priority', 'Action', 'Finding', 'Owner', 'Due'],
-        items.map((a) => [a.priority, mdEscape(a.remediation.action), mdEscape(a.finding.title), 'TBD', 'TBD']),
+        items.map((a) => [a.priority, mdEscape(a.remediation.action), mdEscape(a.finding.title), 'TBD', DUE_BY_PRIORITY[a.priority]]),
       ),
       '',
     );
@@ -272,6 +297,29 @@ export function renderMarkdown(model: ReportModel): string {
     );
   }
 
+  out.push('### Collection gaps', '');
+  const gapList = gapRows(model);
+  if (gapList.length === 0) out.push('No collection gap inside the analysis window.', '');
+  else {
+    out.push('Stretches inside the analysis window where no CPU, load or memory sample was taken; nothing can be said about them.', '');
+    out.push(table(['From', 'To', 'Length'], gapList.map((g) => [g.from, g.to, g.duration])), '');
+  }
+
+  const groups = thresholdGroups(model);
+  if (groups.length) {
+    out.push('## Thresholds with sources', '');
+    out.push(
+      table(
+        ['Rule', 'Threshold', 'Value', 'Why', 'Source'],
+        groups.flatMap((g) =>
+          g.rows.map((r, i) => [i === 0 ? mdCode(g.rule) : '', mdCode(r.name), mdEscape(r.value), mdEscape(r.reason), r.ref ? (/^https?:\/\//.test(r.ref) ? `<${r.ref.replace(/[<>\s|]/g, encodeURIComponent)}>` : mdEscape(r.ref)) : '—']),
+        ),
+        ['l', 'l', 'r', 'l', 'l'],
+      ),
+      '',
+    );
+  }
+
   out.push('## Diagnostics', '');
   if (report.diagnostics.length === 0) out.push('No diagnostics.', '');
   else {
@@ -284,4 +332,52 @@ export function renderMarkdown(model: ReportModel): string {
     );
   }
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}
+
+function kvmSection(model: ReportModel): string | null {
+  const v = kvmView(model);
+  if (!v) return null;
+  const out: string[] = ['## Virtual machines (KVM)', '', mdEscape(v.summary), ''];
+  out.push('### Overcommit', '');
+  out.push(table(['Ratio', 'Value', 'Guidance', 'Against guidance'], v.overcommit.map((o) => [o.what, mdEscape(o.value), mdEscape(o.guidance), o.verdict])), '');
+  out.push(`_Guidance, not a hard limit: ${GUIDANCE_SOURCE}. Ratios count every defined guest unless stated._`, '');
+  out.push('### Guest inventory', '');
+  out.push(
+    table(
+      ['Domain', 'State', 'vCPUs', 'Memory', 'Pinning', 'numatune', 'Hugepages', 'Disks (cache/io)', 'Balloon'],
+      v.guests.map((g) => [
+        mdCode(g.domain),
+        mdEscape(g.state),
+        g.vcpus,
+        g.memory,
+        mdEscape(g.pinning) + (g.emulatorpin ? `<br>emulator ${mdCode(g.emulatorpin)}` : ''),
+        mdEscape(g.numatune),
+        mdEscape(g.hugepages),
+        g.disks.length ? g.disks.map(mdCode).join('<br>') : '—',
+        mdEscape(g.balloon),
+      ]),
+      ['l', 'l', 'r', 'r', 'l', 'l', 'l', 'l', 'l'],
+    ),
+    '',
+  );
+  if (v.observations.length) {
+    out.push('### Placement and disk observations', '', '_Observations, not findings: worth checking against how each guest is meant to run._', '');
+    for (const o of v.observations) out.push(`- ${mdCode(o.domain)}: ${mdEscape(o.text)}`);
+    out.push('');
+  }
+  out.push('### vCPU → host CPU → NUMA node', '');
+  if (v.nodes.length) out.push(table(['Node', 'CPUs', 'Memory', 'Free'], v.nodes.map((n) => [`node ${mdEscape(n.node)}`, mdCode(n.cpus), n.size, n.free]), ['l', 'l', 'r', 'r']), '');
+  out.push(table(['Domain', 'vCPUs', 'Host CPUs', 'Node(s)'], v.cpuMap.map((r) => [mdCode(r.domain), mdCode(r.vcpus), mdEscape(r.cpus), mdEscape(r.nodes)])), '');
+  if (v.memory) {
+    out.push('### Guest memory per node', '');
+    out.push(
+      table(
+        ['Domain', ...v.memory.nodes.map((n) => `node ${mdEscape(n)}`), 'Total', "Off its vCPUs' node"],
+        v.memory.rows.map((r) => [mdCode(r.domain), ...r.cells, r.total, r.offNode]),
+        ['l', ...v.memory.nodes.map((): 'r' => 'r'), 'r', 'r'],
+      ),
+      '',
+    );
+  }
+  return out.join('\n');
 }

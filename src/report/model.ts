@@ -1,3 +1,4 @@
+import type { KvmInventory } from '../timeline/kvm.js';
 import type { BundleFacts, CoverageEntry, Diagnostic, Finding, FindingClass, Labels } from '../model.js';
 
 /** What report.json holds: the stable contract (schema/report.schema.json). */
@@ -73,6 +74,25 @@ export interface ReportModel {
   series: ChartSeries[];
   events: TimelineEventView[];
   findingCharts: FindingChart[];
+  /** KVM hosts: the guest inventory (pinning, numatune, hugepages, disks), vCPU → CPU → node map, overcommit */
+  kvm?: KvmInventory | null;
+  /** every threshold of the rules that ran, with its reason and source, for the appendix */
+  thresholds?: ThresholdView[];
+  /** spans with no samples at all inside the analysis window (collection gaps) */
+  gaps?: { start: number; end: number }[];
+  /** NUMA locality per host node (numastat / sysfs node numastat); hitCount/missCount are the local_node/other_node pages behind it */
+  numa?: { node: string; localityPct: number; hitCount?: number; missCount?: number }[];
+  /** physical cores (sockets × cores per socket, from lscpu), for the vCPUs-per-core guidance */
+  hostCores?: number | null;
   /** output options that renderers honour */
   options: { paper: 'A4' | 'Letter'; redact: boolean };
+}
+
+export interface ThresholdView {
+  rule: string;
+  name: string;
+  value: number;
+  unit: string | null;
+  reason: string;
+  ref: string | null;
 }

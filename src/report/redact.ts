@@ -34,6 +34,8 @@ const SKIP_KEYS = new Set([
   'end',
   'from',
   'to',
+  // rule data: reasons and sources are public text, and a source's URL must stay a working link
+  'thresholds',
 ]);
 
 const SYSTEM_USERS = new Set([

@@ -86,6 +86,8 @@ export const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
   str: (x) => (x === undefined || x === null ? '' : String(x)),
   contains: (s, sub) => String(s ?? '').includes(String(sub ?? '')),
   lower: (s) => String(s ?? '').toLowerCase(),
+  /** the number of items of a list, whatever they hold (count() counts numbers only) */
+  len: (list) => listOf(list).length,
   /** a field of every item of a list of objects (`value`, or `labels.node`) */
   pluck: (list, key) => listOf(list).map((x) => fieldOf(x, String(key))),
   /** the numeric `value` of every item of a fact list */

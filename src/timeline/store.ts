@@ -1,16 +1,35 @@
 import type { Diagnostic, Labels, TimeBase } from '../model.js';
 import type { EventRecord, RecordSink } from '../parsers/types.js';
 
-/** Points of one metric in one file, in the file's own time base. */
-interface RawSeries {
+/**
+ * Points of one metric in one file, in the file's own time base. Columns are
+ * typed arrays grown by doubling: a month of one-minute sar is tens of
+ * millions of points, which as boxed JS arrays would not fit the RSS budget.
+ * Only the first `n` entries are valid.
+ */
+export interface RawSeries {
   metric: string;
   labels: Labels;
   labelsKey: string;
   timeBase: TimeBase;
   fileIdx: number;
-  t: number[];
-  v: number[];
-  line: number[];
+  n: number;
+  t: Float64Array;
+  v: Float64Array;
+  line: Int32Array;
+}
+
+function grow(s: RawSeries): void {
+  const cap = s.t.length * 2;
+  const t = new Float64Array(cap);
+  t.set(s.t);
+  const v = new Float64Array(cap);
+  v.set(s.v);
+  const line = new Int32Array(cap);
+  line.set(s.line);
+  s.t = t;
+  s.v = v;
+  s.line = line;
 }
 
 export interface RawEvent extends Omit<EventRecord, 'kind'> {
@@ -61,24 +80,39 @@ export class RecordStore {
     const info: FileInfo = { path, parser, records: 0, formats: [], diagnostics: 0 };
     this.files.push(info);
     const store = this;
-    let lastKey = '';
+    // Per-file series, looked up by metric then labels key; parsers reuse one labels
+    // object for all the metrics of a row, so its key is computed once per row.
+    const local = new Map<string, Map<string, RawSeries>>();
+    let lastLabels: Labels | null = null;
+    let lastLk = '';
     let last: RawSeries | undefined;
     return {
       sample(metric, labels, timeBase, t, value, line) {
         if (!Number.isFinite(value) || !Number.isFinite(t)) return;
-        // Rows arrive grouped by metric and labels; a one-entry cache avoids rebuilding keys.
-        const lk = labelsKey(labels);
-        const key = `${fileIdx}|${metric}|${lk}|${timeBase}`;
-        let s = key === lastKey ? last : store.raw.get(key);
-        if (!s) {
-          s = { metric, labels, labelsKey: lk, timeBase, fileIdx, t: [], v: [], line: [] };
-          store.raw.set(key, s);
+        let s = last;
+        if (!s || s.metric !== metric || labels !== lastLabels || s.timeBase !== timeBase) {
+          const lk = labels === lastLabels ? lastLk : labelsKey(labels);
+          lastLabels = labels;
+          lastLk = lk;
+          let byLabels = local.get(metric);
+          if (!byLabels) {
+            byLabels = new Map();
+            local.set(metric, byLabels);
+          }
+          const k = timeBase === 'local' ? lk : `${lk}|${timeBase}`;
+          s = byLabels.get(k);
+          if (!s) {
+            s = { metric, labels, labelsKey: lk, timeBase, fileIdx, n: 0, t: new Float64Array(16), v: new Float64Array(16), line: new Int32Array(16) };
+            byLabels.set(k, s);
+            store.raw.set(`${fileIdx}|${metric}|${lk}|${timeBase}`, s);
+          }
+          last = s;
         }
-        lastKey = key;
-        last = s;
-        s.t.push(t);
-        s.v.push(value);
-        s.line.push(line);
+        if (s.n === s.t.length) grow(s);
+        s.t[s.n] = t;
+        s.v[s.n] = value;
+        s.line[s.n] = line;
+        s.n++;
         info.records++;
       },
       event(e) {

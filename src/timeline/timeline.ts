@@ -1,4 +1,4 @@
-import type { Diagnostic, Labels } from '../model.js';
+import type { Diagnostic, Labels, TimeBase } from '../model.js';
 import type { Clock } from './clock.js';
 import type { FactEntry, FileInfo, RecordStore } from './store.js';
 import { labelsKey } from './store.js';
@@ -111,8 +111,9 @@ export class Timeline {
  */
 export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Diagnostic[]): Timeline {
   const devMap = deviceNameMap(store);
-  const merged = new Map<string, { metric: string; labels: Labels; parts: { t: number[]; v: number[]; line: number[]; file: number }[] }>();
+  const merged = new Map<string, { metric: string; labels: Labels; parts: Part[] }>();
   const unplaced = new Map<number, number>();
+  const place = memoPlace(clock);
   for (const raw of store.rawSeries()) {
     let labels = raw.labels;
     const dev = labels['device'];
@@ -120,10 +121,10 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
       const mapped = devMap.get(dev);
       if (mapped) labels = { ...labels, device: mapped };
     }
-    const t: number[] = new Array(raw.t.length);
+    const t = new Float64Array(raw.n);
     let bad = 0;
-    for (let i = 0; i < raw.t.length; i++) {
-      const placed = clock.place(raw.timeBase, raw.t[i] as number);
+    for (let i = 0; i < raw.n; i++) {
+      const placed = place(raw.timeBase, raw.t[i] as number);
       if (placed === null) bad++;
       t[i] = placed ?? NaN;
     }
@@ -134,7 +135,7 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
       m = { metric: raw.metric, labels, parts: [] };
       merged.set(key, m);
     }
-    m.parts.push({ t, v: raw.v, line: raw.line, file: raw.fileIdx });
+    m.parts.push({ t, v: raw.v.subarray(0, raw.n), line: raw.line.subarray(0, raw.n), file: raw.fileIdx });
   }
   for (const [fileIdx, count] of unplaced) {
     diagnostics.push({
@@ -151,7 +152,7 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
   for (const e of store.events) {
     let t: number | null = null;
     if (e.t !== null) {
-      t = clock.place(e.timeBase, e.t);
+      t = place(e.timeBase, e.t);
       if (t === null) unplacedEvents++;
     }
     let labels = e.labels;
@@ -166,15 +167,46 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
   return new Timeline(series, events, store.facts, store.files, clock);
 }
 
+/**
+ * Local wall-clock times go through Intl for the zone's offset, which costs
+ * microseconds per call; every series of one sar file shares the same few
+ * thousand timestamps, so each distinct (time base, time) is placed once.
+ */
+function memoPlace(clock: Clock): (timeBase: TimeBase, t: number) => number | null {
+  const caches = new Map<TimeBase, Map<number, number | null>>();
+  return (timeBase, t) => {
+    if (timeBase !== 'local' && timeBase !== 'local-noyear') return clock.place(timeBase, t);
+    let cache = caches.get(timeBase);
+    if (!cache) {
+      cache = new Map();
+      caches.set(timeBase, cache);
+    }
+    let placed = cache.get(t);
+    if (placed === undefined) {
+      placed = clock.place(timeBase, t);
+      // A month of per-second syslog stamps would grow without bound; starting over costs little.
+      if (cache.size >= 1 << 20) cache.clear();
+      cache.set(t, placed);
+    }
+    return placed;
+  };
+}
+
 function timeHint(parser: string | undefined): string {
   if (parser === 'dmesg') return 'dmesg counts seconds since boot and the boot time is unknown: proc/stat btime or uptime is missing';
   return 'the bundle gives no collection time or boot time to anchor them';
 }
 
-function mergeParts(key: string, metric: string, labels: Labels, parts: { t: number[]; v: number[]; line: number[]; file: number }[]): Series {
+/** One file's points of a series, placed on absolute time (NaN where they could not be). */
+interface Part {
+  t: Float64Array;
+  v: Float64Array;
+  line: Int32Array;
+  file: number;
+}
+
+function mergeParts(key: string, metric: string, labels: Labels, parts: Part[]): Series {
   let n = 0;
-  for (const p of parts) for (const x of p.t) if (!Number.isNaN(x)) n++;
-  const idx: { t: number; v: number; line: number; file: number }[] = [];
   let sorted = true;
   let prev = -Infinity;
   for (const p of parts) {
@@ -183,17 +215,35 @@ function mergeParts(key: string, metric: string, labels: Labels, parts: { t: num
       if (Number.isNaN(t)) continue;
       if (t < prev) sorted = false;
       prev = t;
-      idx.push({ t, v: p.v[i] as number, line: p.line[i] as number, file: p.file });
+      n++;
     }
   }
-  if (!sorted) idx.sort((a, b) => a.t - b.t);
   const s: Series = { metric, labels, key, t: new Float64Array(n), v: new Float64Array(n), line: new Int32Array(n), file: new Int32Array(n) };
-  for (let i = 0; i < idx.length; i++) {
-    const p = idx[i] as { t: number; v: number; line: number; file: number };
-    s.t[i] = p.t;
-    s.v[i] = p.v;
-    s.line[i] = p.line;
-    s.file[i] = p.file;
+  let j = 0;
+  for (const p of parts) {
+    for (let i = 0; i < p.t.length; i++) {
+      const t = p.t[i] as number;
+      if (Number.isNaN(t)) continue;
+      s.t[j] = t;
+      s.v[j] = p.v[i] as number;
+      s.line[j] = p.line[i] as number;
+      s.file[j] = p.file;
+      j++;
+    }
+  }
+  // Files usually arrive in time order (sar01, sar02 …): the copy above is then final.
+  if (!sorted) {
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (s.t[a] as number) - (s.t[b] as number) || a - b);
+    const t = s.t.slice();
+    const v = s.v.slice();
+    const line = s.line.slice();
+    const file = s.file.slice();
+    order.forEach((from, to) => {
+      s.t[to] = t[from] as number;
+      s.v[to] = v[from] as number;
+      s.line[to] = line[from] as number;
+      s.file[to] = file[from] as number;
+    });
   }
   return s;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ReportModel } from '../../src/report/model.js';
 
-export function loadModel(name: 'leak-swap-oom' | 'healthy'): ReportModel {
+export function loadModel(name: 'leak-swap-oom' | 'healthy' | 'kvm-numa'): ReportModel {
   const parsed: ReportModel = JSON.parse(readFileSync(new URL(`../fixtures/report/${name}.json`, import.meta.url), 'utf8'));
   return parsed;
 }
@@ -38,5 +38,27 @@ export function hostileModel(): ReportModel {
   if (check) check.detail = XSS_SCRIPT;
   m.report.coverage.push({ source: XSS_SCRIPT, files: [XSS_IMG], records: 1, from: null, to: null, format: XSS_SCRIPT, diagnostics: 0 });
   m.report.diagnostics.push({ source: XSS_IMG, line: 2, severity: 'error', message: XSS_SCRIPT });
+  return m;
+}
+
+/** The KVM fixture with hostile guest names and disk targets, as libvirt XML could carry them. */
+export function hostileKvmModel(): ReportModel {
+  const m = loadModel('kvm-numa');
+  const g = m.kvm?.guests[0];
+  if (!g) throw new Error('fixture has no guest');
+  g.domain = XSS_SCRIPT;
+  g.state = XSS_IMG;
+  g.numatune = `strict ${XSS_IMG}`;
+  g.balloon = '|a|b|';
+  g.emulatorpin = XSS_SCRIPT;
+  g.disks.push({ target: `vd|${XSS_IMG}`, bus: XSS_SCRIPT, cache: 'unsafe`', io: '*x*' });
+  g.memoryByNodeMiB = { ...(g.memoryByNodeMiB ?? {}), [XSS_IMG]: 5 };
+  const n = m.kvm?.nodes[0];
+  if (n) n.cpus = XSS_IMG;
+  const t = m.thresholds?.[0];
+  if (t) {
+    t.reason = XSS_SCRIPT;
+    t.ref = 'javascript:alert(1)';
+  }
   return m;
 }

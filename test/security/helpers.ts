@@ -3,7 +3,7 @@ import { lstat, mkdtemp, readdir, readlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { pack, type Headers } from 'tar-stream';
+import { pack, type Header } from 'tar-stream';
 import { EvidenceText, ingestBundle } from '../../src/bundle/ingest.js';
 import type { LineLimits } from '../../src/bundle/lines.js';
 import type { BundleSource } from '../../src/bundle/walk.js';
@@ -11,7 +11,7 @@ import type { Diagnostic } from '../../src/model.js';
 import { RecordStore } from '../../src/timeline/store.js';
 
 export interface TarEntry {
-  header: Headers;
+  header: Partial<Header> & { name: string };
   body?: string | Buffer;
 }
 
@@ -19,7 +19,9 @@ export interface TarEntry {
 export async function makeTar(entries: TarEntry[]): Promise<Buffer> {
   const p = pack();
   const chunks: Buffer[] = [];
-  p.on('data', (c: Buffer) => chunks.push(c));
+  p.on('data', (c: unknown) => {
+    if (Buffer.isBuffer(c)) chunks.push(c);
+  });
   const ended = new Promise<void>((resolve, reject) => {
     p.on('end', resolve);
     p.on('error', reject);

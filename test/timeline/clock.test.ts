@@ -108,3 +108,18 @@ describe('a whole bundle on one clock', () => {
     expect(timeline.seriesOf('swap.outPagesPerSec')[0]?.t[0]).toBe(Date.UTC(2026, 10, 20, 15, 0, 1));
   });
 });
+
+describe('files sos cut to their tail', () => {
+  it('parses sos_strings/…/var.log.messages.tailed as var/log/messages and says it was cut', async () => {
+    const { tailedOriginal } = await import('../../src/bundle/ingest.js');
+    expect(tailedOriginal('sos_strings/logs/var.log.messages.tailed')).toBe('var/log/messages');
+    expect(tailedOriginal('sos_strings/logs/var.log.kern.log.tailed')).toBe('var/log/kern.log');
+    const dir = bundle({
+      'sos_commands/date/date': 'Fri Nov 20 16:05:12 UTC 2026\n',
+      'sos_strings/logs/var.log.messages.tailed': 'Nov 20 14:21:07 db01 kernel: Out of memory: Killed process 4242 (java) total-vm:14404936kB, anon-rss:10212840kB, file-rss:0kB, shmem-rss:0kB, UID:1001 pgtables:23416kB oom_score_adj:0\n',
+    });
+    const { model } = await analyze([dir]);
+    expect(model.report.findings.find((f) => f.class === 'oom-kill')?.window?.start).toBe('2026-11-20T14:21:07+00:00');
+    expect(model.report.diagnostics.some((d) => /only the tail of var\/log\/messages/.test(d.message))).toBe(true);
+  });
+});

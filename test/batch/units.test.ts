@@ -1,0 +1,86 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { diffBundles, diffMarkdown, diffTable } from '../../src/batch/diff.js';
+import { globToRegExp, parseShard, shardOf } from '../../src/batch/discover.js';
+import { compareBundles } from '../../src/batch/compare.js';
+import type { DigestFinding } from '../../src/batch/row.js';
+import { runBatch } from '../../src/batch/run.js';
+import { findChromium } from '../../src/report/browser.js';
+import { HEALTHY, LEAK, makeFleet } from './fixtures.js';
+
+function finding(rule: string, severity: DigestFinding['severity'], score: number, metrics: Record<string, number> = {}): DigestFinding {
+  return { key: `${rule}|java||||`, rule, class: 'memory-leak', severity, title: rule, score, subject: { comm: 'java' }, metrics, actions: [] };
+}
+
+describe('diff', () => {
+  it('classifies findings as appeared, vanished, worsened and improved, with metric deltas', () => {
+    const before = [finding('leak', 'medium', 50, { slopeKiBPerHour: 100 }), finding('steal', 'high', 70), finding('gone', 'low', 20)];
+    const after = [finding('leak', 'high', 72, { slopeKiBPerHour: 400 }), finding('steal', 'high', 60), finding('new', 'critical', 90)];
+    const d = diffBundles({ host: 'a', collectedAt: null, findings: before }, { host: 'a', collectedAt: null, findings: after });
+    expect(d.counts).toEqual({ appeared: 1, vanished: 1, worsened: 1, improved: 1, unchanged: 0 });
+    expect(d.changes.find((c) => c.rule === 'leak')?.metrics).toEqual([{ metric: 'slopeKiBPerHour', before: 100, after: 400, delta: 300 }]);
+    expect(d.sameHost).toBe(true);
+    expect(diffTable(d)).toContain('medium→high');
+    expect(diffMarkdown(d)).toContain('| appeared | –→critical |');
+  });
+
+  it('compares a bundle with itself as unchanged and the leak sample with the healthy one as appeared', async () => {
+    const same = await compareBundles(HEALTHY, HEALTHY);
+    expect(same.changes.every((c) => c.kind === 'unchanged')).toBe(true);
+    const d = await compareBundles(HEALTHY, LEAK);
+    expect(d.counts.appeared).toBeGreaterThan(0);
+    expect(d.changes.map((c) => c.rule)).toContain(d.changes.find((c) => c.kind === 'appeared')?.rule);
+  });
+});
+
+describe('shards', () => {
+  it('parses K/N and auto/N from JOB_COMPLETION_INDEX', () => {
+    expect(parseShard('1/4')).toEqual({ index: 1, count: 4 });
+    expect(parseShard('auto/4', { JOB_COMPLETION_INDEX: '3' })).toEqual({ index: 3, count: 4 });
+    expect(parseShard('auto/4', {})).toMatch(/JOB_COMPLETION_INDEX/);
+    expect(parseShard('4/4')).toMatch(/below N/);
+    expect(parseShard('x')).toMatch(/not K\/N/);
+  });
+
+  it('assigns every path to exactly one shard, the same one on every run', () => {
+    const paths = Array.from({ length: 300 }, (_, i) => `site-${i % 7}/sosreport-h${i}.tar.xz`);
+    const counts = [0, 0, 0, 0];
+    for (const p of paths) {
+      const s = shardOf(p, 4);
+      expect(shardOf(p, 4)).toBe(s);
+      counts[s] = (counts[s] ?? 0) + 1;
+    }
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(300);
+    // a hash spreads them: no shard is empty or holds most of the work
+    for (const c of counts) expect(c).toBeGreaterThan(40);
+  });
+
+  it('matches globs across directories', () => {
+    expect(globToRegExp('**/*.tar.xz').test('a/b/x.tar.xz')).toBe(true);
+    expect(globToRegExp('**/*.tar.xz').test('x.tar.xz')).toBe(true);
+    expect(globToRegExp('*.tar.xz').test('a/x.tar.xz')).toBe(false);
+  });
+});
+
+describe('fleet.pdf', () => {
+  const chromium = findChromium();
+  it.skipIf(!chromium)('renders an offline fleet page and PDF with history for a host seen twice (skipped without Chromium)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sosmortem-fleet-'));
+    try {
+      await makeFleet(path.join(dir, 'in'), 4, 1);
+      const r = await runBatch({ inputs: [path.join(dir, 'in')], outDir: path.join(dir, 'out'), jobs: 1, formats: ['json'], resume: false, shard: null, fleetPdf: true });
+      expect(r.stats.failed).toBe(0);
+      const pdf = await readFile(path.join(dir, 'out', 'fleet.pdf'));
+      expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      const html = await readFile(path.join(dir, 'out', 'fleet.html'), 'utf8');
+      expect(html).not.toMatch(/<script|https?:\/\//i);
+      expect(html).toContain('Per-host history');
+      expect(html).toContain('Fixes ranked by incidents addressed');
+      expect(html).toContain('<svg');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

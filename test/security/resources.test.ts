@@ -1,0 +1,133 @@
+import { execFile } from 'node:child_process';
+import { mkdir, open, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ArchiveSource } from '../../src/bundle/archive.js';
+import { DirectorySource } from '../../src/bundle/directory.js';
+import { makeTar, ingest, snapshot, tempDir, TOP, HOSTNAME_FILE, xz, gz, about } from './helpers.js';
+
+const run = promisify(execFile);
+/** The memory cap SECURITY.md promises for one analysis. */
+const MEMORY_CAP_KIB = 512 * 1024;
+const MiB = 1024 * 1024;
+
+function fixChecksum(tar: Buffer, offset: number): void {
+  tar.fill(0x20, offset + 148, offset + 156);
+  let sum = 0;
+  for (let i = offset; i < offset + 512; i++) sum += tar[i] as number;
+  tar.write(`${sum.toString(8).padStart(6, '0')}\0 `, offset + 148, 'latin1');
+}
+
+/**
+ * A few hundred KiB of xz that expands to `gib` GiB: a hostname file, then one
+ * entry whose header claims the whole size, its zeros written as many
+ * concatenated xz streams of the same 64 MiB block (xz -d decodes them all).
+ */
+async function bomb(gib: number): Promise<Buffer> {
+  const head = await makeTar([
+    { header: { name: `${TOP}/`, type: 'directory' } },
+    { header: { name: HOSTNAME_FILE }, body: 'web01.example.com\n' },
+    { header: { name: `${TOP}/var/log/messages` }, body: 'x' },
+  ]);
+  const lastHeader = head.indexOf(Buffer.from(`${TOP}/var/log/messages`)) ;
+  const header = Buffer.from(head.subarray(0, lastHeader + 512));
+  header.write(`${(gib * 1024 * MiB).toString(8).padStart(11, '0')}\0`, lastHeader + 124, 'latin1');
+  fixChecksum(header, lastHeader);
+  const block = xz(Buffer.alloc(64 * MiB));
+  const parts = [xz(header)];
+  for (let i = 0; i < (gib * 1024) / 64; i++) parts.push(block);
+  return Buffer.concat(parts);
+}
+
+async function analyzeInChild(input: string, out: string, maxTotal?: number): Promise<{ maxRssKiB: number; files: string[]; diagnostics: string[] }> {
+  const args = ['--import', 'tsx', path.join(import.meta.dirname, 'child-analyze.ts'), input, out, ...(maxTotal ? [String(maxTotal)] : [])];
+  const { stdout } = await run(process.execPath, args, { maxBuffer: 64 * MiB });
+  return JSON.parse(stdout) as { maxRssKiB: number; files: string[]; diagnostics: string[] };
+}
+
+describe('resource bounds', () => {
+  it('stops a decompression bomb at the total cap, keeps what came before, in bounded memory', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'in', 'bomb.tar.xz');
+    await mkdir(path.dirname(file));
+    const data = await bomb(3);
+    expect(data.length).toBeLessThan(4 * MiB);
+    await writeFile(file, data);
+    const before = await snapshot(dir);
+    const r = await analyzeInChild(file, path.join(dir, 'out'), 256 * MiB);
+    expect(r.files).toContain('sos_commands/host/hostname');
+    expect(r.diagnostics.some((d) => d.startsWith('.: archive expands past the 256 MiB cap'))).toBe(true);
+    expect(r.maxRssKiB).toBeLessThan(MEMORY_CAP_KIB);
+    const after = await snapshot(dir);
+    expect(after.filter((p) => !before.includes(p))).toEqual(['out/', expect.stringMatching(/^out\/report\.json /), expect.stringMatching(/^out\/report\.md /)]);
+  });
+
+  it('reads a 300 MB log with default caps under the memory cap', async () => {
+    const dir = await tempDir();
+    const bundle = path.join(dir, TOP);
+    await mkdir(path.join(bundle, 'var/log'), { recursive: true });
+    await mkdir(path.join(bundle, 'sos_commands/host'), { recursive: true });
+    await writeFile(path.join(bundle, 'sos_commands/host/hostname'), 'web01\n');
+    const fh = await open(path.join(bundle, 'var/log/messages'), 'w');
+    const lines: string[] = [];
+    for (let i = 0; i < 20000; i++) lines.push(`Nov 23 10:${String(Math.floor(i / 600) % 60).padStart(2, '0')}:${String(Math.floor(i / 10) % 60).padStart(2, '0')} web01 app[${1000 + (i % 50)}]: request ${i} served in ${i % 97} ms from 10.0.0.${i % 250}`);
+    const chunk = Buffer.from(`${lines.join('\n')}\n`);
+    for (let written = 0; written < 300 * MiB; written += chunk.length) await fh.write(chunk);
+    await fh.close();
+    const r = await analyzeInChild(bundle, path.join(dir, 'out'));
+    expect(r.files).toContain('var/log/messages');
+    expect(r.maxRssKiB).toBeLessThan(MEMORY_CAP_KIB);
+  });
+
+  it('stops at the entry cap with a diagnostic (200 000 tiny files)', async () => {
+    const entries = [{ header: { name: `${TOP}/`, type: 'directory' as const } }, { header: { name: HOSTNAME_FILE }, body: 'web01\n' }];
+    for (let i = 0; i < 200_000; i++) entries.push({ header: { name: `${TOP}/many/f${i}` }, body: '' });
+    const dir = await tempDir();
+    const file = path.join(dir, 'many.tar.gz');
+    await writeFile(file, gz(await makeTar(entries)));
+    const r = await ingest(new ArchiveSource(file, 'gzip', { maxEntries: 50_000 }));
+    expect(r.files).toEqual(['sos_commands/host/hostname']);
+    expect(about(r.diagnostics, '.')).toEqual([expect.objectContaining({ severity: 'warning', message: 'more than 50000 entries in the archive: the rest were not read' })]);
+  });
+
+  it('cuts a 100 MB line at maxLineChars and a huge file at maxFileBytes, saying so', async () => {
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'sos_commands/kernel'), { recursive: true });
+    await mkdir(path.join(dir, 'var/log'), { recursive: true });
+    const fh = await open(path.join(dir, 'sos_commands/kernel/dmesg'), 'w');
+    await fh.write('[    0.000000] Linux version 5.14.0\n');
+    const a = Buffer.alloc(MiB, 'a');
+    for (let i = 0; i < 100; i++) await fh.write(a);
+    await fh.write('\n[    1.000000] Out of memory: Killed process 4242 (java) total-vm:100kB, anon-rss:50kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0\n');
+    await fh.close();
+    await writeFile(path.join(dir, 'var/log/messages'), 'Nov 23 10:00:00 web01 kernel: hello\n'.repeat(100_000));
+    const r = await ingest(new DirectorySource(dir), { maxFileBytes: 1 * MiB + 1000 });
+    expect(about(r.diagnostics, 'sos_commands/kernel/dmesg').map((d) => [d.line, d.message])).toEqual(expect.arrayContaining([[2, 'line longer than 65536 characters: cut']]));
+    expect(about(r.diagnostics, 'var/log/messages').map((d) => d.message)).toContain('file larger than the 1.0 MiB cap: only the first 1.0 MiB were read');
+  });
+
+  it('reads a truncated .tar.xz up to the cut and says the archive is damaged', async () => {
+    const entries = [{ header: { name: `${TOP}/`, type: 'directory' as const } }, { header: { name: HOSTNAME_FILE }, body: 'web01.example.com\n' }];
+    // Incompressible filler after the hostname, so cutting the xz in half cuts inside it.
+    for (let i = 0; i < 40; i++) entries.push({ header: { name: `${TOP}/sos_commands/filler/f${i}` }, body: randomText(64 * 1024) });
+    entries.push({ header: { name: `${TOP}/proc/meminfo` }, body: 'MemTotal:        8173028 kB\n' });
+    const full = xz(await makeTar(entries), '-0');
+    const dir = await tempDir();
+    const file = path.join(dir, 'cut.tar.xz');
+    await writeFile(file, full.subarray(0, Math.floor(full.length / 2)));
+    const r = await ingest(new ArchiveSource(file, 'xz'));
+    expect(r.files).toEqual(['sos_commands/host/hostname']);
+    expect(about(r.diagnostics, '.')).toEqual([expect.objectContaining({ severity: 'error', message: expect.stringMatching(/^archive is damaged or truncated .*what was readable before the damage was used$/) })]);
+  });
+});
+
+function randomText(n: number): string {
+  let s = '';
+  let x = 12345;
+  while (s.length < n) {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    s += x.toString(36);
+  }
+  return s.slice(0, n);
+}
