@@ -1,0 +1,44 @@
+/**
+ * Real sosreport trees (trimmed, from hotsos and pbench; see
+ * test/fixtures/SOURCES-sosreport-trees.md): the whole pipeline reads them
+ * without an error, gets the host facts right and invents no problem.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../src/analyze.js';
+
+const trees = path.resolve(import.meta.dirname, '../fixtures/sosreport-trees');
+
+describe('hotsos OpenStack compute node (Ubuntu 20.04, libvirt 6.0)', async () => {
+  const { model } = await analyze([path.join(trees, 'hotsos-openstack-compute4')]);
+  const r = model.report;
+  it('reads host facts and the clock from the bundle', () => {
+    expect(r.bundle).toMatchObject({ hostname: 'compute4', kernel: '5.4.0-97-generic', cpus: 2, numaNodes: 1, timezone: 'UTC', collectedAt: '2022-02-10T16:19:17+00:00' });
+    expect(r.bundle.bootTime).toBe('2022-02-09T22:38:17+00:00');
+  });
+  it('has no error diagnostic and parses every source it holds', () => {
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const sources = r.coverage.map((c) => c.source);
+    for (const s of ['dmesg', 'domain-xml', 'libvirt-qemu-log', 'numastat', 'numactl', 'ps', 'sysctl', 'lscpu']) expect(sources).toContain(s);
+  });
+  it('builds the guest inventory from the domain XML', () => {
+    const g = model.kvm?.guests.find((x) => x.domain === 'instance-00000001');
+    expect(g).toMatchObject({ vcpus: 1, memoryKiB: 2097152, hugepages: false, vcpupin: null });
+    expect(g?.disks[0]).toMatchObject({ cache: 'none' });
+  });
+  it('does not call a live migration a crash', () => {
+    expect(r.findings.filter((f) => f.class === 'vm-crash').map((f) => f.title)).toEqual([]);
+  });
+});
+
+describe('pbench Fedora 27 host', async () => {
+  const { model } = await analyze([path.join(trees, 'pbench-fedora27-dhcp31-44')]);
+  const r = model.report;
+  it('reads host facts, btime and memory', () => {
+    expect(r.bundle).toMatchObject({ hostname: 'dhcp31-44.perf.lab.eng.bos.redhat.com', kernel: '4.13.9-300.fc27.x86_64', cpus: 1, memTotalKiB: 8173028, bootTime: '2018-01-05T02:37:33+00:00', collectedAt: '2018-02-01T22:40:58+00:00' });
+  });
+  it('raises nothing at medium or above on a machine at rest', () => {
+    expect(r.findings.filter((f) => ['critical', 'high', 'medium'].includes(f.severity)).map((f) => f.title)).toEqual([]);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+});
