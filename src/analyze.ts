@@ -79,6 +79,7 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
     diagnostics.push({ source: first, severity: 'warning', message: 'no file of a known sosreport source was found: is this a sosreport?' });
   }
 
+  preferSarXml(store, diagnostics);
   const clock = deriveClock(store, options.tz, diagnostics);
   const timeline = buildTimeline(store, clock, diagnostics);
   const facts = bundleFacts(store, clock, first);
@@ -333,4 +334,27 @@ function collectionGaps(timeline: Timeline): { start: number; end: number }[] {
     if (d > typical * 5 && d > 5 * 60000) gaps.push({ start: times[i - 1] as number, end: times[i] as number });
   }
   return gaps.slice(0, 100);
+}
+
+/**
+ * sos may hold the same day twice: `sarDD` text and `saDD.xml` from sadf -x.
+ * The XML states its dates and zone explicitly, so it wins and the text's
+ * samples for that day are dropped (with a note) instead of being doubled.
+ */
+function preferSarXml(store: RecordStore, diagnostics: Diagnostic[]): void {
+  const xmlDays = new Set<string>();
+  store.files.forEach((f) => {
+    const m = /(?:^|\/)sa(\d{2,8})\.xml$/.exec(f.path);
+    if (f.parser === 'sar-xml' && m && f.records > 0) xmlDays.add(`${f.path.slice(0, f.path.lastIndexOf('/') + 1)}${m[1]}`);
+  });
+  if (xmlDays.size === 0) return;
+  const dropped = new Set<number>();
+  store.files.forEach((f, idx) => {
+    const m = /(?:^|\/)sar(\d{2,8})$/.exec(f.path);
+    if (f.parser === 'sar' && m && xmlDays.has(`${f.path.slice(0, f.path.lastIndexOf('/') + 1)}${m[1]}`)) dropped.add(idx);
+  });
+  if (dropped.size === 0) return;
+  for (const [key, raw] of store.raw) if (dropped.has(raw.fileIdx)) store.raw.delete(key);
+  for (let i = store.events.length - 1; i >= 0; i--) if (dropped.has((store.events[i] as { fileIdx: number }).fileIdx)) store.events.splice(i, 1);
+  for (const idx of dropped) diagnostics.push({ source: store.files[idx]?.path ?? '?', severity: 'info', message: 'the same day is in sadf -x XML beside it, which states its dates explicitly; the XML was used instead of this text' });
 }

@@ -79,7 +79,7 @@ export class RecordStore {
     const fileIdx = this.files.length;
     const info: FileInfo = { path, parser, records: 0, formats: [], diagnostics: 0 };
     this.files.push(info);
-    const store = this;
+    const { raw, events, facts, diagnostics, wanted } = this;
     // Per-file series, looked up by metric then labels key; parsers reuse one labels
     // object for all the metrics of a row, so its key is computed once per row.
     const local = new Map<string, Map<string, RawSeries>>();
@@ -104,7 +104,7 @@ export class RecordStore {
           if (!s) {
             s = { metric, labels, labelsKey: lk, timeBase, fileIdx, n: 0, t: new Float64Array(16), v: new Float64Array(16), line: new Int32Array(16) };
             byLabels.set(k, s);
-            store.raw.set(`${fileIdx}|${metric}|${lk}|${timeBase}`, s);
+            raw.set(`${fileIdx}|${metric}|${lk}|${timeBase}`, s);
           }
           last = s;
         }
@@ -116,22 +116,22 @@ export class RecordStore {
         info.records++;
       },
       event(e) {
-        store.events.push({ ...e, fileIdx });
+        events.push({ ...e, fileIdx });
         info.records++;
       },
       fact(name, value, line, labels = {}) {
-        store.facts.push({ name, value, labels, fileIdx, line });
+        facts.push({ name, value, labels, fileIdx, line });
         info.records++;
       },
       diagnostic(line, severity, message) {
         info.diagnostics++;
-        store.diagnostics.push(line === undefined ? { source: path, severity, message } : { source: path, line, severity, message });
+        diagnostics.push(line === undefined ? { source: path, severity, message } : { source: path, line, severity, message });
       },
       format(description) {
         if (!info.formats.includes(description)) info.formats.push(description);
       },
       wants(metricPrefix) {
-        return store.wanted(metricPrefix);
+        return wanted(metricPrefix);
       },
     };
   }

@@ -123,3 +123,18 @@ describe('files sos cut to their tail', () => {
     expect(model.report.diagnostics.some((d) => /only the tail of var\/log\/messages/.test(d.message))).toBe(true);
   });
 });
+
+describe('the same day as sar text and sadf -x XML', () => {
+  it('uses the XML and does not double the samples', async () => {
+    const { readFileSync } = await import('node:fs');
+    const fx = path.resolve(import.meta.dirname, '../fixtures');
+    const text = readFileSync(path.join(fx, 'sar/sysstat-12.0.0_sar-A_C-locale.txt'), 'utf8');
+    const xml = readFileSync(path.join(fx, 'sar-xml/sysstat-12.0.0_sadf-x.xml'), 'utf8');
+    const onlyText = await analyze([bundle({ 'sos_commands/sar/sar30': text })], { tz: 'UTC' });
+    const both = await analyze([bundle({ 'sos_commands/sar/sar30': text, 'sos_commands/sar/sa30.xml': xml })], { tz: 'UTC' });
+    const count = (a: typeof both): number => a.timeline.seriesOf('cpu.idlePct').find((s) => s.labels['cpu'] === 'all')?.t.length ?? 0;
+    expect(count(onlyText)).toBeGreaterThan(0);
+    expect(count(both)).toBe(count(onlyText));
+    expect(both.model.report.diagnostics.some((d) => d.source === 'sos_commands/sar/sar30' && /XML was used/.test(d.message))).toBe(true);
+  });
+});
