@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downsample, standardCharts, swimlane } from '../../src/report/charts.js';
+import { downsample, guestNodeMemoryChart, numaLocalityChart, standardCharts, swimlane } from '../../src/report/charts.js';
 import { formatDuration, formatKiB, zoneOf } from '../../src/report/format.js';
 import type { ChartSeries } from '../../src/report/model.js';
 import { loadModel } from './helpers.js';
@@ -48,6 +48,38 @@ describe('charts', () => {
     const svg = (await swimlane(m, zoneOf(m)))?.svg ?? '';
     for (const lane of ['memory-leak', 'oom-kill', 'swap-thrash', 'io-saturation', 'hung-task', 'events']) expect(svg).toContain(`>${lane}<`);
     expect(svg).not.toContain('xmlns');
+  });
+
+  it('greys collection gaps on the swimlane and on the time charts, and says so in the caption', async () => {
+    const m = loadModel('leak-swap-oom');
+    const grey = /fill="#94a3b8" fill-opacity="0.28"/;
+    const lane = await swimlane(m, zoneOf(m));
+    expect(lane?.svg).toMatch(grey);
+    expect(lane?.caption).toContain('grey: collection gaps (1)');
+    const charts = await standardCharts(m, zoneOf(m));
+    expect(charts[0]?.svg).toMatch(grey);
+    expect(charts[0]?.caption).toContain('Grey bands: collection gaps');
+    m.gaps = [];
+    expect((await swimlane(m, zoneOf(m)))?.svg).not.toMatch(grey);
+  });
+
+  it('draws NUMA locality per node with the 90% and 60% lines, and memory per node per guest', async () => {
+    const m = loadModel('kvm-numa');
+    const charts = await standardCharts(m, zoneOf(m));
+    expect(charts.map((c) => c.title)).toContain('NUMA locality per node');
+    const numa = await numaLocalityChart(m);
+    expect(numa?.svg).toContain('>node 0<');
+    expect(numa?.svg).toContain('>71.2%<');
+    // the reference lines are axis ticks
+    expect(numa?.svg).toContain('>90<');
+    expect(numa?.svg).toContain('>60<');
+    expect(numa?.caption).toContain('node 1 912 345 678 local / 301 234 567 remote');
+    const mem = await guestNodeMemoryChart(m);
+    for (const g of ['web-01', 'db-02', 'hpc-64']) expect(mem?.svg).toContain(`>${g}<`);
+    // batch-01 has no numastat -p data and gets no bar
+    expect(mem?.svg).not.toContain('>batch-01<');
+    expect(await numaLocalityChart(loadModel('leak-swap-oom'))).toBeNull();
+    expect(await guestNodeMemoryChart(loadModel('leak-swap-oom'))).toBeNull();
   });
 
   it('returns no chart for a model without a span or series', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/html.js';
-import { hostileModel, loadModel } from './helpers.js';
+import { hostileKvmModel, hostileModel, loadModel } from './helpers.js';
 
 /** Any tag that carries an event-handler attribute, or a script element. */
 const ACTIVE = /<script|<[^>]*\son[a-z]+\s*=/i;
@@ -44,6 +44,42 @@ describe('renderHtml', () => {
   it('renders remediation Markdown (code blocks) from rule text', async () => {
     const html = await renderHtml(loadModel('leak-swap-oom'));
     expect(html).toContain('<pre><code>systemctl set-property orders.service MemoryHigh=10G MemoryMax=12G');
+  });
+
+  it('escapes hostile guest names, disk targets, node CPU lists and threshold sources in the KVM section', async () => {
+    const html = await renderHtml(hostileKvmModel());
+    expect(html).toContain('id="kvm"');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(ACTIVE);
+    expect(html).not.toMatch(/href="javascript:/i);
+    expect(html).not.toMatch(/<img/i);
+    expect(html).toContain('<td class="mono">&lt;script&gt;alert(1)&lt;/script&gt;</td>');
+    expect(html).toContain('vd|&quot;&gt;&lt;img src&#61;x onerror&#61;alert(1)&gt; (&lt;script&gt;alert(1)&lt;/script&gt;) cache&#61;unsafe&#96; io&#61;*x*');
+  });
+
+  it('renders the KVM section: overcommit, inventory, observations, CPU map and memory per node', async () => {
+    const html = await renderHtml(loadModel('kvm-numa'));
+    for (const id of ['kvm', 'kvm-overcommit', 'kvm-guests', 'kvm-observations', 'kvm-cpu-map', 'kvm-memory']) expect(html).toContain(`id="${id}"`);
+    expect(html).toMatch(/<h1 id="kvm">Virtual machines \(KVM\)<\/h1>/);
+    expect(html).toContain('<span class="status oc-ok">within guidance; host CPU busy peaked at 37%</span>');
+    expect(html).toContain('Guidance, not a hard limit: RHEL virtualization tuning guide.');
+    expect(html).toContain('<code>db-02</code>: memory bound to node 0 but vCPUs pinned to node 1: every access is remote.');
+    expect(html).toContain('<td class="mono">hpc-64</td><td class="mono">16-31,48-63</td><td class="mono">16-31</td><td>1</td>');
+    expect(html).toContain('Guest memory per host NUMA node');
+    expect(html).toContain('NUMA locality per node');
+    // the KVM section sits before the postmortem
+    expect(html.indexOf('id="kvm"')).toBeLessThan(html.indexOf('id="postmortem"'));
+  });
+
+  it('lists thresholds grouped by rule, collection gaps, and due dates from priority', async () => {
+    const html = await renderHtml(loadModel('leak-swap-oom'));
+    expect(html).toContain('<h1 id="thresholds">Thresholds with sources</h1>');
+    expect((html.match(/<tbody class="th-group">/g) ?? []).length).toBe(4);
+    expect(html).toContain('<td class="mono" rowspan="2">io-saturation</td>');
+    expect(html).toContain('<a href="https://netflixtechblog.com/linux-performance-analysis-in-60-000-milliseconds-accc10403c55">');
+    expect(html).toContain('<td class="time">2024-03-14 03:10:00</td><td class="time">2024-03-14 04:20:00</td><td>1 h 10 min</td>');
+    expect(html).toContain('<td class="small due">within 1 day of this report</td>');
+    expect(html).not.toContain('id="kvm"');
   });
 
   it('still shows what was checked and what data was missing for an empty bundle', async () => {
