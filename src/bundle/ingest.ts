@@ -318,7 +318,7 @@ async function parseStream(parser: SourceParser, relPath: string, fileTime: numb
   await readLines(
     bytes,
     canStop,
-    limits,
+    parser.nulSeparated ? { ...limits, keepNul: true } : limits,
     (text, lineNo) => {
       kept?.push(text);
       feeder.push(text, lineNo);

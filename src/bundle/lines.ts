@@ -10,6 +10,8 @@ export interface LineLimits {
   maxLineChars: number;
   /** bytes read of one file; the rest is skipped and reported */
   maxFileBytes: number;
+  /** NUL bytes are part of the format (proc/PID/cmdline): no binary check, NULs kept */
+  keepNul?: boolean;
 }
 
 export const DEFAULT_LINE_LIMITS: LineLimits = {
@@ -43,7 +45,7 @@ export class LineSplitter {
   push(chunk: Uint8Array): void {
     if (this.stopped) return;
     if (this.decoder === null) {
-      const enc = sniffEncoding(chunk);
+      const enc = this.limits.keepNul ? 'utf-8' : sniffEncoding(chunk);
       if (enc === 'binary') {
         this.binary = true;
         this.stopped = true;
@@ -108,7 +110,7 @@ export class LineSplitter {
       this.truncatedLines++;
       this.emit({ kind: 'note', lineNo: this.lineNo, severity: 'warning', message: `line longer than ${this.limits.maxLineChars} characters: cut` });
     }
-    if (line.includes('\0')) line = line.replaceAll('\0', '');
+    if (!this.limits.keepNul && line.includes('\0')) line = line.replaceAll('\0', '');
     this.emit({ kind: 'line', text: line, lineNo: this.lineNo });
     this.pending = '';
     this.pendingTooLong = false;

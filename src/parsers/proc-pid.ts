@@ -25,6 +25,8 @@ export const procPid: SourceParser = {
   sniff(head: string): boolean {
     return /^Name:\t.*\n(?:Umask:.*\n)?State:\t/.test(head) || /\bkernelpagesize_kB=\d+/.test(head);
   },
+  // cmdline separates arguments with NUL bytes: the reader must keep them.
+  nulSeparated: true,
   create(ctx: ParseContext, sink: RecordSink): LineParser {
     const m = PATH.exec(ctx.path);
     const pid = m?.[1] ?? '';

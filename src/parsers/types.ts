@@ -75,4 +75,6 @@ export interface SourceParser {
   /** true when the first few KiB of a loose attachment look like this source */
   sniff(head: string, name: string): boolean;
   create(ctx: ParseContext, sink: RecordSink): LineParser;
+  /** the format separates fields with NUL bytes (proc/PID/cmdline): the reader must not treat it as binary */
+  nulSeparated?: boolean;
 }

@@ -201,7 +201,7 @@ function gapLayer(frame: Frame): object[] {
   return [
     {
       data: { values: frame.gaps },
-      mark: { type: 'rect', color: '#94a3b8', opacity: 0.28 },
+      mark: { type: 'rect', color: '#9aa5b1', opacity: 0.3 },
       encoding: { x: xEnc(frame, 'a'), x2: { field: 'b' } },
     },
   ];

@@ -52,7 +52,7 @@ describe('charts', () => {
 
   it('greys collection gaps on the swimlane and on the time charts, and says so in the caption', async () => {
     const m = loadModel('leak-swap-oom');
-    const grey = /fill="#94a3b8" fill-opacity="0.28"/;
+    const grey = /fill="#9aa5b1" opacity="0.3"/;
     const lane = await swimlane(m, zoneOf(m));
     expect(lane?.svg).toMatch(grey);
     expect(lane?.caption).toContain('grey: collection gaps (1)');

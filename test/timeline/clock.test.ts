@@ -138,3 +138,16 @@ describe('the same day as sar text and sadf -x XML', () => {
     expect(both.model.report.diagnostics.some((d) => d.source === 'sos_commands/sar/sar30' && /XML was used/.test(d.message))).toBe(true);
   });
 });
+
+describe('NUL-separated files', () => {
+  it('reads proc/PID/cmdline (arguments separated by NUL) and links the qemu process to its guest', async () => {
+    const dir = bundle({
+      'sos_commands/date/date': 'Fri Nov 20 16:05:12 UTC 2026\n',
+      'proc/3120/cmdline': ['/usr/bin/qemu-system-x86_64', '-name', 'guest=web-vm,debug-threads=on', '-m', '8192', ''].join('\0'),
+    });
+    const { timeline, model } = await analyze([dir]);
+    expect(timeline.fact('proc.libvirtDomain', { pid: '3120' })).toBe('web-vm');
+    expect(timeline.fact('proc.exe', { pid: '3120' })).toBe('qemu-system-x86_64');
+    expect(model.report.diagnostics.filter((d) => d.source === 'proc/3120/cmdline')).toEqual([]);
+  });
+});
