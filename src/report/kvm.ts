@@ -175,12 +175,26 @@ function observations(model: ReportModel, kvm: KvmInventory): { domain: string; 
   const multi = nodeCount > 1;
   for (const g of kvm.guests) {
     const pins = parsePins(g.vcpupin);
-    if (multi && pins.length === 0) out.push({ domain: g.domain, text: `vCPUs not pinned on a ${nodeCount}-node host: the scheduler may run them on a node away from their memory.` });
-    if (multi && !g.numatune) out.push({ domain: g.domain, text: `no <numatune>: memory may be allocated on any of the ${nodeCount} nodes.` });
+    // one line per guest for the common case, so a host of unplaced guests does not read as twice as many problems
+    if (multi && pins.length === 0 && !g.numatune) {
+      out.push({ domain: g.domain, text: `neither vCPUs pinned nor <numatune> on a ${nodeCount}-node host: the scheduler may run its vCPUs on one node and allocate its memory on another.` });
+    } else if (multi && pins.length === 0) {
+      out.push({ domain: g.domain, text: `vCPUs not pinned on a ${nodeCount}-node host: the scheduler may run them on a node away from their memory.` });
+    } else if (multi && !g.numatune) {
+      out.push({ domain: g.domain, text: `no <numatune>: memory may be allocated on any of the ${nodeCount} nodes.` });
+    }
     if (g.pinnedNodes.length > 1) out.push({ domain: g.domain, text: `vCPUs span nodes ${g.pinnedNodes.join(', ')}.` });
     const tuned = numatuneNodes(g.numatune);
     if (tuned.length && g.pinnedNodes.length && !g.pinnedNodes.every((n) => tuned.includes(n))) {
       out.push({ domain: g.domain, text: `memory bound to node ${tuned.join(',')} but vCPUs pinned to node ${g.pinnedNodes.join(',')}: every access is remote.` });
+    }
+    if (g.memoryByNodeMiB && g.pinnedNodes.length === 0) {
+      const entries = Object.entries(g.memoryByNodeMiB).sort((a, b) => b[1] - a[1]);
+      const total = entries.reduce((s, [, v]) => s + v, 0);
+      const [main, mainMiB] = entries[0] ?? ['', 0];
+      if (total > 0 && entries.length > 1 && mainMiB / total < 0.9) {
+        out.push({ domain: g.domain, text: `memory split across nodes: ${Math.round((mainMiB / total) * 100)}% on node ${main}, ${mib(total - mainMiB)} elsewhere.` });
+      }
     }
     if (g.memoryByNodeMiB && g.pinnedNodes.length) {
       const total = Object.values(g.memoryByNodeMiB).reduce((s, v) => s + v, 0);
@@ -248,7 +262,7 @@ export function kvmView(model: ReportModel): KvmView | null {
           domain: g.domain,
           cells: nodes.map((n) => (m[n] === undefined ? '—' : mib(m[n] ?? 0))),
           total: mib(total),
-          offNode: off === null || total === 0 ? '—' : `${Math.round((off / total) * 100)}%`,
+          offNode: off === null ? 'not pinned' : total === 0 ? '—' : `${Math.round((off / total) * 100)}%`,
         };
       }),
     };

@@ -111,8 +111,9 @@ describe('renderMarkdown on a KVM host', () => {
   it('flags placement and disk settings as observations, not findings', () => {
     expect(md).toContain('- `db-02`: memory bound to node 0 but vCPUs pinned to node 1: every access is remote.');
     expect(md).toContain('- `db-02`: 94% of its memory (30 GiB) sits outside node 1 where its vCPUs run.');
-    expect(md).toContain('- `batch-01`: vCPUs not pinned on a 2-node host');
-    expect(md).toContain('- `batch-01`: no \\<numatune\\>');
+    // unpinned and unbound: one line, not two
+    expect(md).toContain('- `batch-01`: neither vCPUs pinned nor \\<numatune\\> on a 2-node host');
+    expect(md.match(/^- `batch-01`: /gm)).toHaveLength(2);
     expect(md).toMatch(/- `db-02`: disk vdb cache=writeback io=threads: /);
     // web-01 is pinned, bound and on cache=none/io=native: nothing to say
     expect(md).not.toMatch(/^- `web-01`/m);

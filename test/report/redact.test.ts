@@ -42,4 +42,9 @@ describe('redactModel', () => {
     expect(model.report.bundle.hostname).toBe('db-prod-07.example.com');
     expect(renderMarkdown(red)).toContain('# sosmortem report: host-1');
   });
+
+  it('leaves rule thresholds (reasons and source links) alone', () => {
+    expect(red.thresholds).toEqual(model.thresholds);
+    expect(text).toContain('https://netflixtechblog.com/linux-performance-analysis-in-60-000-milliseconds-accc10403c55');
+  });
 });
