@@ -60,7 +60,7 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
     if (!st) throw new InputError(`cannot read ${first}: no such file or directory`, 'give the path of a sosreport directory or a .tar.xz/.tar.gz/.tar archive');
     attachments = inputs;
   }
-  const loaded = await loadRules(options.rulesDirs ?? []);
+  const loaded = await loadRules(options.rulesDirs ?? [], true, { validateBuiltin: false });
   for (const e of loaded.errors) diagnostics.push({ source: e.file, severity: 'error', message: `rule not loaded: ${e.where ? `${e.where}: ` : ''}${e.reason}` });
   const rules = options.onlyRules ? loaded.rules.filter((r) => options.onlyRules?.includes(r.id)) : loaded.rules;
 

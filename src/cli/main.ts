@@ -1,13 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
-import { InputError } from '../bundle/ingest.js';
+import type { InputError } from '../bundle/ingest.js';
 import { OutputExistsError } from '../report/write.js';
 import { VERSION } from '../version.js';
-import { registerAnalyze } from './analyze.js';
-import { registerBatch } from './batch.js';
-import { registerDiff } from './diff.js';
-import { registerMerge } from './merge.js';
-import { registerParse } from './parse.js';
-import { registerRules } from './rules.js';
 
 /** Exit codes: 0 analysed, 1 a finding at or above --fail-on, 2 usage or unusable input. */
 export const EXIT_OK = 0;
@@ -24,20 +18,45 @@ export class UsageError extends Error {
   }
 }
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Each command's module, loaded on demand: importing them all (the analyze
+ * pipeline, the parsers, the batch pool) costs ~150 ms that `rules list` or
+ * `merge` never use. Order is the order of `--help`.
+ */
+const COMMANDS: readonly [string, () => Promise<Register>][] = [
+  ['analyze', async () => (await import('./analyze.js')).registerAnalyze],
+  ['parse', async () => (await import('./parse.js')).registerParse],
+  ['rules', async () => (await import('./rules.js')).registerRules],
+  ['batch', async () => (await import('./batch.js')).registerBatch],
+  ['merge', async () => (await import('./merge.js')).registerMerge],
+  ['diff', async () => (await import('./diff.js')).registerDiff],
+];
+
+/** The command named by argv when it is a known one; otherwise (help, version, a typo) all are registered. */
+function commandIn(argv: string[]): string | undefined {
+  const name = argv.slice(2).find((a) => !a.startsWith('-'));
+  return COMMANDS.some(([n]) => n === name) ? name : undefined;
+}
+
+export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command('sosmortem')
     .description('Offline analyzer for sosreport bundles: one timeline, ranked bottlenecks, evidence-backed remediation report.')
     .version(VERSION)
     .addOption(new Option('--debug', 'print stack traces for errors'))
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerAnalyze(program);
-  registerParse(program);
-  registerRules(program);
-  registerBatch(program);
-  registerMerge(program);
-  registerDiff(program);
+  const only = commandIn(argv);
+  const wanted = COMMANDS.filter(([name]) => only === undefined || name === only);
+  const registers = await Promise.all(wanted.map(([, load]) => load()));
+  for (const register of registers) register(program);
   return program;
+}
+
+// By name rather than instanceof: importing the class would load the whole ingest path.
+function isInputError(err: unknown): err is InputError {
+  return err instanceof Error && err.name === 'InputError' && 'hint' in err && typeof err.hint === 'string';
 }
 
 function debugWanted(argv: string[]): boolean {
@@ -45,8 +64,8 @@ function debugWanted(argv: string[]): boolean {
 }
 
 export async function main(argv: string[] = process.argv): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
   } catch (err) {
@@ -54,7 +73,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return EXIT_OK;
       return EXIT_USAGE;
     }
-    if (err instanceof InputError || err instanceof UsageError) {
+    if (isInputError(err) || err instanceof UsageError) {
       process.stderr.write(`sosmortem: ${err.message}\n  hint: ${err.hint}\n`);
       if (debugWanted(argv)) process.stderr.write(`${err.stack ?? ''}\n`);
       return EXIT_USAGE;

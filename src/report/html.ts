@@ -16,6 +16,7 @@ import { findingCharts, guestNodeMemoryChart, SEVERITY_COLOURS, standardCharts, 
 import {
   actionItems,
   CHECK_STATUS_TEXT,
+  checkTitle,
   confidenceWord,
   coverageTotals,
   dataGaps,
@@ -192,7 +193,7 @@ export async function buildView(model: ReportModel): Promise<Record<string, unkn
       anchor: anchors.get(a.finding.id),
       priority: a.priority,
     })),
-    gapChecks: gaps.checks.map((c) => ({ title: c.title, status: CHECK_STATUS_TEXT[c.status], detail: c.detail })),
+    gapChecks: gaps.checks.map((c) => ({ title: checkTitle(c), status: CHECK_STATUS_TEXT[c.status], detail: c.detail })),
     gapErrors: gaps.errors.map((d) => ({ loc: d.source + (d.line ? `:${d.line}` : ''), message: d.message })),
     hasGaps: gaps.checks.length + gaps.errors.length > 0,
     table: ranked.map((f, i) => ({
@@ -219,7 +220,7 @@ export async function buildView(model: ReportModel): Promise<Record<string, unkn
           actions: items.map((a) => ({ priority: a.priority, action: a.remediation.action, finding: a.finding.title, anchor: anchors.get(a.finding.id), due: DUE_BY_PRIORITY[a.priority] })),
         }
       : null,
-    checks: checks.map((c) => ({ rule: c.rule, title: c.title, status: CHECK_STATUS_TEXT[c.status], statusClass: `st-${c.status}`, detail: c.detail })),
+    checks: checks.map((c) => ({ rule: c.rule, title: checkTitle(c), status: CHECK_STATUS_TEXT[c.status], statusClass: `st-${c.status}`, detail: c.detail })),
     checkSummary: `${checks.length} rule(s) ran: ${count('clear')} healthy, ${count('fired')} fired, ${count('no-data')} without data, ${count('error')} failed.`,
     coverage: report.coverage.map((c) => ({
       source: c.source,

@@ -10,6 +10,7 @@ import type { Finding, Remediation } from '../model.js';
 import {
   actionItems,
   CHECK_STATUS_TEXT,
+  checkTitle,
   coverageTotals,
   dataGaps,
   describeLink,
@@ -185,7 +186,7 @@ export function renderMarkdown(model: ReportModel): string {
   const gaps = dataGaps(model);
   out.push('### What the data could not show', '');
   if (gaps.checks.length === 0 && gaps.errors.length === 0) out.push('Every check had the data it needs.');
-  for (const c of gaps.checks) out.push(`- **${mdEscape(c.title)}** (${CHECK_STATUS_TEXT[c.status]}): ${mdEscape(c.detail)}`);
+  for (const c of gaps.checks) out.push(`- **${mdEscape(checkTitle(c))}** (${CHECK_STATUS_TEXT[c.status]}): ${mdEscape(c.detail)}`);
   for (const d of gaps.errors) out.push(`- ${mdCode(d.source + (d.line ? `:${d.line}` : ''))}: ${mdEscape(d.message)}`);
   out.push('');
 
@@ -269,7 +270,7 @@ export function renderMarkdown(model: ReportModel): string {
     out.push(
       table(
         ['Rule', 'Check', 'Status', 'Detail'],
-        checks.map((c) => [mdCode(c.rule), mdEscape(c.title), CHECK_STATUS_TEXT[c.status], mdEscape(c.detail)]),
+        checks.map((c) => [mdCode(c.rule), mdEscape(checkTitle(c)), CHECK_STATUS_TEXT[c.status], mdEscape(c.detail)]),
       ),
       '',
     );

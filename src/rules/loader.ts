@@ -1,7 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { validateExpression } from './expr.js';
 import type { Detect, RuleCase, RuleDef } from './types.js';
@@ -24,13 +23,26 @@ export class RuleFileError extends Error {
 
 let validator: ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string; params?: unknown }[] | null } | undefined;
 
+// ajv is imported only when a file is validated: loading it and compiling the
+// schema is ~100 ms, more than all the rest of loading the built-in rules.
 async function ruleValidator(): Promise<NonNullable<typeof validator>> {
   if (!validator) {
+    const { Ajv } = await import('ajv');
     const schema: unknown = JSON.parse(await readFile(path.join(PACKAGE_ROOT, 'schema', 'rule.schema.json'), 'utf8'));
     const ajv = new Ajv({ allErrors: true, strict: false });
     validator = ajv.compile(schema as object) as NonNullable<typeof validator>;
   }
   return validator;
+}
+
+export interface LoadRulesOptions {
+  /**
+   * Check the built-in rules against the JSON schema too (default true). A run
+   * may pass false: the built-in files ship with the package and are checked
+   * by `rules check` and the test suite, so re-validating them on every run
+   * only costs start-up time. User directories are always validated.
+   */
+  validateBuiltin?: boolean;
 }
 
 /** Every `*.yaml` rule file under a directory (cases files and correlations excluded). */
@@ -50,7 +62,7 @@ export async function ruleFiles(dir: string): Promise<string[]> {
 }
 
 /** Loads and checks one rule file; errors name the file, the path inside it and the reason. */
-export async function loadRuleFile(file: string): Promise<RuleDef> {
+export async function loadRuleFile(file: string, validateSchema = true): Promise<RuleDef> {
   const text = await readFile(file, 'utf8');
   let data: unknown;
   try {
@@ -59,10 +71,12 @@ export async function loadRuleFile(file: string): Promise<RuleDef> {
     if (err instanceof YAMLParseError) throw new RuleFileError(file, `line ${err.linePos?.[0]?.line ?? '?'}`, err.message.split('\n')[0] ?? 'invalid YAML');
     throw err;
   }
-  const validate = await ruleValidator();
-  if (!validate(data)) {
-    const e = validate.errors?.[0];
-    throw new RuleFileError(file, e?.instancePath || '/', `${e?.message ?? 'invalid'}${e?.params ? ` ${JSON.stringify(e.params)}` : ''}`);
+  if (validateSchema) {
+    const validate = await ruleValidator();
+    if (!validate(data)) {
+      const e = validate.errors?.[0];
+      throw new RuleFileError(file, e?.instancePath || '/', `${e?.message ?? 'invalid'}${e?.params ? ` ${JSON.stringify(e.params)}` : ''}`);
+    }
   }
   const rule = { confidence: 0.8, ...(data as object), file } as RuleDef;
   const base = path.basename(file).replace(/\.ya?ml$/, '');
@@ -130,7 +144,8 @@ export interface LoadedRules {
 }
 
 /** Loads the built-in rules and any user directories; a broken file is an error entry, not a crash. */
-export async function loadRules(extraDirs: string[] = [], includeBuiltin = true): Promise<LoadedRules> {
+export async function loadRules(extraDirs: string[] = [], includeBuiltin = true, options: LoadRulesOptions = {}): Promise<LoadedRules> {
+  const validateBuiltin = options.validateBuiltin ?? true;
   const dirs = includeBuiltin ? [BUILTIN_RULES_DIR, ...extraDirs] : extraDirs;
   const rules: RuleDef[] = [];
   const errors: RuleFileError[] = [];
@@ -145,7 +160,7 @@ export async function loadRules(extraDirs: string[] = [], includeBuiltin = true)
     }
     for (const f of files) {
       try {
-        const r = await loadRuleFile(f);
+        const r = await loadRuleFile(f, validateBuiltin || !(includeBuiltin && dir === BUILTIN_RULES_DIR));
         const prev = seen.get(r.id);
         if (prev) {
           // A user's rule with a built-in id replaces it: that is how thresholds are tuned.

@@ -26,7 +26,7 @@ export interface ThresholdDetect {
   exit?: string;
   /** shortest episode worth a finding (a threshold name or seconds) */
   minDurationSec: string | number;
-  /** episodes closer than this are one (a threshold name or seconds); default two sample intervals */
+  /** episodes closer than this are one (a threshold name or seconds); never less than two sample intervals, the default */
   mergeGapSec?: string | number;
 }
 

@@ -56,7 +56,8 @@ export function detectThreshold(d: ThresholdDetect, timeline: Timeline, baseEnv:
       seriesUsed.push(s);
       values.push(s ? alignTo(base.t, s, tolerance) : new Float64Array(base.t.length).fill(NaN));
     }
-    const mergeGapMs = d.mergeGapSec === undefined ? interval * 2 : resolve(d.mergeGapSec) * 1000;
+    // A rule's merge gap is a floor: on coarse data two intervals is the least that can bridge one quiet sample.
+    const mergeGapMs = d.mergeGapSec === undefined ? interval * 2 : Math.max(interval * 2, resolve(d.mergeGapSec) * 1000);
     const gapBreakMs = Math.max(interval * 3, 5 * 60000);
     const env: Env = { ...baseEnv };
     const episodes: [number, number][] = [];
