@@ -48,7 +48,9 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   const only = commandIn(argv);
-  const wanted = COMMANDS.filter(([name]) => only === undefined || name === only);
+  const args = argv.slice(2);
+  const versionOnly = args.length === 1 && (args[0] === '--version' || args[0] === '-V');
+  const wanted = versionOnly ? [] : COMMANDS.filter(([name]) => only === undefined || name === only);
   const registers = await Promise.all(wanted.map(([, load]) => load()));
   for (const register of registers) register(program);
   return program;

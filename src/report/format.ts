@@ -152,8 +152,26 @@ export function resourceOf(cls: Finding['class']): string {
  * cause, the swapping and the kill are the impact.
  */
 export function impactWindow(findings: readonly Finding[], root?: Finding | null): { start: string; end: string } | null {
-  const effects = root ? findings.filter((f) => f.id !== root.id) : [];
-  const within = effects.some((f) => SEVERITY_RANK[f.severity] <= SEVERITY_RANK.medium && f.window) ? effects : findings;
+  // The impact is what the root cause led to (its effects, transitively); a
+  // root with no effects is its own impact. Unrelated findings (a setting read
+  // at collection time) say nothing about when users were hurt.
+  const byId = new Map(findings.map((f) => [f.id, f]));
+  const effects: Finding[] = [];
+  if (root) {
+    const queue = [...root.effects];
+    const seen = new Set<string>([root.id]);
+    while (queue.length) {
+      const id = queue.shift() as string;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const f = byId.get(id);
+      if (!f) continue;
+      effects.push(f);
+      queue.push(...f.effects);
+    }
+  }
+  const timed = (list: readonly Finding[]): boolean => list.some((f) => SEVERITY_RANK[f.severity] <= SEVERITY_RANK.medium && f.window);
+  const within = timed(effects) ? effects : root && timed([root]) ? [root] : findings;
   let start: { iso: string; ms: number } | null = null;
   let end: { iso: string; ms: number } | null = null;
   for (const f of within) {

@@ -137,7 +137,8 @@ function findingSection(model: ReportModel, f: Finding, rank: number): string {
   }
   if (f.references.length) {
     out.push('### References', '');
-    for (const r of f.references) out.push(`- <${r.replace(/[<>\s]/g, encodeURIComponent)}>`);
+    // Only real URLs become links; a citation such as "RHEL 7 Tuning Guide 9.3.2" stays text.
+    for (const r of f.references) out.push(/^https?:\/\/\S+$/.test(r) ? `- <${r.replace(/[<>]/g, encodeURIComponent)}>` : `- ${mdEscape(r)}`);
     out.push('');
   }
   return out.join('\n');
