@@ -103,7 +103,7 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
       rulesetVersion: `${VERSION}+${rules.length}`,
       window: span ? { start: toIso(clock.zone, span.start), end: toIso(clock.zone, span.end) } : null,
       checks,
-      bundleHash: source ? await bundleHash(source, first) : null,
+      bundleHash: source ? await bundleHash(source, first, store) : null,
     },
   };
   const model: ReportModel = {
@@ -153,12 +153,16 @@ export function rulesNeedPerCpu(rules: RuleDef[]): boolean {
   return rules.some((r) => visit(r.detect, false));
 }
 
-/** Archives: sha256 of the bytes (matches the .sha256 sos writes). Directories: of the parsed file list. */
-async function bundleHash(source: BundleSource, location: string): Promise<string> {
+/**
+ * Archives: sha256 of the bytes (matches the .sha256 sos writes beside it).
+ * Directories: of what was read (each parsed file and its record count), so
+ * the same tree hashes the same wherever it is unpacked.
+ */
+async function bundleHash(source: BundleSource, location: string, store: RecordStore): Promise<string> {
   const h = createHash('sha256');
   if (source.kind === 'archive') {
     for await (const chunk of createReadStream(location)) h.update(chunk as Buffer);
-  } else h.update(path.resolve(location));
+  } else h.update(JSON.stringify(store.files.map((f) => [f.path, f.records])));
   return h.digest('hex');
 }
 

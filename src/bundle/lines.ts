@@ -4,6 +4,7 @@
  * than the cap are cut (with a note), binary content is detected on the first
  * chunk and UTF-16 is honoured when a byte-order mark says so.
  */
+import { Buffer, isAscii } from 'node:buffer';
 
 export interface LineLimits {
   /** characters kept of one line; the rest is dropped and reported */
@@ -24,7 +25,16 @@ export type LineEvent =
   | { kind: 'note'; lineNo?: number; severity: 'warning' | 'info' | 'error'; message: string };
 
 export class LineSplitter {
+  private encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | null = null;
   private decoder: InstanceType<typeof TextDecoder> | null = null;
+  /**
+   * The decoder may hold the first bytes of a character split across chunks.
+   * It cannot once it has consumed an ASCII byte last (an ASCII byte ends any
+   * pending sequence), so only the tail byte of a decoded chunk is checked.
+   */
+  private decoderMayHoldBytes = false;
+  /** a NUL has been seen: from then on each line is checked for NULs */
+  private sawNul = false;
   private pending = '';
   private pendingTooLong = false;
   private lineNo = 0;
@@ -44,7 +54,7 @@ export class LineSplitter {
 
   push(chunk: Uint8Array): void {
     if (this.stopped) return;
-    if (this.decoder === null) {
+    if (this.encoding === null) {
       const enc = this.limits.keepNul ? 'utf-8' : sniffEncoding(chunk);
       if (enc === 'binary') {
         this.binary = true;
@@ -52,7 +62,7 @@ export class LineSplitter {
         this.emit({ kind: 'note', severity: 'warning', message: 'binary content (NUL bytes) where text was expected; not parsed' });
         return;
       }
-      this.decoder = new TextDecoder(enc, { fatal: false, ignoreBOM: false });
+      this.encoding = enc;
       if (enc !== 'utf-8') this.emit({ kind: 'note', severity: 'info', message: `decoded as ${enc}` });
     }
     let slice = chunk;
@@ -60,8 +70,8 @@ export class LineSplitter {
       slice = chunk.subarray(0, Math.max(0, this.limits.maxFileBytes - this.bytes));
       this.stopped = true;
     }
+    this.consume(this.decode(slice, this.encoding));
     this.bytes += slice.length;
-    this.consume(this.decoder.decode(slice, { stream: !this.stopped }));
     if (this.stopped) {
       this.flushPending();
       this.emit({
@@ -72,14 +82,31 @@ export class LineSplitter {
     }
   }
 
+  /**
+   * ASCII chunks (nearly all of a sosreport) become a string by a plain byte
+   * copy, several times faster than TextDecoder; the decoder is used, and kept
+   * across chunks, for anything else and while it may hold a split character.
+   */
+  private decode(slice: Uint8Array, enc: 'utf-8' | 'utf-16le' | 'utf-16be'): string {
+    if (enc === 'utf-8' && !this.decoderMayHoldBytes && isAscii(slice)) {
+      return Buffer.from(slice.buffer, slice.byteOffset, slice.byteLength).toString('latin1');
+    }
+    // A byte-order mark is dropped only at the very start of the file, as a decoder created there would.
+    this.decoder ??= new TextDecoder(enc, { fatal: false, ignoreBOM: this.bytes > 0 });
+    const text = this.decoder.decode(slice, { stream: !this.stopped });
+    this.decoderMayHoldBytes = enc !== 'utf-8' || (slice.length > 0 ? (slice[slice.length - 1] ?? 0) >= 0x80 : this.decoderMayHoldBytes);
+    return text;
+  }
+
   end(): void {
     if (this.stopped) return;
-    if (this.decoder) this.consume(this.decoder.decode());
+    if (this.decoder && this.decoderMayHoldBytes) this.consume(this.decoder.decode());
     this.flushPending();
     this.stopped = true;
   }
 
   private consume(text: string): void {
+    if (!this.sawNul && !this.limits.keepNul && text.includes('\0')) this.sawNul = true;
     let start = 0;
     for (;;) {
       const nl = text.indexOf('\n', start);
@@ -110,7 +137,7 @@ export class LineSplitter {
       this.truncatedLines++;
       this.emit({ kind: 'note', lineNo: this.lineNo, severity: 'warning', message: `line longer than ${this.limits.maxLineChars} characters: cut` });
     }
-    if (!this.limits.keepNul && line.includes('\0')) line = line.replaceAll('\0', '');
+    if (this.sawNul && !this.limits.keepNul && line.includes('\0')) line = line.replaceAll('\0', '');
     this.emit({ kind: 'line', text: line, lineNo: this.lineNo });
     this.pending = '';
     this.pendingTooLong = false;
