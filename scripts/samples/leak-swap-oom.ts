@@ -33,8 +33,10 @@ export function makeLeakSwapOom(dir: string): void {
     const java = sec < oomAt ? javaRss(sec) : 0;
     const wanted = otherUsed + java;
     const cap = h.memTotalKiB - 220000;
-    const swapped = Math.max(0, Math.min(h.swapTotalKiB - 50000, wanted - cap));
     const thrash = sec >= 13 * 3600 && sec < oomAt + 300;
+    // Once thrashing starts, swap fills until the OOM kill (the trace says Free swap = 0kB).
+    const fill = thrash ? Math.min(1, (sec - 13 * 3600) / (oomAt - 13 * 3600)) : 0;
+    const swapped = Math.max(0, Math.min(h.swapTotalKiB - 20000, Math.max(wanted - cap, fill * h.swapTotalKiB)));
     const after = sec >= oomAt;
     const used = Math.min(cap, wanted);
     const cached = Math.max(180000, 6200000 - java * 0.6);

@@ -268,7 +268,13 @@ function create(ctx: ParseContext, sink: RecordSink): LineParser {
 export const dateParser: SourceParser = {
   id: 'date',
   title: 'date / date --utc / timedatectl',
-  paths: [/^sos_commands\/date\/date$/, /^sos_commands\/general\/date$/, /^sos_commands\/date\/date_--utc$/, /^date$/, /^sos_commands\/(date|systemd)\/timedatectl$/],
+  paths: [
+    /^sos_commands\/date\/date$/,
+    /^sos_commands\/general\/date$/,
+    /^sos_commands\/date\/date_--utc$/,
+    /^date$/,
+    /^sos_commands\/(date|systemd)\/timedatectl$/,
+  ],
   sniff(head) {
     const first = head.split('\n', 1)[0] ?? '';
     if (/^\s*Local time: /m.test(head) && /Universal time: /.test(head)) return true;

@@ -39,6 +39,18 @@ const COLUMNS: Record<string, [string, number]> = {
 };
 
 const CPU_METRIC = /^cpu\./;
+/** Gauges read from /proc/meminfo, which change on any live host from one row to the next. */
+const MEMORY_COLUMNS = new Set(['swpd', 'free', 'buff', 'cache', 'inact', 'active']);
+/** Rows of identical memory columns past which they are taken as frozen, not as a still host. */
+const FROZEN_MIN_ROWS = 12;
+
+interface HeldSample {
+  metric: string;
+  base: TimeBase;
+  t: number;
+  v: number;
+  line: number;
+}
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^(\d{2}):(\d{2}):(\d{2})$/;
 
@@ -61,6 +73,11 @@ class VmstatParser implements LineParser {
   private seenData = false;
   private warnedNoTime = false;
   private problems = 0;
+  /** memory-column samples, held until end() can tell whether they ever changed */
+  private held: HeldSample[] = [];
+  private memRows = 0;
+  private firstMem: string | null = null;
+  private memChanged = false;
 
   constructor(
     readonly ctx: ParseContext,
@@ -101,6 +118,18 @@ class VmstatParser implements LineParser {
     const form = this.timestamped ? `vmstat -t${this.zone ? ` (${this.zone})` : ''}` : 'vmstat without -t';
     const kind = this.cols?.includes('inact') ? ', -a' : '';
     this.sink.format(form + kind);
+    if (this.memRows >= FROZEN_MIN_ROWS && !this.memChanged) {
+      // procps-ng 4.0.2 (Debian 12) was seen to print the first meminfo reading on every row
+      // of `vmstat -t 5` while swap traffic ran; such columns would hide the real memory curve.
+      this.sink.diagnostic(
+        undefined,
+        'warning',
+        `memory columns (swpd free buff cache) are identical on all ${this.memRows} rows, which a live host never shows: this vmstat did not refresh them, so they were not used`,
+      );
+    } else {
+      for (const h of this.held) this.sink.sample(h.metric, NONE, h.base, h.t, h.v, h.line);
+    }
+    this.held = [];
   }
 
   private row(f: string[], lineNo: number): void {
@@ -133,6 +162,10 @@ class VmstatParser implements LineParser {
     const z = (this.zone ?? '').toUpperCase();
     // vmstat -t prints local time; only a UTC zone name makes it absolute.
     const base: TimeBase = z === 'UTC' || z === 'GMT' ? 'utc' : 'local';
+    const mem = cols.map((c, i) => (MEMORY_COLUMNS.has(c) ? f[i] : '')).join(' ');
+    this.memRows++;
+    if (this.firstMem === null) this.firstMem = mem;
+    else if (mem !== this.firstMem) this.memChanged = true;
     for (let i = 0; i < cols.length; i++) {
       const m = COLUMNS[cols[i] ?? ''];
       if (!m || !this.sink.wants(m[0])) continue;
@@ -141,7 +174,8 @@ class VmstatParser implements LineParser {
         this.problem(lineNo, `${cols[i]} value ${f[i]} is not a count: skipped`);
         continue;
       }
-      this.sink.sample(m[0], CPU_METRIC.test(m[0]) ? ALL_CPUS : NONE, base, t, v, lineNo);
+      if (MEMORY_COLUMNS.has(cols[i] ?? '')) this.held.push({ metric: m[0], base, t, v, line: lineNo });
+      else this.sink.sample(m[0], CPU_METRIC.test(m[0]) ? ALL_CPUS : NONE, base, t, v, lineNo);
     }
   }
 

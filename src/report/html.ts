@@ -104,7 +104,7 @@ function remediationView(r: Remediation) {
     risk: r.risk ? markdownInline(r.risk) : null,
     rollback: r.rollback ? markdownInline(r.rollback) : null,
     verify: r.verify ? markdownInline(r.verify) : null,
-    reboot: r.reboot === undefined ? 'not stated' : r.reboot ? 'reboot needed' : 'no reboot',
+    reboot: r.reboot === undefined ? '' : r.reboot ? 'reboot needed' : 'no reboot',
     rebootClass: r.reboot ? 'tag-warn' : 'tag-ok',
   };
 }

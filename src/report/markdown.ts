@@ -82,6 +82,12 @@ function table(head: string[], rows: string[][], align?: ('l' | 'r' | 'c')[]): s
   return [line(head), line(sep), ...rows.map(line)].join('\n');
 }
 
+/** One line, ending with exactly one full stop. */
+function sentence(text: string): string {
+  const t = text.replace(/\n/g, ' ').trim();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
 function yesNo(v: boolean | undefined): string {
   return v === undefined ? 'not stated' : v ? 'yes' : 'no';
 }
@@ -178,8 +184,9 @@ export function renderMarkdown(model: ReportModel): string {
     items.slice(0, 3).forEach((a, i) => {
       const r = a.remediation;
       out.push(
-        `${i + 1}. **${mdEscape(r.action)}** (for: ${mdEscape(a.finding.title)}) — ${r.expectedImpact.replace(/\n/g, ' ')} ` +
-          `Risk: ${r.risk ? r.risk.replace(/\n/g, ' ') : 'not stated'}. Reboot: ${yesNo(r.reboot)}.`,
+        `${i + 1}. **${mdEscape(r.action)}** (for: ${mdEscape(a.finding.title)}) — ${sentence(r.expectedImpact)}` +
+          (r.risk ? ` Risk: ${sentence(r.risk)}` : '') +
+          (r.reboot === undefined ? '' : ` Reboot: ${yesNo(r.reboot)}.`),
       );
     });
     out.push('');

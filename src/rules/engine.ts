@@ -92,6 +92,22 @@ function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[]): Env 
       return hits.map((f) => ({ value: f.value, labels: { ...f.labels } }));
     }) as unknown as Value,
     eventCount: ((type: Value) => timeline.events.filter((e) => e.type === String(type)).length) as unknown as Value,
+    /** the sample of a metric nearest to an instant (within 30 min), e.g. available memory when a leak was last seen */
+    valueAt: ((metric: Value, t: Value) => {
+      const at = Number(t);
+      let best = NaN;
+      let bestD = 30 * 60 * 1000;
+      for (const s of timeline.seriesOf(String(metric))) {
+        for (let i = 0; i < s.t.length; i++) {
+          const d = Math.abs((s.t[i] as number) - at);
+          if (d <= bestD) {
+            bestD = d;
+            best = s.v[i] as number;
+          }
+        }
+      }
+      return best;
+    }) as unknown as Value,
   };
 }
 

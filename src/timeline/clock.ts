@@ -61,10 +61,40 @@ export function formatOffset(offsetMin: number): string {
   return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
-/** Offset of the zone from UTC, in minutes, at the given instant. */
+const BUCKET_MS = 15 * 60000;
+const MAX_CACHED_BUCKETS = 200_000;
+/** zone name → 15-minute bucket → offset, for buckets whose two ends agree */
+const offsetCache = new Map<string, Map<number, number>>();
+
+/**
+ * Offset of the zone from UTC, in minutes, at the given instant. Intl costs
+ * microseconds per call and a run asks for hundreds of thousands of instants,
+ * but an offset only changes at a transition, which every zone places on a
+ * quarter hour since the early 20th century: one 15-minute bucket shares one
+ * offset. A bucket whose start and end differ (a transition inside it, as in
+ * old local-mean-time zones) is never cached and asked of Intl each time.
+ */
 export function offsetAt(zone: Zone, utcMs: number): number {
   if (zone.kind === 'fixed') return zone.offsetMin;
-  const parts = formatterFor(zone.name).formatToParts(new Date(utcMs));
+  let cache = offsetCache.get(zone.name);
+  if (!cache) {
+    cache = new Map();
+    offsetCache.set(zone.name, cache);
+  }
+  const bucket = Math.floor(utcMs / BUCKET_MS);
+  const hit = cache.get(bucket);
+  if (hit !== undefined) return hit;
+  const start = bucket * BUCKET_MS;
+  const atStart = intlOffsetAt(zone.name, start);
+  const atEnd = intlOffsetAt(zone.name, start + BUCKET_MS - 1000);
+  if (atStart !== atEnd) return intlOffsetAt(zone.name, utcMs);
+  if (cache.size >= MAX_CACHED_BUCKETS) cache.clear();
+  cache.set(bucket, atStart);
+  return atStart;
+}
+
+function intlOffsetAt(name: string, utcMs: number): number {
+  const parts = formatterFor(name).formatToParts(new Date(utcMs));
   const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60000);
@@ -154,7 +184,19 @@ export function isLeap(year: number): boolean {
 
 /** Encodes month/day/time without a year (syslog) for the local-noyear time base. */
 export function noYearTime(month0: number, day: number, h: number, m: number, s: number, ms = 0): number {
+  // Once per syslog line: plain arithmetic (which is what Date.UTC computes for
+  // small integer fields) instead of a call into the Date builtins.
+  if (isSmallInt(month0, 11) && isSmallInt(day, 31) && isSmallInt(h, 24) && isSmallInt(m, 59) && isSmallInt(s, 60) && isSmallInt(ms, 999)) {
+    return YEAR_2000 + (((DAYS_BEFORE_MONTH_2000[month0] ?? 0) + day - 1) * 86400 + h * 3600 + m * 60 + s) * 1000 + ms;
+  }
   return Date.UTC(2000, month0, day, h, m, s, ms) - YEAR_2000 + YEAR_2000;
+}
+
+/** Day of year 2000 (a leap year) on which each month starts. */
+const DAYS_BEFORE_MONTH_2000 = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335];
+
+function isSmallInt(v: number, max: number): boolean {
+  return (v | 0) === v && v >= 0 && v <= max;
 }
 
 export const MONTHS: Record<string, number> = {

@@ -84,7 +84,7 @@ describe('date', () => {
 
   it('notes once, without a warning, a timedatectl that failed on a host without systemd', () => {
     // sos report on a container/microVM (real capture, 2026-11-23): sos_commands/systemd/timedatectl
-    const failed = ['System has not been booted with systemd as init system (PID 1). Can\'t operate.', 'Failed to connect to bus: Host is down', ''].join('\n');
+    const failed = ["System has not been booted with systemd as init system (PID 1). Can't operate.", 'Failed to connect to bus: Host is down', ''].join('\n');
     const c = parseText(dateParser, failed, { path: 'sos_commands/systemd/timedatectl' });
     expect(c.facts).toEqual([]);
     expect(c.diagnostics.map((d) => [d.line, d.severity])).toEqual([[1, 'info']]);

@@ -63,6 +63,41 @@ describe('vmstat', () => {
     expect(r.samples.every((s) => s.timeBase === 'utc')).toBe(true);
   });
 
+  it('drops memory columns that never change while swap traffic runs (procps-ng 4.0.2, real capture)', () => {
+    // vmstat -t 5 on Debian 12 during a memcg swap thrash, 2026-11-23: swpd and free stay at the
+    // first reading although /proc/swaps showed 512 MiB used. The first row is the since-boot one.
+    const lines = [
+      'procs -----------memory---------- ---swap-- -----io---- -system-- ------cpu----- -----timestamp-----',
+      ' r  b   swpd   free   buff  cache   si   so    bi    bo   in   cs us sy id wa st                 UTC',
+      '13  0      0 23834776   5936 704588 10603 1477 11193  2010 8353 19710 86 14  0  0  0 2026-11-23 11:20:30',
+      ' 9  0      0 23834776   5936 704588 5620    0  6540  4850 6892 19359 88 12  0  0  0 2026-11-23 11:20:35',
+      '11  0      0 23834776   5936 704588 9256   20  9598  2376 1357 6817 91  9  0  0  0 2026-11-23 11:20:40',
+      '16  0      0 23834776   5936 704588 9550    1  9862   435 4458 14124 88 12  0  0  0 2026-11-23 11:20:45',
+      '12  1      0 23834776   5936 704588 4562 4262  5247  4817 10173 22119 82 18  0  0  0 2026-11-23 11:20:50',
+      '24  0      0 23834776   5936 704588 13760 10114 14159 10387 3586 9690 87 13  0  0  0 2026-11-23 11:20:55',
+      '11  4      0 23834776   5936 704588 7368 4611  8414  4905 4959 17300 86 14  0  0  0 2026-11-23 11:21:00',
+      '14  0      0 23834776   5936 704588 9972    0 10503     2 1516 3386 94  6  0  0  0 2026-11-23 11:21:05',
+      '12  0      0 23834776   5936 704588 11698 4265 12526  4942 1483 3245 93  7  0  0  0 2026-11-23 11:21:10',
+      ' 7  1      0 23834776   5936 704588 13658 5021 14038  7141 1526 5717 91  9  0  0  0 2026-11-23 11:21:15',
+      ' 9  0      0 23834776   5936 704588 17394 9581 19139  9959 2018 8936 89 11  0  0  0 2026-11-23 11:21:20',
+      '10  0      0 23834776   5936 704588 41541 114146 41563 114191 11024 7972 71 29  0  0  0 2026-11-23 11:21:25',
+      '14  0      0 23834776   5936 704588 85234 27586 85242 27838 7408 7863 80 20  0  0  0 2026-11-23 11:21:30',
+    ];
+    const frozen = parseText(vmstat, lines.join('\n'));
+    for (const m of ['swap.usedKiB', 'mem.freeKiB', 'mem.buffersKiB', 'mem.cachedKiB']) expect(frozen.samples.some((s) => s.metric === m)).toBe(false);
+    expect(frozen.samples.filter((s) => s.metric === 'swap.inPagesPerSec')).toHaveLength(12);
+    expect(value(frozen.samples, 'swap.outPagesPerSec', Date.UTC(2026, 10, 23, 11, 21, 25))).toBe(114146 / 4);
+    expect(frozen.diagnostics.filter((d) => d.severity === 'warning').map((d) => d.message)).toEqual([expect.stringContaining('identical on all 12 rows')]);
+
+    // one changed free value is enough to trust the columns
+    const live = lines.slice();
+    live[8] = (live[8] ?? '').replace('23834776', '23830000');
+    const ok = parseText(vmstat, live.join('\n'));
+    expect(ok.samples.filter((s) => s.metric === 'mem.freeKiB')).toHaveLength(12);
+    expect(value(ok.samples, 'swap.usedKiB', Date.UTC(2026, 10, 23, 11, 21, 25))).toBe(0);
+    expect(ok.diagnostics.some((d) => d.severity === 'warning')).toBe(false);
+  });
+
   it('sniffs vmstat and parses every fixture without a parser failure', () => {
     for (const name of readdirSync(dir)) {
       const text = fixture(name);
