@@ -13,6 +13,8 @@ export interface CorrelationLink {
   lagSec?: number;
   /** the two windows must overlap */
   overlap?: boolean;
+  /** metrics the effect must have, e.g. {memcg: 0}: only a global OOM can be blamed on a host-wide cause */
+  effectMetrics?: Record<string, number>;
   reason: string;
 }
 
@@ -40,6 +42,7 @@ export function correlate(findings: Finding[], links: CorrelationLink[]): void {
         if (effect === cause || effect.class !== link.effect) continue;
         if (effect.causes.includes(cause.id)) continue;
         if (link.match && !link.match.every((k) => cause.subject[k] !== undefined && cause.subject[k] === effect.subject[k])) continue;
+        if (link.effectMetrics && !Object.entries(link.effectMetrics).every(([k, v]) => effect.metrics[k] === v)) continue;
         const cb = bounds(cause);
         const eb = bounds(effect);
         if (!cb || !eb) continue;

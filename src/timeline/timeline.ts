@@ -97,7 +97,8 @@ export class Timeline {
     }
     const margin = 24 * 3600 * 1000;
     for (const e of timed) {
-      if (e.t < start - margin || e.t > end + margin) continue;
+      // A boot is context, not incident: it never widens the window.
+      if (e.type === 'boot' || e.t < start - margin || e.t > end + margin) continue;
       start = Math.min(start, e.t);
       end = Math.max(end, e.t);
     }

@@ -150,3 +150,16 @@ describe('user rules and redaction', () => {
     }
   });
 });
+
+describe('cause and effect', () => {
+  it('does not blame a cgroup-limited OOM on a host-wide leak', async () => {
+    const { correlate, loadCorrelations } = await import('../../src/rules/correlate.js');
+    const fresh = () => ({ message: '', score: 60, confidence: 0.9, evidence: [], causes: [] as string[], effects: [] as string[], reasoning: [] as string[], remediation: [], references: [] });
+    const leak = { ...fresh(), id: 'memory-leak:1', rule: 'memory-leak', class: 'memory-leak' as const, title: 'leak', severity: 'high' as const, subject: { pid: 10 }, metrics: {}, window: { start: '2026-11-20T10:00:00Z', end: '2026-11-20T11:00:00Z' } };
+    const memcgOom = { ...fresh(), id: 'oom-kill:1', rule: 'oom-kill', class: 'oom-kill' as const, title: 'memcg oom', severity: 'high' as const, subject: { pid: 20 }, metrics: { memcg: 1 }, window: { start: '2026-11-20T10:30:00Z', end: '2026-11-20T10:30:00Z' } };
+    const globalOom = { ...fresh(), id: 'oom-kill:2', rule: 'oom-kill', class: 'oom-kill' as const, title: 'global oom', severity: 'critical' as const, subject: { pid: 30 }, metrics: { memcg: 0 }, window: { start: '2026-11-20T10:45:00Z', end: '2026-11-20T10:45:00Z' } };
+    correlate([leak, memcgOom, globalOom], await loadCorrelations());
+    expect(memcgOom.causes).toEqual([]);
+    expect(globalOom.causes).toEqual(['memory-leak:1']);
+  });
+});
