@@ -171,9 +171,16 @@ class SarXmlParser implements LineParser {
   private tooBig = false;
   /** line number of each <timestamp element, in document order */
   private stampLines: number[] = [];
+  /**
+   * Per timestamp, the line of each element that carries values (`cpu|all`,
+   * `memory`, `disk-device|sda` …): evidence then quotes the line with the
+   * numbers, not the <timestamp> line above it.
+   */
+  private elementLines: Map<string, number>[] = [];
   private bootLines: number[] = [];
   private hostLine = 1;
   private labelCache = new Map<string, Labels>();
+  private lineOf: (key: string) => number = () => 0;
   private problems = 0;
 
   constructor(
@@ -190,9 +197,21 @@ class SarXmlParser implements LineParser {
       this.sink.diagnostic(lineNo, 'error', `sadf XML larger than ${MAX_XML_CHARS / 1048576} MB: not parsed`);
       return;
     }
-    if (line.includes('<timestamp')) this.stampLines.push(lineNo);
-    else if (line.includes('<boot ')) this.bootLines.push(lineNo);
+    if (line.includes('<timestamp')) {
+      this.stampLines.push(lineNo);
+      this.elementLines.push(new Map());
+    } else if (line.includes('<boot ')) this.bootLines.push(lineNo);
     else if (line.includes('<host ')) this.hostLine = lineNo;
+    else {
+      const current = this.elementLines[this.elementLines.length - 1];
+      if (current) {
+        const m = ELEMENT_START.exec(line);
+        if (m) {
+          const key = m[2] === undefined ? (m[1] as string) : `${m[1]}|${m[2]}`;
+          if (!current.has(key)) current.set(key, lineNo);
+        }
+      }
+    }
     this.lines.push(line);
   }
 
@@ -236,10 +255,12 @@ class SarXmlParser implements LineParser {
       if (Number.isInteger(cpus) && cpus > 0) this.sink.fact('host.cpus', cpus, hl);
       const stats = host['statistics'];
       for (const ts of isNode(stats) ? nodes(stats['timestamp']) : []) {
+        const elements = this.elementLines[stampIndex];
         const line = this.stampLines[stampIndex++] ?? 0;
         const when = this.when(ts, line);
         if (!when) continue;
         if (when.base === 'utc') utcSeen = true;
+        this.lineOf = (key) => elements?.get(key) ?? line;
         this.timestamp(ts, when.base, when.t, line);
       }
       const restarts = host['restarts'];
@@ -302,26 +323,30 @@ class SarXmlParser implements LineParser {
         const number = typeof cpu['number'] === 'string' ? cpu['number'] : '';
         if (number !== 'all' && !perCpu) continue;
         const labels = this.labels('cpu', number);
-        for (const [attr, [metric, scale]] of Object.entries(CPU_ATTRS)) if (attr in cpu) this.emit(metric, labels, base, t, cpu[attr], scale, line);
+        const at = this.lineOf(`cpu|${number}`);
+        for (const [attr, [metric, scale]] of Object.entries(CPU_ATTRS)) if (attr in cpu) this.emit(metric, labels, base, t, cpu[attr], scale, at);
       }
     }
     for (const [el, map] of Object.entries(ATTR_ELEMENTS)) {
       const n = ts[el];
       if (!isNode(n)) continue;
-      for (const [attr, [metric, scale]] of Object.entries(map)) if (attr in n) this.emit(metric, EMPTY, base, t, n[attr], scale, line);
+      const at = this.lineOf(el);
+      for (const [attr, [metric, scale]] of Object.entries(map)) if (attr in n) this.emit(metric, EMPTY, base, t, n[attr], scale, at);
     }
     for (const [el, map] of Object.entries(CHILD_ELEMENTS)) {
       const n = ts[el];
       if (!isNode(n)) continue;
-      for (const [child, [metric, scale]] of Object.entries(map)) if (child in n) this.emit(metric, EMPTY, base, t, n[child], scale, line);
+      const at = this.lineOf(el);
+      for (const [child, [metric, scale]] of Object.entries(map)) if (child in n) this.emit(metric, EMPTY, base, t, n[child], scale, this.lineOf(child) === line ? at : this.lineOf(child));
     }
     const io = ts['io'];
     if (isNode(io)) {
-      this.emit('io.tps', EMPTY, base, t, io['tps'], 1, line);
+      this.emit('io.tps', EMPTY, base, t, io['tps'], 1, this.lineOf('tps'));
       for (const part of ['io-reads', 'io-writes', 'io-discard']) {
         const n = io[part];
         if (!isNode(n)) continue;
-        for (const [attr, [metric, scale]] of Object.entries(IO_ATTRS)) if (attr in n) this.emit(metric, EMPTY, base, t, n[attr], scale, line);
+        const at = this.lineOf(part);
+        for (const [attr, [metric, scale]] of Object.entries(IO_ATTRS)) if (attr in n) this.emit(metric, EMPTY, base, t, n[attr], scale, at);
       }
     }
     const disk = ts['disk'];
@@ -329,12 +354,13 @@ class SarXmlParser implements LineParser {
       for (const dev of nodes(disk['disk-device'])) {
         const name = typeof dev['dev'] === 'string' ? dev['dev'] : '';
         const labels = this.labels('device', name);
-        for (const [attr, [metric, scale]] of Object.entries(DISK_ATTRS)) if (attr in dev) this.emit(metric, labels, base, t, dev[attr], scale, line);
+        const at = this.lineOf(`disk-device|${name}`);
+        for (const [attr, [metric, scale]] of Object.entries(DISK_ATTRS)) if (attr in dev) this.emit(metric, labels, base, t, dev[attr], scale, at);
         // Newer sysstat writes both kB and sector forms; prefer kB, sectors are 512 bytes.
-        this.pick(dev, 'rkB', 'rd_sec', 0.5, 'disk.readKBps', labels, base, t, line);
-        this.pick(dev, 'wkB', 'wr_sec', 0.5, 'disk.writeKBps', labels, base, t, line);
-        this.pick(dev, 'areq-sz', 'avgrq-sz', 0.5, 'disk.reqSizeKB', labels, base, t, line);
-        this.pick(dev, 'aqu-sz', 'avgqu-sz', 1, 'disk.queueDepth', labels, base, t, line);
+        this.pick(dev, 'rkB', 'rd_sec', 0.5, 'disk.readKBps', labels, base, t, at);
+        this.pick(dev, 'wkB', 'wr_sec', 0.5, 'disk.writeKBps', labels, base, t, at);
+        this.pick(dev, 'areq-sz', 'avgrq-sz', 0.5, 'disk.reqSizeKB', labels, base, t, at);
+        this.pick(dev, 'aqu-sz', 'avgqu-sz', 1, 'disk.queueDepth', labels, base, t, at);
       }
     }
     const net = ts['network'];
@@ -343,7 +369,8 @@ class SarXmlParser implements LineParser {
         for (const dev of nodes(net[el])) {
           const name = typeof dev['iface'] === 'string' ? dev['iface'] : '';
           const labels = this.labels('iface', name);
-          for (const [attr, [metric, scale]] of Object.entries(NET_DEV_ATTRS)) if (attr in dev) this.emit(metric, labels, base, t, dev[attr], scale, line);
+          const at = this.lineOf(`${el}|${name}`);
+          for (const [attr, [metric, scale]] of Object.entries(NET_DEV_ATTRS)) if (attr in dev) this.emit(metric, labels, base, t, dev[attr], scale, at);
         }
       }
     }
@@ -361,3 +388,5 @@ class SarXmlParser implements LineParser {
 }
 
 const EMPTY: Labels = {};
+/** An element opening at the start of a line, with the attribute that names its subject (cpu number, device, interface). */
+const ELEMENT_START = /^\s*<([a-z][a-z0-9-]*)(?:\s+(?:number|dev|iface)="([^"]*)")?/;

@@ -229,23 +229,82 @@ function looksNumeric(tok: string): boolean {
   return false;
 }
 
-/** The first two tokens after a leading `HH:MM:SS` or `HH:MM:SS AM` clock, without splitting the rest. */
-function tokensAfterClock(line: string): [string | undefined, string | undefined] {
-  const out: string[] = [];
+/**
+ * Bounds of the first two tokens after a leading `HH:MM:SS` or `HH:MM:SS AM`
+ * clock, found without splitting the line: [key start, key end, second start,
+ * second end], -1 where the token is missing. Runs for most rows of a big file.
+ */
+function tokensAfterClock(line: string, out: Int32Array): void {
+  out.fill(-1);
+  let found = 0;
   let i = 0;
   const n = line.length;
   let skipped = 0;
-  while (i < n && out.length < 2) {
+  while (i < n && found < 2) {
     while (i < n && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
     if (i >= n) break;
     const start = i;
     while (i < n && line.charCodeAt(i) !== 32 && line.charCodeAt(i) !== 9) i++;
-    const tok = line.slice(start, i);
     if (skipped === 0) skipped = 1;
-    else if (skipped === 1 && out.length === 0 && tok.length === 2 && (tok === 'AM' || tok === 'PM' || tok === 'am' || tok === 'pm')) skipped = 2;
-    else out.push(tok);
+    else if (skipped === 1 && found === 0 && i - start === 2 && isAmPm(line, start)) skipped = 2;
+    else {
+      out[found * 2] = start;
+      out[found * 2 + 1] = i;
+      found++;
+    }
   }
-  return [out[0], out[1]];
+}
+
+/** Exactly AM, PM, am or pm at `at` (the case pairs sysstat prints). */
+function isAmPm(line: string, at: number): boolean {
+  const a = line.charCodeAt(at);
+  const m = line.charCodeAt(at + 1);
+  return ((a === 65 || a === 80) && m === 77) || ((a === 97 || a === 112) && m === 109);
+}
+
+/** looksNumeric() of line.slice(start, end), without the slice. */
+function looksNumericAt(line: string, start: number, end: number): boolean {
+  if (start < 0) return false;
+  const c = line.charCodeAt(start);
+  if (c >= 48 && c <= 57) return true;
+  if ((c === 45 || c === 43 || c === 46) && start + 1 < end) {
+    const d = line.charCodeAt(start + 1);
+    return d >= 48 && d <= 57;
+  }
+  return false;
+}
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * A plain `[-]digits[.digits]` value of at most 15 digits, read in place: the
+ * integer of its digits divided by a power of ten is exact on both sides, so
+ * IEEE division rounds it to the same double as Number(). NaN for any other
+ * form (locale commas, -h suffixes, exponents), which the caller hands to
+ * sysstatValue().
+ */
+function plainDecimal(line: string, start: number, end: number): number {
+  let i = start;
+  let neg = false;
+  if (line.charCodeAt(i) === 45) {
+    neg = true;
+    i++;
+  }
+  let int = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < end; i++) {
+    const c = line.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      int = int * 10 + (c - 48);
+      digits++;
+    } else if (c === 46 && frac < 0) frac = 0;
+    else return NaN;
+    if (frac >= 0 && c !== 46) frac++;
+  }
+  if (digits === 0 || digits > 15) return NaN;
+  const v = frac > 0 ? int / (POW10[frac] ?? NaN) : int;
+  return neg ? -v : v;
 }
 
 /** Largest per-second rate or level believed: beyond it the value is a counter wrap (sysstat #259). */
@@ -449,6 +508,10 @@ class SarParser implements LineParser {
   private sawHeader = false;
   private warnedNoDate = false;
   private readonly wantsPerCpu: boolean;
+  /** token bounds scratch of skippable() */
+  private readonly bounds = new Int32Array(4);
+  /** token start/end pairs of the row being read by fastRow() */
+  private tokens = new Int32Array(64);
 
   constructor(
     private readonly ctx: ParseContext,
@@ -503,6 +566,7 @@ class SarParser implements LineParser {
     // Rows start with a time; Average:/Summary/Durchschn.: and other locale words are skipped.
     if (c < 48 || c > 57) return;
     if (this.skippable(line)) return;
+    if (this.fastRow(line, lineNo)) return;
     const f = fields(line);
     const clock = readClock(f, 0);
     if (!clock) return;
@@ -539,9 +603,10 @@ class SarParser implements LineParser {
     if (!s) return false;
     const perCpuRow = s.isCpu && !this.wantsPerCpu;
     if (!perCpuRow && s.plan.length > 0) return false;
-    const [key, second] = tokensAfterClock(line);
-    if (perCpuRow && key !== undefined && looksNumeric(key)) return true;
-    return s.plan.length === 0 && second !== undefined && looksNumeric(second);
+    const b = this.bounds;
+    tokensAfterClock(line, b);
+    if (perCpuRow && looksNumericAt(line, b[0] ?? -1, b[1] ?? -1)) return true;
+    return s.plan.length === 0 && looksNumericAt(line, b[2] ?? -1, b[3] ?? -1);
   }
 
   private header(line: string, lineNo: number): void {
@@ -654,6 +719,80 @@ class SarParser implements LineParser {
       this.labelCache.set(ck, l);
     }
     return l;
+  }
+
+  /**
+   * The common data row (24-hour clock, the section's column count, a planned
+   * section) read in place: token bounds instead of split strings, plain
+   * decimals without Number(). Returns false, having changed nothing, for
+   * anything else; handle() then takes the general path, which gives the
+   * same records for these rows.
+   */
+  private fastRow(line: string, lineNo: number): boolean {
+    const s = this.section;
+    if (!s || s.plan.length === 0) return false;
+    let tok = this.tokens;
+    let count = 0;
+    const n = line.length;
+    let i = 0;
+    while (i < n) {
+      let c = line.charCodeAt(i);
+      while (c === 32 || c === 9) c = line.charCodeAt(++i);
+      if (i >= n) break;
+      const start = i;
+      while (i < n && c !== 32 && c !== 9) c = line.charCodeAt(++i);
+      if (count * 2 + 2 > tok.length) {
+        const grown = new Int32Array(tok.length * 2);
+        grown.set(tok);
+        this.tokens = tok = grown;
+      }
+      tok[count * 2] = start;
+      tok[count * 2 + 1] = i;
+      count++;
+    }
+    // HH:MM:SS only; 12-hour and localized clocks go the general way.
+    if (count < 2 || tok[1] !== 8 || line.charCodeAt(2) !== 58 || line.charCodeAt(5) !== 58) return false;
+    const h = twoDigits(line, 0);
+    const mi = twoDigits(line, 3);
+    const sec = twoDigits(line, 6);
+    if (!(h <= 23 && mi <= 59 && sec <= 60)) return false;
+    const s1 = tok[2] ?? 0;
+    const e1 = tok[3] ?? 0;
+    if (e1 - s1 === 2) {
+      const a = line.charCodeAt(s1) | 32;
+      if ((a === 97 || a === 112) && (line.charCodeAt(s1 + 1) | 32) === 109) return false;
+    }
+    if ((e1 - s1 === 5 && line.startsWith('LINUX', s1)) || (e1 - s1 === 3 && line.startsWith('COM', s1))) return false;
+    if (count - 1 !== s.width) return false;
+    let numeric = false;
+    for (let k = 1; k < count && !numeric; k++) numeric = looksNumericAt(line, tok[k * 2] ?? 0, tok[k * 2 + 1] ?? 0);
+    if (!numeric) return false;
+
+    const clockSec = h * 3600 + mi * 60 + sec;
+    const key = s.keyIdx >= 0 ? line.slice(tok[(1 + s.keyIdx) * 2], tok[(1 + s.keyIdx) * 2 + 1]) : undefined;
+    if (s.isCpu && key !== 'all' && !this.wantsPerCpu) {
+      this.time(s.tracker, clockSec, lineNo, false);
+      return true;
+    }
+    const t = this.time(s.tracker, clockSec, lineNo, false);
+    if (t === null) return true;
+    const labels = this.labels(s.labelName, key);
+    const tb: TimeBase = 'local';
+    for (const p of s.plan) {
+      const at = (1 + p.idx) * 2;
+      const start = tok[at] ?? 0;
+      const end = tok[at + 1] ?? 0;
+      let raw = plainDecimal(line, start, end);
+      if (Number.isNaN(raw)) raw = sysstatValue(line.slice(start, end));
+      const v = raw * p.scale;
+      if (Number.isNaN(v)) continue;
+      if (v < 0 || v > ABSURD_VALUE) {
+        this.rowProblem(lineNo, `${p.metric} ${key ?? ''} value ${v} is impossible (counter wrap): dropped`);
+        continue;
+      }
+      this.sink.sample(p.metric, labels, tb, t, v, lineNo);
+    }
+    return true;
   }
 
   private row(f: string[], clock: ClockRead, lineNo: number): void {

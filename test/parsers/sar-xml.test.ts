@@ -73,3 +73,22 @@ describe('sar XML (sadf -x)', () => {
     );
   });
 });
+
+describe('sar-xml evidence lines', () => {
+  it('points each sample at the element that carries its value, not the <timestamp> line', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parseText } = await import('../../src/parsers/collect.js');
+    const { sarXml } = await import('../../src/parsers/sar-xml.js');
+    const text = readFileSync(new URL('../fixtures/sar-xml/sysstat-12.0.0_sadf-x.xml', import.meta.url), 'utf8');
+    const lines = text.split('\n');
+    const samples = parseText(sarXml, text).samples;
+    const lineOf = (metric: string, labels: Record<string, string> = {}): string => {
+      const s = samples.find((x) => x.metric === metric && Object.entries(labels).every(([k, v]) => x.labels[k] === v));
+      return (lines[(s?.line ?? 0) - 1] ?? '').trim();
+    };
+    expect(lineOf('cpu.userPct', { cpu: 'all' })).toMatch(/^<cpu number="all" usr=/);
+    expect(lineOf('swap.outPagesPerSec')).toMatch(/^<swap-pages .*pswpout=/);
+    expect(lineOf('disk.utilPct', { device: 'sda' })).toMatch(/^<disk-device dev="sda"/);
+    expect(lineOf('mem.freeKiB')).toMatch(/^<memfree>\d+<\/memfree>$/);
+  });
+});
