@@ -20,6 +20,8 @@ export const DEFAULT_LINE_LIMITS: LineLimits = {
   maxFileBytes: 2 * 1024 * 1024 * 1024,
 };
 
+const PIECE_BYTES = 64 * 1024;
+
 export type LineEvent =
   | { kind: 'line'; text: string; lineNo: number }
   | { kind: 'note'; lineNo?: number; severity: 'warning' | 'info' | 'error'; message: string };
@@ -53,6 +55,16 @@ export class LineSplitter {
   }
 
   push(chunk: Uint8Array): void {
+    if (chunk.length <= PIECE_BYTES) {
+      this.pushPiece(chunk);
+      return;
+    }
+    // Strings over ~128 KiB go to V8's large-object space, whose allocation
+    // costs more than the decoding itself: stream reads of 256 KiB are cut.
+    for (let at = 0; at < chunk.length && !this.stopped; at += PIECE_BYTES) this.pushPiece(chunk.subarray(at, at + PIECE_BYTES));
+  }
+
+  private pushPiece(chunk: Uint8Array): void {
     if (this.stopped) return;
     if (this.encoding === null) {
       const enc = this.limits.keepNul ? 'utf-8' : sniffEncoding(chunk);

@@ -98,6 +98,8 @@ class VmstatParser implements LineParser {
         // The zone name (EST, UTC, CEST) closes the header under -----timestamp-----.
         const last = cols[cols.length - 1] ?? '';
         if (!(last in COLUMNS)) {
+          // Say which zone the times are in; the timeline resolves it or asks for --tz, never guesses.
+          if (this.zone === null) this.sink.fact('time.zone', last, lineNo);
           this.zone = last;
           cols.pop();
         }

@@ -51,7 +51,7 @@ export function deriveZone(store: RecordStore, tzOverride: string | undefined, d
   }
   if (named) {
     diagnostics.push({ source: 'date', severity: 'warning', message: `time zone "${named}" is an abbreviation that cannot be resolved without guessing; times are read as UTC: pass --tz to correct them` });
-  } else if (store.facts.length > 0) {
+  } else if (store.files.length > 0) {
     diagnostics.push({ source: 'timeline', severity: 'warning', message: 'the bundle does not say its time zone (no date/timedatectl output); local times are read as UTC: pass --tz to correct them' });
   }
   return UTC_ZONE;
