@@ -4,7 +4,9 @@
 // general/. The top-level `date` symlink points at timedatectl output on newer sos.
 import type { LineParser, ParseContext, RecordSink, SourceParser } from './types.js';
 import { MONTHS } from '../timeline/clock.js';
-import { fields } from './util.js';
+import { fields, symlinkStandIn } from './util.js';
+
+export { symlinkStandIn };
 
 export interface WallClock {
   /** wall clock as written, encoded as Date.UTC */
@@ -129,15 +131,6 @@ export function parseWallClock(line: string): WallClock | null {
   return { localMs, zone, offsetMin };
 }
 
-/**
- * A top-level sosreport symlink (date, uptime, uname, hostname, free) that a
- * copy flattened into a file holding its target path. The target itself is
- * parsed, so the stand-in is only noted.
- */
-export function symlinkStandIn(line: string): string | null {
-  const t = line.trim();
-  return /^(\.\.\/)*sos_commands\/[\w.\-/]+$/.test(t) ? t : null;
-}
 
 function isUtcVariant(path: string): boolean {
   return /(^|\/)date_--utc$|(^|\/)date_-u$/.test(path);

@@ -4,7 +4,7 @@
 // The unit is chosen on the command line, so it comes from the file name
 // (free, free_-m, free_-g, free_-h, ...); -h writes a unit per value.
 import type { LineParser, ParseContext, RecordSink, SourceParser } from './types.js';
-import { symlinkStandIn } from './date.js';
+import { symlinkStandIn } from './util.js';
 import { fields } from './util.js';
 
 const COLUMN: Record<string, string> = {

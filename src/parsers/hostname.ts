@@ -1,5 +1,5 @@
 // hostname(1): https://man7.org/linux/man-pages/man1/hostname.1.html and hostname(5) for /etc/hostname.
-import { symlinkStandIn } from './date.js';
+import { firstLineParser } from './util.js';
 import type { LineParser, ParseContext, RecordSink, SourceParser } from './types.js';
 
 /** RFC 1123 labels joined by dots; anything else (a path, a sentence) is not a host name. */
@@ -9,29 +9,13 @@ export function isHostname(s: string): boolean {
 }
 
 function create(_ctx: ParseContext, sink: RecordSink): LineParser {
-  let done = false;
-  return {
-    push(line, lineNo) {
-      if (lineNo === 1 && symlinkStandIn(line) !== null) {
-        done = true;
-        sink.diagnostic(lineNo, 'info', `stand-in for a symlink to ${line.trim()}; the target is read instead`);
-        return;
-      }
-      const t = line.trim();
-      // /etc/hostname may carry comments (hostname(5)).
-      if (done || t === '' || t.startsWith('#')) return;
-      if (!isHostname(t)) {
-        sink.diagnostic(lineNo, 'warning', 'not a host name');
-        return;
-      }
-      done = true;
-      sink.format('hostname');
-      sink.fact('host.hostname', t, lineNo);
-    },
-    end() {
-      if (!done) sink.diagnostic(undefined, 'warning', 'no host name found in this file');
-    },
-  };
+  return firstLineParser(sink, {
+    what: 'a host name',
+    format: 'hostname',
+    skip: (t) => t.startsWith('#') /* /etc/hostname may carry comments (hostname(5)) */,
+    parse: (line) => (isHostname(line.trim()) ? line.trim() : null),
+    emit: (name, lineNo) => sink.fact('host.hostname', name, lineNo),
+  });
 }
 
 export const hostnameParser: SourceParser = {

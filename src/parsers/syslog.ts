@@ -75,9 +75,25 @@ export function parseIsoStamp(token: string): LogStamp | null {
   return { timeBase: 'utc', t: local - sign * (zh * 60 + zm) * 60000 };
 }
 
+/** Month abbreviations by their three lower-cased ASCII codes packed in one number. */
+const MONTH_CODES = new Map(Object.entries(MONTHS).map(([name, m]) => [(name.charCodeAt(0) << 16) | (name.charCodeAt(1) << 8) | name.charCodeAt(2), m]));
+
+/**
+ * MONTHS[line.slice(0, 3).toLowerCase()] without the two strings per line.
+ * OR-ing 32 lower-cases ASCII letters; no non-ASCII character lower-cases to
+ * a letter of a month abbreviation, so those never match either way.
+ */
+function monthAt(line: string): number | undefined {
+  const a = line.charCodeAt(0);
+  const b = line.charCodeAt(1);
+  const c = line.charCodeAt(2);
+  if (!(a < 128 && b < 128 && c < 128)) return undefined;
+  return MONTH_CODES.get(((a | 32) << 16) | ((b | 32) << 8) | (c | 32));
+}
+
 /** "Nov 23 10:49:13" / "Feb  4 15:40:27" / "Nov 23 10:49:13.123456" (journalctl short-precise). */
 function parseBsdStamp(line: string): (LogStamp & { end: number }) | null {
-  const month = MONTHS[line.slice(0, 3).toLowerCase()];
+  const month = monthAt(line);
   if (month === undefined || line[3] !== ' ') return null;
   let i = 4;
   if (line[i] === ' ') i++;
@@ -119,11 +135,14 @@ export function parseSyslogLine(line: string): LogLine | null {
   if (hostEnd < 0) return null;
   const host = line.slice(pos, hostEnd);
   const tagEnd = line.indexOf(' ', hostEnd + 1);
-  const tag = tagEnd < 0 ? line.slice(hostEnd + 1) : line.slice(hostEnd + 1, tagEnd);
   const message = tagEnd < 0 ? '' : line.slice(tagEnd + 1);
-  let program = tag.endsWith(':') ? tag.slice(0, -1) : tag;
-  const bracket = program.indexOf('[');
-  if (bracket > 0) program = program.slice(0, bracket);
+  // The program is the tag without a trailing colon, cut at its first "[" (pid); one slice, from indices.
+  const tagStart = hostEnd + 1;
+  let programEnd = tagEnd < 0 ? line.length : tagEnd;
+  if (programEnd > tagStart && line.charCodeAt(programEnd - 1) === 58) programEnd--;
+  const bracket = line.indexOf('[', tagStart);
+  if (bracket > tagStart && bracket < programEnd) programEnd = bracket;
+  const program = line.slice(tagStart, programEnd);
   return { timeBase: stamp.timeBase, t: stamp.t, host, program, message };
 }
 

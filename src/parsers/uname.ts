@@ -4,8 +4,7 @@
 // when they are "unknown", and the version itself contains spaces, so the
 // machine is read from the end of the line.
 import type { LineParser, ParseContext, RecordSink, SourceParser } from './types.js';
-import { symlinkStandIn } from './date.js';
-import { fields } from './util.js';
+import { fields, firstLineParser } from './util.js';
 
 const OS_NAMES = new Set(['GNU/Linux', 'Linux', 'GNU']);
 
@@ -26,30 +25,16 @@ export function parseUnameA(line: string): { hostname: string; kernel: string; a
 }
 
 function create(_ctx: ParseContext, sink: RecordSink): LineParser {
-  let done = false;
-  return {
-    push(line, lineNo) {
-      if (lineNo === 1 && symlinkStandIn(line) !== null) {
-        done = true;
-        sink.diagnostic(lineNo, 'info', `stand-in for a symlink to ${line.trim()}; the target is read instead`);
-        return;
-      }
-      if (done || line.trim() === '') return;
-      const u = parseUnameA(line);
-      if (!u) {
-        sink.diagnostic(lineNo, 'warning', 'not a `uname -a` line');
-        return;
-      }
-      done = true;
-      sink.format('uname -a');
+  return firstLineParser(sink, {
+    what: 'a `uname -a` line',
+    format: 'uname -a',
+    parse: parseUnameA,
+    emit: (u, lineNo) => {
       sink.fact('host.kernel', u.kernel, lineNo);
       sink.fact('host.hostname', u.hostname, lineNo);
       if (u.arch !== null) sink.fact('host.arch', u.arch, lineNo);
     },
-    end() {
-      if (!done) sink.diagnostic(undefined, 'warning', 'no uname line found in this file');
-    },
-  };
+  });
 }
 
 export const unameParser: SourceParser = {

@@ -2,7 +2,7 @@
 // Output format: procps-ng library/uptime.c sprint_uptime(). sos collects it as
 // sos_commands/host/uptime (older: general/uptime) with a top-level symlink.
 import type { LineParser, ParseContext, RecordSink, SourceParser } from './types.js';
-import { symlinkStandIn } from './date.js';
+import { firstLineParser } from './util.js';
 import { fields, num } from './util.js';
 
 export interface UptimeLine {
@@ -90,32 +90,18 @@ export function parseUptimeLine(line: string): UptimeLine | null {
 }
 
 function create(_ctx: ParseContext, sink: RecordSink): LineParser {
-  let done = false;
-  return {
-    push(line, lineNo) {
-      if (lineNo === 1 && symlinkStandIn(line) !== null) {
-        done = true;
-        sink.diagnostic(lineNo, 'info', `stand-in for a symlink to ${line.trim()}; the target is read instead`);
-        return;
-      }
-      if (done || line.trim() === '') return;
-      const u = parseUptimeLine(line);
-      if (!u) {
-        sink.diagnostic(lineNo, 'warning', 'not an uptime(1) line');
-        return;
-      }
-      done = true;
-      sink.format('uptime');
+  return firstLineParser(sink, {
+    what: 'an uptime(1) line',
+    format: 'uptime',
+    parse: parseUptimeLine,
+    emit: (u, lineNo, line) => {
       sink.fact('time.uptimeSec', u.uptimeSec, lineNo);
       if (u.clockSec !== null) sink.fact('time.uptimeClockLocal', u.clockSec, lineNo);
       const names = ['load.avg1', 'load.avg5', 'load.avg15'];
       if (u.loads.length === 3) u.loads.forEach((v, i) => sink.fact(names[i] ?? 'load.avg', v, lineNo));
       else if (line.includes('load average')) sink.diagnostic(lineNo, 'warning', 'load averages not readable');
     },
-    end() {
-      if (!done) sink.diagnostic(undefined, 'warning', 'no uptime line found in this file');
-    },
-  };
+  });
 }
 
 export const uptimeParser: SourceParser = {
