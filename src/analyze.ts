@@ -100,7 +100,7 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
     diagnostics: [...store.diagnostics, ...diagnostics],
     analysis: {
       generatedAt: clock.collectedMs === null ? toIso(clock.zone, 0) : toIso(clock.zone, clock.collectedMs),
-      rulesetVersion: `${VERSION}+${rules.length}`,
+      rulesetVersion: rulesetVersion(rules),
       window: span ? { start: toIso(clock.zone, span.start), end: toIso(clock.zone, span.end) } : null,
       checks,
       bundleHash: source ? await bundleHash(source, first, store) : null,
@@ -361,4 +361,11 @@ function preferSarXml(store: RecordStore, diagnostics: Diagnostic[]): void {
   for (const [key, raw] of store.raw) if (dropped.has(raw.fileIdx)) store.raw.delete(key);
   for (let i = store.events.length - 1; i >= 0; i--) if (dropped.has((store.events[i] as { fileIdx: number }).fileIdx)) store.events.splice(i, 1);
   for (const idx of dropped) diagnostics.push({ source: store.files[idx]?.path ?? '?', severity: 'info', message: 'the same day is in sadf -x XML beside it, which states its dates explicitly; the XML was used instead of this text' });
+}
+
+/** The tool version plus a digest of the rules that ran: two reports with the same value used the same thresholds. */
+function rulesetVersion(rules: RuleDef[]): string {
+  const h = createHash('sha256');
+  for (const r of [...rules].sort((a, b) => a.id.localeCompare(b.id))) h.update(JSON.stringify({ ...r, file: path.basename(r.file) }));
+  return `${VERSION}+${rules.length}.${h.digest('hex').slice(0, 8)}`;
 }
