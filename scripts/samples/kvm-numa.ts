@@ -176,6 +176,8 @@ export function makeKvmNuma(dir: string): void {
   });
   // THP left at the upstream "always" for both knobs: every anonymous fault may compact directly.
   t.write('sys/kernel/mm/transparent_hugepage/defrag', '[always] defer defer+madvise madvise never');
+  // ksmtuned left KSM merging guest pages across both nodes (the RHEL default).
+  for (const [k, v] of Object.entries({ run: '1', merge_across_nodes: '1', pages_shared: '48211', pages_sharing: '402117', pages_unshared: '1203334', pages_volatile: '2210', full_scans: '318', sleep_millisecs: '20' })) t.write(`sys/kernel/mm/ksm/${k}`, v);
   t.write('sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages', '16');
   t.write('sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages', '16');
   const upHours = (collectedUtc(h).getTime() / 1000 - h.btime) / 3600;
