@@ -172,7 +172,11 @@ function sniffEncoding(chunk: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16be' | '
   if (nul > 0) {
     let evenNul = 0;
     let oddNul = 0;
-    for (let i = 0; i < n; i++) if (chunk[i] === 0) (i % 2 === 0 ? evenNul++ : oddNul++);
+    for (let i = 0; i < n; i++) {
+      if (chunk[i] !== 0) continue;
+      if (i % 2 === 0) evenNul++;
+      else oddNul++;
+    }
     if (oddNul > n * 0.4 && evenNul < n * 0.05) return 'utf-16le';
     if (evenNul > n * 0.4 && oddNul < n * 0.05) return 'utf-16be';
     // A few stray NULs in a log (a crash mid-write) are not binary.

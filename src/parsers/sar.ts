@@ -736,11 +736,16 @@ class SarParser implements LineParser {
     const n = line.length;
     let i = 0;
     while (i < n) {
-      let c = line.charCodeAt(i);
-      while (c === 32 || c === 9) c = line.charCodeAt(++i);
-      if (i >= n) break;
+      const c = line.charCodeAt(i);
+      if (c === 32 || c === 9) {
+        i++;
+        continue;
+      }
       const start = i;
-      while (i < n && c !== 32 && c !== 9) c = line.charCodeAt(++i);
+      for (i++; i < n; i++) {
+        const d = line.charCodeAt(i);
+        if (d === 32 || d === 9) break;
+      }
       if (count * 2 + 2 > tok.length) {
         const grown = new Int32Array(tok.length * 2);
         grown.set(tok);
