@@ -26,6 +26,8 @@ export interface AnalyzeOptions {
   tz?: string;
   paper?: 'A4' | 'Letter';
   redact?: boolean;
+  /** keep every metric the parsers read, not only those the rules and charts use (library users who read the timeline) */
+  allMetrics?: boolean;
   /** per-file read cap in bytes */
   maxFileBytes?: number;
   /** cap on the bytes read from the bundle in all (an archive's decompressed size) */
@@ -65,7 +67,10 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
   const rules = options.onlyRules ? loaded.rules.filter((r) => options.onlyRules?.includes(r.id)) : loaded.rules;
 
   const perCpu = rulesNeedPerCpu(rules);
-  const store = new RecordStore((metric) => metric !== 'cpu.percpu' || perCpu);
+  // Only the metrics a rule or a standard chart reads are kept: a month of sar
+  // holds dozens of columns per row that nothing looks at (network, paging detail).
+  const needed = options.allMetrics ? null : neededMetrics(rules);
+  const store = new RecordStore((metric) => (metric === 'cpu.percpu' ? perCpu : needed === null || needed.has(metric)));
   const attachmentMap = new Map<string, string>();
   const evidence = new EvidenceText(source, attachmentMap);
   const limits = options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {};
@@ -155,14 +160,14 @@ export function rulesNeedPerCpu(rules: RuleDef[]): boolean {
 
 /**
  * Archives: sha256 of the bytes (matches the .sha256 sos writes beside it).
- * Directories: of what was read (each parsed file and its record count), so
- * the same tree hashes the same wherever it is unpacked.
+ * Directories: of the list of files read, so the same tree hashes the same
+ * wherever it is unpacked (the batch mode's bundle id also weighs sizes and times).
  */
 async function bundleHash(source: BundleSource, location: string, store: RecordStore): Promise<string> {
   const h = createHash('sha256');
   if (source.kind === 'archive') {
     for await (const chunk of createReadStream(location)) h.update(chunk as Buffer);
-  } else h.update(JSON.stringify(store.files.map((f) => [f.path, f.records])));
+  } else h.update(JSON.stringify(store.files.map((f) => f.path)));
   return h.digest('hex');
 }
 
@@ -368,4 +373,25 @@ function rulesetVersion(rules: RuleDef[]): string {
   const h = createHash('sha256');
   for (const r of [...rules].sort((a, b) => a.id.localeCompare(b.id))) h.update(JSON.stringify({ ...r, file: path.basename(r.file) }));
   return `${VERSION}+${rules.length}.${h.digest('hex').slice(0, 8)}`;
+}
+
+/**
+ * The sample metrics anything downstream reads: rule signals and
+ * requirements, metrics named in rule expressions (valueAt), and the standard
+ * charts. Everything else is dropped as it is parsed.
+ */
+export function neededMetrics(rules: RuleDef[]): Set<string> {
+  const out = new Set<string>(STANDARD_METRICS);
+  const addSignal = (sig: unknown): void => {
+    if (typeof sig === 'string') out.add(sig);
+    else if (sig !== null && typeof sig === 'object' && typeof (sig as { metric?: unknown }).metric === 'string') out.add((sig as { metric: string }).metric);
+  };
+  for (const r of rules) {
+    const d = r.detect;
+    if (d.kind === 'threshold') Object.values(d.signals).forEach(addSignal);
+    if (d.kind === 'trend') addSignal(d.signal);
+    for (const req of r.requires) for (const alt of req.split('|')) if (!alt.includes(':') || alt.startsWith('metric:')) out.add(alt.replace(/^metric:/, '').trim());
+    for (const m of JSON.stringify(r).matchAll(/valueAt\((?:\\"|')([\w.]+)(?:\\"|')/g)) if (m[1]) out.add(m[1]);
+  }
+  return out;
 }
