@@ -312,6 +312,7 @@ function cappedSink(inner: RecordSink): { sink: RecordSink; finish: () => void }
 }
 
 async function parseStream(parser: SourceParser, relPath: string, fileTime: number | undefined, bytes: AsyncIterable<Uint8Array>, canStop: boolean, store: RecordStore, evidence: EvidenceText, limits: LineLimits, keepText: boolean): Promise<void> {
+  const fileIdx = store.files.length;
   const { sink, finish } = cappedSink(store.sinkFor(relPath, parser.id));
   const kept: string[] | null = keepText ? [] : null;
   const feeder = feedTextLines(parser, fileTime === undefined ? { path: relPath } : { path: relPath, fileTime }, sink);
@@ -327,5 +328,6 @@ async function parseStream(parser: SourceParser, relPath: string, fileTime: numb
   );
   feeder.end();
   finish();
+  store.seal(fileIdx);
   if (kept) evidence.keep(relPath, kept);
 }

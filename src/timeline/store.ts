@@ -69,6 +69,8 @@ export function labelsKey(labels: Labels): string {
 export class RecordStore {
   readonly files: FileInfo[] = [];
   readonly raw = new Map<string, RawSeries>();
+  /** per file, its series: sealed (trimmed to their length) once the file is read */
+  private readonly byFile: RawSeries[][] = [];
   readonly events: RawEvent[] = [];
   readonly facts: FactEntry[] = [];
   readonly diagnostics: Diagnostic[] = [];
@@ -83,6 +85,8 @@ export class RecordStore {
     // Per-file series, looked up by metric then labels key; parsers reuse one labels
     // object for all the metrics of a row, so its key is computed once per row.
     const local = new Map<string, Map<string, RawSeries>>();
+    const fileSeries: RawSeries[] = [];
+    this.byFile[fileIdx] = fileSeries;
     let lastLabels: Labels | null = null;
     let lastLk = '';
     let last: RawSeries | undefined;
@@ -105,6 +109,7 @@ export class RecordStore {
             s = { metric, labels, labelsKey: lk, timeBase, fileIdx, n: 0, t: new Float64Array(16), v: new Float64Array(16), line: new Int32Array(16) };
             byLabels.set(k, s);
             raw.set(`${fileIdx}|${metric}|${lk}|${timeBase}`, s);
+            fileSeries.push(s);
           }
           last = s;
         }
@@ -134,6 +139,21 @@ export class RecordStore {
         return wanted(metricPrefix);
       },
     };
+  }
+
+  /**
+   * Trims the series of a file that has been read to their length: arrays
+   * grow by doubling, so up to half of each would otherwise stay allocated
+   * until the timeline is built.
+   */
+  seal(fileIdx: number): void {
+    for (const s of this.byFile[fileIdx] ?? []) {
+      if (s.t.length <= s.n + 16) continue;
+      s.t = s.t.slice(0, s.n);
+      s.v = s.v.slice(0, s.n);
+      s.line = s.line.slice(0, s.n);
+    }
+    this.byFile[fileIdx] = [];
   }
 
   rawSeries(): IterableIterator<RawSeries> {

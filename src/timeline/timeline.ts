@@ -107,7 +107,7 @@ export class Timeline {
 }
 
 /**
- * Places the store's records on the clock. Device names such as sar's
+ * Places the store's records on the clock (consuming its raw series). Device names such as sar's
  * `dev253-0` are rewritten to the kernel's (`dm-0`) when the bundle says how.
  */
 export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Diagnostic[]): Timeline {
@@ -122,10 +122,11 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
       const mapped = devMap.get(dev);
       if (mapped) labels = { ...labels, device: mapped };
     }
-    const t = new Float64Array(raw.n);
+    // Placed in place: the raw times are not needed again, and a month of samples is large.
+    const t = raw.t.subarray(0, raw.n);
     let bad = 0;
     for (let i = 0; i < raw.n; i++) {
-      const placed = place(raw.timeBase, raw.t[i] as number);
+      const placed = place(raw.timeBase, t[i] as number);
       if (placed === null) bad++;
       t[i] = placed ?? NaN;
     }
@@ -145,8 +146,15 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
       message: `${count} samples could not be placed in time (${timeHint(store.files[fileIdx]?.parser)}); they are left out`,
     });
   }
+  // The store's raw series are consumed: each is released as soon as it is merged,
+  // so peak memory is the raw data plus one series, not raw plus merged.
+  store.raw.clear();
   const series: Series[] = [];
-  for (const [key, m] of merged) series.push(mergeParts(key, m.metric, m.labels, m.parts));
+  for (const [key, m] of merged) {
+    series.push(mergeParts(key, m.metric, m.labels, m.parts));
+    m.parts = [];
+    merged.delete(key);
+  }
 
   const events: TimelineEvent[] = [];
   let unplacedEvents = 0;
