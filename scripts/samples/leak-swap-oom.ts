@@ -4,7 +4,7 @@
  * blocks in D state, and at 14:21 the kernel's global OOM killer ends java.
  */
 import { hhmmss, kmsg, pmapX, psAux, rng, sarText, Tree, type SarRow } from './lib.js';
-import { collectedUtc, uptimeAt, writeHostBasics, type HostSpec } from './host.js';
+import { uptimeAt, writeHostBasics, type HostSpec } from './host.js';
 
 export function makeLeakSwapOom(dir: string): void {
   const h: HostSpec = {
@@ -188,5 +188,4 @@ export function makeLeakSwapOom(dir: string): void {
       ]),
     );
   }
-  void collectedUtc;
 }
