@@ -22,6 +22,8 @@ export interface HostSpec {
   swappiness?: number;
   thp?: 'always' | 'madvise' | 'never';
   numaNodes?: number;
+  /** lsblk rows for disks beyond the system disk (sda with the rhel LVM) */
+  extraLsblk?: string[];
 }
 
 export function collectedUtc(h: HostSpec): Date {
@@ -83,6 +85,7 @@ export function writeHostBasics(t: Tree, h: HostSpec, mem: Record<string, number
       '└─sda2          8:2    0   479G  0 part ',
       '  ├─rhel-root 253:0    0   400G  0 lvm  /',
       '  └─rhel-swap 253:1    0     4G  0 lvm  [SWAP]',
+      ...(h.extraLsblk ?? []),
     ].join('\n'),
   );
   t.write(

@@ -20,6 +20,7 @@ export function makeIoErrorsHung(dir: string): void {
     zone: 'Europe/Paris',
     abbrev: 'CET',
     btime: Math.floor(Date.UTC(2026, 9, 28, 6, 1, 17) / 1000),
+    extraLsblk: ['sdb             8:16   0   3.6T  0 disk ', '└─sdb1          8:17   0   3.6T  0 part /srv/export'],
   };
   const r = rng(1914);
   const j = (x: number, f = 0.1): number => x * (1 + (r() * 2 - 1) * f);
@@ -103,19 +104,6 @@ export function makeIoErrorsHung(dir: string): void {
   const sorted = dm.map((l, i) => ({ l, i, u: Number(/^\[\s*([\d.]+)\]/.exec(l)?.[1] ?? 0) })).sort((a, b) => a.u - b.u || a.i - b.i).map((x) => x.l);
   t.write('sos_commands/kernel/dmesg', sorted.join('\n'));
   writeHostBasics(t, h, { MemTotal: h.memTotalKiB, MemFree: 1812204, MemAvailable: 24181312, Buffers: 412000, Cached: 22612004, SwapCached: 0, SwapTotal: h.swapTotalKiB, SwapFree: h.swapTotalKiB, AnonPages: 5412312, Dirty: 1812332, Writeback: 81232, Slab: 1412332, SReclaimable: 1212004, SUnreclaim: 200328, Committed_AS: 9101212, HugePages_Total: 0, HugePages_Free: 0, HugePages_Rsvd: 0, HugePages_Surp: 0, Hugepagesize: 2048 });
-  t.write(
-    'sos_commands/block/lsblk',
-    [
-      'NAME          MAJ:MIN RM   SIZE RO TYPE MOUNTPOINTS',
-      'sda             8:0    0   480G  0 disk ',
-      '├─sda1          8:1    0     1G  0 part /boot',
-      '└─sda2          8:2    0   479G  0 part ',
-      '  ├─rhel-root 253:0    0   400G  0 lvm  /',
-      '  └─rhel-swap 253:1    0     4G  0 lvm  [SWAP]',
-      'sdb             8:16   0   3.6T  0 disk ',
-      '└─sdb1          8:17   0   3.6T  0 part /srv/export',
-    ].join('\n'),
-  );
   t.write(
     'sos_commands/process/ps_auxwww',
     psAux([

@@ -30,6 +30,7 @@ export function expectRobust(parser: SourceParser, text: string, path: string): 
   for (const r of c.records) {
     if (r.kind === 'sample') expect(Number.isFinite(r.value)).toBe(true);
     if (r.kind === 'event') expect(r.lines.length).toBeGreaterThan(0);
+    if (r.kind === 'fact' && typeof r.value === 'number') expect(Number.isNaN(r.value)).toBe(false);
   }
 }
 

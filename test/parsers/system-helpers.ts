@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { parseText, type RecordCollector } from '../../src/parsers/collect.js';
 import type { FactRecord, SourceParser } from '../../src/parsers/types.js';
+import { expectRobust } from './logs-helpers.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
@@ -21,24 +22,11 @@ export function fact(c: RecordCollector, name: string, labels: Record<string, st
   return hit.value;
 }
 
-function checkRobust(parser: SourceParser, text: string, path: string): void {
-  const c = parseText(parser, text, { path });
-  const lines = text.split(/\r\n|\n|\r/).length;
-  for (const d of c.diagnostics) {
-    expect(d.message).not.toMatch(/failed (on this line|at end of file)/);
-    if (d.line !== undefined) {
-      expect(Number.isInteger(d.line)).toBe(true);
-      expect(d.line).toBeGreaterThanOrEqual(1);
-      expect(d.line).toBeLessThanOrEqual(lines);
-    }
-  }
-  for (const f of c.facts) if (typeof f.value === 'number') expect(Number.isNaN(f.value)).toBe(false);
-}
 
 /** Random text, and real fixtures cut, spliced and corrupted, never make the parser throw. */
 export function fuzz(parser: SourceParser, samples: string[], path: string, runs = 150): void {
   fc.assert(
-    fc.property(fc.string({ maxLength: 400 }), (s) => checkRobust(parser, s, path)),
+    fc.property(fc.string({ maxLength: 400 }), (s) => expectRobust(parser, s, path)),
     { numRuns: runs },
   );
   const sample = fc.constantFrom(...samples);
@@ -46,11 +34,11 @@ export function fuzz(parser: SourceParser, samples: string[], path: string, runs
     fc.property(sample, fc.nat(), fc.nat(), fc.string({ maxLength: 20 }), (text, a, b, junk) => {
       const i = text.length === 0 ? 0 : a % text.length;
       const j = text.length === 0 ? 0 : b % text.length;
-      checkRobust(parser, text.slice(0, i), path);
-      checkRobust(parser, text.slice(0, i) + junk + text.slice(j), path);
+      expectRobust(parser, text.slice(0, i), path);
+      expectRobust(parser, text.slice(0, i) + junk + text.slice(j), path);
       const lines = text.split('\n');
       const k = lines.length === 0 ? 0 : a % lines.length;
-      checkRobust(parser, [...lines.slice(0, k), junk, ...lines.slice(k + 1)].join('\n'), path);
+      expectRobust(parser, [...lines.slice(0, k), junk, ...lines.slice(k + 1)].join('\n'), path);
     }),
     { numRuns: runs },
   );
