@@ -74,6 +74,8 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
   const attachmentMap = new Map<string, string>();
   const evidence = new EvidenceText(source, attachmentMap);
   const limits = options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {};
+  // An archive's hash is read while xz (a child process) decompresses it, not after.
+  const archiveHash = source?.kind === 'archive' ? sha256File(first).catch(() => null) : null;
   if (source) await ingestBundle(source, store, evidence, { limits });
   if (attachments.length) await ingestAttachments(attachments, store, evidence, attachmentMap, { limits });
   if (store.files.length === 0) {
@@ -108,7 +110,7 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
       rulesetVersion: rulesetVersion(rules),
       window: span ? { start: toIso(clock.zone, span.start), end: toIso(clock.zone, span.end) } : null,
       checks,
-      bundleHash: source ? await bundleHash(source, first, store) : null,
+      bundleHash: archiveHash ? await archiveHash : source ? directoryHash(store) : null,
     },
   };
   const model: ReportModel = {
@@ -158,17 +160,19 @@ export function rulesNeedPerCpu(rules: RuleDef[]): boolean {
   return rules.some((r) => visit(r.detect, false));
 }
 
-/**
- * Archives: sha256 of the bytes (matches the .sha256 sos writes beside it).
- * Directories: of the list of files read, so the same tree hashes the same
- * wherever it is unpacked (the batch mode's bundle id also weighs sizes and times).
- */
-async function bundleHash(source: BundleSource, location: string, store: RecordStore): Promise<string> {
+/** sha256 of an archive's bytes: the same as the .sha256 sos writes beside it. */
+async function sha256File(location: string): Promise<string> {
   const h = createHash('sha256');
-  if (source.kind === 'archive') {
-    for await (const chunk of createReadStream(location)) h.update(chunk as Buffer);
-  } else h.update(JSON.stringify(store.files.map((f) => f.path)));
+  for await (const chunk of createReadStream(location)) h.update(chunk as Buffer);
   return h.digest('hex');
+}
+
+/**
+ * A directory: sha256 of the list of files read, so the same tree hashes the
+ * same wherever it is unpacked (the batch mode's bundle id also weighs sizes and times).
+ */
+function directoryHash(store: RecordStore): string {
+  return createHash('sha256').update(JSON.stringify(store.files.map((f) => f.path))).digest('hex');
 }
 
 function coverageOf(timeline: Timeline, store: RecordStore): Report['coverage'] {
