@@ -163,3 +163,16 @@ describe('cause and effect', () => {
     expect(globalOom.causes).toEqual(['memory-leak:1']);
   });
 });
+
+describe('swapping confined to a cgroup', () => {
+  it('is not blamed on a host-wide leak when the host still had memory available', async () => {
+    const { correlate, loadCorrelations } = await import('../../src/rules/correlate.js');
+    const fresh = () => ({ message: '', score: 60, confidence: 0.9, evidence: [], causes: [] as string[], effects: [] as string[], reasoning: [] as string[], remediation: [], references: [] });
+    const leak = { ...fresh(), id: 'memory-leak:1', rule: 'memory-leak', class: 'memory-leak' as const, title: 'leak', severity: 'high' as const, subject: { pid: 10 }, metrics: {}, window: { start: '2026-11-20T10:00:00Z', end: '2026-11-20T11:00:00Z' } };
+    const cgroupThrash = { ...fresh(), id: 'swap-thrash:1', rule: 'swap-thrash', class: 'swap-thrash' as const, title: 'thrash', severity: 'high' as const, subject: {}, metrics: { minAvailablePct: 89 }, window: { start: '2026-11-20T10:30:00Z', end: '2026-11-20T10:40:00Z' } };
+    const hostThrash = { ...fresh(), id: 'swap-thrash:2', rule: 'swap-thrash', class: 'swap-thrash' as const, title: 'thrash', severity: 'high' as const, subject: {}, metrics: { minAvailablePct: 1.3 }, window: { start: '2026-11-20T10:45:00Z', end: '2026-11-20T10:50:00Z' } };
+    correlate([leak, cgroupThrash, hostThrash], await loadCorrelations());
+    expect(cgroupThrash.causes).toEqual([]);
+    expect(hostThrash.causes).toEqual(['memory-leak:1']);
+  });
+});
