@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { parseText, type RecordCollector } from '../../src/parsers/collect.js';
+import type { RecordCollector } from '../../src/parsers/collect.js';
 import type { FactRecord, SourceParser } from '../../src/parsers/types.js';
 import { expectRobust } from './logs-helpers.js';
 
