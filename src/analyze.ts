@@ -15,6 +15,7 @@ import { bundleFacts, deriveClock } from './timeline/facts.js';
 import { kvmInventory } from './timeline/kvm.js';
 import { RecordStore } from './timeline/store.js';
 import { buildTimeline, type Series, type Timeline } from './timeline/timeline.js';
+import { mark } from './timings.js';
 import { VERSION } from './version.js';
 
 export interface AnalyzeOptions {
@@ -48,6 +49,7 @@ export interface Analysis {
  * (InputError): everything else becomes a diagnostic in the report.
  */
 export async function analyze(inputs: string[], options: AnalyzeOptions = {}): Promise<Analysis> {
+  mark('node start-up and modules');
   if (inputs.length === 0) throw new InputError('no input given', 'sosmortem analyze <bundle> [attachments...]');
   const diagnostics: Diagnostic[] = [];
   const [first, ...rest] = inputs as [string, ...string[]];
@@ -64,6 +66,7 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
   }
   const loaded = await loadRules(options.rulesDirs ?? [], true, { validateBuiltin: false });
   for (const e of loaded.errors) diagnostics.push({ source: e.file, severity: 'error', message: `rule not loaded: ${e.where ? `${e.where}: ` : ''}${e.reason}` });
+  mark('load rules');
   const rules = options.onlyRules ? loaded.rules.filter((r) => options.onlyRules?.includes(r.id)) : loaded.rules;
 
   const perCpu = rulesNeedPerCpu(rules);
@@ -78,6 +81,7 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
   const archiveHash = source?.kind === 'archive' ? sha256File(first).catch(() => null) : null;
   if (source) await ingestBundle(source, store, evidence, { limits });
   if (attachments.length) await ingestAttachments(attachments, store, evidence, attachmentMap, { limits });
+  mark('read and parse the bundle');
   if (store.files.length === 0) {
     if (source && store.diagnostics.some((d) => d.severity === 'error')) {
       const d = store.diagnostics.find((x) => x.severity === 'error');
@@ -89,14 +93,17 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
   preferSarXml(store, diagnostics);
   const clock = deriveClock(store, options.tz, diagnostics);
   const timeline = buildTimeline(store, clock, diagnostics);
+  mark('clock and timeline');
   const facts = bundleFacts(store, clock, first);
   const { drafts, checks } = runRules(rules, timeline);
+  mark('run rules');
   await attachEvidence(drafts, timeline, (req) => evidence.lines(req));
   const findings = drafts.map((d) => d.finding);
   correlate(findings, await loadCorrelations());
   const order = findings.map((f, i) => i).sort((a, b) => (findings[b]?.score ?? 0) - (findings[a]?.score ?? 0) || a - b);
   const sortedDrafts = order.map((i) => drafts[i] as DraftFinding);
 
+  mark('evidence and correlation');
   const span = timeline.span();
   const report: Report = {
     schemaVersion: 1,
@@ -129,6 +136,7 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
     hostCores: Number(timeline.fact('host.sockets')) * Number(timeline.fact('host.coresPerSocket')) || null,
     options: { paper: options.paper ?? 'A4', redact: options.redact ?? false },
   };
+  mark('report model');
   return { model, timeline, rules };
 }
 

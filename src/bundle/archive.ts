@@ -3,7 +3,6 @@ import { createReadStream, existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { extract as tarExtract } from 'tar-stream';
 import type { BundleLimits, BundleSource, EntryVisitor, WalkNote } from './walk.js';
 import { cleanEntryName, DEFAULT_BUNDLE_LIMITS, safeRelativePath } from './walk.js';
 import { formatBytes } from './lines.js';
@@ -159,6 +158,10 @@ export class ArchiveSource implements BundleSource {
   private readonly limits: BundleLimits;
 
   async walk(visit: EntryVisitor, note: (n: WalkNote) => void): Promise<void> {
+    // Loaded here: a directory bundle never needs the tar reader. Before the
+    // decompressor starts: an await between starting it and piping its output
+    // lost a small archive's whole content (seen in the e2e test).
+    const { extract: tarExtract } = await import('tar-stream');
     const { stream, done, stop } = await decompressor(this.location, this.compression);
     const extract = tarExtract();
     let topDir: string | null | undefined;

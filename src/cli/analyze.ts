@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { analyze } from '../analyze.js';
 import { SEVERITIES, type Severity } from '../model.js';
 import { jsonReport, OUTPUT_FORMATS, writeReports, type OutputFormat } from '../report/write.js';
+import { mark, printTimings } from '../timings.js';
 import { UsageError } from './main.js';
 
 export function parseFormats(text: string): OutputFormat[] {
@@ -89,6 +90,8 @@ Examples:
         const b = model.report.bundle;
         const outDir = path.resolve(flags.output ?? defaultOutDir(b.hostname, b.collectedAt));
         const written = await writeReports(model, outDir, formats, { force: Boolean(flags.force) });
+        mark(`write ${formats.join(',')}`);
+        printTimings();
         const findings = model.report.findings;
         process.stderr.write(`sosmortem: ${findings.length} finding${findings.length === 1 ? '' : 's'} for ${b.hostname ?? 'unknown host'}`);
         if (findings[0]) process.stderr.write(`; top: [${findings[0].severity}] ${findings[0].title}`);

@@ -1,9 +1,9 @@
 // libvirt domain XML (persistent config etc/libvirt/qemu/*.xml, live status run/libvirt/qemu/*.xml
 // wrapped in <domstatus>, and `virsh -r dumpxml` output). Schema: https://libvirt.org/formatdomain.html
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { LineParser, ParseContext, RecordSink, SourceParser } from './types.js';
 import type { Labels } from '../model.js';
 import { errorMessage } from './collect.js';
+import { fastXml } from './xml.js';
 
 /** Domain XML is small (a few KiB); refuse absurd inputs rather than build a huge DOM. */
 const MAX_CHARS = 4 * 1024 * 1024;
@@ -116,7 +116,7 @@ export const domainXml: SourceParser = {
         if (lines.every((l) => l.trim() === '')) return;
         const xml = lines.join('\n');
         // the parser itself is lenient and would return half a document for a cut-off file
-        const valid = XMLValidator.validate(xml);
+        const valid = fastXml().XMLValidator.validate(xml);
         if (valid !== true) {
           const line = valid.err.line;
           sink.diagnostic(Number.isInteger(line) && line >= 1 && line <= lines.length ? line : undefined, 'warning', `not well-formed domain XML: ${valid.err.msg}`);
@@ -124,7 +124,7 @@ export const domainXml: SourceParser = {
         }
         let doc: unknown;
         try {
-          const parser = new XMLParser({
+          const parser = new (fastXml().XMLParser)({
             ignoreAttributes: false,
             attributeNamePrefix: '@_',
             parseTagValue: false,

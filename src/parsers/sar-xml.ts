@@ -7,11 +7,11 @@
  * is UTC (utc="1" in sysstat < 12.5, tz="UTC" later), so no locale guessing is
  * needed. Emits the same metric names as sar.ts.
  */
-import { XMLParser } from 'fast-xml-parser';
 import type { Labels, TimeBase } from '../model.js';
 import type { LineParser, ParseContext, RecordSink, SourceParser } from './types.js';
 import { ABSURD_VALUE } from './sar.js';
 import { num } from './util.js';
+import { fastXml } from './xml.js';
 
 /** Larger XML is refused: fast-xml-parser builds the whole tree in memory. */
 const MAX_XML_CHARS = 200 * 1024 * 1024;
@@ -221,7 +221,7 @@ class SarXmlParser implements LineParser {
     this.lines = [];
     let doc: unknown;
     try {
-      const parser = new XMLParser({
+      const parser = new (fastXml().XMLParser)({
         ignoreAttributes: false,
         attributeNamePrefix: '',
         parseTagValue: false,

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { Finding, FindingClass } from '../model.js';
-import { BUILTIN_RULES_DIR } from './loader.js';
+import { compiledBuiltin, CORRELATIONS_FILE } from './loader.js';
 
 export interface CorrelationLink {
   cause: FindingClass;
@@ -20,8 +19,13 @@ export interface CorrelationLink {
   reason: string;
 }
 
-export async function loadCorrelations(file = path.join(BUILTIN_RULES_DIR, 'correlations.yaml')): Promise<CorrelationLink[]> {
-  const data = parseYaml(await readFile(file, 'utf8')) as { links?: CorrelationLink[] };
+export async function loadCorrelations(file = CORRELATIONS_FILE): Promise<CorrelationLink[]> {
+  const compiled = path.resolve(file) === CORRELATIONS_FILE ? await compiledBuiltin() : null;
+  let data = compiled?.correlations as { links?: CorrelationLink[] } | undefined;
+  if (!data) {
+    const { parse: parseYaml } = await import('yaml');
+    data = parseYaml(await readFile(file, 'utf8')) as { links?: CorrelationLink[] };
+  }
   return data.links ?? [];
 }
 

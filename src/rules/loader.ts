@@ -1,7 +1,7 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { validateExpression } from './expr.js';
 import type { Detect, RuleCase, RuleDef } from './types.js';
 
@@ -9,6 +9,14 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** The package root, both from src/ (tests, tsx) and from dist/ (installed). */
 export const PACKAGE_ROOT = path.resolve(here, '..', '..');
 export const BUILTIN_RULES_DIR = path.join(PACKAGE_ROOT, 'rules');
+export const CORRELATIONS_FILE = path.join(BUILTIN_RULES_DIR, 'correlations.yaml');
+/**
+ * The built-in rules parsed, checked against the schema and their expressions
+ * validated once, at build time (scripts/compile-rules.mjs): parsing the YAML
+ * on every run was a third of a small bundle's analysis.
+ */
+export const COMPILED_RULES_FILE = path.join(PACKAGE_ROOT, 'dist', 'rules.compiled.json');
+const RULE_SCHEMA_FILE = path.join(PACKAGE_ROOT, 'schema', 'rule.schema.json');
 
 export class RuleFileError extends Error {
   constructor(
@@ -28,7 +36,7 @@ let validator: ((data: unknown) => boolean) & { errors?: { instancePath: string;
 async function ruleValidator(): Promise<NonNullable<typeof validator>> {
   if (!validator) {
     const { Ajv } = await import('ajv');
-    const schema: unknown = JSON.parse(await readFile(path.join(PACKAGE_ROOT, 'schema', 'rule.schema.json'), 'utf8'));
+    const schema: unknown = JSON.parse(await readFile(RULE_SCHEMA_FILE, 'utf8'));
     const ajv = new Ajv({ allErrors: true, strict: false });
     validator = ajv.compile(schema as object) as NonNullable<typeof validator>;
   }
@@ -50,10 +58,13 @@ export async function ruleFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   async function walk(d: string, depth: number): Promise<void> {
     if (depth > 8) return;
-    for (const name of (await readdir(d)).sort()) {
+    const entries = (await readdir(d, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const name = entry.name;
       const full = path.join(d, name);
-      const st = await stat(full);
-      if (st.isDirectory()) await walk(full, depth + 1);
+      // Only a link needs a stat() to know what it points at.
+      const isDir = entry.isSymbolicLink() ? (await stat(full)).isDirectory() : entry.isDirectory();
+      if (isDir) await walk(full, depth + 1);
       else if (/\.ya?ml$/.test(name) && !/\.cases\.ya?ml$/.test(name) && name !== 'correlations.yaml') out.push(full);
     }
   }
@@ -64,6 +75,7 @@ export async function ruleFiles(dir: string): Promise<string[]> {
 /** Loads and checks one rule file; errors name the file, the path inside it and the reason. */
 export async function loadRuleFile(file: string, validateSchema = true): Promise<RuleDef> {
   const text = await readFile(file, 'utf8');
+  const { parse: parseYaml, YAMLParseError } = await import('yaml');
   let data: unknown;
   try {
     data = parseYaml(text);
@@ -151,6 +163,14 @@ export async function loadRules(extraDirs: string[] = [], includeBuiltin = true,
   const errors: RuleFileError[] = [];
   const seen = new Map<string, string>();
   for (const dir of dirs) {
+    const compiled = dir === BUILTIN_RULES_DIR && !validateBuiltin ? await compiledBuiltin() : null;
+    if (compiled) {
+      for (const r of compiled.rules) {
+        seen.set(r.id, r.file);
+        rules.push({ ...r, file: path.join(BUILTIN_RULES_DIR, r.file) });
+      }
+      continue;
+    }
     let files: string[];
     try {
       files = await ruleFiles(dir);
@@ -186,6 +206,74 @@ export async function loadRuleCases(rule: RuleDef): Promise<RuleCase[] | null> {
   } catch {
     return null;
   }
+  const { parse: parseYaml } = await import('yaml');
   const data = parseYaml(text) as { cases?: RuleCase[] } | RuleCase[];
   return Array.isArray(data) ? data : (data.cases ?? []);
+}
+
+export interface CompiledRules {
+  format: 1;
+  /** of the rule files, correlations and schema the rules were compiled from */
+  fingerprint: string;
+  /** `file` relative to the built-in rules directory */
+  rules: RuleDef[];
+  correlations: unknown;
+}
+
+/**
+ * sha256 over the built-in rule files, the correlations and the rule schema,
+ * names and contents: the compiled rules are used only while it matches, so an
+ * edited rule file is read from its YAML again, whatever the file times say.
+ */
+async function builtinFingerprint(): Promise<string> {
+  const files = [...(await ruleFiles(BUILTIN_RULES_DIR)), CORRELATIONS_FILE, RULE_SCHEMA_FILE];
+  const texts = await Promise.all(files.map((f) => readFile(f)));
+  const h = createHash('sha256');
+  files.forEach((f, i) => h.update(`${path.relative(PACKAGE_ROOT, f)}\0`).update(texts[i] as Buffer).update('\0'));
+  return h.digest('hex');
+}
+
+const compiledCache = new Map<string, Promise<CompiledRules | null>>();
+
+/** The compiled built-in rules when present and made from the files as they are now; null otherwise. */
+export function compiledBuiltin(file = COMPILED_RULES_FILE): Promise<CompiledRules | null> {
+  let pending = compiledCache.get(file);
+  if (!pending) {
+    pending = (async () => {
+      let data: CompiledRules;
+      try {
+        data = JSON.parse(await readFile(file, 'utf8')) as CompiledRules;
+      } catch {
+        return null;
+      }
+      if (data.format !== 1 || !Array.isArray(data.rules)) return null;
+      return data.fingerprint === (await builtinFingerprint()) ? data : null;
+    })();
+    compiledCache.set(file, pending);
+  }
+  return pending;
+}
+
+/**
+ * Parses and fully checks the built-in rules (schema, expressions, thresholds)
+ * and the correlations, and writes them as JSON for runs to load. Throws when
+ * any built-in rule is broken, so that a broken rule fails the build.
+ */
+export async function compileBuiltinRules(out = COMPILED_RULES_FILE): Promise<{ file: string; rules: number }> {
+  const { rules, errors } = await loadRules([], true, { validateBuiltin: true });
+  if (errors.length) throw new Error(`built-in rules do not load:\n${errors.map((e) => `  ${e.message}`).join('\n')}`);
+  const { parse: parseYaml } = await import('yaml');
+  const compiled: CompiledRules = {
+    format: 1,
+    fingerprint: await builtinFingerprint(),
+    rules: rules.map((r) => ({ ...r, file: path.relative(BUILTIN_RULES_DIR, r.file) })),
+    correlations: parseYaml(await readFile(CORRELATIONS_FILE, 'utf8')) as unknown,
+  };
+  const { mkdir, rename, writeFile } = await import('node:fs/promises');
+  await mkdir(path.dirname(out), { recursive: true });
+  const tmp = `${out}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(compiled));
+  await rename(tmp, out);
+  compiledCache.delete(out);
+  return { file: out, rules: rules.length };
 }

@@ -217,27 +217,44 @@ interface Part {
 function mergeParts(key: string, metric: string, labels: Labels, parts: Part[]): Series {
   let n = 0;
   let sorted = true;
+  let unplaced = false;
   let prev = -Infinity;
   for (const p of parts) {
-    for (let i = 0; i < p.t.length; i++) {
-      const t = p.t[i] as number;
-      if (Number.isNaN(t)) continue;
+    const pt = p.t;
+    for (let i = 0; i < pt.length; i++) {
+      const t = pt[i] as number;
+      if (Number.isNaN(t)) {
+        unplaced = true;
+        continue;
+      }
       if (t < prev) sorted = false;
       prev = t;
       n++;
     }
   }
   const s: Series = { metric, labels, key, t: new Float64Array(n), v: new Float64Array(n), line: new Int32Array(n), file: new Int32Array(n) };
-  let j = 0;
-  for (const p of parts) {
-    for (let i = 0; i < p.t.length; i++) {
-      const t = p.t[i] as number;
-      if (Number.isNaN(t)) continue;
-      s.t[j] = t;
-      s.v[j] = p.v[i] as number;
-      s.line[j] = p.line[i] as number;
-      s.file[j] = p.file;
-      j++;
+  if (!unplaced) {
+    // Every point placed (the usual case): whole-array copies, native and several times faster than a loop.
+    let at = 0;
+    for (const p of parts) {
+      s.t.set(p.t, at);
+      s.v.set(p.v, at);
+      s.line.set(p.line, at);
+      s.file.fill(p.file, at, at + p.t.length);
+      at += p.t.length;
+    }
+  } else {
+    let j = 0;
+    for (const p of parts) {
+      for (let i = 0; i < p.t.length; i++) {
+        const t = p.t[i] as number;
+        if (Number.isNaN(t)) continue;
+        s.t[j] = t;
+        s.v[j] = p.v[i] as number;
+        s.line[j] = p.line[i] as number;
+        s.file[j] = p.file;
+        j++;
+      }
     }
   }
   // Files usually arrive in time order (sar01, sar02 …): the copy above is then final.
