@@ -31,13 +31,14 @@ function newestMtime(dir) {
   return newest;
 }
 
-if (!existsSync(path.join(root, 'node_modules', '.package-lock.json')) || !existsSync(path.join(root, 'node_modules', 'puppeteer'))) {
+if (!['.package-lock.json', 'puppeteer', 'esbuild'].every((name) => existsSync(path.join(root, 'node_modules', name)))) {
   say('installing npm dependencies (npm install)…');
   run('npm', ['install', '--no-audit', '--no-fund']);
 }
-const built = path.join(root, 'dist', 'cli', 'run.js');
+// The bundle is the build's last step: present and newer than the sources means built.
+const built = path.join(root, 'dist', 'packed', 'run.js');
 if (!existsSync(built) || statSync(built).mtimeMs < newestMtime(path.join(root, 'src'))) {
-  say('building (tsc)…');
+  say('building (tsc, rules, bundle)…');
   run('npm', ['run', '--silent', 'build']);
 }
 
