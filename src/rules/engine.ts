@@ -38,7 +38,7 @@ export function missingRequirements(rule: RuleDef, timeline: Timeline): string[]
       case 'event':
         return timeline.events.some((e) => e.type === name);
       case 'fact':
-        return timeline.facts.some((f) => f.name === name);
+        return timeline.factsNamed(name).length > 0;
       case 'source':
         return timeline.files.some((f) => f.parser === name);
       default:

@@ -31,6 +31,8 @@ export interface TimelineEvent {
  */
 export class Timeline {
   private readonly byMetric = new Map<string, Series[]>();
+  /** facts by name, built on first lookup: rules ask for facts by name hundreds of times */
+  private byFactName: Map<string, FactEntry[]> | null = null;
   constructor(
     readonly series: Series[],
     readonly events: TimelineEvent[],
@@ -58,11 +60,21 @@ export class Timeline {
   }
 
   factEntry(name: string, labels?: Labels): FactEntry | undefined {
-    return this.facts.find((f) => f.name === name && (!labels || Object.entries(labels).every(([k, v]) => f.labels[k] === v)));
+    const named = this.factsNamed(name);
+    return labels ? named.find((f) => Object.entries(labels).every(([k, v]) => f.labels[k] === v)) : named[0];
   }
 
+  /** In the order the facts were read; do not modify the array returned. */
   factsNamed(name: string): FactEntry[] {
-    return this.facts.filter((f) => f.name === name);
+    if (!this.byFactName) {
+      this.byFactName = new Map();
+      for (const f of this.facts) {
+        const list = this.byFactName.get(f.name);
+        if (list) list.push(f);
+        else this.byFactName.set(f.name, [f]);
+      }
+    }
+    return this.byFactName.get(name) ?? [];
   }
 
   eventsOf(type: string): TimelineEvent[] {
