@@ -80,6 +80,21 @@ async function analyzeRun(bundle: string): Promise<{ sec: number; rssKiB: number
   }
 }
 
+const phaseNotes: string[] = [];
+
+/** One more archive run with SOSMORTEM_TIMINGS=1: where the time goes, phase by phase, printed under the table. */
+function phases(ds: Dataset): void {
+  const out = mkdtempSync(path.join(tmpdir(), 'sosmortem-bench-'));
+  try {
+    const r = spawnSync(process.execPath, ['bin/sosmortem.js', 'analyze', ds.archive, '--format', 'json', '-o', out, '--force'], { encoding: 'utf8', env: { ...process.env, SOSMORTEM_TIMINGS: '1' } });
+    const lines = r.stderr.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().replace(/\s{2,}/g, ' '));
+    const bare = median([0, 1, 2].map(() => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(performance.now()))'], { encoding: 'utf8' }).stdout)));
+    phaseNotes.push(`${ds.spec.name} .tar.xz, one run: ${lines.join('; ')} (a bare \`node -e\` is ${bare.toFixed(0)} ms of the start-up)`);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
 async function benchBundle(ds: Dataset, archiveTarget: number): Promise<void> {
   const name = ds.spec.name;
   const xzFloor: number[] = [];
@@ -107,6 +122,7 @@ async function benchBundle(ds: Dataset, archiveTarget: number): Promise<void> {
   rows.push({ what: 'analyze → JSON, .tar.xz', on: `${name} (${(ds.bytes / MB).toFixed(0)} MB)`, value: `${am.toFixed(2)} s`, floor: `${xf.toFixed(2)} s xz -dc|wc -l`, ratio: am / xf, target: `≤ ${archiveTarget}×`, ok: am / xf <= archiveTarget });
   rows.push({ what: 'analyze → JSON, directory', on: name, value: `${dm.toFixed(2)} s = ${mbps.toFixed(0)} MB/s`, floor: `${df.toFixed(2)} s cat|wc -l`, ratio: dm / df, target: '≥ 150 MB/s', ok: mbps >= 150 });
   rows.push({ what: 'peak RSS of analyze', on: name, value: `${(rss / 1024).toFixed(0)} MiB` });
+  phases(ds);
 }
 
 /**
@@ -229,6 +245,7 @@ async function main(): Promise<void> {
     await benchPdf(small);
   }
   printTable();
+  if (phaseNotes.length) console.log(`\nwhere the time goes (SOSMORTEM_TIMINGS=1):\n${phaseNotes.map((n) => `- ${n}`).join('\n')}`);
   writeFileSync(path.join(dataRoot, `results-${quick ? 'quick' : 'full'}.json`), `${JSON.stringify({ nproc, cpu, node: process.version, runs, results }, null, 2)}\n`);
   const batch = path.join(root, 'bench/batch.ts');
   if (existsSync(batch)) {

@@ -4,7 +4,7 @@
  * output in dist/ into dist/packed/, which bin/sosmortem.js runs when present.
  * Why: Node 20 loads ~100 ES modules one by one on every start, ~40 ms of a
  * 0.4 s analysis of a typical bundle; one bundle with lazily loaded chunks
- * (commands, reports, the tar reader) starts in a fraction of that. The
+ * (commands, reports) starts in a fraction of that. The
  * library entry (dist/index.js) stays unbundled.
  *
  * dist/packed/ sits two levels below the package root like dist/<dir>/, so the
@@ -14,9 +14,10 @@
 import { rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
-// Loaded lazily and large, or shipping files next to their code (WASM, fonts):
-// left to Node's resolution from node_modules.
-const external = ['ajv', 'fast-xml-parser', 'handlebars', 'marked', 'papaparse', 'puppeteer', 'puppeteer-core', 'vega', 'vega-lite', 'xz-decompress', 'yaml'];
+// Loaded lazily and large, or shipping files next to their code (WASM, fonts),
+// or CommonJS imported dynamically (tar-stream: its named exports are lost in a
+// bundled dynamic import): left to Node's resolution from node_modules.
+const external = ['ajv', 'fast-xml-parser', 'handlebars', 'marked', 'papaparse', 'puppeteer', 'puppeteer-core', 'tar-stream', 'vega', 'vega-lite', 'xz-decompress', 'yaml'];
 
 await rm('dist/packed', { recursive: true, force: true });
 try {
@@ -29,7 +30,7 @@ try {
     platform: 'node',
     target: 'node20',
     external,
-    // commander and tar-stream are CommonJS and require() Node's built-ins.
+    // commander is CommonJS and require()s Node's built-ins.
     banner: { js: "import { createRequire as __sosmortemRequire } from 'node:module'; const require = __sosmortemRequire(import.meta.url);" },
     logLevel: 'warning',
     legalComments: 'none',

@@ -163,96 +163,102 @@ export class ArchiveSource implements BundleSource {
     // lost a small archive's whole content (seen in the e2e test).
     const { extract: tarExtract } = await import('tar-stream');
     const { stream, done, stop } = await decompressor(this.location, this.compression);
-    const extract = tarExtract();
-    let topDir: string | null | undefined;
-    let entries = 0;
-    let capped = false;
-    const cap = byteCap(this.limits.maxTotalBytes, () => {
-      capped = true;
-      stop();
-    });
-    stream.on('error', () => {
-      /* reported through done() */
-    });
-    const source = stream.pipe(cap);
-    const inBundle = (name: string): string | null => {
-      const rel = safeRelativePath(name);
-      if (rel === null || !topDir) return rel;
-      if (rel === topDir) return '';
-      return rel.startsWith(`${topDir}/`) ? rel.slice(topDir.length + 1) : rel;
-    };
-
-    let tarError: string | null = null;
-    let stoppedEarly = false;
+    // A throw past this point must not leave the decoder blocked on a full pipe, keeping the process alive.
     try {
-      for await (const entry of source.pipe(extract)) {
-        const h = entry.header;
-        if (++entries > this.limits.maxEntries) {
-          note({ path: '.', severity: 'warning', message: `more than ${this.limits.maxEntries} entries in the archive: the rest were not read` });
-          entry.resume();
-          stoppedEarly = true;
-          break;
-        }
-        if (h.name.length > this.limits.maxNameChars) {
-          note({ path: `${sanitizeName(h.name).slice(0, 120)}…`, severity: 'warning', message: `entry name of ${h.name.length} characters (cap ${this.limits.maxNameChars}): ignored` });
-          entry.resume();
-          continue;
-        }
-        const rel = safeRelativePath(h.name);
-        if (rel === null) {
-          note({ path: sanitizeName(h.name), severity: 'warning', message: 'entry path leaves the bundle root (absolute or ..): ignored' });
-          entry.resume();
-          continue;
-        }
-        if (topDir === undefined) {
-          const first = rel.split('/')[0] ?? '';
-          topDir = h.type === 'directory' || rel.includes('/') ? first : null;
-        }
-        const inner = inBundle(h.name) ?? '';
-        if (inner === '') {
-          entry.resume();
-          continue;
-        }
-        if (inner.split('/').length > this.limits.maxDepth) {
-          note({ path: sanitizeName(inner).slice(0, 300), severity: 'warning', message: `nested deeper than ${this.limits.maxDepth} levels: ignored` });
-          entry.resume();
-          continue;
-        }
-        const { name: path, problem } = cleanEntryName(inner);
-        if (problem) note({ path, severity: 'warning', message: problem });
-        if (h.type === 'file' || h.type === 'contiguous-file') {
-          const consumer = visit({ path, size: h.size ?? 0, type: 'file' });
-          if (consumer) {
-            try {
-              await consumer(entry as unknown as AsyncIterable<Uint8Array>, false);
-            } catch (err) {
-              note({ path, severity: 'warning', message: `read failed: ${(err as Error).message}` });
+      const extract = tarExtract();
+      let topDir: string | null | undefined;
+      let entries = 0;
+      let capped = false;
+      const cap = byteCap(this.limits.maxTotalBytes, () => {
+        capped = true;
+        stop();
+      });
+      stream.on('error', () => {
+        /* reported through done() */
+      });
+      const source = stream.pipe(cap);
+      const inBundle = (name: string): string | null => {
+        const rel = safeRelativePath(name);
+        if (rel === null || !topDir) return rel;
+        if (rel === topDir) return '';
+        return rel.startsWith(`${topDir}/`) ? rel.slice(topDir.length + 1) : rel;
+      };
+
+      let tarError: string | null = null;
+      let stoppedEarly = false;
+      try {
+        for await (const entry of source.pipe(extract)) {
+          const h = entry.header;
+          if (++entries > this.limits.maxEntries) {
+            note({ path: '.', severity: 'warning', message: `more than ${this.limits.maxEntries} entries in the archive: the rest were not read` });
+            entry.resume();
+            stoppedEarly = true;
+            break;
+          }
+          if (h.name.length > this.limits.maxNameChars) {
+            note({ path: `${sanitizeName(h.name).slice(0, 120)}…`, severity: 'warning', message: `entry name of ${h.name.length} characters (cap ${this.limits.maxNameChars}): ignored` });
+            entry.resume();
+            continue;
+          }
+          const rel = safeRelativePath(h.name);
+          if (rel === null) {
+            note({ path: sanitizeName(h.name), severity: 'warning', message: 'entry path leaves the bundle root (absolute or ..): ignored' });
+            entry.resume();
+            continue;
+          }
+          if (topDir === undefined) {
+            const first = rel.split('/')[0] ?? '';
+            topDir = h.type === 'directory' || rel.includes('/') ? first : null;
+          }
+          const inner = inBundle(h.name) ?? '';
+          if (inner === '') {
+            entry.resume();
+            continue;
+          }
+          if (inner.split('/').length > this.limits.maxDepth) {
+            note({ path: sanitizeName(inner).slice(0, 300), severity: 'warning', message: `nested deeper than ${this.limits.maxDepth} levels: ignored` });
+            entry.resume();
+            continue;
+          }
+          const { name: path, problem } = cleanEntryName(inner);
+          if (problem) note({ path, severity: 'warning', message: problem });
+          if (h.type === 'file' || h.type === 'contiguous-file') {
+            const consumer = visit({ path, size: h.size ?? 0, type: 'file' });
+            if (consumer) {
+              try {
+                await consumer(entry as unknown as AsyncIterable<Uint8Array>, false);
+              } catch (err) {
+                note({ path, severity: 'warning', message: `read failed: ${(err as Error).message}` });
+              }
             }
+            entry.resume();
+            continue;
+          }
+          if (h.type === 'symlink') visit({ path, size: 0, type: 'symlink', linkTarget: h.linkname ?? '' });
+          else if (h.type === 'link') {
+            // Hard-link names are relative to the archive root, like entry names.
+            const target = inBundle(h.linkname ?? '');
+            visit({ path, size: 0, type: 'hardlink', linkTarget: target === '' ? null : target });
+          } else if (h.type === 'directory') visit({ path, size: 0, type: 'directory' });
+          else {
+            visit({ path, size: 0, type: 'other' });
+            note({ path, severity: SPECIAL_TYPES.has(h.type ?? '') ? 'warning' : 'info', message: `special entry (${h.type ?? 'unknown type'}) ignored: sosreports hold only files, directories and links` });
           }
           entry.resume();
-          continue;
         }
-        if (h.type === 'symlink') visit({ path, size: 0, type: 'symlink', linkTarget: h.linkname ?? '' });
-        else if (h.type === 'link') {
-          // Hard-link names are relative to the archive root, like entry names.
-          const target = inBundle(h.linkname ?? '');
-          visit({ path, size: 0, type: 'hardlink', linkTarget: target === '' ? null : target });
-        } else if (h.type === 'directory') visit({ path, size: 0, type: 'directory' });
-        else {
-          visit({ path, size: 0, type: 'other' });
-          note({ path, severity: SPECIAL_TYPES.has(h.type ?? '') ? 'warning' : 'info', message: `special entry (${h.type ?? 'unknown type'}) ignored: sosreports hold only files, directories and links` });
-        }
-        entry.resume();
+      } catch (err) {
+        tarError = (err as Error).message;
+        stoppedEarly = true;
       }
+      if (stoppedEarly || capped) stop();
+      const decompressError = capped ? null : await done();
+      if (capped) note({ path: '.', severity: 'warning', message: `archive expands past the ${formatBytes(this.limits.maxTotalBytes)} cap (--max-total-size): reading stopped there (decompression bomb?)` });
+      else if (decompressError) note({ path: '.', severity: 'error', message: `archive is damaged or truncated (${decompressError}); what was readable before the damage was used` });
+      else if (tarError) note({ path: '.', severity: 'error', message: `archive is damaged or truncated (tar: ${tarError}); what was readable before the damage was used` });
     } catch (err) {
-      tarError = (err as Error).message;
-      stoppedEarly = true;
+      stop();
+      throw err;
     }
-    if (stoppedEarly || capped) stop();
-    const decompressError = capped ? null : await done();
-    if (capped) note({ path: '.', severity: 'warning', message: `archive expands past the ${formatBytes(this.limits.maxTotalBytes)} cap (--max-total-size): reading stopped there (decompression bomb?)` });
-    else if (decompressError) note({ path: '.', severity: 'error', message: `archive is damaged or truncated (${decompressError}); what was readable before the damage was used` });
-    else if (tarError) note({ path: '.', severity: 'error', message: `archive is damaged or truncated (tar: ${tarError}); what was readable before the damage was used` });
   }
 }
 

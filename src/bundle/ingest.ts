@@ -3,12 +3,12 @@ import path from 'node:path';
 import type { Diagnostic } from '../model.js';
 import { feedTextLines } from '../parsers/feed.js';
 import { parserForContent, parserForPath } from '../parsers/registry.js';
-import type { RecordSink, SourceParser } from '../parsers/types.js';
+import type { LineParser, RecordSink, SourceParser } from '../parsers/types.js';
 import type { RecordStore } from '../timeline/store.js';
 import { ArchiveSource, sanitizeName, sniffArchive } from './archive.js';
 import { timeFromName } from './attachments.js';
 import { DirectorySource } from './directory.js';
-import { DEFAULT_LINE_LIMITS, LineSplitter, type LineLimits } from './lines.js';
+import { DEFAULT_LINE_LIMITS, LineSplitter, type LineFilter, type LineLimits } from './lines.js';
 import type { BundleLimits, BundleSource, WalkNote } from './walk.js';
 
 export class InputError extends Error {
@@ -31,13 +31,14 @@ export interface IngestOptions {
 
 /** Text of the files parsed, kept for quoting evidence; large files are re-read on demand. */
 export class EvidenceText {
-  private readonly cache = new Map<string, string[]>();
+  /** whole files as arrays; files read through a line filter as the lines that were passed, by number */
+  private readonly cache = new Map<string, string[] | Map<number, string>>();
   constructor(
     private readonly source: BundleSource | null,
     private readonly attachments: Map<string, string>,
   ) {}
 
-  keep(file: string, lines: string[]): void {
+  keep(file: string, lines: string[] | Map<number, string>): void {
     this.cache.set(file, lines);
   }
 
@@ -49,7 +50,8 @@ export class EvidenceText {
       const cached = this.cache.get(file);
       const m = new Map<number, string>();
       out.set(file, m);
-      if (cached) for (const n of nums) m.set(n, cached[n - 1] ?? '');
+      if (Array.isArray(cached)) for (const n of nums) m.set(n, cached[n - 1] ?? '');
+      else if (cached && [...nums].every((n) => cached.has(n))) for (const n of nums) m.set(n, cached.get(n) ?? '');
       else missing.set(file, nums);
     }
     if (missing.size === 0) return out;
@@ -74,11 +76,15 @@ export class EvidenceText {
   }
 }
 
-async function readLines(bytes: AsyncIterable<Uint8Array>, canStop: boolean, limits: LineLimits, onLine: (text: string, lineNo: number) => void, onNote?: (n: { lineNo?: number; severity: Diagnostic['severity']; message: string }) => void): Promise<void> {
-  const splitter = new LineSplitter(limits, (e) => {
-    if (e.kind === 'line') onLine(e.text, e.lineNo);
-    else onNote?.(e);
-  });
+async function readLines(bytes: AsyncIterable<Uint8Array>, canStop: boolean, limits: LineLimits, onLine: (text: string, lineNo: number) => void, onNote?: (n: { lineNo?: number; severity: Diagnostic['severity']; message: string }) => void, filter?: LineFilter): Promise<void> {
+  const splitter = new LineSplitter(
+    limits,
+    (e) => {
+      if (e.kind === 'line') onLine(e.text, e.lineNo);
+      else onNote?.(e);
+    },
+    filter,
+  );
   for await (const chunk of bytes) {
     if (splitter.done) {
       if (canStop) break;
@@ -314,17 +320,32 @@ function cappedSink(inner: RecordSink): { sink: RecordSink; finish: () => void }
 async function parseStream(parser: SourceParser, relPath: string, fileTime: number | undefined, bytes: AsyncIterable<Uint8Array>, canStop: boolean, store: RecordStore, evidence: EvidenceText, limits: LineLimits, keepText: boolean): Promise<void> {
   const fileIdx = store.files.length;
   const { sink, finish } = cappedSink(store.sinkFor(relPath, parser.id));
-  const kept: string[] | null = keepText ? [] : null;
-  const feeder = feedTextLines(parser, fileTime === undefined ? { path: relPath } : { path: relPath, fileTime }, sink);
+  // The line parser itself (feedTextLines wraps it) is asked whether the head it saw lets the filter start.
+  let inner: LineParser | null = null;
+  const ready = (): boolean => {
+    try {
+      return inner?.filterReady?.() ?? true;
+    } catch {
+      return false;
+    }
+  };
+  const lf = parser.nulSeparated ? undefined : parser.lineFilter;
+  const filter: LineFilter | undefined = lf && { needles: lf.needles, ...(lf.headLines === undefined ? {} : { headLines: lf.headLines }), ready };
+  const tracked: SourceParser = filter ? { ...parser, create: (ctx, s) => (inner = parser.create(ctx, s)) } : parser;
+  // A filtered file is kept as the lines passed; evidence for any other line re-reads the file.
+  const kept: string[] | Map<number, string> | null = keepText ? (filter ? new Map() : []) : null;
+  const feeder = feedTextLines(tracked, fileTime === undefined ? { path: relPath } : { path: relPath, fileTime }, sink);
   await readLines(
     bytes,
     canStop,
     parser.nulSeparated ? { ...limits, keepNul: true } : limits,
     (text, lineNo) => {
-      kept?.push(text);
+      if (kept instanceof Map) kept.set(lineNo, text);
+      else kept?.push(text);
       feeder.push(text, lineNo);
     },
     (n) => sink.diagnostic(n.lineNo, n.severity, n.message),
+    filter,
   );
   feeder.end();
   finish();

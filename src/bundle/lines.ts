@@ -2,7 +2,8 @@
  * Turns a stream of byte chunks into numbered text lines without holding the
  * file: the decoder keeps partial characters between chunks, lines longer
  * than the cap are cut (with a note), binary content is detected on the first
- * chunk and UTF-16 is honoured when a byte-order mark says so.
+ * chunk and UTF-16 is honoured when a byte-order mark says so. A LineFilter
+ * lets lines without any of its needles go by unsliced and unemitted.
  */
 import { Buffer, isAscii } from 'node:buffer';
 
@@ -21,6 +22,34 @@ export const DEFAULT_LINE_LIMITS: LineLimits = {
 };
 
 const PIECE_BYTES = 64 * 1024;
+
+/** Lines always passed at the start of a filtered file. */
+export const DEFAULT_HEAD_LINES = 20;
+
+/**
+ * Only lines holding one of the needles (ASCII, no newline) are passed, as
+ * their whole text before any cut, plus the first headLines lines; ready(),
+ * asked once when the head is over, may refuse, and then every line is
+ * passed. Only UTF-8 files are filtered (the text of UTF-16 ones is rare
+ * enough not to matter), and lines holding a NUL always pass: NULs are
+ * removed after the test, which could join a needle.
+ */
+export interface LineFilter {
+  needles: string[];
+  headLines?: number;
+  ready?: () => boolean;
+}
+
+interface Needle {
+  text: string;
+  /**
+   * The search runs on the anchor, the needle from its first non-space
+   * character: V8 scans for a pattern's first character, and spaces are
+   * everywhere in a log (measured 3x slower for " kernel" than "kernel").
+   */
+  skip: number;
+  anchor: string;
+}
 
 export type LineEvent =
   | { kind: 'line'; text: string; lineNo: number }
@@ -45,10 +74,32 @@ export class LineSplitter {
   binary = false;
   truncatedLines = 0;
 
+  /** null: every line is passed (no filter, not UTF-8, or ready() refused) */
+  private needles: Needle[] | null;
+  private readonly headLines: number;
+  private readonly ready: () => boolean;
+  /** the head is over and ready() agreed */
+  private filtering = false;
+  /** next match of each needle in the text being split; -1 when not searched yet */
+  private readonly needleAt: number[];
+  /** the unended line holds a needle */
+  private pendingHit = false;
+  /** its last characters, for a needle split between two pieces */
+  private pendingTail = '';
+  private readonly tailChars: number;
+
   constructor(
     private readonly limits: LineLimits,
     private readonly emit: (e: LineEvent) => void,
-  ) {}
+    filter?: LineFilter,
+  ) {
+    const ok = filter !== undefined && filter.needles.length > 0 && filter.needles.every(isPlainNeedle);
+    this.needles = ok ? [...filter.needles, '\0'].map(toNeedle) : null;
+    this.needleAt = this.needles?.map(() => -1) ?? [];
+    this.tailChars = Math.max(0, ...(this.needles ?? []).map((n) => n.text.length - 1));
+    this.headLines = filter?.headLines ?? DEFAULT_HEAD_LINES;
+    this.ready = filter?.ready ?? (() => true);
+  }
 
   get done(): boolean {
     return this.stopped;
@@ -76,6 +127,7 @@ export class LineSplitter {
       }
       this.encoding = enc;
       if (enc !== 'utf-8') this.emit({ kind: 'note', severity: 'info', message: `decoded as ${enc}` });
+      if (enc !== 'utf-8' || this.limits.keepNul) this.needles = null;
     }
     let slice = chunk;
     if (this.bytes + chunk.length > this.limits.maxFileBytes) {
@@ -119,7 +171,12 @@ export class LineSplitter {
 
   private consume(text: string): void {
     if (!this.sawNul && !this.limits.keepNul && text.includes('\0')) this.sawNul = true;
-    let start = 0;
+    if (this.needles) this.consumeFiltered(text);
+    else this.split(text, 0);
+  }
+
+  private split(text: string, from: number): void {
+    let start = from;
     for (;;) {
       const nl = text.indexOf('\n', start);
       if (nl < 0) break;
@@ -128,6 +185,128 @@ export class LineSplitter {
       start = nl + 1;
     }
     if (start < text.length) this.appendPending(text, start, text.length);
+  }
+
+  /**
+   * Skipped lines are found by String.indexOf on the piece, a V8 builtin:
+   * measured 3x faster than Buffer.indexOf on the bytes, whose every call
+   * crosses into C++ (~200 000 calls for a 23 MB syslog).
+   */
+  private consumeFiltered(text: string): void {
+    let start = 0;
+    if (this.pendingTooLong || this.pending.length > 0) {
+      start = this.endPendingLine(text);
+      if (start < 0) return;
+    }
+    const last = text.lastIndexOf('\n');
+    while (start <= last && this.headLine()) {
+      if (!this.needles) {
+        this.split(text, start);
+        return;
+      }
+      const nl = text.indexOf('\n', start);
+      this.takeLine(text, start, nl);
+      start = nl + 1;
+    }
+    if (start <= last) start = this.scanLines(text, start, last);
+    if (start >= text.length) return;
+    this.appendPending(text, start, text.length);
+    this.notePendingHit(text, start, text.length);
+  }
+
+  /**
+   * The hot loop, kept apart from the rarer paths above: V8 optimises it
+   * early and does not throw that away when one of them first runs.
+   */
+  private scanLines(text: string, from: number, last: number): number {
+    const cap = this.limits.maxLineChars;
+    this.needleAt.fill(-1);
+    let start = from;
+    while (start <= last) {
+      const hit = this.nextHit(text, start, last + 1);
+      for (;;) {
+        const nl = text.indexOf('\n', start);
+        if (nl >= hit) {
+          this.takeLine(text, start, nl);
+          start = nl + 1;
+          break;
+        }
+        this.lineNo++;
+        if (nl - start > cap) this.noteCut();
+        start = nl + 1;
+        if (start > last) break;
+      }
+    }
+    return start;
+  }
+
+  /** Ends the line begun in an earlier piece; returns where the next starts, or -1 when text does not end it. */
+  private endPendingLine(text: string): number {
+    const nl = text.indexOf('\n');
+    const to = nl < 0 ? text.length : nl;
+    this.appendPending(text, 0, to);
+    this.notePendingHit(text, 0, to);
+    if (nl < 0) return -1;
+    this.endLine();
+    if (!this.needles) {
+      // ready() refused at this line: the rest goes unfiltered.
+      this.split(text, nl + 1);
+      return -1;
+    }
+    return nl + 1;
+  }
+
+  private takeLine(text: string, from: number, to: number): void {
+    this.appendPending(text, from, to);
+    this.flushLine();
+  }
+
+  /** True when the next line is passed whatever it holds: in the head, or when ready(), asked once after it, refuses. */
+  private headLine(): boolean {
+    if (this.filtering) return false;
+    if (!this.needles || this.lineNo < this.headLines) return true;
+    if (this.ready()) {
+      this.filtering = true;
+      return false;
+    }
+    this.needles = null;
+    return true;
+  }
+
+  /** Where the first needle at or after `from` starts; `end` when none does before it. */
+  private nextHit(text: string, from: number, end: number): number {
+    let best = end;
+    const needles = this.needles ?? [];
+    for (let i = 0; i < needles.length; i++) {
+      let at = this.needleAt[i] ?? -1;
+      if (at < from) {
+        at = findNeedle(text, needles[i] as Needle, from);
+        this.needleAt[i] = at;
+      }
+      if (at < best) best = at;
+    }
+    return best;
+  }
+
+  private notePendingHit(text: string, from: number, to: number): void {
+    if (this.pendingHit) return;
+    const seen = this.pendingTail + text.slice(from, to);
+    this.pendingHit = (this.needles ?? []).some((n) => seen.includes(n.text));
+    this.pendingTail = this.tailChars > 0 ? seen.slice(-this.tailChars) : '';
+  }
+
+  private endLine(): void {
+    const pass = this.headLine() || this.pendingHit;
+    this.pendingHit = false;
+    this.pendingTail = '';
+    if (pass) {
+      this.flushLine();
+      return;
+    }
+    this.lineNo++;
+    if (this.pendingTooLong) this.noteCut();
+    this.pending = '';
+    this.pendingTooLong = false;
   }
 
   private appendPending(text: string, from: number, to: number): void {
@@ -145,18 +324,47 @@ export class LineSplitter {
     this.lineNo++;
     let line = this.pending;
     if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (this.pendingTooLong) {
-      this.truncatedLines++;
-      this.emit({ kind: 'note', lineNo: this.lineNo, severity: 'warning', message: `line longer than ${this.limits.maxLineChars} characters: cut` });
-    }
+    if (this.pendingTooLong) this.noteCut();
     if (this.sawNul && !this.limits.keepNul && line.includes('\0')) line = line.replaceAll('\0', '');
     this.emit({ kind: 'line', text: line, lineNo: this.lineNo });
     this.pending = '';
     this.pendingTooLong = false;
   }
 
+  private noteCut(): void {
+    this.truncatedLines++;
+    this.emit({ kind: 'note', lineNo: this.lineNo, severity: 'warning', message: `line longer than ${this.limits.maxLineChars} characters: cut` });
+  }
+
   private flushPending(): void {
-    if (this.pending.length > 0 || this.pendingTooLong) this.flushLine();
+    if (this.pending.length === 0 && !this.pendingTooLong) return;
+    if (this.needles) this.endLine();
+    else this.flushLine();
+  }
+}
+
+/** ASCII without NUL or newline: a needle that cannot straddle lines nor be changed by decoding. */
+function isPlainNeedle(n: string): boolean {
+  if (n.length === 0) return false;
+  for (let i = 0; i < n.length; i++) {
+    const c = n.charCodeAt(i);
+    if (c === 0 || c === 10 || c > 127) return false;
+  }
+  return true;
+}
+
+function toNeedle(text: string): Needle {
+  const skip = Math.max(0, text.search(/[^ ]/));
+  return { text, skip, anchor: text.slice(skip) };
+}
+
+/** First match of the needle at or after `from`, or text.length. */
+function findNeedle(text: string, needle: Needle, from: number): number {
+  for (let p = from + needle.skip; ;) {
+    const at = text.indexOf(needle.anchor, p);
+    if (at < 0) return text.length;
+    if (needle.skip === 0 || text.startsWith(needle.text, at - needle.skip)) return at - needle.skip;
+    p = at + 1;
   }
 }
 

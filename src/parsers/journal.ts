@@ -11,7 +11,7 @@
  * the kernel-event scanner; everything else is left to other parsers.
  */
 import { KernelEventScanner } from './kernel-events.js';
-import { KernelLineFeeder } from './syslog.js';
+import { KERNEL_LINE_FILTER, KernelLineFeeder } from './syslog.js';
 import type { LineParser, SourceParser } from './types.js';
 
 export const journal: SourceParser = {
@@ -24,6 +24,8 @@ export const journal: SourceParser = {
   sniff(head: string): boolean {
     return head.startsWith('-- Logs begin at ') || head.startsWith('-- Journal begins at ') || head.startsWith('-- Boot ');
   },
+  // Separators ("-- Boot …") and non-kernel lines are read for nothing but the format and the no-stamp warning, both settled by the head.
+  lineFilter: KERNEL_LINE_FILTER,
   create(_ctx, sink): LineParser {
     const feeder = new KernelLineFeeder(new KernelEventScanner(sink));
     let lines = 0;
@@ -44,6 +46,7 @@ export const journal: SourceParser = {
         feeder.scanner.end();
         if (lines > 0 && feeder.parsed === 0) sink.diagnostic(undefined, 'warning', 'no journal line has a time stamp in a known journalctl output mode; nothing was read');
       },
+      filterReady: () => feeder.parsed > 0,
     };
   },
 };

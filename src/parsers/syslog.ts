@@ -177,6 +177,13 @@ export class KernelLineFeeder {
   }
 }
 
+/**
+ * Only lines whose program is `kernel` are used: parseSyslogLine takes the
+ * program from the token after the host's space, so such a line holds
+ * " kernel" (followed by ":", "[", " " or the end of the line).
+ */
+export const KERNEL_LINE_FILTER = { needles: [' kernel'] };
+
 export const syslog: SourceParser = {
   id: 'syslog',
   title: 'syslog (messages, syslog, kern.log)',
@@ -192,6 +199,7 @@ export const syslog: SourceParser = {
     // Syslog-prefixed kernel extracts that begin with "[ seconds]" after the tag are dmesg's too; majority wins here.
     return ok >= Math.ceil(Math.min(lines.length, 5) / 2) && !head.startsWith('-- ');
   },
+  lineFilter: KERNEL_LINE_FILTER,
   create(_ctx, sink): LineParser {
     const feeder = new KernelLineFeeder(new KernelEventScanner(sink));
     let lines = 0;
@@ -210,6 +218,8 @@ export const syslog: SourceParser = {
         feeder.scanner.end();
         if (lines > 0 && feeder.parsed === 0) sink.diagnostic(undefined, 'warning', 'no line has a syslog time stamp; nothing was read');
       },
+      // Once a stamped line has set the format, the only lines left to use are kernel lines.
+      filterReady: () => feeder.parsed > 0,
     };
   },
 };

@@ -64,6 +64,12 @@ export interface ParseContext {
 export interface LineParser {
   push(line: string, lineNo: number): void;
   end(): void;
+  /**
+   * With a lineFilter: asked once, after the head lines, whether the rest may
+   * be filtered (the head showed the format the needles are for). False keeps
+   * every line; absent means true.
+   */
+  filterReady?(): boolean;
 }
 
 export interface SourceParser {
@@ -77,4 +83,10 @@ export interface SourceParser {
   create(ctx: ParseContext, sink: RecordSink): LineParser;
   /** the format separates fields with NUL bytes (proc/PID/cmdline): the reader must not treat it as binary */
   nulSeparated?: boolean;
+  /**
+   * Every line the parser makes use of holds one of these ASCII needles: past
+   * the first headLines lines (default 20), the reader may skip the others
+   * without making strings of them. Line numbers stay those of the file.
+   */
+  lineFilter?: { needles: string[]; headLines?: number };
 }
