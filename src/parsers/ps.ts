@@ -56,15 +56,24 @@ function layoutOf(header: string[]): Layout | null {
 
 /** The process name for labels: basename of an absolute path, kernel threads kept in brackets. */
 export function commOf(command: string): string {
-  const toks = fields(command);
+  // Only the first token (after auxf's tree art) matters: found in place, the long command lines of ps auxww are not split.
+  const n = command.length;
   let i = 0;
-  // auxf draws the tree with "|" and "\_" tokens in front of the command.
-  while (i < toks.length && (toks[i] === '|' || toks[i] === '\\_')) i++;
-  const first = toks[i] ?? '';
+  let start = 0;
+  for (;;) {
+    while (i < n && isBlank(command.charCodeAt(i))) i++;
+    start = i;
+    while (i < n && !isBlank(command.charCodeAt(i))) i++;
+    // auxf draws the tree with "|" and "\_" tokens in front of the command.
+    const len = i - start;
+    const c = command.charCodeAt(start);
+    if (!((len === 1 && c === 124) || (len === 2 && c === 92 && command.charCodeAt(start + 1) === 95))) break;
+  }
+  const first = command.slice(start, i);
   if (first.startsWith('[')) {
-    const rest = toks.slice(i).join(' ');
-    const close = rest.indexOf(']');
-    return close > 0 ? rest.slice(0, close + 1) : first;
+    // "[kworker/u8:2-flush-252:0]", or a bracketed name with blanks (read as single spaces)
+    const close = command.indexOf(']', start);
+    return close > 0 ? command.slice(start, close + 1).replace(/[ \t]+/g, ' ') : first;
   }
   let name = first;
   // Only paths lose their directory: with ps c, "ksoftirqd/0" is the whole name.
@@ -91,7 +100,11 @@ export const ps: SourceParser = {
     if (first === undefined) return false;
     const h = fields(first);
     const last = h[h.length - 1] ?? '';
-    return h.includes('PID') && (COMMAND_HEADERS.has(last) || last === 'COMM') && (h.includes('RSS') || h.includes('VSZ') || h.includes('%CPU') || h.includes('PPID'));
+    return (
+      h.includes('PID') &&
+      (COMMAND_HEADERS.has(last) || last === 'COMM') &&
+      (h.includes('RSS') || h.includes('VSZ') || h.includes('%CPU') || h.includes('PPID'))
+    );
   },
   create(ctx, sink: RecordSink): LineParser {
     const timeBase: TimeBase = ctx.fileTime === undefined ? 'collected' : 'local';
@@ -101,6 +114,7 @@ export const ps: SourceParser = {
     let wanted: { metric: string; at: number }[] = [];
     let short = 0;
     let firstShort = 0;
+    let rowRe: RegExp | null = null;
     return {
       push(line: string, lineNo: number): void {
         if (failed) return;
@@ -115,35 +129,41 @@ export const ps: SourceParser = {
           }
           sink.format(describe(header));
           wanted = layout.metrics.filter((m) => sink.wants(m.metric));
+          if (layout.hasCommand) rowRe = leadingPattern(layout.commandAt);
           if (layout.metrics.length === 0) sink.diagnostic(lineNo, 'info', 'this ps output has no RSS, VSZ, %CPU or %MEM column; nothing to sample');
           return;
         }
         if (wanted.length === 0) return;
-        const toks = fields(line);
-        if (toks.length === 0) return;
         const lo = layout;
-        const pidText = toks[lo.pidAt];
+        // Token k is toks[off + k]. The columns before the command are read by one
+        // regular expression (native code; the command, kilobytes with ps auxww, is
+        // not split); a row it does not match has fewer tokens: blank or short.
+        const m = rowRe === null ? null : rowRe.exec(line);
+        const toks: ArrayLike<string | undefined> = m ?? fields(line);
+        const off = m === null ? 0 : 1;
+        const count = m === null ? toks.length : lo.commandAt;
+        if (count === 0) return;
+        const pidText = toks[off + lo.pidAt];
         // ps m / -L rows for threads: PID "-" or a LWP that is not the thread-group leader.
         if (pidText === '-') return;
-        if (lo.lwpAt !== undefined && toks[lo.lwpAt] !== pidText) return;
+        if (lo.lwpAt !== undefined && toks[off + lo.lwpAt] !== pidText) return;
         const pid = Number(pidText);
-        if (!Number.isInteger(pid) || pid < 0 || toks.length < (lo.hasCommand ? lo.commandAt : lo.offset.size)) {
+        if (!Number.isInteger(pid) || pid < 0 || count < (lo.hasCommand ? lo.commandAt : lo.offset.size)) {
           short++;
           if (firstShort === 0) firstShort = lineNo;
           return;
         }
         let comm = '';
         if (lo.commandAt >= 0) {
-          if (lo.hasCommand) {
-            // Rebuild the command from the raw line: skip the leading columns' tokens.
-            comm = commOf(commandText(line, lo.commandAt));
-          } else comm = toks[lo.commandAt] ?? '';
+          // With a command column, only a matched row gets here (the others are short): the command follows the match.
+          if (lo.hasCommand) comm = m === null ? '' : commOf(line.slice(m[0].length));
+          else comm = toks[off + lo.commandAt] ?? '';
         }
         const labels: Record<string, string> = { pid: String(pid), comm };
-        if (lo.userAt !== undefined) labels.user = toks[lo.userAt] ?? '';
-        for (const m of wanted) {
-          const v = num(toks[m.at]);
-          if (Number.isFinite(v)) sink.sample(m.metric, labels, timeBase, t, v, lineNo);
+        if (lo.userAt !== undefined) labels.user = toks[off + lo.userAt] ?? '';
+        for (const w of wanted) {
+          const v = num(toks[off + w.at]);
+          if (Number.isFinite(v)) sink.sample(w.metric, labels, timeBase, t, v, lineNo);
         }
       },
       end(): void {
@@ -153,12 +173,13 @@ export const ps: SourceParser = {
   },
 };
 
-/** The text after the first `n` whitespace-separated tokens (the command keeps its inner spacing). */
-function commandText(line: string, n: number): string {
-  let i = 0;
-  for (let k = 0; k < n; k++) {
-    while (i < line.length && (line[i] === ' ' || line[i] === '\t')) i++;
-    while (i < line.length && line[i] !== ' ' && line[i] !== '\t') i++;
-  }
-  return line.slice(i);
+/** The first `n` blank-separated tokens of a line, each captured (group k + 1 is token k). */
+function leadingPattern(n: number): RegExp {
+  let src = '^[ \\t]*([^ \\t]+)';
+  for (let k = 1; k < n; k++) src += '[ \\t]+([^ \\t]+)';
+  return new RegExp(src);
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
 }

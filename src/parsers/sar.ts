@@ -229,49 +229,56 @@ function looksNumeric(tok: string): boolean {
   return false;
 }
 
+// Rows nobody wants are most of a big file (per-CPU rows of a 64-CPU host,
+// per-IRQ sections): they are recognised by a regular expression on their
+// first tokens, which runs in native code from the first row on. Header,
+// restart and comment lines never have a number where these look. A 12-hour
+// AM/PM token after the clock is stepped over (atomically: the lookahead).
+const AFTER_CLOCK = '^[^ \\t]+[ \\t]+(?=((?:AM|PM|am|pm)[ \\t]+)?)\\1';
+const NUMERIC = '[-+.]?\\d';
+/** The key column looks numeric: a per-CPU row. */
+const NUMERIC_KEY = new RegExp(AFTER_CLOCK + NUMERIC);
+/** The column after the first looks numeric: a data row. */
+const NUMERIC_SECOND = new RegExp(`${AFTER_CLOCK}[^ \\t]+[ \\t]+${NUMERIC}`);
+
 /**
- * Bounds of the first two tokens after a leading `HH:MM:SS` or `HH:MM:SS AM`
- * clock, found without splitting the line: [key start, key end, second start,
- * second end], -1 where the token is missing. Runs for most rows of a big file.
+ * A section's data row as one regular expression: a valid 24-hour
+ * `HH:MM:SS`, then exactly `width` blank-separated tokens, the first not a
+ * 12-hour AM/PM, LINUX (RESTART) or COM(MENT) and the first or second
+ * numeric (a header has no number), capturing the first and the planned
+ * columns. Rows it does not match go the general way. The engine scans the
+ * line in native code, which beats a character loop in JavaScript, above all
+ * before the JIT has warmed up. Cached by shape: every file repeats its sections.
  */
-function tokensAfterClock(line: string, out: Int32Array): void {
-  out.fill(-1);
-  let found = 0;
-  let i = 0;
-  const n = line.length;
-  let skipped = 0;
-  while (i < n && found < 2) {
-    while (i < n && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
-    if (i >= n) break;
-    const start = i;
-    while (i < n && line.charCodeAt(i) !== 32 && line.charCodeAt(i) !== 9) i++;
-    if (skipped === 0) skipped = 1;
-    else if (skipped === 1 && found === 0 && i - start === 2 && isAmPm(line, start)) skipped = 2;
-    else {
-      out[found * 2] = start;
-      out[found * 2 + 1] = i;
-      found++;
-    }
-  }
+const ROW_PATTERNS = new Map<string, RowPattern>();
+
+interface RowPattern {
+  re: RegExp;
+  /** capture group of each planned column, in plan order */
+  groups: Int32Array;
 }
 
-/** Exactly AM, PM, am or pm at `at` (the case pairs sysstat prints). */
-function isAmPm(line: string, at: number): boolean {
-  const a = line.charCodeAt(at);
-  const m = line.charCodeAt(at + 1);
-  return ((a === 65 || a === 80) && m === 77) || ((a === 97 || a === 112) && m === 109);
-}
-
-/** looksNumeric() of line.slice(start, end), without the slice. */
-function looksNumericAt(line: string, start: number, end: number): boolean {
-  if (start < 0) return false;
-  const c = line.charCodeAt(start);
-  if (c >= 48 && c <= 57) return true;
-  if ((c === 45 || c === 43 || c === 46) && start + 1 < end) {
-    const d = line.charCodeAt(start + 1);
-    return d >= 48 && d <= 57;
+function rowPattern(width: number, plan: readonly PlannedColumn[]): RowPattern {
+  const shape = `${width}:${plan.map((p) => p.idx).join(',')}`;
+  let pat = ROW_PATTERNS.get(shape);
+  if (pat) return pat;
+  const blank = '[ \\t]';
+  const token = '[^ \\t]+';
+  const end = `(?:${blank}|$)`;
+  let src = `^(?:[01]\\d|2[0-3]):[0-5]\\d:(?:[0-5]\\d|60)${blank}+`;
+  src += `(?![AaPp][Mm]${end}|LINUX${end}|COM${end})(?=${NUMERIC}|${token}${blank}+${NUMERIC})`;
+  const groupOf = new Map<number, number>();
+  let group = 0;
+  for (let i = 0; i < width; i++) {
+    if (i > 0) src += `${blank}+`;
+    const captured = i === 0 || plan.some((p) => p.idx === i);
+    src += captured ? `(${token})` : token;
+    if (captured) groupOf.set(i, ++group);
   }
-  return false;
+  src += `${blank}*$`;
+  pat = { re: new RegExp(src), groups: Int32Array.from(plan, (p) => groupOf.get(p.idx) ?? 0) };
+  ROW_PATTERNS.set(shape, pat);
+  return pat;
 }
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
@@ -445,6 +452,14 @@ interface Section {
   isCpu: boolean;
   plan: PlannedColumn[];
   tracker: DayTracker;
+  /** per-CPU rows are not wanted: they are passed over on their key alone */
+  skipPerCpu: boolean;
+  /** no column is wanted: its data rows are passed over */
+  empty: boolean;
+  /** the labels of each key value (one object per value for the whole file: the store predicts series by identity) */
+  keyLabels: Map<string, Labels> | null;
+  /** fastRow()'s pattern; null when nothing is planned */
+  pattern: RowPattern | null;
 }
 
 /** Day offset of one section's rows: a time going backwards means midnight passed. */
@@ -499,7 +514,8 @@ class SarParser implements LineParser {
   private section: Section | null = null;
   private trackers = new Map<string, DayTracker>();
   private defaultTracker: DayTracker = { last: -1, day: 0 };
-  private labelCache = new Map<string, Labels>();
+  /** labels objects by label name, then key value */
+  private labelCache = new Map<string, Map<string, Labels>>();
   private boots = new Set<number>();
   private facts = new Set<string>();
   private twelveHour = false;
@@ -508,10 +524,6 @@ class SarParser implements LineParser {
   private sawHeader = false;
   private warnedNoDate = false;
   private readonly wantsPerCpu: boolean;
-  /** token bounds scratch of skippable() */
-  private readonly bounds = new Int32Array(4);
-  /** token start/end pairs of the row being read by fastRow() */
-  private tokens = new Int32Array(64);
 
   constructor(
     private readonly ctx: ParseContext,
@@ -558,15 +570,20 @@ class SarParser implements LineParser {
 
   private handle(line: string, lineNo: number): void {
     if (line.length === 0) return;
-    if (line.startsWith('Linux ')) {
-      this.header(line, lineNo);
-      return;
-    }
     const c = line.charCodeAt(0);
     // Rows start with a time; Average:/Summary/Durchschn.: and other locale words are skipped.
-    if (c < 48 || c > 57) return;
-    if (this.skippable(line)) return;
-    if (this.fastRow(line, lineNo)) return;
+    if (c < 48 || c > 57) {
+      if (c === 76 && line.startsWith('Linux ')) this.header(line, lineNo);
+      return;
+    }
+    const s = this.section;
+    if (s !== null) {
+      // Unwanted rows (see NUMERIC_KEY) do not move the day tracker; the other rows of their section do.
+      if (s.skipPerCpu && NUMERIC_KEY.test(line)) return;
+      if (s.empty) {
+        if (NUMERIC_SECOND.test(line)) return;
+      } else if (this.fastRow(line, lineNo, s)) return;
+    }
     const f = fields(line);
     const clock = readClock(f, 0);
     if (!clock) return;
@@ -590,23 +607,6 @@ class SarParser implements LineParser {
       return;
     }
     this.row(f, clock, lineNo);
-  }
-
-  /**
-   * Rows nobody wants are most of a big file (per-CPU rows of a 64-CPU host,
-   * per-IRQ sections): recognise them from the first tokens without splitting
-   * the whole line. Header, restart and comment lines never have a number
-   * where these checks look.
-   */
-  private skippable(line: string): boolean {
-    const s = this.section;
-    if (!s) return false;
-    const perCpuRow = s.isCpu && !this.wantsPerCpu;
-    if (!perCpuRow && s.plan.length > 0) return false;
-    const b = this.bounds;
-    tokensAfterClock(line, b);
-    if (perCpuRow && looksNumericAt(line, b[0] ?? -1, b[1] ?? -1)) return true;
-    return s.plan.length === 0 && looksNumericAt(line, b[2] ?? -1, b[3] ?? -1);
   }
 
   private header(line: string, lineNo: number): void {
@@ -707,95 +707,81 @@ class SarParser implements LineParser {
         if (m && this.sink.wants(m.metric)) plan.push({ idx: i, metric: m.metric, scale: m.scale });
       }
     }
-    this.section = { signature, width: cols.length, keyIdx: keyed ? 0 : -1, labelName: keyed ? keyed.label : null, isCpu, plan, tracker };
+    let keyLabels: Map<string, Labels> | null = null;
+    if (keyed) {
+      keyLabels = this.labelCache.get(keyed.label) ?? null;
+      if (!keyLabels) {
+        keyLabels = new Map();
+        this.labelCache.set(keyed.label, keyLabels);
+      }
+    }
+    this.section = {
+      signature,
+      width: cols.length,
+      keyIdx: keyed ? 0 : -1,
+      labelName: keyed ? keyed.label : null,
+      isCpu,
+      plan,
+      tracker,
+      skipPerCpu: isCpu && !this.wantsPerCpu,
+      empty: plan.length === 0,
+      keyLabels,
+      pattern: plan.length > 0 ? rowPattern(cols.length, plan) : null,
+    };
   }
 
-  private labels(name: string | null, key: string | undefined): Labels {
-    if (name === null || key === undefined) return EMPTY;
-    const ck = `${name}\0${key}`;
-    let l = this.labelCache.get(ck);
+  private labels(s: Section, key: string | undefined): Labels {
+    const byKey = s.keyLabels;
+    const name = s.labelName;
+    if (byKey === null || name === null || key === undefined) return EMPTY;
+    let l = byKey.get(key);
     if (!l) {
       l = { [name]: key };
-      this.labelCache.set(ck, l);
+      byKey.set(key, l);
     }
     return l;
   }
 
   /**
    * The common data row (24-hour clock, the section's column count, a planned
-   * section) read in place: token bounds instead of split strings, plain
-   * decimals without Number(). Returns false, having changed nothing, for
-   * anything else; handle() then takes the general path, which gives the
-   * same records for these rows.
+   * section) read by the section's pattern: only the key and the planned
+   * columns become strings, plain decimals are read without Number().
+   * Returns false, having changed nothing, for anything else; handle() then
+   * takes the general path, which gives the same records for these rows.
    */
-  private fastRow(line: string, lineNo: number): boolean {
-    const s = this.section;
-    if (!s || s.plan.length === 0) return false;
-    let tok = this.tokens;
-    let count = 0;
-    const n = line.length;
-    let i = 0;
-    while (i < n) {
-      const c = line.charCodeAt(i);
-      if (c === 32 || c === 9) {
-        i++;
-        continue;
-      }
-      const start = i;
-      for (i++; i < n; i++) {
-        const d = line.charCodeAt(i);
-        if (d === 32 || d === 9) break;
-      }
-      if (count * 2 + 2 > tok.length) {
-        const grown = new Int32Array(tok.length * 2);
-        grown.set(tok);
-        this.tokens = tok = grown;
-      }
-      tok[count * 2] = start;
-      tok[count * 2 + 1] = i;
-      count++;
-    }
-    // HH:MM:SS only; 12-hour and localized clocks go the general way.
-    if (count < 2 || tok[1] !== 8 || line.charCodeAt(2) !== 58 || line.charCodeAt(5) !== 58) return false;
-    const h = twoDigits(line, 0);
-    const mi = twoDigits(line, 3);
-    const sec = twoDigits(line, 6);
-    if (!(h <= 23 && mi <= 59 && sec <= 60)) return false;
-    const s1 = tok[2] ?? 0;
-    const e1 = tok[3] ?? 0;
-    if (e1 - s1 === 2) {
-      const a = line.charCodeAt(s1) | 32;
-      if ((a === 97 || a === 112) && (line.charCodeAt(s1 + 1) | 32) === 109) return false;
-    }
-    if ((e1 - s1 === 5 && line.startsWith('LINUX', s1)) || (e1 - s1 === 3 && line.startsWith('COM', s1))) return false;
-    if (count - 1 !== s.width) return false;
-    let numeric = false;
-    for (let k = 1; k < count && !numeric; k++) numeric = looksNumericAt(line, tok[k * 2] ?? 0, tok[k * 2 + 1] ?? 0);
-    if (!numeric) return false;
-
-    const clockSec = h * 3600 + mi * 60 + sec;
-    const key = s.keyIdx >= 0 ? line.slice(tok[(1 + s.keyIdx) * 2], tok[(1 + s.keyIdx) * 2 + 1]) : undefined;
-    if (s.isCpu && key !== 'all' && !this.wantsPerCpu) {
+  private fastRow(line: string, lineNo: number, s: Section): boolean {
+    const pat = s.pattern;
+    if (pat === null) return false;
+    const m = pat.re.exec(line);
+    if (m === null) return false;
+    // The pattern checked HH:MM:SS: digits at 0-1, 3-4, 6-7 (48 * 11 = 528).
+    const clockSec =
+      (line.charCodeAt(0) * 10 + line.charCodeAt(1) - 528) * 3600 +
+      (line.charCodeAt(3) * 10 + line.charCodeAt(4) - 528) * 60 +
+      (line.charCodeAt(6) * 10 + line.charCodeAt(7) - 528);
+    // the key of a keyed section, else the first value
+    const first = m[1] as string;
+    if (s.skipPerCpu && first !== 'all') {
       this.time(s.tracker, clockSec, lineNo, false);
       return true;
     }
     const t = this.time(s.tracker, clockSec, lineNo, false);
     if (t === null) return true;
-    const labels = this.labels(s.labelName, key);
-    const tb: TimeBase = 'local';
-    for (const p of s.plan) {
-      const at = (1 + p.idx) * 2;
-      const start = tok[at] ?? 0;
-      const end = tok[at + 1] ?? 0;
-      let raw = plainDecimal(line, start, end);
-      if (Number.isNaN(raw)) raw = sysstatValue(line.slice(start, end));
+    const labels = s.keyIdx >= 0 ? this.labels(s, first) : EMPTY;
+    const plan = s.plan;
+    const groups = pat.groups;
+    for (let k = 0; k < plan.length; k++) {
+      const p = plan[k] as PlannedColumn;
+      const tok = m[groups[k] as number] as string;
+      let raw = plainDecimal(tok, 0, tok.length);
+      if (Number.isNaN(raw)) raw = sysstatValue(tok);
       const v = raw * p.scale;
       if (Number.isNaN(v)) continue;
       if (v < 0 || v > ABSURD_VALUE) {
-        this.rowProblem(lineNo, `${p.metric} ${key ?? ''} value ${v} is impossible (counter wrap): dropped`);
+        this.rowProblem(lineNo, `${p.metric} ${s.keyIdx >= 0 ? first : ''} value ${v} is impossible (counter wrap): dropped`);
         continue;
       }
-      this.sink.sample(p.metric, labels, tb, t, v, lineNo);
+      this.sink.sample(p.metric, labels, 'local', t, v, lineNo);
     }
     return true;
   }
@@ -814,13 +800,13 @@ class SarParser implements LineParser {
       return;
     }
     const key = s.keyIdx >= 0 ? f[clock.next + s.keyIdx] : undefined;
-    if (s.isCpu && key !== 'all' && !this.wantsPerCpu) {
+    if (s.skipPerCpu && key !== 'all') {
       this.time(s.tracker, clock.sec, lineNo, false);
       return;
     }
     const t = this.time(s.tracker, clock.sec, lineNo, false);
     if (t === null) return;
-    const labels = this.labels(s.labelName, key);
+    const labels = this.labels(s, key);
     const tb: TimeBase = 'local';
     for (const p of s.plan) {
       const v = sysstatValue(f[clock.next + p.idx] ?? '') * p.scale;

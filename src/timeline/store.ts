@@ -3,7 +3,7 @@ import type { EventRecord, RecordSink } from '../parsers/types.js';
 
 /**
  * Points of one metric in one file, in the file's own time base. Columns are
- * typed arrays grown by doubling: a month of one-minute sar is tens of
+ * typed arrays grown geometrically: a month of one-minute sar is tens of
  * millions of points, which as boxed JS arrays would not fit the RSS budget.
  * Only the first `n` entries are valid.
  */
@@ -19,8 +19,42 @@ export interface RawSeries {
   line: Int32Array;
 }
 
+const EMPTY_T = new Float64Array(0);
+const EMPTY_LINE = new Int32Array(0);
+/** the first columns of a series: a series that outgrows them gets arrays of its own */
+const FIRST_CAP = 8;
+const SLAB_SERIES = 512;
+
+/**
+ * The first columns of new series are views into shared slabs: ps and pmap
+ * make a series per process and metric, most with one point, and three
+ * typed arrays of its own (an ArrayBuffer each) cost a series about a
+ * kilobyte and the young-generation GC that much copying.
+ */
+class Slabs {
+  private t = new ArrayBuffer(0);
+  private v = new ArrayBuffer(0);
+  private line = new ArrayBuffer(0);
+  private used = SLAB_SERIES;
+
+  carve(s: RawSeries): void {
+    if (this.used === SLAB_SERIES) {
+      this.t = new ArrayBuffer(SLAB_SERIES * FIRST_CAP * 8);
+      this.v = new ArrayBuffer(SLAB_SERIES * FIRST_CAP * 8);
+      this.line = new ArrayBuffer(SLAB_SERIES * FIRST_CAP * 4);
+      this.used = 0;
+    }
+    const at = this.used * FIRST_CAP;
+    this.used++;
+    s.t = new Float64Array(this.t, at * 8, FIRST_CAP);
+    s.v = new Float64Array(this.v, at * 8, FIRST_CAP);
+    s.line = new Int32Array(this.line, at * 4, FIRST_CAP);
+  }
+}
+
 function grow(s: RawSeries): void {
-  const cap = s.t.length * 2;
+  // Quadrupled while small (a day of one-minute sar, 1440 points, takes 4 steps from 8, not 8), then doubled.
+  const cap = Math.max(FIRST_CAP, s.t.length * (s.t.length < 2048 ? 4 : 2));
   const t = new Float64Array(cap);
   t.set(s.t);
   const v = new Float64Array(cap);
@@ -52,6 +86,15 @@ export interface FileInfo {
   diagnostics: number;
 }
 
+/** A series as the sink finds it: the labels object last used for it and the series that followed it last time. */
+interface Slot {
+  s: RawSeries;
+  metric: string;
+  labels: Labels;
+  timeBase: TimeBase;
+  next: Slot | undefined;
+}
+
 export function labelsKey(labels: Labels): string {
   const keys = Object.keys(labels);
   if (keys.length === 0) return '';
@@ -75,44 +118,54 @@ export class RecordStore {
   readonly facts: FactEntry[] = [];
   readonly diagnostics: Diagnostic[] = [];
 
+  private readonly slabs = new Slabs();
+
   constructor(private readonly wanted: (metric: string) => boolean = () => true) {}
 
   sinkFor(path: string, parser: string): RecordSink {
     const fileIdx = this.files.length;
     const info: FileInfo = { path, parser, records: 0, formats: [], diagnostics: 0 };
     this.files.push(info);
-    const { raw, events, facts, diagnostics, wanted } = this;
-    // Per-file series, looked up by metric then labels key; parsers reuse one labels
-    // object for all the metrics of a row, so its key is computed once per row.
-    const local = new Map<string, Map<string, RawSeries>>();
+    const { raw, events, facts, diagnostics, wanted, slabs } = this;
+    // Per-file series by their key in `raw`.
+    const local = new Map<string, Slot>();
     const fileSeries: RawSeries[] = [];
     this.byFile[fileIdx] = fileSeries;
     let lastLabels: Labels | null = null;
     let lastLk = '';
-    let last: RawSeries | undefined;
+    let last: Slot | undefined;
+    const find = (metric: string, labels: Labels, timeBase: TimeBase): Slot => {
+      const lk = labels === lastLabels ? lastLk : labelsKey(labels);
+      lastLabels = labels;
+      lastLk = lk;
+      const key = `${fileIdx}|${metric}|${lk}|${timeBase}`;
+      let slot = local.get(key);
+      if (!slot) {
+        const s: RawSeries = { metric, labels, labelsKey: lk, timeBase, fileIdx, n: 0, t: EMPTY_T, v: EMPTY_T, line: EMPTY_LINE };
+        slabs.carve(s);
+        raw.set(key, s);
+        fileSeries.push(s);
+        slot = { s, metric, labels, timeBase, next: undefined };
+        local.set(key, slot);
+      }
+      slot.labels = labels;
+      return slot;
+    };
     return {
       sample(metric, labels, timeBase, t, value, line) {
         if (!Number.isFinite(value) || !Number.isFinite(t)) return;
-        let s = last;
-        if (!s || s.metric !== metric || labels !== lastLabels || s.timeBase !== timeBase) {
-          const lk = labels === lastLabels ? lastLk : labelsKey(labels);
-          lastLabels = labels;
-          lastLk = lk;
-          let byLabels = local.get(metric);
-          if (!byLabels) {
-            byLabels = new Map();
-            local.set(metric, byLabels);
-          }
-          const k = timeBase === 'local' ? lk : `${lk}|${timeBase}`;
-          s = byLabels.get(k);
-          if (!s) {
-            s = { metric, labels, labelsKey: lk, timeBase, fileIdx, n: 0, t: new Float64Array(16), v: new Float64Array(16), line: new Int32Array(16) };
-            byLabels.set(k, s);
-            raw.set(`${fileIdx}|${metric}|${lk}|${timeBase}`, s);
-            fileSeries.push(s);
-          }
-          last = s;
+        // Parsers emit the same series in the same cycle row after row (sar: a row's
+        // columns, then the next device's): each slot remembers which one followed it,
+        // so the steady state needs no hashing. A miss falls back to the maps. Labels
+        // are compared by identity, as before: a parser never changes labels it passed.
+        const prev = last;
+        let slot = prev === undefined ? undefined : prev.next;
+        if (slot === undefined || slot.labels !== labels || slot.metric !== metric || slot.timeBase !== timeBase) {
+          slot = prev !== undefined && prev.labels === labels && prev.metric === metric && prev.timeBase === timeBase ? prev : find(metric, labels, timeBase);
+          if (prev !== undefined) prev.next = slot;
         }
+        last = slot;
+        const s = slot.s;
         if (s.n === s.t.length) grow(s);
         s.t[s.n] = t;
         s.v[s.n] = value;
@@ -143,8 +196,8 @@ export class RecordStore {
 
   /**
    * Trims the series of a file that has been read to their length: arrays
-   * grow by doubling, so up to half of each would otherwise stay allocated
-   * until the timeline is built.
+   * grow geometrically, so up to three quarters of each would otherwise stay
+   * allocated until the timeline is built.
    */
   seal(fileIdx: number): void {
     for (const s of this.byFile[fileIdx] ?? []) {
