@@ -42,8 +42,10 @@ interface Decompressed {
 
 /**
  * xz is decoded by the system `xz` when there is one: it runs in its own
- * process, so decompression overlaps with parsing on a second core. Without
- * it, a WebAssembly decoder does the same in-process.
+ * process, so decompression overlaps with parsing on a second core, and its
+ * output is read by a worker thread (xz-worker.ts; SOSMORTEM_XZ_IN_MAIN=1
+ * reads it on the main thread, as before). Without it, a WebAssembly decoder
+ * does the same in-process.
  */
 async function decompressor(file: string, compression: Compression): Promise<Decompressed> {
   const raw = createReadStream(file, { highWaterMark: 1024 * 1024 });
@@ -77,7 +79,12 @@ async function decompressor(file: string, compression: Compression): Promise<Dec
   }
   if (SYSTEM_XZ) {
     raw.destroy();
-    const child = spawn(SYSTEM_XZ, ['-dc', `--memlimit-decompress=${XZ_MEMLIMIT}`, '--', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = ['-dc', `--memlimit-decompress=${XZ_MEMLIMIT}`, '--', file];
+    if (process.env['SOSMORTEM_XZ_IN_MAIN'] !== '1') {
+      const { workerXz } = await import('./xz-worker.js');
+      return workerXz(SYSTEM_XZ, args);
+    }
+    const child = spawn(SYSTEM_XZ, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => {
       if (stderr.length < 2000) stderr += d.toString();

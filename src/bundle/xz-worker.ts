@@ -1,0 +1,151 @@
+/**
+ * The system `xz` read by a worker thread, not by the main thread.
+ *
+ * Why: a pipe holds 64 KiB. Read on the main thread, it is drained only when
+ * the parser returns to the event loop; meanwhile xz blocks on the full pipe,
+ * then the parser waits for xz. The two took turns instead of overlapping: on a
+ * 33 MB bundle the main thread sat idle ~150 ms waiting for data that xz could
+ * have written long before. The worker's own event loop drains the pipe
+ * continuously and hands the main thread large batches (fewer, bigger chunks
+ * through the tar reader and line splitter), keeping at most
+ * `maxAheadBytes` decoded but not yet read.
+ *
+ * The worker's code is a string evaluated by Node (only built-in modules), so
+ * it needs no file of its own next to the bundled CLI.
+ */
+import { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { spawn } = require('node:child_process');
+const { xz, args, batchBytes, maxAheadBytes } = workerData;
+const child = spawn(xz, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+let stderr = '';
+let parts = [];
+let partBytes = 0;
+let ahead = 0;
+let paused = false;
+let flushQueued = false;
+let finished = false;
+child.stderr.on('data', (d) => { if (stderr.length < 2000) stderr += d.toString(); });
+function flush() {
+  flushQueued = false;
+  if (partBytes === 0) return;
+  const buf = Buffer.concat(parts, partBytes);
+  parts = [];
+  partBytes = 0;
+  const ab = buf.byteOffset === 0 && buf.buffer.byteLength === buf.length ? buf.buffer : buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length);
+  ahead += ab.byteLength;
+  parentPort.postMessage({ chunk: ab }, [ab]);
+  if (ahead > maxAheadBytes && !paused) { paused = true; child.stdout.pause(); }
+}
+child.stdout.on('data', (d) => {
+  parts.push(d);
+  partBytes += d.length;
+  if (partBytes >= batchBytes) flush();
+  // A reader that has run dry gets what there is now; one with a backlog waits for a full batch.
+  else if (!flushQueued && ahead < batchBytes) { flushQueued = true; setImmediate(flush); }
+});
+child.stdout.on('end', () => flush());
+child.on('error', (e) => { if (!finished) { finished = true; parentPort.postMessage({ end: true, code: -1, stderr: e.message }); } });
+child.on('close', (code) => { flush(); if (!finished) { finished = true; parentPort.postMessage({ end: true, code, stderr }); } });
+parentPort.on('message', (m) => {
+  if (m.ack) {
+    ahead -= m.ack;
+    if (paused && ahead <= maxAheadBytes / 2) { paused = false; child.stdout.resume(); }
+    if (ahead < batchBytes && partBytes > 0 && !flushQueued) { flushQueued = true; setImmediate(flush); }
+  }
+  if (m.stop) {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    process.exit(0);
+  }
+});
+`;
+
+export interface WorkerXzOptions {
+  /** bytes per message to the main thread once it has a backlog */
+  batchBytes?: number;
+  /** decoded bytes the worker may hold or have sent but not yet had read */
+  maxAheadBytes?: number;
+}
+
+export interface WorkerXz {
+  stream: Readable;
+  /** xz's exit: its complaint, or null when it exited 0 or was stopped */
+  done: () => Promise<string | null>;
+  stop: () => void;
+}
+
+/** Starts `xz args…` in a worker thread; its standard output is the stream returned. */
+export function workerXz(xz: string, args: string[], options: WorkerXzOptions = {}): WorkerXz {
+  const batchBytes = options.batchBytes ?? 256 * 1024;
+  const maxAheadBytes = options.maxAheadBytes ?? 16 * 1024 * 1024;
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { xz, args, batchBytes, maxAheadBytes } });
+  const queue: Buffer[] = [];
+  let wanting = false;
+  let ended = false;
+  let stopped = false;
+  let exit: { code: number | null; stderr: string } | null = null;
+  let settle: (() => void) | null = null;
+  const exited = new Promise<void>((resolve) => (settle = resolve));
+
+  const stream = new Readable({
+    highWaterMark: batchBytes,
+    read() {
+      wanting = true;
+      drain();
+    },
+    destroy(err, cb) {
+      // Destroyed after its end (autoDestroy) is not a stop: xz's verdict still counts.
+      if (!exit) stop();
+      cb(err);
+    },
+  });
+  // Bytes are acknowledged when the reader takes them, so the worker's limit bounds what waits here too.
+  const drain = (): void => {
+    while (wanting && queue.length > 0) {
+      const chunk = queue.shift() as Buffer;
+      if (!stopped) worker.postMessage({ ack: chunk.length });
+      wanting = stream.push(chunk);
+    }
+    if (queue.length === 0 && ended && !stream.readableEnded) {
+      ended = false;
+      stream.push(null);
+    }
+  };
+  const finish = (code: number | null, stderr: string): void => {
+    exit ??= { code, stderr };
+    ended = true;
+    drain();
+    settle?.();
+  };
+  worker.on('message', (m: { chunk?: ArrayBuffer; end?: boolean; code?: number | null; stderr?: string }) => {
+    if (m.chunk) {
+      if (stopped) return;
+      queue.push(Buffer.from(m.chunk));
+      drain();
+    } else if (m.end) {
+      finish(m.code ?? null, m.stderr ?? '');
+      void worker.terminate();
+    }
+  });
+  worker.on('error', (e) => finish(-1, `worker: ${e.message}`));
+  worker.on('exit', () => finish(stopped ? null : -1, 'worker exited early'));
+
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    queue.length = 0;
+    worker.postMessage({ stop: true });
+  };
+  return {
+    stream,
+    stop,
+    done: async () => {
+      await exited;
+      if (stopped || exit?.code === 0) return null;
+      return `xz: ${exit?.stderr.trim() || `exit code ${exit?.code ?? 'unknown'}`}`;
+    },
+  };
+}

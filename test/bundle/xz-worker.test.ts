@@ -1,0 +1,79 @@
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { workerXz } from '../../src/bundle/xz-worker.js';
+
+const XZ = ['/usr/bin/xz', '/bin/xz'].find((p) => existsSync(p));
+const dir = mkdtempSync(path.join(tmpdir(), 'sosmortem-xzw-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Half text, half random bytes: compresses, and a wrong byte anywhere shows in the hash. */
+function makeXz(name: string, bytes: number): { file: string; sha: string; size: number } {
+  const text = Buffer.from(Array.from({ length: bytes / 64 }, (_, i) => `line ${i} ${'x'.repeat(i % 40)}\n`).join('')).subarray(0, bytes / 2);
+  const plain = Buffer.concat([text, randomBytes(bytes / 2)]);
+  const raw = path.join(dir, name);
+  writeFileSync(raw, plain);
+  execFileSync(XZ as string, ['-1', '-k', '-f', raw]);
+  return { file: `${raw}.xz`, sha: createHash('sha256').update(plain).digest('hex'), size: plain.length };
+}
+
+async function readAll(stream: NodeJS.ReadableStream, pauseEvery = 0): Promise<{ sha: string; size: number; chunks: number }> {
+  const h = createHash('sha256');
+  let size = 0;
+  let chunks = 0;
+  for await (const chunk of stream) {
+    h.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    chunks++;
+    // A slow reader: the worker must hold back (maxAheadBytes) and lose nothing.
+    if (pauseEvery && chunks % pauseEvery === 0) await new Promise((r) => setTimeout(r, 5));
+  }
+  return { sha: h.digest('hex'), size, chunks };
+}
+
+describe.skipIf(!XZ)('xz read by a worker thread', () => {
+  it('yields exactly the bytes xz -dc writes, in large batches, to a fast and to a slow reader', async () => {
+    const { file, sha, size } = makeXz('a.bin', 6 * 1024 * 1024);
+    const fast = workerXz(XZ as string, ['-dc', '--', file]);
+    const got = await readAll(fast.stream);
+    expect(got.sha).toBe(sha);
+    expect(got.size).toBe(size);
+    expect(await fast.done()).toBeNull();
+    const slow = workerXz(XZ as string, ['-dc', '--', file], { batchBytes: 32 * 1024, maxAheadBytes: 256 * 1024 });
+    const got2 = await readAll(slow.stream, 4);
+    expect(got2.sha).toBe(sha);
+    expect(await slow.done()).toBeNull();
+  });
+
+  it('reports a damaged archive through done(), after what could be read', async () => {
+    const { file } = makeXz('b.bin', 2 * 1024 * 1024);
+    const bytes = readFileSync(file);
+    const cut = path.join(dir, 'cut.xz');
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const r = workerXz(XZ as string, ['-dc', '--', cut]);
+    const got = await readAll(r.stream);
+    expect(got.size).toBeGreaterThan(0);
+    expect(await r.done()).toMatch(/^xz: .*(Unexpected end|truncated|corrupt)/i);
+    const garbage = path.join(dir, 'garbage.xz');
+    writeFileSync(garbage, randomBytes(4096));
+    const g = workerXz(XZ as string, ['-dc', '--', garbage]);
+    expect((await readAll(g.stream)).size).toBe(0);
+    expect(await g.done()).toMatch(/^xz: /);
+  });
+
+  it('stops xz when the reader has enough: done() says nothing and the run does not hang', async () => {
+    const { file } = makeXz('c.bin', 8 * 1024 * 1024);
+    const r = workerXz(XZ as string, ['-dc', '--', file], { batchBytes: 64 * 1024, maxAheadBytes: 256 * 1024 });
+    let size = 0;
+    for await (const chunk of r.stream) {
+      size += (chunk as Buffer).length;
+      if (size > 512 * 1024) break;
+    }
+    r.stop();
+    expect(await r.done()).toBeNull();
+    expect(size).toBeLessThan(8 * 1024 * 1024);
+  });
+});
