@@ -296,7 +296,8 @@ function cappedSink(inner: RecordSink): { sink: RecordSink; finish: () => void }
   let events = 0;
   let facts = 0;
   const sink: RecordSink = {
-    sample: (...args) => inner.sample(...args),
+    // Explicit parameters: a rest-args forwarder cost ~8 ms per typical bundle (a million samples).
+    sample: (metric, labels, timeBase, t, value, line) => inner.sample(metric, labels, timeBase, t, value, line),
     event(e) {
       if (++events <= PER_FILE_CAPS.events) inner.event(e);
     },
