@@ -151,6 +151,10 @@ export async function ingestBundle(source: BundleSource, store: RecordStore, evi
         return null;
       }
       if (options.skipParsers?.has(parser.id)) return null;
+      if (parser.id === 'sar' && xmlTwinRead(store, entry.path)) {
+        notes.push({ path: entry.path, severity: 'info', message: 'the same day is in sadf -x XML beside it, which states its dates explicitly; the XML was used and this text not parsed' });
+        return null;
+      }
       if (tailed) notes.push({ path: entry.path, severity: 'info', message: `sos kept only the tail of ${tailed} (the file was larger than its size limit): earlier lines are missing` });
       if (parsed.has(entry.path)) {
         notes.push({ path: entry.path, severity: 'warning', message: 'duplicate entry: the archive holds this path more than once; only the first copy was read' });
@@ -164,6 +168,20 @@ export async function ingestBundle(source: BundleSource, store: RecordStore, evi
   notes.push(...links.loops());
   if (binarySa > 0) notes.push({ path: 'var/log/sa', severity: 'info', message: `${binarySa} binary sysstat file${binarySa === 1 ? '' : 's'} (saDD) not parsed: sosmortem reads the text reports sos writes beside them (sarDD, sos_commands/sar/)` });
   for (const n of notes) store.diagnostics.push({ source: n.path, severity: n.severity, message: n.message });
+}
+
+/**
+ * sos writes `sadf -x` XML (saDD.xml) beside the sar text of the same day
+ * (sarDD) and the XML is preferred: it states its dates. It sorts first, so a
+ * text whose XML twin was already read with records is not parsed at all, a
+ * day of sar text on a large host being tens of MB. (When the text comes
+ * first, analyze drops it afterwards: preferSarXml.)
+ */
+function xmlTwinRead(store: RecordStore, relPath: string): boolean {
+  const m = /^(.*\/)?sar(\d{2,8})$/.exec(relPath);
+  if (!m) return false;
+  const twin = `${m[1] ?? ''}sa${m[2] ?? ''}.xml`;
+  return store.files.some((f) => f.path === twin && f.parser === 'sar-xml' && f.records > 0);
 }
 
 /** sysstat's binary daily files: var/log/sa/sa20, var/log/sysstat/sa20250101. */
