@@ -127,6 +127,7 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
   const merged = new Map<string, { metric: string; labels: Labels; parts: Part[] }>();
   const unplaced = new Map<number, number>();
   const place = memoPlace(clock);
+  let last: { timeBase: TimeBase; raw: Float64Array; placed: Float64Array; bad: number } | null = null;
   for (const raw of store.rawSeries()) {
     let labels = raw.labels;
     const dev = labels['device'];
@@ -137,10 +138,18 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
     // Placed in place: the raw times are not needed again, and a month of samples is large.
     const t = raw.t.subarray(0, raw.n);
     let bad = 0;
-    for (let i = 0; i < raw.n; i++) {
-      const placed = place(raw.timeBase, t[i] as number);
-      if (placed === null) bad++;
-      t[i] = placed ?? NaN;
+    if (last && last.timeBase === raw.timeBase && sameTimes(last.raw, t)) {
+      // The columns of one sar section share their instants: placed once, copied after.
+      t.set(last.placed);
+      bad = last.bad;
+    } else {
+      const before = t.slice();
+      for (let i = 0; i < raw.n; i++) {
+        const placed = place(raw.timeBase, t[i] as number);
+        if (placed === null) bad++;
+        t[i] = placed ?? NaN;
+      }
+      last = { timeBase: raw.timeBase, raw: before, placed: t, bad };
     }
     if (bad > 0) unplaced.set(raw.fileIdx, (unplaced.get(raw.fileIdx) ?? 0) + bad);
     const key = `${raw.metric}|${labelsKey(labels)}`;
@@ -186,6 +195,12 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
   }
   events.sort((a, b) => (a.t ?? Infinity) - (b.t ?? Infinity));
   return new Timeline(series, events, store.facts, store.files, clock);
+}
+
+function sameTimes(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

@@ -13,6 +13,30 @@ import { buildTimeline } from '../../src/timeline/timeline.js';
 const paris = parseZone('Europe/Paris');
 
 describe('RecordStore and buildTimeline', () => {
+  it('places series that share their raw instants once, and never reuses them across time bases or other instants', () => {
+    if (!paris) throw new Error('no Europe/Paris zone');
+    const store = new RecordStore();
+    const day = Date.UTC(2026, 9, 25);
+    const sink = store.sinkFor('sar25', 'sar');
+    const all = { cpu: 'all' };
+    for (let i = 0; i < 300; i++) {
+      const t = day + i * 60_000;
+      sink.sample('cpu.userPct', all, 'local', t, 1, i + 1);
+      sink.sample('cpu.idlePct', all, 'local', t, 2, i + 1);
+      sink.sample('cpu.iowaitPct', all, 'utc', t, 3, i + 1);
+      sink.sample('cpu.stealPct', all, 'local', t + 30_000, 4, i + 1);
+    }
+    const clock = new Clock(paris, null, null);
+    const tl = buildTimeline(store, clock, []);
+    const expected = (timeBase: 'local' | 'utc', shift: number): number[] => Array.from({ length: 300 }, (_, i) => clock.place(timeBase, day + i * 60_000 + shift) as number);
+    expect([...(tl.seriesOf('cpu.userPct')[0]?.t ?? [])]).toEqual(expected('local', 0));
+    expect([...(tl.seriesOf('cpu.idlePct')[0]?.t ?? [])]).toEqual(expected('local', 0));
+    expect([...(tl.seriesOf('cpu.iowaitPct')[0]?.t ?? [])]).toEqual(expected('utc', 0));
+    expect([...(tl.seriesOf('cpu.stealPct')[0]?.t ?? [])]).toEqual(expected('local', 30_000));
+    // the DST change at 03:00 CEST on Oct 25 is inside the window: local and UTC differ by 2 h, then 1 h
+    expect(tl.seriesOf('cpu.userPct')[0]?.t[0]).toBe(Date.UTC(2026, 9, 24, 22));
+  });
+
   it('keeps every point of a series that outgrows its first columns, across files, on absolute time', () => {
     if (!paris) throw new Error('no Europe/Paris zone');
     const store = new RecordStore();
