@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createReadStream, existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
@@ -43,9 +42,8 @@ interface Decompressed {
 /**
  * xz is decoded by the system `xz` when there is one: it runs in its own
  * process, so decompression overlaps with parsing on a second core, and its
- * output is read by a worker thread (xz-worker.ts; SOSMORTEM_XZ_IN_MAIN=1
- * reads it on the main thread, as before). Without it, a WebAssembly decoder
- * does the same in-process.
+ * output is read by a worker thread (xz-worker.ts). Without it, a WebAssembly
+ * decoder does the same in-process.
  */
 async function decompressor(file: string, compression: Compression): Promise<Decompressed> {
   const raw = createReadStream(file, { highWaterMark: 1024 * 1024 });
@@ -79,34 +77,8 @@ async function decompressor(file: string, compression: Compression): Promise<Dec
   }
   if (SYSTEM_XZ) {
     raw.destroy();
-    const args = ['-dc', `--memlimit-decompress=${XZ_MEMLIMIT}`, '--', file];
-    if (process.env['SOSMORTEM_XZ_IN_MAIN'] !== '1') {
-      const { workerXz } = await import('./xz-worker.js');
-      return workerXz(SYSTEM_XZ, args);
-    }
-    const child = spawn(SYSTEM_XZ, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      if (stderr.length < 2000) stderr += d.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => {
-      child.on('close', (code) => resolve(code));
-      child.on('error', () => resolve(-1));
-    });
-    return {
-      stream: child.stdout,
-      done: async () => {
-        const code = await exited;
-        if (stopped || code === 0) return null;
-        return `xz: ${stderr.trim() || `exit code ${code}`}`;
-      },
-      stop: () => {
-        stopped = true;
-        child.stdout.destroy();
-        // A decoder left blocked on a full pipe would never exit.
-        if (child.exitCode === null) child.kill('SIGKILL');
-      },
-    };
+    const { workerXz } = await import('./xz-worker.js');
+    return workerXz(SYSTEM_XZ, ['-dc', `--memlimit-decompress=${XZ_MEMLIMIT}`, '--', file]);
   }
   const { XzReadableStream } = await import('xz-decompress');
   const web = new XzReadableStream(Readable.toWeb(raw) as unknown as ReadableStream<Uint8Array>);
