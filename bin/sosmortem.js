@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 // The CLI lives in dist/ (built by `npm install` through the prepare script):
-// the bundled build in dist/packed/ when there is one (it starts faster), else
-// tsc's output.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// the bundled build in dist/packed/ when there is one (it starts faster) and
+// it is not older than tsc's output (a `tsc` run alone does not rebundle),
+// else tsc's output. SOSMORTEM_UNBUNDLED=1 always runs tsc's output.
+import { existsSync, statSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const packed = new URL('../dist/packed/run.js', import.meta.url);
-const plain = new URL('../dist/cli/run.js', import.meta.url);
-const entry = process.env.SOSMORTEM_UNBUNDLED !== '1' && existsSync(fileURLToPath(packed)) ? packed : plain;
-if (!existsSync(fileURLToPath(entry))) {
+const packed = fileURLToPath(new URL('../dist/packed/run.js', import.meta.url));
+const plain = fileURLToPath(new URL('../dist/cli/run.js', import.meta.url));
+const mtime = (file) => (existsSync(file) ? statSync(file).mtimeMs : -1);
+const usePacked = process.env.SOSMORTEM_UNBUNDLED !== '1' && mtime(packed) >= mtime(plain) && mtime(packed) >= 0;
+const entry = usePacked ? packed : plain;
+if (!existsSync(entry)) {
   process.stderr.write('sosmortem: not built yet\n  hint: run `npm install` (or `npm run build`) in the sosmortem checkout\n');
   process.exit(2);
 }
-await import(entry.href);
+await import(pathToFileURL(entry).href);
