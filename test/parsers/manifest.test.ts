@@ -66,3 +66,23 @@ describe('manifest', () => {
     fuzz(manifestParser, [V35], 'version.txt', 50);
   });
 });
+
+// Real sos 4.0 (Debian 12 package "sosreport") run on this project's machine:
+// `sos report --batch --build --tmp-dir /tmp/sosrun --only-plugins process,memory,date,kernel`.
+// See test/fixtures/SOURCES-system.md.
+describe('manifest: real sos 4.0 capture', () => {
+  const TREE = 'local-capture-debian12-sos4.0';
+
+  it('reads version and the naive local start time; sos 4.0 commands carry no truncated/start_time', () => {
+    const c = parseText(manifestParser, fixture('manifest', `${TREE}/sos_reports/manifest.json`), { path: 'sos_reports/manifest.json' });
+    expect(c.diagnostics).toEqual([]);
+    expect(fact(c, 'sos.version')).toBe('4.0');
+    // "start_time": "2026-11-23 15:00:09.207376" (the machine runs in UTC; date_--utc said 15:00:09)
+    expect(fact(c, 'time.collectedLocal')).toBe(Date.UTC(2026, 10, 23, 15, 0, 9, 207));
+    expect(c.facts.map((f) => f.name).sort()).toEqual(['sos.version', 'time.collectedLocal']);
+  });
+
+  it('reads the version from the same run\'s version.txt', () => {
+    expect(fact(parseText(manifestParser, fixture('manifest', `${TREE}/version.txt`), { path: 'version.txt' }), 'sos.version')).toBe('4.0');
+  });
+});

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseText } from '../../src/parsers/collect.js';
 import { pidstat, pidstatValue } from '../../src/parsers/pidstat.js';
+import { fixture } from './system-helpers.js';
 
 // Layouts of pidstat(1): sysstat 10.x "-h" prints epoch seconds in the Time column; sysstat 12
 // prints the wall clock there (epoch only with -H) and, with --human, sizes with unit suffixes.
@@ -136,5 +137,66 @@ describe('pidstat', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+// Real captures on this project's Debian 12 machine (sysstat 12.6.1, LC_ALL=C), with stress-ng
+// --vm/--cpu running: see test/fixtures/SOURCES-virt.md. Values checked by eye in the files.
+describe('pidstat: real sysstat 12.6.1 captures', () => {
+  const H_RUD = fixture('pidstat', 'local-capture_debian12_sysstat12.6.1_pidstat-h-r-u-d-1-3_stress-ng.txt');
+  const R_BLOCKS = fixture('pidstat', 'local-capture_debian12_sysstat12.6.1_pidstat-r-1-2.txt');
+  const SOS_CMD = fixture('pidstat', 'local-capture_debian12_sysstat12.6.1_pidstat-p-ALL-rudvwsRU-human-h.txt');
+
+  it('reads `pidstat -h -r -u -d 1 3`: 24h wall clock on the MM/DD/YY banner date, one row per task', () => {
+    const r = parse(H_RUD);
+    expect(r.diagnostics).toEqual([]);
+    const vm = r.samples.filter((s) => s.labels['pid'] === '16579' && s.metric === 'proc.rssKiB');
+    expect(vm.map((s) => [s.value, s.t, s.line])).toEqual([
+      [112500, Date.UTC(2026, 10, 23, 14, 59, 50), 7],
+      [112500, Date.UTC(2026, 10, 23, 14, 59, 51), 14],
+      [100292, Date.UTC(2026, 10, 23, 14, 59, 52), 20],
+    ]);
+    expect(vm[0]?.timeBase).toBe('local');
+    expect(vm[0]?.labels).toEqual({ pid: '16579', comm: 'stress-ng-vm' });
+    const first = new Map(r.samples.filter((s) => s.line === 7).map((s) => [s.metric, s.value]));
+    expect(first.get('proc.cpuPct')).toBe(73.27);
+    expect(first.get('proc.waitPct')).toBe(24.75);
+    expect(first.get('proc.minfltPerSec')).toBe(3048.51);
+    expect(first.get('proc.vszKiB')).toBe(646664);
+    // a command name with spaces (npm rewrites its process title) stays whole
+    const npm = r.samples.find((s) => s.line === 5 && s.metric === 'proc.writeKBps');
+    expect(npm).toMatchObject({ value: 2392.08, labels: { pid: '16463', comm: 'npm i ../sosmor' } });
+    expect(r.samples.find((s) => s.labels['pid'] === '29257' && s.metric === 'proc.readKBps')?.value).toBe(16);
+    expect(new Set(r.samples.map((s) => s.t)).size).toBe(3);
+  });
+
+  it('reads plain `pidstat -r 1 2` blocks and skips the Average block', () => {
+    const r = parse(R_BLOCKS);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.samples.find((s) => s.labels['pid'] === '1081' && s.metric === 'proc.rssKiB')).toMatchObject({ value: 4232, t: Date.UTC(2026, 10, 23, 14, 59, 53), line: 5 });
+    const own = r.samples.filter((s) => s.labels['pid'] === '16598' && s.metric === 'proc.minfltPerSec');
+    expect(own.map((s) => [s.value, s.line])).toEqual([
+      [8, 6],
+      [1, 9],
+    ]);
+    expect(r.samples.some((s) => s.metric === 'proc.cpuPct')).toBe(false);
+  });
+
+  it('reads the command sos runs (-p ALL -rudvwsRU --human -h): USER column, k/M/B suffixes', () => {
+    const r = parse(SOS_CMD);
+    expect(r.diagnostics).toEqual([]);
+    expect(new Set(r.samples.map((s) => s.labels['pid'])).size).toBe(70);
+    expect(new Set(r.samples.map((s) => s.t))).toEqual(new Set([Date.UTC(2026, 10, 23, 14, 59, 54)]));
+    const vm = new Map(r.samples.filter((s) => s.line === 68).map((s) => [s.metric, s]));
+    expect(vm.get('proc.rssKiB')?.value).toBeCloseTo(97.9 * 1024, 6);
+    expect(vm.get('proc.vszKiB')?.value).toBeCloseTo(619.5 * 1024, 6);
+    expect(vm.get('proc.cpuPct')?.value).toBe(0.1);
+    expect(vm.get('proc.rssKiB')?.labels).toEqual({ pid: '16579', comm: 'stress-ng-vm', user: 'root' });
+    // --human prints I/O rates in bytes below 1 kB: "773.7B" is 0.76 kB/s (plain pidstat -d said 0.75)
+    const kworker = r.samples.find((s) => s.line === 30 && s.metric === 'proc.readKBps');
+    expect(kworker?.value).toBeCloseTo(773.7 / 1024, 6);
+    expect(kworker?.labels['comm']).toBe('kworker/u8:1-kvfree_rcu_reclaim');
+    expect(r.samples.find((s) => s.line === 56 && s.metric === 'proc.readKBps')?.value).toBeCloseTo(1.1 * 1024, 6);
+    expect(r.samples.find((s) => s.line === 30 && s.metric === 'proc.cswchPerSec')?.value).toBe(10.12);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseText } from '../../src/parsers/collect.js';
 import { domainFromScope, procPid } from '../../src/parsers/proc-pid.js';
+import { fact, fixture } from './system-helpers.js';
 
 // Layouts from proc_pid_status(5), proc_pid_numa_maps(5) and proc_pid_cgroup(7); values invented.
 const STATUS = [
@@ -98,5 +99,55 @@ describe('proc-pid', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+// Real /proc/<pid>/ files of a stress-ng run on this project's Debian 12 machine (kernel 6.18,
+// cgroup v1+v2 hybrid): see test/fixtures/SOURCES-virt.md. 16918 is the parent, 16921 the --vm
+// worker (64 MiB touched). Values checked by eye in the files.
+describe('proc-pid: real captures', () => {
+  const real = (pid: string, file: string) => parse(fixture('proc-pid', `local-capture-debian12/proc/${pid}/${file}`), `proc/${pid}/${file}`);
+
+  it('reads a kernel 6.18 status file (Kthread, THP_enabled, untag_mask lines included)', () => {
+    const r = real('16921', 'status');
+    expect(r.diagnostics).toEqual([]);
+    expect(fact(r, 'proc.comm', { pid: '16921' })).toBe('stress-ng-vm');
+    expect(fact(r, 'proc.status.State')).toBe('R (running)');
+    expect(fact(r, 'proc.status.VmRSSKiB')).toBe(67792);
+    expect(fact(r, 'proc.status.VmHWMKiB')).toBe(75912);
+    expect(fact(r, 'proc.status.RssAnonKiB')).toBe(66684);
+    expect(fact(r, 'proc.status.VmSwapKiB')).toBe(0);
+    expect(fact(r, 'proc.status.nonvoluntary_ctxt_switches')).toBe(45);
+    expect(fact(r, 'proc.status.Mems_allowed_list')).toBe('0');
+    expect(r.samples.find((s) => s.metric === 'proc.rssKiB')).toMatchObject({ value: 67792, line: 23, labels: { pid: '16921', comm: 'stress-ng-vm' } });
+    expect(fact(real('16918', 'status'), 'proc.status.VmLckKiB')).toBe(12);
+  });
+
+  it('sums a real numa_maps (lines without page counts, "\\040(deleted)" names) to about VmRSS', () => {
+    const r = real('16921', 'numa_maps');
+    expect(r.diagnostics).toEqual([]);
+    // 16947 pages of 4 KiB on node 0; status said VmRSS 67792 kB at the same moment
+    expect(r.facts.filter((f) => f.name === 'numa.procPagesKiB').map((f) => [f.labels['node'], f.value])).toEqual([['0', 67788]]);
+    expect(fact(real('16918', 'numa_maps'), 'numa.procPagesKiB', { node: '0' })).toBe(10212);
+  });
+
+  it('reads a hybrid v1/v2 cgroup file', () => {
+    const r = real('16921', 'cgroup');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.facts.filter((f) => f.name === 'proc.cgroup')).toHaveLength(10);
+    expect(fact(r, 'proc.cgroup', { controller: 'memory' })).toBe('/process_api/00000000000000000000000000000000');
+    expect(fact(r, 'proc.cgroup', { controller: 'name=systemd' })).toBe('/');
+    expect(fact(r, 'proc.cgroup', { controller: 'unified' })).toBe('/');
+    expect(r.facts.some((f) => f.name === 'proc.libvirtDomain')).toBe(false);
+  });
+
+  it('reads a real NUL-separated cmdline, and one rewritten in place and padded with NULs', () => {
+    const parent = real('16918', 'cmdline');
+    expect(fact(parent, 'proc.cmdline')).toBe('stress-ng --vm 1 --vm-bytes 64M --vm-keep --timeout 60s');
+    expect(fact(parent, 'proc.exe')).toBe('stress-ng');
+    // the worker overwrote argv[0] with its title and zeroed the rest: 38 trailing NULs
+    const worker = real('16921', 'cmdline');
+    expect(fact(worker, 'proc.cmdline')).toBe('stress-ng-vm [run]');
+    expect(worker.diagnostics).toEqual([]);
   });
 });
