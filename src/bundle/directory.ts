@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
-import { open, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { formatBytes } from './lines.js';
 import type { BundleLimits, BundleSource, EntryVisitor, WalkNote } from './walk.js';
@@ -93,7 +93,7 @@ export class DirectorySource implements BundleSource {
         }
         totalBytes += st.size;
         try {
-          await readNoFollow(abs, st.size, consumer);
+          await readNoFollow(abs, consumer);
         } catch (err) {
           note({ path: relPath, severity: 'warning', message: `read failed: ${(err as Error).message}` });
         }
@@ -108,61 +108,33 @@ export class DirectorySource implements BundleSource {
  * A sosreport is thousands of small files already in the page cache: listing,
  * lstat() and reading them synchronously costs microseconds each, where every
  * promise-based call is a round trip through libuv's thread pool that the
- * parser sits idle for. Files above this size are streamed.
+ * parser sat idle for. Large files are read in chunks of this size.
  */
-const SMALL_FILE_BYTES = 1024 * 1024;
+const READ_BYTES = 1024 * 1024;
 
 /**
  * Opens without following a symlink and refuses anything but a regular file,
  * so a file swapped for a link (or a FIFO) after lstat() is not read.
  */
-async function readNoFollow(abs: string, size: number, consumer: (bytes: AsyncIterable<Uint8Array>, canStop: boolean) => Promise<void>): Promise<void> {
-  if (size <= SMALL_FILE_BYTES) {
-    const bytes = readSmallNoFollow(abs, size);
-    if (bytes) {
-      await consumer(once(bytes), true);
-      return;
-    }
-  }
-  const fh = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  try {
-    if (!(await fh.stat()).isFile()) throw new Error('not a regular file any more');
-    const stream = fh.createReadStream({ autoClose: false, highWaterMark: 256 * 1024 });
-    try {
-      await consumer(stream, true);
-    } finally {
-      stream.destroy();
-    }
-  } finally {
-    await fh.close();
-  }
-}
-
-/** The whole of a small regular file, or null when it has grown past the small-file size since lstat() (then it is streamed). */
-function readSmallNoFollow(abs: string, size: number): Buffer | null {
+async function readNoFollow(abs: string, consumer: (bytes: AsyncIterable<Uint8Array>, canStop: boolean) => Promise<void>): Promise<void> {
   const fd = openSync(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
-    if (!fstatSync(fd).isFile()) throw new Error('not a regular file any more');
-    // One byte more than lstat() said, to see the end of the file in one read.
-    let buf = Buffer.allocUnsafe(size + 1);
-    let got = 0;
-    for (;;) {
-      const n = readSync(fd, buf, got, buf.length - got, null);
-      if (n === 0) break;
-      got += n;
-      if (got === buf.length) {
-        if (buf.length > SMALL_FILE_BYTES) return null;
-        const bigger = Buffer.allocUnsafe(SMALL_FILE_BYTES + 1);
-        buf.copy(bigger, 0, 0, got);
-        buf = bigger;
-      }
-    }
-    return buf.subarray(0, got);
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new Error('not a regular file any more');
+    await consumer(chunksOf(fd, st.size), true);
   } finally {
     closeSync(fd);
   }
 }
 
-async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
-  if (bytes.length > 0) yield bytes;
+/** A file that fits in one chunk is one read (a byte more than its size, to see its end); a larger one goes chunk by chunk. */
+async function* chunksOf(fd: number, size: number): AsyncGenerator<Uint8Array> {
+  let want = Math.min(size + 1, READ_BYTES);
+  for (;;) {
+    const buf = Buffer.allocUnsafe(want);
+    const n = readSync(fd, buf, 0, want, null);
+    if (n === 0) return;
+    yield n === want ? buf : buf.subarray(0, n);
+    want = READ_BYTES;
+  }
 }
