@@ -75,6 +75,8 @@ export interface WorkerXz {
   /** xz's exit: its complaint, or null when it exited 0 or was stopped */
   done: () => Promise<string | null>;
   stop: () => void;
+  /** whether the worker keeps the process alive (it does unless unref'd): a decoder started ahead of need must not, until it is used */
+  keepAlive: (on: boolean) => void;
 }
 
 /** Starts `xz args…` in a worker thread; its standard output is the stream returned. */
@@ -142,6 +144,10 @@ export function workerXz(xz: string, args: string[], options: WorkerXzOptions = 
   return {
     stream,
     stop,
+    keepAlive: (on) => {
+      if (on) worker.ref();
+      else worker.unref();
+    },
     done: async () => {
       await exited;
       if (stopped || exit?.code === 0) return null;
