@@ -35,6 +35,8 @@ export interface AnalyzeOptions {
   maxTotalBytes?: number;
   /** cap on the entries of the bundle looked at */
   maxEntries?: number;
+  /** threads xz may decode a .tar.xz with; default 0, one per core (batch gives each bundle its share) */
+  xzThreads?: number;
 }
 
 export interface Analysis {
@@ -56,7 +58,7 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
   let source: BundleSource | null = null;
   let attachments = rest;
   if (await isArchiveOrDirectory(first)) {
-    const caps = { ...(options.maxTotalBytes ? { maxTotalBytes: options.maxTotalBytes } : {}), ...(options.maxEntries ? { maxEntries: options.maxEntries } : {}) };
+    const caps = { ...(options.maxTotalBytes ? { maxTotalBytes: options.maxTotalBytes } : {}), ...(options.maxEntries ? { maxEntries: options.maxEntries } : {}), ...(options.xzThreads === undefined ? {} : { xzThreads: options.xzThreads }) };
     source = await openBundle(first, caps);
   }
   else {

@@ -46,7 +46,7 @@ interface Decompressed {
  * output is read by a worker thread (xz-worker.ts). Without it, a WebAssembly
  * decoder does the same in-process.
  */
-async function decompressor(file: string, compression: Compression): Promise<Decompressed> {
+async function decompressor(file: string, compression: Compression, xzThreads: number): Promise<Decompressed> {
   const raw = createReadStream(file, { highWaterMark: 1024 * 1024 });
   let stopped = false;
   if (compression === 'gzip') {
@@ -78,10 +78,10 @@ async function decompressor(file: string, compression: Compression): Promise<Dec
   }
   if (SYSTEM_XZ) {
     raw.destroy();
-    const early = takeEarlyXz(file);
+    const early = takeEarlyXz(file, xzThreads);
     if (early) return early;
     const { workerXz } = await import('./xz-worker.js');
-    return workerXz(SYSTEM_XZ, xzArgs(file));
+    return workerXz(SYSTEM_XZ, xzArgs(file, xzThreads));
   }
   const { XzReadableStream } = await import('xz-decompress');
   const web = new XzReadableStream(Readable.toWeb(raw) as unknown as ReadableStream<Uint8Array>);
@@ -101,12 +101,13 @@ async function decompressor(file: string, compression: Compression): Promise<Dec
   };
 }
 
-function xzArgs(file: string): string[] {
-  return ['-dc', `--memlimit-decompress=${XZ_MEMLIMIT}`, '--', file];
+function xzArgs(file: string, threads: number): string[] {
+  // --memlimit-decompress bounds threaded decoding too: xz uses fewer threads rather than more memory.
+  return ['-dc', `--threads=${Math.max(0, Math.floor(threads))}`, `--memlimit-decompress=${XZ_MEMLIMIT}`, '--', file];
 }
 
 /** Decoders started by startXzEarly and not yet taken by a walk, by resolved path. */
-const earlyXz = new Map<string, import('./xz-worker.js').WorkerXz>();
+const earlyXz = new Map<string, { decoder: import('./xz-worker.js').WorkerXz; threads: number }>();
 
 /**
  * Starts decoding `file` now when it is an xz archive and the system has xz:
@@ -117,15 +118,15 @@ const earlyXz = new Map<string, import('./xz-worker.js').WorkerXz>();
  * and ends with it. Never throws: whatever fails here fails again, with its
  * proper message, when the bundle is opened.
  */
-export async function startXzEarly(file: string): Promise<void> {
+export async function startXzEarly(file: string, xzThreads = DEFAULT_BUNDLE_LIMITS.xzThreads): Promise<void> {
   if (!SYSTEM_XZ) return;
   try {
     const key = path.resolve(file);
     if (earlyXz.has(key) || (await sniffArchive(file)) !== 'xz') return;
     const { workerXz } = await import('./xz-worker.js');
-    const decoder = workerXz(SYSTEM_XZ, xzArgs(file));
+    const decoder = workerXz(SYSTEM_XZ, xzArgs(file, xzThreads));
     decoder.keepAlive(false);
-    earlyXz.set(key, decoder);
+    earlyXz.set(key, { decoder, threads: xzThreads });
   } catch {
     /* reported when the bundle is opened */
   }
@@ -136,13 +137,18 @@ export function earlyXzWaiting(file: string): boolean {
   return earlyXz.has(path.resolve(file));
 }
 
-function takeEarlyXz(file: string): Decompressed | null {
+/** The decoder started early for `file`, when it was started with the same threads; one that was not is stopped. */
+function takeEarlyXz(file: string, threads: number): Decompressed | null {
   const key = path.resolve(file);
-  const decoder = earlyXz.get(key);
-  if (!decoder) return null;
+  const early = earlyXz.get(key);
+  if (!early) return null;
   earlyXz.delete(key);
-  decoder.keepAlive(true);
-  return decoder;
+  if (early.threads !== threads) {
+    early.decoder.stop();
+    return null;
+  }
+  early.decoder.keepAlive(true);
+  return early.decoder;
 }
 
 /** Counts bytes and ends the stream at the cap (decompression bombs). */
@@ -188,7 +194,7 @@ export class ArchiveSource implements BundleSource {
     // decompressor starts: an await between starting it and piping its output
     // lost a small archive's whole content (seen in the e2e test).
     const { extract: tarExtract } = await import('tar-stream');
-    const { stream, done, stop } = await decompressor(this.location, this.compression);
+    const { stream, done, stop } = await decompressor(this.location, this.compression, this.limits.xzThreads);
     // A throw past this point must not leave the decoder blocked on a full pipe, keeping the process alive.
     try {
       const extract = tarExtract();

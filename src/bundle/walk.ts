@@ -21,6 +21,13 @@ export interface BundleLimits {
   maxDepth: number;
   /** characters of one entry name: longer names are not real sosreport paths */
   maxNameChars: number;
+  /**
+   * threads xz may decode with (0: one per core). Archives written by
+   * multi-threaded xz are in independent blocks that decode in parallel; xz
+   * lowers the count to stay within XZ_MEMLIMIT. Batch mode, which already
+   * runs a bundle per core, gives each its share.
+   */
+  xzThreads: number;
 }
 
 export const DEFAULT_BUNDLE_LIMITS: BundleLimits = {
@@ -28,6 +35,7 @@ export const DEFAULT_BUNDLE_LIMITS: BundleLimits = {
   maxEntries: 1_000_000,
   maxDepth: 64,
   maxNameChars: 4096,
+  xzThreads: 0,
 };
 
 export interface WalkNote {

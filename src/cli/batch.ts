@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parseShard, type Shard } from '../batch/discover.js';
@@ -70,6 +71,8 @@ Examples:
       const analyzeOptions: Parameters<typeof runBatch>[0]['analyzeOptions'] = { paper };
       if (flags.rules) analyzeOptions.rulesDirs = flags.rules;
       if (flags.tz) analyzeOptions.tz = flags.tz;
+      // Bundles already run one per worker: xz gets each worker's share of the cores, not all of them each.
+      analyzeOptions.xzThreads = Math.max(1, Math.floor(availableParallelism() / Math.max(1, jobs)));
       const result = await runBatch({ inputs, outDir: flags.output, jobs, formats, resume: Boolean(flags.resume), shard, analyzeOptions, timeoutMs: timeoutSec * 1000, onEvent: progress.onEvent });
       progress.end();
       const s = result.stats;

@@ -26,9 +26,9 @@ function makeArchives(): { xz: string; gz: string } {
 }
 
 /** Each file's path and the sha256 of its bytes, in walk order. */
-async function walkDigest(file: string): Promise<string[]> {
+async function walkDigest(file: string, xzThreads?: number): Promise<string[]> {
   const out: string[] = [];
-  await new ArchiveSource(file, 'xz').walk(
+  await new ArchiveSource(file, 'xz', xzThreads === undefined ? {} : { xzThreads }).walk(
     (entry) =>
       entry.type === 'file'
         ? async (bytes) => {
@@ -54,6 +54,26 @@ describe.skipIf(!XZ)('xz started before the analysis modules load (startXzEarly)
     const warm = await walkDigest(path.join(dir, '.', 'b.tar.xz'));
     expect(earlyXzWaiting(xz)).toBe(false);
     expect(warm).toEqual(cold);
+  });
+
+  it('is not used by a walk that wants another thread count: that walk starts its own and reads the same', async () => {
+    const cold = await walkDigest(xz);
+    await startXzEarly(xz, 0);
+    expect(earlyXzWaiting(xz)).toBe(true);
+    expect(await walkDigest(xz, 1)).toEqual(cold);
+    expect(earlyXzWaiting(xz)).toBe(false);
+  });
+
+  it('decodes an archive of many xz blocks (multi-threaded xz) the same with one thread or several', async () => {
+    const multi = path.join(dir, 'multi.tar.xz');
+    const tar = execFileSync('tar', ['-cf', '-', '-C', dir, 'sosreport-h-2026-11-20-x'], { maxBuffer: 64 * 1024 * 1024 });
+    writeFileSync(multi, execFileSync(XZ as string, ['-T2', '--block-size=65536', '-c'], { input: tar, maxBuffer: 64 * 1024 * 1024 }));
+    const blocks = /^\s*\d+\s+(\d+)/m.exec(execFileSync(XZ as string, ['-l', multi], { encoding: 'utf8' }).split('\n')[1] ?? '');
+    expect(Number(blocks?.[1])).toBeGreaterThan(4);
+    const one = await walkDigest(multi, 1);
+    expect(one).toHaveLength(2);
+    expect(await walkDigest(multi, 0)).toEqual(one);
+    expect(await walkDigest(multi, 2)).toEqual(one);
   });
 
   it('starts nothing for what is not an xz archive, and never throws', async () => {
