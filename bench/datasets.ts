@@ -39,7 +39,7 @@ export const QUICK: readonly DatasetSpec[] = [
 ];
 
 /** Bumped whenever the generated content changes, so stale data is rebuilt. */
-const GENERATOR_VERSION = 2;
+const GENERATOR_VERSION = 3;
 const TOP = 'sosreport-db01-2026-11-20-bench';
 const SKELETON = 'samples/leak-swap-oom/sosreport-db01-2026-11-20-kqzvbnd';
 /** Collection: Fri Nov 20 16:05:12 CET 2026 (the skeleton's date); boot 18 d 9:52 before. */
@@ -316,8 +316,11 @@ export function ensureDataset(spec: DatasetSpec, root: string, log: (msg: string
   rel.pmap.forEach((f, k) => writeFileSync(f, pmapText(4242 + k, spec, r)));
   mkdirSync(path.join(dir, 'sos_commands/numa'), { recursive: true });
   writeFileSync(path.join(dir, 'sos_commands/numa/numactl_--hardware'), numactlHardware(spec.numaNodes, spec.cpus));
-  log(`compressing ${spec.name} (xz -T2 -3) …`);
-  execFileSync('sh', ['-c', 'tar -C "$1" -cf - "$2" | xz -T2 -3 > "$3"', 'sh', base, TOP, archive], { stdio: 'inherit' });
+  // As sos compresses its archive: `xz -2 -T<threads>`, threads 4 by default
+  // (sos/policies/__init__.py, get_cmd_for_compress_method). Threaded xz
+  // writes independent blocks (3 MiB at -2), which xz can decode in parallel.
+  log(`compressing ${spec.name} (xz -2 -T4, as sos does) …`);
+  execFileSync('sh', ['-c', 'tar -C "$1" -cf - "$2" | xz -2 -T4 > "$3"', 'sh', base, TOP, archive], { stdio: 'inherit' });
   writeFileSync(stampFile, stamp);
   return { spec, dir, archive, bytes: dirBytes(dir), files: rel };
 }

@@ -3,6 +3,8 @@
  * module start-up, rules, ingest, timeline, detection, report), printed to
  * stderr at exit. Off by default, when a mark costs one comparison.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+
 const enabled = process.env['SOSMORTEM_TIMINGS'] === '1';
 /** performance.now() counts from the process's start, so the first mark shows the start-up */
 const marks: [string, number][] = [['node start-up and modules', 0]];
@@ -20,5 +22,40 @@ export function printTimings(): void {
     lines.push(`  ${phase.padEnd(28)} ${(at - (marks[i - 1] as [string, number])[1]).toFixed(1).padStart(8)} ms`);
   }
   lines.push(`  ${'total'.padEnd(28)} ${performance.now().toFixed(1).padStart(8)} ms`);
+  const cpu = cpuByThread();
+  if (cpu) {
+    lines.push('CPU used so far (on two cores this, more than the phases, sets the wall time):');
+    lines.push(`  ${'main thread'.padEnd(28)} ${String(cpu.main).padStart(8)} ms`);
+    lines.push(`  ${'V8 compiler and GC threads'.padEnd(28)} ${String(cpu.helpers).padStart(8)} ms`);
+    lines.push(`  ${'exited threads (xz reader)'.padEnd(28)} ${String(cpu.exited).padStart(8)} ms`);
+    lines.push(`  ${'child processes (xz)'.padEnd(28)} ${String(cpu.children).padStart(8)} ms`);
+  }
   process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * CPU milliseconds by thread from /proc (Linux; null elsewhere): the main
+ * thread, the process's other live threads, threads that have exited (the
+ * process total minus the live ones) and waited-for children. /proc counts
+ * in clock ticks, 100 per second on Linux.
+ */
+function cpuByThread(): { main: number; helpers: number; exited: number; children: number } | null {
+  try {
+    const ticks = (file: string): number[] => {
+      const stat = readFileSync(file, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return [Number(f[11]) + Number(f[12]), Number(f[13]) + Number(f[14])];
+    };
+    const [total = 0, children = 0] = ticks('/proc/self/stat');
+    let main = 0;
+    let live = 0;
+    for (const tid of readdirSync('/proc/self/task')) {
+      const [own = 0] = ticks(`/proc/self/task/${tid}/stat`);
+      live += own;
+      if (Number(tid) === process.pid) main = own;
+    }
+    return { main: main * 10, helpers: (live - main) * 10, exited: (total - live) * 10, children: children * 10 };
+  } catch {
+    return null;
+  }
 }

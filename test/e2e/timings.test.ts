@@ -1,0 +1,28 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bundle = path.join(root, 'samples', 'leak-swap-oom', 'sosreport-db01-2026-11-20-kqzvbnd');
+const out = mkdtempSync(path.join(tmpdir(), 'sosmortem-timings-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe('SOSMORTEM_TIMINGS=1', () => {
+  it('prints each phase and, on Linux, the CPU each kind of thread used; without it nothing is printed', () => {
+    const run = (env: Record<string, string>) => spawnSync('node', [path.join(root, 'bin', 'sosmortem.js'), 'analyze', bundle, '--format', 'json', '-o', out, '--force'], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+    const on = run({ SOSMORTEM_TIMINGS: '1' });
+    expect(on.status).toBe(0);
+    const ms = (label: string): number => Number(new RegExp(`^  ${label.replace(/[()]/g, '\\$&')}\\s+([\\d.]+) ms$`, 'm').exec(on.stderr)?.[1]);
+    for (const phase of ['node start-up and modules', 'read and parse the bundle', 'run rules', 'report model', 'write json']) expect(ms(phase), phase).toBeGreaterThanOrEqual(0);
+    expect(ms('total')).toBeGreaterThan(ms('read and parse the bundle'));
+    if (process.platform === 'linux') {
+      // /proc counts in 10 ms ticks: the main thread of a whole analysis always has some.
+      expect(ms('main thread')).toBeGreaterThan(0);
+      for (const kind of ['V8 compiler and GC threads', 'exited threads (xz reader)', 'child processes (xz)']) expect(ms(kind), kind).toBeGreaterThanOrEqual(0);
+    }
+    expect(run({}).stderr).not.toMatch(/sosmortem timings:|CPU used/);
+  });
+});
