@@ -107,9 +107,19 @@ function phases(ds: Dataset): void {
   const out = mkdtempSync(path.join(tmpdir(), 'sosmortem-bench-'));
   try {
     const r = spawnSync(process.execPath, ['bin/sosmortem.js', 'analyze', ds.archive, '--format', 'json', '-o', out, '--force'], { encoding: 'utf8', env: { ...process.env, SOSMORTEM_TIMINGS: '1' } });
-    const lines = r.stderr.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().replace(/\s{2,}/g, ' '));
+    // The phases follow "sosmortem timings:", the CPU by thread "CPU used…"; each block is its indented lines.
+    const block = (head: string): string[] => {
+      const from = r.stderr.split('\n').findIndex((l) => l.startsWith(head));
+      if (from < 0) return [];
+      const out: string[] = [];
+      for (const l of r.stderr.split('\n').slice(from + 1)) {
+        if (!/^ {2}\S/.test(l)) break;
+        out.push(l.trim().replace(/\s{2,}/g, ' '));
+      }
+      return out;
+    };
     const bare = median([0, 1, 2].map(() => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(performance.now()))'], { encoding: 'utf8' }).stdout)));
-    phaseNotes.push(`${ds.spec.name} .tar.xz, one run: ${lines.join('; ')} (a bare \`node -e\` is ${bare.toFixed(0)} ms of the start-up)`);
+    phaseNotes.push(`${ds.spec.name} .tar.xz, one run: ${block('sosmortem timings:').join('; ')} (a bare \`node -e\` is ${bare.toFixed(0)} ms of the start-up); CPU: ${block('CPU used').join('; ')}`);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
