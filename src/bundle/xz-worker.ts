@@ -1,5 +1,8 @@
 /**
- * The system `xz` read by a worker thread, not by the main thread.
+ * The system `xz` read by a worker thread, not by the main thread: for
+ * archives of one xz block and for one thread (archives of several blocks,
+ * which threaded xz decodes ahead on its own, are read on the main thread:
+ * xz-pipe.ts).
  *
  * Why: a pipe holds 64 KiB. Read on the main thread, it is drained only when
  * the parser returns to the event loop; meanwhile xz blocks on the full pipe,
