@@ -27,7 +27,7 @@ export function printTimings(): void {
     lines.push('CPU used so far (on two cores this, more than the phases, sets the wall time):');
     lines.push(`  ${'main thread'.padEnd(28)} ${String(cpu.main).padStart(8)} ms`);
     lines.push(`  ${'V8 compiler and GC threads'.padEnd(28)} ${String(cpu.helpers).padStart(8)} ms`);
-    lines.push(`  ${'exited threads (xz reader)'.padEnd(28)} ${String(cpu.exited).padStart(8)} ms`);
+    lines.push(`  ${'threads that have exited'.padEnd(28)} ${String(cpu.exited).padStart(8)} ms`);
     lines.push(`  ${'child processes (xz)'.padEnd(28)} ${String(cpu.children).padStart(8)} ms`);
   }
   process.stderr.write(`${lines.join('\n')}\n`);
