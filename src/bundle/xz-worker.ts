@@ -96,7 +96,8 @@ export interface WorkerXz {
 export function workerXz(xz: string, args: string[], options: WorkerXzOptions = {}): WorkerXz {
   const batchBytes = options.batchBytes ?? 256 * 1024;
   const maxAheadBytes = options.maxAheadBytes ?? 16 * 1024 * 1024;
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { xz, args, batchBytes, maxAheadBytes } });
+  // execArgv: [] — the source is CommonJS, and a parent started with --input-type=module would make it ESM (no require).
+  const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { xz, args, batchBytes, maxAheadBytes } });
   const queue: Buffer[] = [];
   let wanting = false;
   let ended = false;

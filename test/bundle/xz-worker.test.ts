@@ -1,11 +1,13 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { workerXz } from '../../src/bundle/xz-worker.js';
 
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const XZ = ['/usr/bin/xz', '/bin/xz'].find((p) => existsSync(p));
 const dir = mkdtempSync(path.join(tmpdir(), 'sosmortem-xzw-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,6 +64,14 @@ describe.skipIf(!XZ)('xz read by a worker thread', () => {
     const g = workerXz(XZ as string, ['-dc', '--', garbage]);
     expect((await readAll(g.stream)).size).toBe(0);
     expect(await g.done()).toMatch(/^xz: /);
+  });
+
+  it('works in a process started with --input-type=module (its CommonJS source is not taken for ESM)', () => {
+    const { file, sha } = makeXz('d.bin', 256 * 1024);
+    const worker = path.join(root, 'dist', 'bundle', 'xz-worker.js');
+    const script = `const { workerXz } = await import(${JSON.stringify(worker)}); const { createHash } = await import('node:crypto'); const r = workerXz(${JSON.stringify(XZ)}, ['-dc', '--', ${JSON.stringify(file)}]); const h = createHash('sha256'); for await (const c of r.stream) h.update(c); process.stdout.write(h.digest('hex') + ' ' + (await r.done()));`;
+    const res = spawnSync('node', ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(res.stdout).toBe(`${sha} null`);
   });
 
   it('stops xz when the reader has enough: done() says nothing and the run does not hang', async () => {
