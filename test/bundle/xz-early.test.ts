@@ -1,11 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ArchiveSource, earlyXzWaiting, startXzEarly } from '../../src/bundle/archive.js';
+import { earlyXzWaiting, startXzEarly } from '../../src/bundle/archive.js';
+import { walkDigest } from './walk-digest.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const XZ = ['/usr/bin/xz', '/bin/xz'].find((p) => existsSync(p));
@@ -23,23 +23,6 @@ function makeArchives(): { xz: string; gz: string } {
   execFileSync('tar', ['-cJf', xz, '-C', dir, path.basename(top)]);
   execFileSync('tar', ['-czf', gz, '-C', dir, path.basename(top)]);
   return { xz, gz };
-}
-
-/** Each file's path and the sha256 of its bytes, in walk order. */
-async function walkDigest(file: string, xzThreads?: number): Promise<string[]> {
-  const out: string[] = [];
-  await new ArchiveSource(file, 'xz', xzThreads === undefined ? {} : { xzThreads }).walk(
-    (entry) =>
-      entry.type === 'file'
-        ? async (bytes) => {
-            const h = createHash('sha256');
-            for await (const chunk of bytes) h.update(chunk);
-            out.push(`${entry.path} ${h.digest('hex')}`);
-          }
-        : null,
-    () => {},
-  );
-  return out;
 }
 
 describe.skipIf(!XZ)('xz started before the analysis modules load (startXzEarly)', () => {
