@@ -15,6 +15,12 @@ import type { EventRecord, RecordSink } from './types.js';
 
 type EventLine = { line: number; text: string };
 
+/** When a line happened: its time base and instant (null when the line carries none). */
+export interface LineTime {
+  timeBase: TimeBase;
+  t: number | null;
+}
+
 interface At {
   line: number;
   text: string;
@@ -65,12 +71,50 @@ export class KernelEventScanner {
 
   constructor(private readonly sink: RecordSink) {}
 
+  /** The line being fed; its time is read only when an event needs it (feedLazy). */
+  private curLine = 0;
+  private curText = '';
+  private curTimeBase: TimeBase = 'local';
+  private curT: number | null = null;
+  private curTime: (() => LineTime) | null = null;
+
   /**
    * @param message the kernel message with any timestamp or syslog prefix removed (leading spaces kept: they mark trace lines)
    * @param text the whole line as written, for evidence
    */
   feed(message: string, lineNo: number, timeBase: TimeBase, t: number | null, text: string = message): void {
-    const at: At = { line: lineNo, text, timeBase, t };
+    this.curLine = lineNo;
+    this.curText = text;
+    this.curTimeBase = timeBase;
+    this.curT = t;
+    this.curTime = null;
+    this.scan(message);
+  }
+
+  /**
+   * As feed, with the line's time read by `time()` only if an event needs it:
+   * nearly all kernel lines of a syslog start none, and reading each one's
+   * stamp was a third of the syslog's parse. `time` is called, if at all,
+   * before this returns.
+   */
+  feedLazy(message: string, lineNo: number, text: string, time: () => LineTime): void {
+    this.curLine = lineNo;
+    this.curText = text;
+    this.curTime = time;
+    this.scan(message);
+  }
+
+  private at(): At {
+    if (this.curTime !== null) {
+      const lt = this.curTime();
+      this.curTimeBase = lt.timeBase;
+      this.curT = lt.t;
+      this.curTime = null;
+    }
+    return { line: this.curLine, text: this.curText, timeBase: this.curTimeBase, t: this.curT };
+  }
+
+  private scan(message: string): void {
     if (this.hung) {
       if (this.absorbHung(this.hung, message)) return;
       this.emitHung(this.hung);
@@ -81,20 +125,20 @@ export class KernelEventScanner {
     // Trace frames, register dumps and Mem-Info continuations all start with a space; none starts an event.
     if (c0 === 32 || c0 === 9) return;
 
-    if (message.includes('invoked oom-killer:')) return this.oomInvoked(message, at);
-    if (message.startsWith('oom-kill:')) return this.oomConstraint(message, at);
+    if (message.includes('invoked oom-killer:')) return this.oomInvoked(message, this.at());
+    if (message.startsWith('oom-kill:')) return this.oomConstraint(message, this.at());
     // Outside an OOM report only the kernel's own victim line (with its KiB fields) counts: user space logs "Killed process" too.
-    if (message.includes('Killed process ') && (this.oom !== null || message.includes('total-vm:'))) return this.oomKilled(message, at);
-    if (message.includes('Kill process ') && (this.oom !== null || message.includes(' or sacrifice child'))) return this.oomChosen(message, at);
-    if (message.startsWith('Task in ') && message.includes(' killed as a result of limit of ')) return this.oomTaskIn(message, at);
-    if (message.startsWith('INFO: task ') && message.includes(' blocked for more than ')) return this.hungStart(message, at);
-    if (message.includes('error, dev ') || message.startsWith('Buffer I/O error on dev')) return this.ioError(message, at);
-    if (message.startsWith('sd ') && (message.includes('FAILED Result:') || message.includes('Unhandled error code'))) return this.scsiError(message, at);
-    if (message.includes('soft lockup - CPU#')) return this.softLockup(message, at);
-    if (message.includes('hard LOCKUP on cpu')) return this.hardLockup(message, at);
-    if (message.includes('page allocation failure')) return this.allocFailure(message, at);
-    if (message.startsWith('Linux version ')) return this.boot(message, at);
-    if (message.startsWith('kvm')) return this.kvm(message, at);
+    if (message.includes('Killed process ') && (this.oom !== null || message.includes('total-vm:'))) return this.oomKilled(message, this.at());
+    if (message.includes('Kill process ') && (this.oom !== null || message.includes(' or sacrifice child'))) return this.oomChosen(message, this.at());
+    if (message.startsWith('Task in ') && message.includes(' killed as a result of limit of ')) return this.oomTaskIn(message, this.at());
+    if (message.startsWith('INFO: task ') && message.includes(' blocked for more than ')) return this.hungStart(message, this.at());
+    if (message.includes('error, dev ') || message.startsWith('Buffer I/O error on dev')) return this.ioError(message, this.at());
+    if (message.startsWith('sd ') && (message.includes('FAILED Result:') || message.includes('Unhandled error code'))) return this.scsiError(message, this.at());
+    if (message.includes('soft lockup - CPU#')) return this.softLockup(message, this.at());
+    if (message.includes('hard LOCKUP on cpu')) return this.hardLockup(message, this.at());
+    if (message.includes('page allocation failure')) return this.allocFailure(message, this.at());
+    if (message.startsWith('Linux version ')) return this.boot(message, this.at());
+    if (message.startsWith('kvm')) return this.kvm(message, this.at());
   }
 
   end(): void {

@@ -91,59 +91,130 @@ function monthAt(line: string): number | undefined {
   return MONTH_CODES.get(((a | 32) << 16) | ((b | 32) << 8) | (c | 32));
 }
 
-/** "Nov 23 10:49:13" / "Feb  4 15:40:27" / "Nov 23 10:49:13.123456" (journalctl short-precise). */
-function parseBsdStamp(line: string): (LogStamp & { end: number }) | null {
-  const month = monthAt(line);
-  if (month === undefined || line[3] !== ' ') return null;
-  let i = 4;
-  if (line[i] === ' ') i++;
-  let day = 0;
-  const dayStart = i;
-  while (i < line.length && i - dayStart < 2 && line.charCodeAt(i) >= 48 && line.charCodeAt(i) <= 57) day = day * 10 + line.charCodeAt(i++) - 48;
-  if (i === dayStart || line[i] !== ' ' || day < 1 || day > 31) return null;
-  const clock = clockAt(line, i + 1);
-  if (!clock) return null;
-  return { timeBase: 'local-noyear', t: noYearTime(month, day, clock.h, clock.m, clock.sec, clock.ms), end: clock.end };
+/**
+ * Where "HH:MM:SS" (optionally ".ffffff") at `i` ends, or -1: clockAt's checks
+ * without its object, for lines whose time may never be needed.
+ */
+function clockEnd(s: string, i: number): number {
+  const h = digitsAt(s, i, 2);
+  const m = digitsAt(s, i + 3, 2);
+  const sec = digitsAt(s, i + 6, 2);
+  if (s[i + 2] !== ':' || s[i + 5] !== ':' || !(h <= 23) || !(m <= 59) || !(sec <= 60)) return -1;
+  let end = i + 8;
+  if (s[end] === '.' || s[end] === ',') {
+    let j = end + 1;
+    while (j < s.length && s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57) j++;
+    end = j;
+  }
+  return end;
 }
+
+/**
+ * Reads where the parts of a syslog line are ("Nov 23 10:49:13 host kernel:
+ * msg", "2026-11-23T10:49:13+01:00 host kernel: msg", journalctl's
+ * short-full "Mon 2026-11-23 10:49:13 CET host tag: msg") without building a
+ * string or an object, and the time only when asked: a syslog's kernel lines
+ * are read for the few that start an event, and computing every line's time
+ * and parts was a third of the syslog's parse. One reader is reused line
+ * after line; its fields describe the last line read.
+ */
+export class SyslogLineReader {
+  line = '';
+  hostStart = 0;
+  hostEnd = 0;
+  /** the program: the tag without a trailing colon, cut at its first "[" (pid) */
+  programStart = 0;
+  programEnd = 0;
+  /** where the text after "tag " starts (the line's length when there is none) */
+  messageStart = 0;
+  /** the time of an RFC 3339 or short-full stamp (rare: computed at once); null for a BSD stamp */
+  private iso: LogStamp | null = null;
+  private month = 0;
+  private day = 0;
+  /** where a BSD stamp's clock starts */
+  private clockAt = 0;
+
+  /** false when the line has no syslog stamp, host and tag */
+  read(line: string): boolean {
+    this.line = line;
+    let pos: number;
+    const c0 = line.charCodeAt(0);
+    if (c0 >= 48 && c0 <= 57) {
+      const sp = line.indexOf(' ');
+      if (sp < 0) return false;
+      this.iso = parseIsoStamp(line.slice(0, sp));
+      if (!this.iso) return false;
+      pos = sp + 1;
+    } else if (line.length > 4 && line[3] === ' ' && /^[A-Z][a-z][a-z] \d{4}-/.test(line.slice(0, 9))) {
+      // journalctl -o short-full: "Mon 2026-11-23 10:49:13 CET host tag: msg"; the zone abbreviation is ambiguous, keep wall clock.
+      const parsed = parseIsoStamp(line.slice(4, 23));
+      if (!parsed) return false;
+      this.iso = { timeBase: 'local', t: parsed.t };
+      const sp = line.indexOf(' ', 24);
+      if (sp < 0) return false;
+      pos = sp + 1;
+    } else {
+      const end = this.bsdStampEnd(line);
+      if (end < 0) return false;
+      this.iso = null;
+      pos = end + 1;
+    }
+    if (line[pos - 1] !== ' ') return false;
+    const hostEnd = line.indexOf(' ', pos);
+    if (hostEnd < 0) return false;
+    this.hostStart = pos;
+    this.hostEnd = hostEnd;
+    const tagStart = hostEnd + 1;
+    const tagEnd = line.indexOf(' ', tagStart);
+    this.messageStart = tagEnd < 0 ? line.length : tagEnd + 1;
+    let programEnd = tagEnd < 0 ? line.length : tagEnd;
+    if (programEnd > tagStart && line.charCodeAt(programEnd - 1) === 58) programEnd--;
+    const bracket = line.indexOf('[', tagStart);
+    if (bracket > tagStart && bracket < programEnd) programEnd = bracket;
+    this.programStart = tagStart;
+    this.programEnd = programEnd;
+    return true;
+  }
+
+  programIs(name: string): boolean {
+    return this.programEnd - this.programStart === name.length && this.line.startsWith(name, this.programStart);
+  }
+
+  /** The time of the line read last. */
+  stamp(): LogStamp {
+    if (this.iso) return this.iso;
+    // read() checked the clock, so clockAt cannot fail here.
+    const c = clockAt(this.line, this.clockAt) as NonNullable<ReturnType<typeof clockAt>>;
+    return { timeBase: 'local-noyear', t: noYearTime(this.month, this.day, c.h, c.m, c.sec, c.ms) };
+  }
+
+  /** "Nov 23 10:49:13" / "Feb  4 15:40:27" / "Nov 23 10:49:13.123456" (journalctl short-precise): where it ends, or -1. */
+  private bsdStampEnd(line: string): number {
+    const month = monthAt(line);
+    if (month === undefined || line[3] !== ' ') return -1;
+    let i = 4;
+    if (line[i] === ' ') i++;
+    let day = 0;
+    const dayStart = i;
+    while (i < line.length && i - dayStart < 2 && line.charCodeAt(i) >= 48 && line.charCodeAt(i) <= 57) day = day * 10 + line.charCodeAt(i++) - 48;
+    if (i === dayStart || line[i] !== ' ' || day < 1 || day > 31) return -1;
+    const end = clockEnd(line, i + 1);
+    if (end < 0) return -1;
+    this.month = month;
+    this.day = day;
+    this.clockAt = i + 1;
+    return end;
+  }
+}
+
+const sharedReader = new SyslogLineReader();
 
 /** Splits "Nov 23 10:49:13 host kernel: msg" or "2026-11-23T10:49:13+01:00 host kernel: msg"; null when the line has no syslog stamp. */
 export function parseSyslogLine(line: string): LogLine | null {
-  let stamp: LogStamp | null = null;
-  let pos: number;
-  const c0 = line.charCodeAt(0);
-  if (c0 >= 48 && c0 <= 57) {
-    const sp = line.indexOf(' ');
-    if (sp < 0) return null;
-    stamp = parseIsoStamp(line.slice(0, sp));
-    pos = sp + 1;
-  } else if (line.length > 4 && line[3] === ' ' && /^[A-Z][a-z][a-z] \d{4}-/.test(line.slice(0, 9))) {
-    // journalctl -o short-full: "Mon 2026-11-23 10:49:13 CET host tag: msg"; the zone abbreviation is ambiguous, keep wall clock.
-    const parsed = parseIsoStamp(line.slice(4, 23));
-    if (!parsed) return null;
-    stamp = { timeBase: 'local', t: parsed.t };
-    const sp = line.indexOf(' ', 24);
-    if (sp < 0) return null;
-    pos = sp + 1;
-  } else {
-    const bsd = parseBsdStamp(line);
-    if (!bsd) return null;
-    stamp = bsd;
-    pos = bsd.end + 1;
-  }
-  if (!stamp || line[pos - 1] !== ' ') return null;
-  const hostEnd = line.indexOf(' ', pos);
-  if (hostEnd < 0) return null;
-  const host = line.slice(pos, hostEnd);
-  const tagEnd = line.indexOf(' ', hostEnd + 1);
-  const message = tagEnd < 0 ? '' : line.slice(tagEnd + 1);
-  // The program is the tag without a trailing colon, cut at its first "[" (pid); one slice, from indices.
-  const tagStart = hostEnd + 1;
-  let programEnd = tagEnd < 0 ? line.length : tagEnd;
-  if (programEnd > tagStart && line.charCodeAt(programEnd - 1) === 58) programEnd--;
-  const bracket = line.indexOf('[', tagStart);
-  if (bracket > tagStart && bracket < programEnd) programEnd = bracket;
-  const program = line.slice(tagStart, programEnd);
-  return { timeBase: stamp.timeBase, t: stamp.t, host, program, message };
+  const r = sharedReader;
+  if (!r.read(line)) return null;
+  const { timeBase, t } = r.stamp();
+  return { timeBase, t, host: line.slice(r.hostStart, r.hostEnd), program: line.slice(r.programStart, r.programEnd), message: line.slice(r.messageStart) };
 }
 
 /** Removes the "[ 1920.259590] " uptime stamp kernels put inside syslog'd messages; returns the seconds too. */
@@ -162,17 +233,22 @@ export class KernelLineFeeder {
   readonly scanner: KernelEventScanner;
   parsed = 0;
   kernelLines = 0;
+  private readonly reader = new SyslogLineReader();
+  /** the scanner asks for a line's time only when the line starts an event */
+  private readonly timeOfLine = (): LogStamp => this.reader.stamp();
   constructor(scanner: KernelEventScanner) {
     this.scanner = scanner;
   }
   /** false when the line carries no syslog stamp */
   push(line: string, lineNo: number): boolean {
-    const parsed = parseSyslogLine(line);
-    if (!parsed) return false;
+    const r = this.reader;
+    if (!r.read(line)) return false;
     this.parsed++;
-    if (parsed.program !== 'kernel') return true;
+    if (!r.programIs('kernel')) return true;
     this.kernelLines++;
-    this.scanner.feed(stripUptimeStamp(parsed.message).message, lineNo, parsed.timeBase, parsed.t, line);
+    let message = line.slice(r.messageStart);
+    if (message.charCodeAt(0) === 91) message = stripUptimeStamp(message).message;
+    this.scanner.feedLazy(message, lineNo, line, this.timeOfLine);
     return true;
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseText } from '../../src/parsers/collect.js';
-import { parseIsoStamp, parseSyslogLine, syslog } from '../../src/parsers/syslog.js';
+import { KernelEventScanner } from '../../src/parsers/kernel-events.js';
+import { KernelLineFeeder, parseIsoStamp, parseSyslogLine, syslog, SyslogLineReader } from '../../src/parsers/syslog.js';
 import { noYearTime } from '../../src/timeline/clock.js';
 import { eventsOf, fixture, fuzzParser } from './logs-helpers.js';
 
@@ -66,4 +67,47 @@ describe('syslog', () => {
   it('never throws on random or mangled input', () => {
     fuzzParser(syslog, 'var/log/messages', [FANOTIFY, BCACHE, FUSE]);
   });
+});
+
+describe('syslog kernel lines: the time is read only for lines that start an event', () => {
+  const lines = [
+    ...Array.from({ length: 500 }, (_, i) => `Nov 18 16:05:${String(i % 60).padStart(2, '0')} db01 kernel: nfs: server fs0 not responding, still trying`),
+    'Nov 18 16:06:01 db01 kernel: [ 1920.259590] java invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0',
+    'Nov 18 16:06:01 db01 kernel: oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/orders-api.service,task=java,pid=4242,uid=1001',
+    'Nov 18 16:06:02 db01 kernel: Out of memory: Killed process 4242 (java) total-vm:12345678kB, anon-rss:10213724kB, file-rss:0kB, shmem-rss:0kB, UID:1001 pgtables:20480kB oom_score_adj:0',
+    ...Array.from({ length: 500 }, () => 'Nov 18 16:07:00 db01 kernel: XFS (dm-1): Metadata I/O error in "xfs_buf_ioend+0xc54/0x3c0" at daddr 0xae2a5b len 8 error 5'),
+  ];
+
+  it('gives the events the times parseSyslogLine reads, asking for a handful of times out of 1 003 lines', () => {
+    const events: { type: string; t: number | null; timeBase: string; line: number }[] = [];
+    const sink = { event: (e: { type: string; t: number | null; timeBase: string; line: number }) => events.push(e), sample() {}, fact() {}, diagnostic() {}, format() {}, wants: () => true };
+    const feeder = new KernelLineFeeder(new KernelEventScanner(sink as never));
+    const reader = (feeder as unknown as { reader: SyslogLineReader }).reader;
+    let asked = 0;
+    const stamp = reader.stamp.bind(reader);
+    reader.stamp = () => {
+      asked++;
+      return stamp();
+    };
+    lines.forEach((l, i) => feeder.push(l, i + 1));
+    feeder.scanner.end();
+    expect(feeder.kernelLines).toBe(lines.length);
+    expect(events.map((e) => e.type)).toEqual(['oom-kill']);
+    expect(events[0]?.t).toBe(parseSyslogLine(lines[500] as string)?.t);
+    expect(events[0]?.timeBase).toBe('local-noyear');
+    expect(asked).toBeGreaterThan(0);
+    expect(asked).toBeLessThanOrEqual(3);
+  });
+
+  it('reads the parts of each stamp form, and rejects what has no valid stamp', () => {
+    const r = new SyslogLineReader();
+    const parts = (line: string) => (r.read(line) ? { program: line.slice(r.programStart, r.programEnd), message: line.slice(r.messageStart), ...r.stamp() } : null);
+    expect(parts('Nov  4 10:49:13.123456 host sshd[42]: Accepted key')).toEqual({ program: 'sshd', message: 'Accepted key', timeBase: 'local-noyear', t: noYearTime(10, 4, 10, 49, 13, 123) });
+    expect(parts('2026-11-23T10:49:13.5+01:00 h kernel: x')).toEqual({ program: 'kernel', message: 'x', timeBase: 'utc', t: Date.UTC(2026, 10, 23, 9, 49, 13, 500) });
+    expect(parts('Mon 2026-11-23 10:49:13 CET h kernel: y')).toEqual({ program: 'kernel', message: 'y', timeBase: 'local', t: Date.UTC(2026, 10, 23, 10, 49, 13) });
+    expect(parts('Nov 23 10:49:13 h tagonly')).toEqual({ program: 'tagonly', message: '', timeBase: 'local-noyear', t: noYearTime(10, 23, 10, 49, 13) });
+    expect(r.read('Nov 23 10:49:13 h kernel: x') && r.programIs('kernel') && !r.programIs('kerne')).toBe(true);
+    for (const bad of ['Nov 23 25:49:13 h kernel: bad hour', 'Nov 32 10:49:13 h kernel: bad day', 'Nov 23 10:49:13', 'garbage', '']) expect(parts(bad), bad).toBeNull();
+  });
+
 });
