@@ -1,7 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { BundleLimits, BundleSource, EntryVisitor, WalkNote } from './walk.js';
@@ -106,26 +106,41 @@ function xzArgs(file: string, threads: number): string[] {
 }
 
 /**
- * Threaded xz decodes an archive of several blocks ahead in its own memory,
- * so its pipe can be read by the main thread between parse steps (xz-pipe.ts);
- * a one-block archive, or one thread, cannot, and a worker thread keeps the
- * pipe drained instead (xz-worker.ts). Measured, paired runs in alternating
- * order: 1.5 GB bundle of 244 blocks 7.91 → 7.66 s (3 of 3), 33 MB bundle of
- * 6 blocks +2 ms on average over 30 (the worker's ICU warm-up against its
- * start-up: a wash); a one-block archive on the main thread +80 ms.
+ * How an archive is decoded. Threads: below THREADED_MIN_BYTES decoding takes
+ * ~0.1 s or less and the parser bounds the run, so more xz threads only take
+ * CPU from it (33 MB typical bundle, 3.4 MB compressed, two cores: one thread
+ * faster by 0 to 22 ms on average in three series of 30 to 40 paired runs,
+ * faster in 47 of 70 through the CLI); above, decoding is what a
+ * large bundle waits for (1.5 GB, 150 MB compressed: 10.4 → 7.6 s with a
+ * thread per core). Reader: threaded xz decodes an archive of several
+ * blocks ahead in its own memory, so its pipe can be read by the main thread
+ * between parse steps (xz-pipe.ts); a one-block archive, or one thread,
+ * cannot, and a worker thread keeps the pipe drained instead (xz-worker.ts).
+ * The main thread saved the reader thread's CPU on the large bundle (7.91 →
+ * 7.66 s, 3 of 3), was a wash on the typical one (30 runs), and 80 ms slower
+ * on a one-block archive.
  */
-export async function xzReader(file: string, threads: number): Promise<'pipe' | 'worker'> {
-  const parallel = threads === 0 ? availableParallelism() > 1 : threads > 1;
-  return parallel && (await xzBlocks(file)) > 1 ? 'pipe' : 'worker';
+export async function xzPlan(file: string, threads: number): Promise<{ threads: number; reader: 'pipe' | 'worker' }> {
+  const size = await stat(file).then(
+    (st) => st.size,
+    () => 0,
+  );
+  const chosen = size < THREADED_MIN_BYTES ? 1 : threads;
+  const parallel = chosen === 0 ? availableParallelism() > 1 : chosen > 1;
+  return { threads: chosen, reader: parallel && (await xzBlocks(file)) > 1 ? 'pipe' : 'worker' };
 }
 
+/** Compressed size from which xz decodes with more than one thread (as many as xzThreads allows). */
+const THREADED_MIN_BYTES = 16 * 1024 * 1024;
+
 async function startXz(xz: string, file: string, threads: number): Promise<import('./xz-worker.js').WorkerXz> {
-  if ((await xzReader(file, threads)) === 'pipe') {
+  const plan = await xzPlan(file, threads);
+  if (plan.reader === 'pipe') {
     const { pipeXz } = await import('./xz-pipe.js');
-    return pipeXz(xz, xzArgs(file, threads));
+    return pipeXz(xz, xzArgs(file, plan.threads));
   }
   const { workerXz } = await import('./xz-worker.js');
-  return workerXz(xz, xzArgs(file, threads));
+  return workerXz(xz, xzArgs(file, plan.threads));
 }
 
 /** Blocks in the file's last xz stream, from its footer and index; 1 when they cannot be read (the worker then serves either way). */

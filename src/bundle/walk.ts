@@ -22,10 +22,11 @@ export interface BundleLimits {
   /** characters of one entry name: longer names are not real sosreport paths */
   maxNameChars: number;
   /**
-   * threads xz may decode with (0: one per core). Archives written by
-   * multi-threaded xz are in independent blocks that decode in parallel; xz
-   * lowers the count to stay within XZ_MEMLIMIT. Batch mode, which already
-   * runs a bundle per core, gives each its share.
+   * threads xz may decode with (0: one per core) for archives of 16 MiB and
+   * more; smaller ones decode with one (archive.ts xzPlan). Archives written by multi-threaded xz
+   * are in independent blocks that decode in parallel; xz lowers the count to
+   * stay within XZ_MEMLIMIT. Batch mode, which already runs a bundle per core,
+   * gives each its share.
    */
   xzThreads: number;
 }

@@ -1,13 +1,13 @@
 /**
  * The system `xz` read by the main thread, straight from its pipe. Used for
  * archives that threaded xz decodes ahead on its own (several blocks, more
- * than one core; archive.ts `xzReader`): while the parser works, xz's decoder
+ * than one core; archive.ts `xzPlan`): while the parser works, xz's decoder
  * threads keep decoding into their own buffers, so reading the pipe between
  * parse steps costs xz nothing, and the worker thread of xz-worker.ts (its
  * start-up and a wake-up per 8 KiB that xz writes) would be CPU taken from xz
  * and the parser. A one-block archive read this way was 80 ms slower (xz and
  * the parser take turns), which is why that case keeps the worker (figures
- * in archive.ts, xzReader).
+ * in archive.ts, xzPlan).
  */
 import { spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
