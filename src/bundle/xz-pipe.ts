@@ -1,7 +1,7 @@
 /**
  * The system `xz` read by the main thread, straight from its pipe. Used for
- * archives that threaded xz decodes ahead on its own (several blocks, more
- * than one core; archive.ts `xzPlan`): while the parser works, xz's decoder
+ * archives that threaded xz decodes ahead on its own (16 MiB and more,
+ * several blocks, more than one core; archive.ts `xzPlan`): while the parser works, xz's decoder
  * threads keep decoding into their own buffers, so reading the pipe between
  * parse steps costs xz nothing, and the worker thread of xz-worker.ts (its
  * start-up and a wake-up per 8 KiB that xz writes) would be CPU taken from xz

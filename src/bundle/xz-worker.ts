@@ -1,8 +1,8 @@
 /**
  * The system `xz` read by a worker thread, not by the main thread: for
- * archives of one xz block and for one thread (archives of several blocks,
- * which threaded xz decodes ahead on its own, are read on the main thread:
- * xz-pipe.ts).
+ * archives under 16 MiB, of one xz block, or decoded with one thread (larger
+ * archives of several blocks, which threaded xz decodes ahead on its own, are
+ * read on the main thread: xz-pipe.ts; the choice is archive.ts xzPlan).
  *
  * Why: a pipe holds 64 KiB. Read on the main thread, it is drained only when
  * the parser returns to the event loop; meanwhile xz blocks on the full pipe,
