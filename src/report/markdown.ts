@@ -376,7 +376,7 @@ function kvmSection(model: ReportModel): string | null {
   }
   out.push('### vCPU → host CPU → NUMA node', '');
   if (v.nodes.length) out.push(table(['Node', 'CPUs', 'Memory', 'Free'], v.nodes.map((n) => [`node ${mdEscape(n.node)}`, mdCode(n.cpus), n.size, n.free]), ['l', 'l', 'r', 'r']), '');
-  out.push(table(['Domain', 'vCPUs', 'Host CPUs', 'Node(s)'], v.cpuMap.map((r) => [mdCode(r.domain), mdCode(r.vcpus), mdEscape(r.cpus), mdEscape(r.nodes)])), '');
+  out.push(table(['Domain', 'vCPU numbers', 'Host CPUs', 'Node(s)'], v.cpuMap.map((r) => [mdCode(r.domain), mdCode(r.vcpus), mdEscape(r.cpus), mdEscape(r.nodes)])), '');
   if (v.memory) {
     out.push('### Guest memory per node', '');
     out.push(
