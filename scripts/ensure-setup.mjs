@@ -42,7 +42,8 @@ if (!existsSync(built) || statSync(built).mtimeMs < newestMtime(path.join(root, 
   run('npm', ['run', '--silent', 'build']);
 }
 
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/snap/bin/chromium'];
+// The same order as src/report/browser.ts: the headless shell (Chromium's build for automation) starts faster.
+const CANDIDATES = ['/usr/bin/chromium-headless-shell', '/usr/bin/chrome-headless-shell', '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/snap/bin/chromium'];
 function executable(p) {
   try {
     accessSync(p, constants.X_OK);
@@ -67,12 +68,20 @@ if (!findChromium()) {
     hasApt = false;
   }
   if (isRoot && hasApt) {
-    // Noto CJK covers the Chinese, Japanese and Korean text customer logs carry; DejaVu the rest.
-    say('no Chromium found: installing Debian\'s chromium and fonts (apt-get install -y chromium fonts-noto-cjk fonts-dejavu-core)…');
     run('apt-get', ['update', '-qq']);
-    run('apt-get', ['install', '-y', '-qq', 'chromium', 'fonts-noto-cjk', 'fonts-dejavu-core']);
+    // Debian 12+ packages the headless shell; elsewhere (Ubuntu's chromium is a snap stub) the full browser.
+    let pkg = 'chromium';
+    try {
+      execFileSync('apt-cache', ['show', 'chromium-headless-shell'], { stdio: 'ignore' });
+      pkg = 'chromium-headless-shell';
+    } catch {
+      pkg = 'chromium';
+    }
+    // Noto CJK covers the Chinese, Japanese and Korean text customer logs carry; DejaVu the rest.
+    say(`no Chromium found: installing Debian's ${pkg} and fonts (apt-get install -y ${pkg} fonts-noto-cjk fonts-dejavu-core)…`);
+    run('apt-get', ['install', '-y', '-qq', pkg, 'fonts-noto-cjk', 'fonts-dejavu-core']);
   } else {
-    say('no Chromium found for the PDF report: install one (Debian/Ubuntu: sudo apt-get install -y chromium) or set PUPPETEER_EXECUTABLE_PATH to a Chrome/Chromium binary.');
+    say('no Chromium found for the PDF report: install one (Debian: sudo apt-get install -y chromium-headless-shell, or chromium) or set PUPPETEER_EXECUTABLE_PATH to a Chrome/Chromium binary.');
     if (process.argv.includes('--need-browser')) process.exit(1);
   }
 }

@@ -88,8 +88,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   const pool = new WorkerPool({ size: Math.max(1, options.jobs), setup, timeoutMs: options.timeoutMs ?? 10 * 60_000, maxHeapMb: options.maxHeapMb ?? 2048 });
   const wantPdf = options.formats.includes('pdf');
   const fleetPdf = options.fleetPdf ?? wantPdf;
-  let browser: import('./browser-slot.js').BrowserSlot | null = null;
-  if (wantPdf || fleetPdf) browser = new (await import('./browser-slot.js')).BrowserSlot();
+  let browser: import('../report/browser-slot.js').BrowserSlot | null = null;
+  if (wantPdf || fleetPdf) browser = new (await import('../report/browser-slot.js')).BrowserSlot();
 
   const handle = async (task: BundleTask, r: TaskResult): Promise<void> => {
     if (r.kind === 'written' || r.kind === 'failed') return emit(r.row, false);
@@ -103,7 +103,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
     }
     try {
       const { renderPdf } = await import('../report/pdf.js');
-      const b = await (browser as import('./browser-slot.js').BrowserSlot).get();
+      const b = await (browser as import('../report/browser-slot.js').BrowserSlot).get();
       const report = JSON.parse(r.json) as Report;
       const pdf = await renderPdf(r.html, { paper: options.analyzeOptions?.paper ?? 'A4', headerLeft: report.bundle.hostname ?? 'unknown host', headerRight: report.bundle.collectedAt?.slice(0, 10) ?? '' }, b);
       await writeAtomic(path.join(r.partialDir, 'report.pdf'), pdf, true);

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import Papa from 'papaparse';
 import { writeAtomic } from '../report/write.js';
-import type { BrowserSlot } from './browser-slot.js';
+import type { BrowserSlot } from '../report/browser-slot.js';
 import { fleetSummary, type FleetSummary } from './fleet.js';
 import { csvRecord, type BundleRow } from './row.js';
 
@@ -38,7 +38,7 @@ export async function writeFleet(outDir: string, rows: readonly BundleRow[], opt
     await put('fleet.html', html);
     if (opts.pdf) {
       const { renderPdf } = await import('../report/pdf.js');
-      const { BrowserSlot } = await import('./browser-slot.js');
+      const { BrowserSlot } = await import('../report/browser-slot.js');
       const slot = opts.browser ?? new BrowserSlot();
       try {
         const pdf = await renderPdf(html, { paper: opts.paper, headerLeft: `fleet: ${summary.totals.hosts} hosts`, headerRight: summary.generatedAt.slice(0, 10) }, await slot.get());

@@ -3,13 +3,19 @@ import type { Command } from 'commander';
 import type { AnalyzeOptions } from '../analyze.js';
 import { startXzEarly } from '../bundle/archive.js';
 import { SEVERITIES, type Severity } from '../model.js';
+import type { BrowserSlot } from '../report/browser-slot.js';
 import { jsonReport, OUTPUT_FORMATS, writeReports, type OutputFormat } from '../report/write.js';
-import { mark, printTimings } from '../timings.js';
+import { printTimings } from '../timings.js';
 import { UsageError } from './main.js';
 
 export function parseFormats(text: string): OutputFormat[] {
-  const list = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean).map((f) => (f === 'markdown' ? 'md' : f));
-  for (const f of list) if (!(OUTPUT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`unknown format "${f}"`, `choose from ${OUTPUT_FORMATS.join(', ')}`);
+  const list = text
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean)
+    .map((f) => (f === 'markdown' ? 'md' : f));
+  for (const f of list)
+    if (!(OUTPUT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`unknown format "${f}"`, `choose from ${OUTPUT_FORMATS.join(', ')}`);
   return list as OutputFormat[];
 }
 
@@ -68,43 +74,66 @@ Examples:
       const formats = parseFormats(flags.format);
       let failOn: Severity | undefined;
       if (flags.failOn) {
-        if (!(SEVERITIES as readonly string[]).includes(flags.failOn)) throw new UsageError(`unknown severity "${flags.failOn}"`, `choose from ${SEVERITIES.join(', ')}`);
+        if (!(SEVERITIES as readonly string[]).includes(flags.failOn))
+          throw new UsageError(`unknown severity "${flags.failOn}"`, `choose from ${SEVERITIES.join(', ')}`);
         failOn = flags.failOn as Severity;
       }
       const paper = flags.paper.toLowerCase() === 'letter' ? 'Letter' : flags.paper.toUpperCase() === 'A4' ? 'A4' : null;
       if (!paper) throw new UsageError(`unknown paper size "${flags.paper}"`, 'choose A4 or Letter');
-      if (flags.output === '-' && (formats.length !== 1 || formats[0] !== 'json')) throw new UsageError('-o - writes to stdout and needs --format json', 'add --format json');
+      if (flags.output === '-' && (formats.length !== 1 || formats[0] !== 'json'))
+        throw new UsageError('-o - writes to stdout and needs --format json', 'add --format json');
       // xz gets going while the analysis modules load (tens of ms on a typical bundle).
       if (inputs[0] !== undefined) await startXzEarly(inputs[0]);
-      const { analyze } = await import('../analyze.js');
-      const opts: AnalyzeOptions = { paper, redact: Boolean(flags.redact) };
-      if (flags.rules) opts.rulesDirs = flags.rules;
-      if (flags.tz) opts.tz = flags.tz;
-      if (flags.maxFileSize) opts.maxFileBytes = parseSize(flags.maxFileSize, '--max-file-size');
-      if (flags.maxTotalSize) opts.maxTotalBytes = parseSize(flags.maxTotalSize, '--max-total-size');
-      const { model: analysed } = await analyze(inputs, opts);
-      let model = analysed;
-      if (flags.redact) {
-        const { redactModel } = await import('../report/redact.js');
-        model = redactModel(model);
+      // Chromium starts while the bundle is read: its launch is its own processes, not this thread's work.
+      let browser: BrowserSlot | null = null;
+      if (formats.includes('pdf') && flags.output !== '-') {
+        const { BrowserSlot } = await import('../report/browser-slot.js');
+        browser = new BrowserSlot();
+        browser.start();
       }
-      if (flags.output === '-') {
-        process.stdout.write(jsonReport(model));
-      } else {
-        const b = model.report.bundle;
-        const outDir = path.resolve(flags.output ?? defaultOutDir(b.hostname, b.collectedAt));
-        const written = await writeReports(model, outDir, formats, { force: Boolean(flags.force) });
-        mark(`write ${formats.join(',')}`);
-        printTimings();
-        const findings = model.report.findings;
-        process.stderr.write(`sosmortem: ${findings.length} finding${findings.length === 1 ? '' : 's'} for ${b.hostname ?? 'unknown host'}`);
-        if (findings[0]) process.stderr.write(`; top: [${findings[0].severity}] ${findings[0].title}`);
-        process.stderr.write('\n');
-        for (const f of written) process.stderr.write(`  wrote ${path.relative(process.cwd(), f) || f}\n`);
-      }
-      if (failOn) {
-        const limit = SEVERITIES.indexOf(failOn);
-        if (model.report.findings.some((f) => SEVERITIES.indexOf(f.severity) <= limit)) process.exitCode = 1;
+      try {
+        await analyzeAndWrite(inputs, flags, formats, paper, failOn, browser);
+      } finally {
+        await browser?.close();
       }
     });
+}
+
+async function analyzeAndWrite(
+  inputs: string[],
+  flags: AnalyzeFlags,
+  formats: OutputFormat[],
+  paper: 'A4' | 'Letter',
+  failOn: Severity | undefined,
+  browser: BrowserSlot | null,
+): Promise<void> {
+  const { analyze } = await import('../analyze.js');
+  const opts: AnalyzeOptions = { paper, redact: Boolean(flags.redact) };
+  if (flags.rules) opts.rulesDirs = flags.rules;
+  if (flags.tz) opts.tz = flags.tz;
+  if (flags.maxFileSize) opts.maxFileBytes = parseSize(flags.maxFileSize, '--max-file-size');
+  if (flags.maxTotalSize) opts.maxTotalBytes = parseSize(flags.maxTotalSize, '--max-total-size');
+  const { model: analysed } = await analyze(inputs, opts);
+  let model = analysed;
+  if (flags.redact) {
+    const { redactModel } = await import('../report/redact.js');
+    model = redactModel(model);
+  }
+  if (flags.output === '-') {
+    process.stdout.write(jsonReport(model));
+  } else {
+    const b = model.report.bundle;
+    const outDir = path.resolve(flags.output ?? defaultOutDir(b.hostname, b.collectedAt));
+    const written = await writeReports(model, outDir, formats, { force: Boolean(flags.force), ...(browser ? { browser: () => browser.get() } : {}) });
+    printTimings();
+    const findings = model.report.findings;
+    process.stderr.write(`sosmortem: ${findings.length} finding${findings.length === 1 ? '' : 's'} for ${b.hostname ?? 'unknown host'}`);
+    if (findings[0]) process.stderr.write(`; top: [${findings[0].severity}] ${findings[0].title}`);
+    process.stderr.write('\n');
+    for (const f of written) process.stderr.write(`  wrote ${path.relative(process.cwd(), f) || f}\n`);
+  }
+  if (failOn) {
+    const limit = SEVERITIES.indexOf(failOn);
+    if (model.report.findings.some((f) => SEVERITIES.indexOf(f.severity) <= limit)) process.exitCode = 1;
+  }
 }

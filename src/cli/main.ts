@@ -88,6 +88,11 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       process.stderr.write(`sosmortem: ${err.message}\n`);
       return EXIT_USAGE;
     }
+    if (err instanceof Error && err.name === 'BrowserLaunchError' && 'hint' in err) {
+      process.stderr.write(`sosmortem: ${err.message}\n  hint: ${String(err.hint)}\n`);
+      if (debugWanted(argv)) process.stderr.write(`${err.stack ?? ''}\n`);
+      return EXIT_USAGE;
+    }
     process.stderr.write(`sosmortem: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
     if (debugWanted(argv)) process.stderr.write(`${err instanceof Error ? (err.stack ?? '') : ''}\n`);
     else process.stderr.write('  hint: run again with --debug and report the stack trace\n');

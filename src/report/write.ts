@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'puppeteer';
+import { mark } from '../timings.js';
 import type { ReportModel } from './model.js';
 
 export type OutputFormat = 'pdf' | 'html' | 'md' | 'json';
@@ -44,29 +45,48 @@ export function jsonReport(model: ReportModel): string {
   return `${JSON.stringify(model.report, null, 2)}\n`;
 }
 
-/** Renders the requested formats into outDir/report.<ext>; returns the files written. */
-export async function writeReports(model: ReportModel, outDir: string, formats: readonly OutputFormat[], opts: { force: boolean; browser?: Browser }): Promise<string[]> {
+/**
+ * Renders the requested formats into outDir/report.<ext>; returns the files
+ * written. `browser` may be a function: it is called only when the PDF is
+ * made, so a browser that failed to launch fails the PDF alone, after the
+ * other formats are written.
+ */
+export async function writeReports(
+  model: ReportModel,
+  outDir: string,
+  formats: readonly OutputFormat[],
+  opts: { force: boolean; browser?: Browser | (() => Promise<Browser>) },
+): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];
   const target = (ext: string): string => path.join(outDir, `report.${ext}`);
   if (!opts.force) {
     for (const f of formats) {
       const file = target(f);
-      if (await stat(file).then(() => true, () => false)) throw new OutputExistsError(file);
+      if (
+        await stat(file).then(
+          () => true,
+          () => false,
+        )
+      )
+        throw new OutputExistsError(file);
     }
   }
   if (formats.includes('json')) {
     await writeAtomic(target('json'), jsonReport(model), true);
     written.push(target('json'));
+    mark('write json');
   }
   if (formats.includes('md')) {
     const { renderMarkdown } = await import('./markdown.js');
     await writeAtomic(target('md'), renderMarkdown(model), true);
     written.push(target('md'));
+    mark('write markdown');
   }
   if (formats.includes('html') || formats.includes('pdf')) {
     const { renderHtml } = await import('./html.js');
     const html = await renderHtml(model);
+    mark('render html');
     if (formats.includes('html')) {
       await writeAtomic(target('html'), html, true);
       written.push(target('html'));
@@ -74,9 +94,16 @@ export async function writeReports(model: ReportModel, outDir: string, formats: 
     if (formats.includes('pdf')) {
       const { renderPdf } = await import('./pdf.js');
       const b = model.report.bundle;
-      const pdf = await renderPdf(html, { paper: model.options.paper, headerLeft: b.hostname ?? 'unknown host', headerRight: b.collectedAt ? b.collectedAt.slice(0, 10) : '' }, opts.browser);
+      const browser = typeof opts.browser === 'function' ? await opts.browser() : opts.browser;
+      mark('wait for the browser');
+      const pdf = await renderPdf(
+        html,
+        { paper: model.options.paper, headerLeft: b.hostname ?? 'unknown host', headerRight: b.collectedAt ? b.collectedAt.slice(0, 10) : '' },
+        browser,
+      );
       await writeAtomic(target('pdf'), pdf, true);
       written.push(target('pdf'));
+      mark('print pdf');
     }
   }
   return written;

@@ -94,6 +94,19 @@ describe('CLI', () => {
     expect(res.stderr).toMatch(/hint:/);
   });
 
+  it('a Chromium that does not start fails the PDF alone, named in one line with a hint', () => {
+    const out = path.join(tmp, 'broken-browser');
+    const res = spawnSync('node', [cli, 'analyze', healthyBundle, '-o', out, '--format', 'json,md,pdf'], {
+      encoding: 'utf8',
+      env: { ...process.env, PUPPETEER_EXECUTABLE_PATH: '/bin/false' },
+    });
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(/^sosmortem: could not start Chromium at \/bin\/false: .+\n {2}hint: .*PUPPETEER_EXECUTABLE_PATH/m);
+    expect(res.stderr).not.toContain('internal error');
+    expect(readFileSync(path.join(out, 'report.json'), 'utf8')).toContain('"findings"');
+    expect(readFileSync(path.join(out, 'report.md'), 'utf8').length).toBeGreaterThan(100);
+  });
+
   it('exits 2 for an unknown format', () => {
     const res = spawnSync('node', [cli, 'analyze', healthyBundle, '--format', 'docx'], { encoding: 'utf8' });
     expect(res.status).toBe(2);

@@ -3,16 +3,31 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserNotFoundError, findChromium, launchBrowser, type LaunchedBrowser } from '../../src/report/browser.js';
+import { existsSync } from 'node:fs';
+import {
+  BrowserLaunchError,
+  BrowserNotFoundError,
+  CHROMIUM_CANDIDATES,
+  findChromium,
+  isHeadlessShell,
+  launchBrowser,
+  type LaunchedBrowser,
+} from '../../src/report/browser.js';
 import { renderHtml } from '../../src/report/html.js';
 import { footerTemplate, headerTemplate, renderPdfDetailed } from '../../src/report/pdf.js';
 import { loadModel, XSS_SCRIPT } from './helpers.js';
 
 const chromium = findChromium();
+// Every installed kind is exercised: the headless shell (preferred) and the full browser take different headless flags.
+const installed = [...new Set([chromium, ...CHROMIUM_CANDIDATES.filter((p) => existsSync(p))].filter((p): p is string => p !== null))];
 const skipReason = 'no Chromium found (apt-get install -y chromium or set PUPPETEER_EXECUTABLE_PATH)';
 
 function pageCount(pdf: Uint8Array): number {
-  return (Buffer.from(pdf).toString('latin1').match(/\/Type\s*\/Page\b(?!s)/g) ?? []).length;
+  return (
+    Buffer.from(pdf)
+      .toString('latin1')
+      .match(/\/Type\s*\/Page\b(?!s)/g) ?? []
+  ).length;
 }
 
 describe('findChromium', () => {
@@ -24,6 +39,26 @@ describe('findChromium', () => {
     chmodSync(fake, 0o755);
     expect(findChromium({ PUPPETEER_EXECUTABLE_PATH: fake })).toBe(fake);
     rmSync(dir, { recursive: true });
+  });
+
+  it('tells the headless shell from the full browser by its name', () => {
+    expect(isHeadlessShell('/usr/bin/chromium-headless-shell')).toBe(true);
+    expect(isHeadlessShell('/opt/chrome-headless-shell/linux-131/chrome-headless-shell-linux64/chrome-headless-shell')).toBe(true);
+    expect(isHeadlessShell('/usr/lib/chromium/headless_shell')).toBe(true);
+    expect(isHeadlessShell('/usr/bin/chromium')).toBe(false);
+    expect(isHeadlessShell('/opt/headless-shell-tools/chrome')).toBe(false);
+  });
+
+  it('says which browser failed to start and how to fix it, in one line and a hint', async () => {
+    const err = await launchBrowser('/bin/false').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(BrowserLaunchError);
+    const e = err as BrowserLaunchError;
+    expect(e.message).toMatch(/^could not start Chromium at \/bin\/false: \S/);
+    expect(e.message).not.toContain('\n');
+    expect(e.hint).toContain('PUPPETEER_EXECUTABLE_PATH');
   });
 
   it('explains in one line how to get a browser', () => {
@@ -87,6 +122,23 @@ describe.skipIf(chromium === null)(`renderPdf (${chromium === null ? skipReason 
     if (text !== null) {
       expect(text).toContain('What was checked');
       expect(text).toContain('What the data could not show');
+    }
+  });
+});
+
+describe.each(installed)('each installed browser (%s)', (exe) => {
+  it('prints the sample report with its text and blocks every request', async () => {
+    const launched = await launchBrowser(exe);
+    try {
+      const model = loadModel('leak-swap-oom');
+      const html = await renderHtml(model);
+      const { pdf, blocked } = await renderPdfDetailed(html, { paper: 'A4', headerLeft: 'db01', headerRight: '2024-03-14' }, launched.browser);
+      expect(pageCount(pdf)).toBeGreaterThan(5);
+      expect(blocked).toEqual([]);
+      const text = pdfText(pdf);
+      if (text !== null) expect(text).toContain(model.report.findings[0]?.title.slice(0, 30) ?? '');
+    } finally {
+      await launched.close();
     }
   });
 });
