@@ -4,7 +4,7 @@ import type { AnalyzeOptions } from '../analyze.js';
 import { startXzEarly } from '../bundle/archive.js';
 import { SEVERITIES, type Severity } from '../model.js';
 import type { BrowserSlot } from '../report/browser-slot.js';
-import { jsonReport, OUTPUT_FORMATS, writeReports, type OutputFormat } from '../report/write.js';
+import { jsonReport, OUTPUT_FORMATS, refuseExisting, writeReports, type OutputFormat } from '../report/write.js';
 import { printTimings } from '../timings.js';
 import { UsageError } from './main.js';
 
@@ -82,6 +82,8 @@ Examples:
       if (!paper) throw new UsageError(`unknown paper size "${flags.paper}"`, 'choose A4 or Letter');
       if (flags.output === '-' && (formats.length !== 1 || formats[0] !== 'json'))
         throw new UsageError('-o - writes to stdout and needs --format json', 'add --format json');
+      // A report that would not be written is refused before the analysis, not after it (and before a browser starts).
+      if (flags.output !== undefined && flags.output !== '-' && !flags.force) await refuseExisting(path.resolve(flags.output), formats);
       // xz gets going while the analysis modules load (tens of ms on a typical bundle).
       if (inputs[0] !== undefined) await startXzEarly(inputs[0]);
       // Chromium starts while the bundle is read: its launch is its own processes, not this thread's work.

@@ -86,6 +86,8 @@ export function isHeadlessShell(executablePath: string): boolean {
 /** A browser plus the temporary profile it owns; close() removes both. */
 export interface LaunchedBrowser {
   browser: Browser;
+  /** the temporary profile, removed by close() or when the process exits */
+  profileDir: string;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,10 @@ export async function launchBrowser(executablePath: string | null = findChromium
   if (!executablePath) throw new BrowserNotFoundError();
   const puppeteer = await import('puppeteer');
   const userDataDir = mkdtempSync(join(tmpdir(), 'sosmortem-chromium-'));
+  const removeProfile = (): void => rmSync(userDataDir, { recursive: true, force: true, maxRetries: 3 });
+  // Ctrl-C makes puppeteer kill Chromium and exit the process; the profile must not outlive it
+  // (analyze starts the browser before it reads the bundle, so that window is the whole analysis).
+  process.once('exit', removeProfile);
   let browser: Browser;
   try {
     browser = await puppeteer.default.launch({
@@ -104,16 +110,19 @@ export async function launchBrowser(executablePath: string | null = findChromium
       timeout: 60000,
     });
   } catch (err) {
-    rmSync(userDataDir, { recursive: true, force: true });
+    process.removeListener('exit', removeProfile);
+    removeProfile();
     throw new BrowserLaunchError(executablePath, err);
   }
   return {
     browser,
+    profileDir: userDataDir,
     async close() {
       try {
         await browser.close();
       } finally {
-        rmSync(userDataDir, { recursive: true, force: true, maxRetries: 3 });
+        process.removeListener('exit', removeProfile);
+        removeProfile();
       }
     },
   };

@@ -41,6 +41,18 @@ export async function writeAtomic(file: string, data: string | Uint8Array, force
   await rename(tmp, file);
 }
 
+/** Throws OutputExistsError for the first report file of `formats` already in outDir. */
+export async function refuseExisting(outDir: string, formats: readonly OutputFormat[]): Promise<void> {
+  for (const f of formats) {
+    const file = path.join(outDir, `report.${f}`);
+    const exists = await stat(file).then(
+      () => true,
+      () => false,
+    );
+    if (exists) throw new OutputExistsError(file);
+  }
+}
+
 export function jsonReport(model: ReportModel): string {
   return `${JSON.stringify(model.report, null, 2)}\n`;
 }
@@ -60,18 +72,7 @@ export async function writeReports(
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];
   const target = (ext: string): string => path.join(outDir, `report.${ext}`);
-  if (!opts.force) {
-    for (const f of formats) {
-      const file = target(f);
-      if (
-        await stat(file).then(
-          () => true,
-          () => false,
-        )
-      )
-        throw new OutputExistsError(file);
-    }
-  }
+  if (!opts.force) await refuseExisting(outDir, formats);
   if (formats.includes('json')) {
     await writeAtomic(target('json'), jsonReport(model), true);
     written.push(target('json'));

@@ -58,7 +58,8 @@ describe('leak → swap thrash → OOM sample', () => {
     execFileSync('tar', ['-cJf', archive, '-C', path.dirname(leakBundle), path.basename(leakBundle)]);
     const fromDir = (await analyze([leakBundle, leakAttachments])).model.report;
     const fromTar = (await analyze([archive, leakAttachments])).model.report;
-    const key = (r: typeof fromDir): string[] => r.findings.map((f) => `${f.rule}|${f.window?.start}|${JSON.stringify(f.metrics)}|${f.evidence.map((e) => `${e.source}:${e.line}:${e.text}`).join(';')}`);
+    const key = (r: typeof fromDir): string[] =>
+      r.findings.map((f) => `${f.rule}|${f.window?.start}|${JSON.stringify(f.metrics)}|${f.evidence.map((e) => `${e.source}:${e.line}:${e.text}`).join(';')}`);
     expect(key(fromTar)).toEqual(key(fromDir));
     expect(fromTar.analysis.bundleHash).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -107,6 +108,15 @@ describe('CLI', () => {
     expect(readFileSync(path.join(out, 'report.md'), 'utf8').length).toBeGreaterThan(100);
   });
 
+  it('refuses an existing report before reading the bundle (no browser started, no analysis lost)', () => {
+    const out = path.join(tmp, 'existing');
+    expect(spawnSync('node', [cli, 'analyze', healthyBundle, '-o', out, '--format', 'json'], { encoding: 'utf8' }).status).toBe(0);
+    // The input does not exist either: the output is checked first, so that is what is reported.
+    const res = spawnSync('node', [cli, 'analyze', path.join(tmp, 'nope.tar.xz'), '-o', out, '--format', 'json,pdf'], { encoding: 'utf8' });
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(/^sosmortem: .*report\.json already exists\n {2}hint: pass --force/);
+  });
+
   it('exits 2 for an unknown format', () => {
     const res = spawnSync('node', [cli, 'analyze', healthyBundle, '--format', 'docx'], { encoding: 'utf8' });
     expect(res.status).toBe(2);
@@ -134,7 +144,10 @@ describe('user rules and redaction', () => {
     const dir = path.join(tmp, 'my-rules');
     mkdirSync(dir, { recursive: true });
     // Raise the swap-out threshold above anything in the sample: the tuned rule must stay quiet.
-    const text = readFileSync(path.join(root, 'rules/memory/swap-thrash.yaml'), 'utf8').replace(/swapOutPagesPerSec:\n {4}value: 5\n/, 'swapOutPagesPerSec:\n    value: 100000\n');
+    const text = readFileSync(path.join(root, 'rules/memory/swap-thrash.yaml'), 'utf8').replace(
+      /swapOutPagesPerSec:\n {4}value: 5\n/,
+      'swapOutPagesPerSec:\n    value: 100000\n',
+    );
     expect(text).toContain('value: 100000');
     writeFileSync(path.join(dir, 'swap-thrash.yaml'), text);
     const tuned = (await analyze([leakBundle, leakAttachments], { rulesDirs: [dir] })).model.report;
@@ -167,10 +180,50 @@ describe('user rules and redaction', () => {
 describe('cause and effect', () => {
   it('does not blame a cgroup-limited OOM on a host-wide leak', async () => {
     const { correlate, loadCorrelations } = await import('../../src/rules/correlate.js');
-    const fresh = () => ({ message: '', score: 60, confidence: 0.9, evidence: [], causes: [] as string[], effects: [] as string[], reasoning: [] as string[], remediation: [], references: [] });
-    const leak = { ...fresh(), id: 'memory-leak:1', rule: 'memory-leak', class: 'memory-leak' as const, title: 'leak', severity: 'high' as const, subject: { pid: 10 }, metrics: {}, window: { start: '2026-11-20T10:00:00Z', end: '2026-11-20T11:00:00Z' } };
-    const memcgOom = { ...fresh(), id: 'oom-kill:1', rule: 'oom-kill', class: 'oom-kill' as const, title: 'memcg oom', severity: 'high' as const, subject: { pid: 20 }, metrics: { memcg: 1 }, window: { start: '2026-11-20T10:30:00Z', end: '2026-11-20T10:30:00Z' } };
-    const globalOom = { ...fresh(), id: 'oom-kill:2', rule: 'oom-kill', class: 'oom-kill' as const, title: 'global oom', severity: 'critical' as const, subject: { pid: 30 }, metrics: { memcg: 0 }, window: { start: '2026-11-20T10:45:00Z', end: '2026-11-20T10:45:00Z' } };
+    const fresh = () => ({
+      message: '',
+      score: 60,
+      confidence: 0.9,
+      evidence: [],
+      causes: [] as string[],
+      effects: [] as string[],
+      reasoning: [] as string[],
+      remediation: [],
+      references: [],
+    });
+    const leak = {
+      ...fresh(),
+      id: 'memory-leak:1',
+      rule: 'memory-leak',
+      class: 'memory-leak' as const,
+      title: 'leak',
+      severity: 'high' as const,
+      subject: { pid: 10 },
+      metrics: {},
+      window: { start: '2026-11-20T10:00:00Z', end: '2026-11-20T11:00:00Z' },
+    };
+    const memcgOom = {
+      ...fresh(),
+      id: 'oom-kill:1',
+      rule: 'oom-kill',
+      class: 'oom-kill' as const,
+      title: 'memcg oom',
+      severity: 'high' as const,
+      subject: { pid: 20 },
+      metrics: { memcg: 1 },
+      window: { start: '2026-11-20T10:30:00Z', end: '2026-11-20T10:30:00Z' },
+    };
+    const globalOom = {
+      ...fresh(),
+      id: 'oom-kill:2',
+      rule: 'oom-kill',
+      class: 'oom-kill' as const,
+      title: 'global oom',
+      severity: 'critical' as const,
+      subject: { pid: 30 },
+      metrics: { memcg: 0 },
+      window: { start: '2026-11-20T10:45:00Z', end: '2026-11-20T10:45:00Z' },
+    };
     correlate([leak, memcgOom, globalOom], await loadCorrelations());
     expect(memcgOom.causes).toEqual([]);
     expect(globalOom.causes).toEqual(['memory-leak:1']);
@@ -180,10 +233,50 @@ describe('cause and effect', () => {
 describe('swapping confined to a cgroup', () => {
   it('is not blamed on a host-wide leak when the host still had memory available', async () => {
     const { correlate, loadCorrelations } = await import('../../src/rules/correlate.js');
-    const fresh = () => ({ message: '', score: 60, confidence: 0.9, evidence: [], causes: [] as string[], effects: [] as string[], reasoning: [] as string[], remediation: [], references: [] });
-    const leak = { ...fresh(), id: 'memory-leak:1', rule: 'memory-leak', class: 'memory-leak' as const, title: 'leak', severity: 'high' as const, subject: { pid: 10 }, metrics: {}, window: { start: '2026-11-20T10:00:00Z', end: '2026-11-20T11:00:00Z' } };
-    const cgroupThrash = { ...fresh(), id: 'swap-thrash:1', rule: 'swap-thrash', class: 'swap-thrash' as const, title: 'thrash', severity: 'high' as const, subject: {}, metrics: { minAvailablePct: 89 }, window: { start: '2026-11-20T10:30:00Z', end: '2026-11-20T10:40:00Z' } };
-    const hostThrash = { ...fresh(), id: 'swap-thrash:2', rule: 'swap-thrash', class: 'swap-thrash' as const, title: 'thrash', severity: 'high' as const, subject: {}, metrics: { minAvailablePct: 1.3 }, window: { start: '2026-11-20T10:45:00Z', end: '2026-11-20T10:50:00Z' } };
+    const fresh = () => ({
+      message: '',
+      score: 60,
+      confidence: 0.9,
+      evidence: [],
+      causes: [] as string[],
+      effects: [] as string[],
+      reasoning: [] as string[],
+      remediation: [],
+      references: [],
+    });
+    const leak = {
+      ...fresh(),
+      id: 'memory-leak:1',
+      rule: 'memory-leak',
+      class: 'memory-leak' as const,
+      title: 'leak',
+      severity: 'high' as const,
+      subject: { pid: 10 },
+      metrics: {},
+      window: { start: '2026-11-20T10:00:00Z', end: '2026-11-20T11:00:00Z' },
+    };
+    const cgroupThrash = {
+      ...fresh(),
+      id: 'swap-thrash:1',
+      rule: 'swap-thrash',
+      class: 'swap-thrash' as const,
+      title: 'thrash',
+      severity: 'high' as const,
+      subject: {},
+      metrics: { minAvailablePct: 89 },
+      window: { start: '2026-11-20T10:30:00Z', end: '2026-11-20T10:40:00Z' },
+    };
+    const hostThrash = {
+      ...fresh(),
+      id: 'swap-thrash:2',
+      rule: 'swap-thrash',
+      class: 'swap-thrash' as const,
+      title: 'thrash',
+      severity: 'high' as const,
+      subject: {},
+      metrics: { minAvailablePct: 1.3 },
+      window: { start: '2026-11-20T10:45:00Z', end: '2026-11-20T10:50:00Z' },
+    };
     correlate([leak, cgroupThrash, hostThrash], await loadCorrelations());
     expect(cgroupThrash.causes).toEqual([]);
     expect(hostThrash.causes).toEqual(['memory-leak:1']);

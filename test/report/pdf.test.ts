@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import path, { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import {
   BrowserLaunchError,
   BrowserNotFoundError,
@@ -59,6 +58,16 @@ describe('findChromium', () => {
     expect(e.message).toMatch(/^could not start Chromium at \/bin\/false: \S/);
     expect(e.message).not.toContain('\n');
     expect(e.hint).toContain('PUPPETEER_EXECUTABLE_PATH');
+  });
+
+  it.skipIf(chromium === null)('removes the temporary profile when the process exits with the browser open (Ctrl-C)', () => {
+    const child = path.join(import.meta.dirname, 'child-browser-exit.ts');
+    const res = spawnSync(process.execPath, ['--import', 'tsx', child, chromium ?? ''], { encoding: 'utf8', timeout: 60_000 });
+    expect(res.status, res.stderr).toBe(130);
+    const { profileDir, existed } = JSON.parse(res.stdout) as { profileDir: string; existed: boolean };
+    expect(existed).toBe(true);
+    expect(profileDir).toContain('sosmortem-chromium-');
+    expect(existsSync(profileDir)).toBe(false);
   });
 
   it('explains in one line how to get a browser', () => {
