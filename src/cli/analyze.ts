@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { AnalyzeOptions } from '../analyze.js';
@@ -88,7 +89,18 @@ Examples:
       if (inputs[0] !== undefined) await startXzEarly(inputs[0]);
       // Chromium starts while the bundle is read: its launch is its own processes, not this thread's work.
       let browser: BrowserSlot | null = null;
-      if (formats.includes('pdf') && flags.output !== '-') {
+      // Not for inputs that are not there: the analysis reports those at once, and a browser would only delay it.
+      const inputsThere = (
+        await Promise.all(
+          inputs.map((i) =>
+            stat(i).then(
+              () => true,
+              () => false,
+            ),
+          ),
+        )
+      ).every(Boolean);
+      if (formats.includes('pdf') && flags.output !== '-' && inputsThere) {
         const { BrowserSlot } = await import('../report/browser-slot.js');
         browser = new BrowserSlot();
         browser.start();
