@@ -5,5 +5,7 @@ import { launchBrowser } from '../../src/report/browser.js';
 
 const launched = await launchBrowser(process.argv[2] ?? null);
 process.stdout.write(`${JSON.stringify({ profileDir: launched.profileDir, existed: existsSync(launched.profileDir) })}\n`);
-process.kill(launched.browser.process()?.pid ?? 0, 'SIGKILL');
+// As puppeteer's SIGINT handler does: the whole process group (Debian's /usr/bin wrappers are shell scripts).
+const pid = launched.browser.process()?.pid;
+if (pid !== undefined) process.kill(-pid, 'SIGKILL');
 process.exit(130);
