@@ -88,19 +88,9 @@ Examples:
       // xz gets going while the analysis modules load (tens of ms on a typical bundle).
       if (inputs[0] !== undefined) await startXzEarly(inputs[0]);
       // Chromium starts while the bundle is read: its launch is its own processes, not this thread's work.
-      let browser: BrowserSlot | null = null;
       // Not for inputs that are not there: the analysis reports those at once, and a browser would only delay it.
-      const inputsThere = (
-        await Promise.all(
-          inputs.map((i) =>
-            stat(i).then(
-              () => true,
-              () => false,
-            ),
-          ),
-        )
-      ).every(Boolean);
-      if (formats.includes('pdf') && flags.output !== '-' && inputsThere) {
+      let browser: BrowserSlot | null = null;
+      if (formats.includes('pdf') && flags.output !== '-' && (await allExist(inputs))) {
         const { BrowserSlot } = await import('../report/browser-slot.js');
         browser = new BrowserSlot();
         browser.start();
@@ -111,6 +101,11 @@ Examples:
         await browser?.close();
       }
     });
+}
+
+async function allExist(paths: string[]): Promise<boolean> {
+  const found = await Promise.all(paths.map(async (p) => (await stat(p).catch(() => null)) !== null));
+  return found.every(Boolean);
 }
 
 async function analyzeAndWrite(
