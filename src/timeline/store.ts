@@ -98,6 +98,7 @@ interface Slot {
 export function labelsKey(labels: Labels): string {
   const keys = Object.keys(labels);
   if (keys.length === 0) return '';
+  if (keys.length === 1) return `${keys[0]}=${labels[keys[0] as string]};`;
   keys.sort();
   let out = '';
   for (const k of keys) out += `${k}=${labels[k]};`;

@@ -152,7 +152,8 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
       last = { timeBase: raw.timeBase, raw: before, placed: t, bad };
     }
     if (bad > 0) unplaced.set(raw.fileIdx, (unplaced.get(raw.fileIdx) ?? 0) + bad);
-    const key = `${raw.metric}|${labelsKey(labels)}`;
+    // The store keyed the raw labels already; only a renamed device needs a new key.
+    const key = `${raw.metric}|${labels === raw.labels ? raw.labelsKey : labelsKey(labels)}`;
     let m = merged.get(key);
     if (!m) {
       m = { metric: raw.metric, labels, parts: [] };
