@@ -115,6 +115,7 @@ export const ps: SourceParser = {
     let short = 0;
     let firstShort = 0;
     let rowRe: RegExp | null = null;
+    let groupOf: Int32Array = new Int32Array(0);
     return {
       push(line: string, lineNo: number): void {
         if (failed) return;
@@ -129,24 +130,28 @@ export const ps: SourceParser = {
           }
           sink.format(describe(header));
           wanted = layout.metrics.filter((m) => sink.wants(m.metric));
-          if (layout.hasCommand) rowRe = leadingPattern(layout.commandAt);
+          if (layout.hasCommand) {
+            const read = new Set([layout.pidAt, ...wanted.map((w) => w.at)]);
+            if (layout.lwpAt !== undefined) read.add(layout.lwpAt);
+            if (layout.userAt !== undefined) read.add(layout.userAt);
+            ({ re: rowRe, groupOf } = leadingPattern(layout.commandAt, read));
+          }
           if (layout.metrics.length === 0) sink.diagnostic(lineNo, 'info', 'this ps output has no RSS, VSZ, %CPU or %MEM column; nothing to sample');
           return;
         }
         if (wanted.length === 0) return;
         const lo = layout;
-        // Token k is toks[off + k]. The columns before the command are read by one
-        // regular expression (native code; the command, kilobytes with ps auxww, is
-        // not split); a row it does not match has fewer tokens: blank or short.
+        // The columns before the command are read by one regular expression (native
+        // code; the command, kilobytes with ps auxww, is not split; only the columns
+        // used are captured); a row it does not match has fewer tokens: blank or short.
         const m = rowRe === null ? null : rowRe.exec(line);
-        const toks: ArrayLike<string | undefined> = m ?? fields(line);
-        const off = m === null ? 0 : 1;
-        const count = m === null ? toks.length : lo.commandAt;
+        const f = m === null ? fields(line) : null;
+        const count = m === null ? (f as string[]).length : lo.commandAt;
         if (count === 0) return;
-        const pidText = toks[off + lo.pidAt];
+        const pidText = tokenAt(m, f, groupOf, lo.pidAt);
         // ps m / -L rows for threads: PID "-" or a LWP that is not the thread-group leader.
         if (pidText === '-') return;
-        if (lo.lwpAt !== undefined && toks[off + lo.lwpAt] !== pidText) return;
+        if (lo.lwpAt !== undefined && tokenAt(m, f, groupOf, lo.lwpAt) !== pidText) return;
         const pid = Number(pidText);
         if (!Number.isInteger(pid) || pid < 0 || count < (lo.hasCommand ? lo.commandAt : lo.offset.size)) {
           short++;
@@ -157,12 +162,12 @@ export const ps: SourceParser = {
         if (lo.commandAt >= 0) {
           // With a command column, only a matched row gets here (the others are short): the command follows the match.
           if (lo.hasCommand) comm = m === null ? '' : commOf(line.slice(m[0].length));
-          else comm = toks[off + lo.commandAt] ?? '';
+          else comm = tokenAt(m, f, groupOf, lo.commandAt) ?? '';
         }
         const labels: Record<string, string> = { pid: String(pid), comm };
-        if (lo.userAt !== undefined) labels.user = toks[off + lo.userAt] ?? '';
+        if (lo.userAt !== undefined) labels.user = tokenAt(m, f, groupOf, lo.userAt) ?? '';
         for (const w of wanted) {
-          const v = num(toks[off + w.at]);
+          const v = num(tokenAt(m, f, groupOf, w.at));
           if (Number.isFinite(v)) sink.sample(w.metric, labels, timeBase, t, v, lineNo);
         }
       },
@@ -173,11 +178,28 @@ export const ps: SourceParser = {
   },
 };
 
-/** The first `n` blank-separated tokens of a line, each captured (group k + 1 is token k). */
-function leadingPattern(n: number): RegExp {
-  let src = '^[ \\t]*([^ \\t]+)';
-  for (let k = 1; k < n; k++) src += '[ \\t]+([^ \\t]+)';
-  return new RegExp(src);
+/**
+ * The first `n` blank-separated tokens of a line; only the tokens in `wanted`
+ * are captured (the others would be strings nobody reads: 7 of 10 per row of
+ * ps aux). groupOf[k] is token k's group, 0 when it is not captured.
+ */
+function leadingPattern(n: number, wanted: ReadonlySet<number>): { re: RegExp; groupOf: Int32Array } {
+  const groupOf = new Int32Array(n);
+  let group = 0;
+  let src = '^[ \\t]*';
+  for (let k = 0; k < n; k++) {
+    if (k > 0) src += '[ \\t]+';
+    if (wanted.has(k)) {
+      groupOf[k] = ++group;
+      src += '([^ \\t]+)';
+    } else src += '[^ \\t]+';
+  }
+  return { re: new RegExp(src), groupOf };
+}
+
+/** Token k of a row: its capture group when the row pattern matched, else the split fields. */
+function tokenAt(m: RegExpExecArray | null, f: string[] | null, groupOf: Int32Array, k: number): string | undefined {
+  return m !== null ? m[groupOf[k] as number] : f?.[k];
 }
 
 function isBlank(c: number): boolean {
