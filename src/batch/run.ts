@@ -5,6 +5,7 @@
  */
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import pLimit from 'p-limit';
 import type { AnalyzeOptions } from '../analyze.js';
 import type { Report } from '../report/model.js';
 import type { OutputFormat } from '../report/write.js';
@@ -34,8 +35,7 @@ export interface BatchOptions {
 }
 
 export type BatchEvent =
-  | { type: 'start'; total: number; skippedByShard: number }
-  | { type: 'bundle'; row: BundleRow; resumed: boolean; done: number; total: number };
+  { type: 'start'; total: number; skippedByShard: number } | { type: 'bundle'; row: BundleRow; resumed: boolean; done: number; total: number };
 
 export interface BatchStats {
   total: number;
@@ -105,7 +105,15 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
       const { renderPdf } = await import('../report/pdf.js');
       const b = await (browser as import('../report/browser-slot.js').BrowserSlot).get();
       const report = JSON.parse(r.json) as Report;
-      const pdf = await renderPdf(r.html, { paper: options.analyzeOptions?.paper ?? 'A4', headerLeft: report.bundle.hostname ?? 'unknown host', headerRight: report.bundle.collectedAt?.slice(0, 10) ?? '' }, b);
+      const pdf = await renderPdf(
+        r.html,
+        {
+          paper: options.analyzeOptions?.paper ?? 'A4',
+          headerLeft: report.bundle.hostname ?? 'unknown host',
+          headerRight: report.bundle.collectedAt?.slice(0, 10) ?? '',
+        },
+        b,
+      );
       await writeAtomic(path.join(r.partialDir, 'report.pdf'), pdf, true);
       await writeAtomic(path.join(r.partialDir, 'report.json'), r.json, true);
       await publish(r.partialDir, outDir, r.row.id ?? 'unknown');
@@ -116,18 +124,19 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
     }
   };
 
-  // PDFs are rendered one at a time: a single Chromium page is the bottleneck anyway, and it bounds memory
-  let pdfChain: Promise<void> = Promise.resolve();
+  // PDFs print on as many Chromium pages at once as there are workers: each page renders in a
+  // renderer process of its own, so printing spreads over the cores as the analyses do (one page
+  // at a time made printing the bottleneck of a many-core sweep: ~0.5 s per report). The bound
+  // keeps Chromium's memory in step with --jobs.
+  const printing = pLimit(Math.max(1, options.jobs));
   const formats = options.formats.includes('json') ? options.formats : [...options.formats, 'json' as const];
   try {
     await Promise.all(
       mine.map(async (b, seq) => {
         const task: BundleTask = { seq, path: b.path, rel: b.rel, kind: b.kind, outDir, formats, analyzeOptions: options.analyzeOptions ?? {} };
         const r = await pool.run(task);
-        if (r.kind === 'needs-pdf') {
-          pdfChain = pdfChain.then(() => handle(task, r));
-          await pdfChain;
-        } else await handle(task, r);
+        if (r.kind === 'needs-pdf') await printing(() => handle(task, r));
+        else await handle(task, r);
       }),
     );
     stats.peakWorkerHeapBytes = pool.peakWorkerHeapBytes;
@@ -136,7 +145,13 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   }
   try {
     stats.elapsedMs = Date.now() - started;
-    const files = await writeFleet(outDir, rows, { elapsedMs: stats.elapsedMs, pdf: fleetPdf, html: options.fleetHtml ?? true, ...(browser ? { browser } : {}), paper: options.analyzeOptions?.paper ?? 'A4' });
+    const files = await writeFleet(outDir, rows, {
+      elapsedMs: stats.elapsedMs,
+      pdf: fleetPdf,
+      html: options.fleetHtml ?? true,
+      ...(browser ? { browser } : {}),
+      paper: options.analyzeOptions?.paper ?? 'A4',
+    });
     return { rows, stats, files };
   } finally {
     await browser?.close();

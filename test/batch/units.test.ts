@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -64,13 +65,60 @@ describe('shards', () => {
   });
 });
 
+describe('per-bundle PDFs', () => {
+  const chromium = findChromium();
+  it.skipIf(!chromium)('prints every bundle its own PDF, several pages at once (skipped without Chromium)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sosmortem-pdfs-'));
+    try {
+      await makeFleet(path.join(dir, 'in'), 4, 4);
+      const r = await runBatch({
+        inputs: [path.join(dir, 'in')],
+        outDir: path.join(dir, 'out'),
+        jobs: 2,
+        formats: ['json', 'pdf'],
+        resume: false,
+        shard: null,
+        fleetPdf: false,
+      });
+      expect(r.stats.failed).toBe(0);
+      expect(r.rows).toHaveLength(4);
+      for (const row of r.rows) {
+        const pdf = await readFile(path.join(dir, 'out', row.id ?? '?', 'report.pdf'));
+        expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+        // printed from its own bundle's HTML: the host is in the page header
+        const text = pdfText(pdf);
+        if (text !== null) expect(text).toContain(row.host ?? '?');
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Text of a PDF through poppler's pdftotext when installed; null otherwise. */
+function pdfText(pdf: Uint8Array): string | null {
+  try {
+    return execFileSync('pdftotext', ['-', '-'], { input: pdf }).toString('utf8');
+  } catch {
+    return null;
+  }
+}
+
 describe('fleet.pdf', () => {
   const chromium = findChromium();
   it.skipIf(!chromium)('renders an offline fleet page and PDF with history for a host seen twice (skipped without Chromium)', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'sosmortem-fleet-'));
     try {
       await makeFleet(path.join(dir, 'in'), 4, 1);
-      const r = await runBatch({ inputs: [path.join(dir, 'in')], outDir: path.join(dir, 'out'), jobs: 1, formats: ['json'], resume: false, shard: null, fleetPdf: true });
+      const r = await runBatch({
+        inputs: [path.join(dir, 'in')],
+        outDir: path.join(dir, 'out'),
+        jobs: 1,
+        formats: ['json'],
+        resume: false,
+        shard: null,
+        fleetPdf: true,
+      });
       expect(r.stats.failed).toBe(0);
       const pdf = await readFile(path.join(dir, 'out', 'fleet.pdf'));
       expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
