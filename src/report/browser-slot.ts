@@ -3,7 +3,7 @@
  * written while it lives (a batch; one analyze run). A JSON-only run never
  * starts one.
  */
-import type { Browser } from 'puppeteer';
+import type { Browser } from 'puppeteer-core';
 import { launchBrowser, type LaunchedBrowser } from './browser.js';
 
 export class BrowserSlot {

@@ -6,7 +6,7 @@
 import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { Browser } from 'puppeteer';
+import type { Browser } from 'puppeteer-core';
 
 /**
  * chrome-headless-shell first: Chromium's build for automation, without the
@@ -93,7 +93,8 @@ export interface LaunchedBrowser {
 
 export async function launchBrowser(executablePath: string | null = findChromium()): Promise<LaunchedBrowser> {
   if (!executablePath) throw new BrowserNotFoundError();
-  const puppeteer = await import('puppeteer');
+  // puppeteer-core: the browser is the system's; puppeteer's own additions (its download, config files) are not used.
+  const puppeteer = await import('puppeteer-core');
   const userDataDir = mkdtempSync(join(tmpdir(), 'sosmortem-chromium-'));
   const removeProfile = (): void => rmSync(userDataDir, { recursive: true, force: true, maxRetries: 3 });
   // Ctrl-C makes puppeteer kill Chromium and exit the process; the profile must not outlive it

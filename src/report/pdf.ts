@@ -4,7 +4,7 @@
  * so a hostile string that slipped into the HTML can neither run nor phone
  * home. Reuse one browser across many reports (batch mode) by passing it in.
  */
-import type { Browser } from 'puppeteer';
+import type { Browser } from 'puppeteer-core';
 import { withBrowser } from './browser.js';
 import { escapeHtml } from './format.js';
 
