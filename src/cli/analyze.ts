@@ -133,7 +133,10 @@ async function analyzeAndWrite(
   } else {
     const b = model.report.bundle;
     const outDir = path.resolve(flags.output ?? defaultOutDir(b.hostname, b.collectedAt));
-    const written = await writeReports(model, outDir, formats, { force: Boolean(flags.force), ...(browser ? { browser: () => browser.get() } : {}) });
+    const written = await writeReports(model, outDir, formats, {
+      force: Boolean(flags.force),
+      ...(browser ? { browser: () => browser.get(), page: () => browser.takePage() } : {}),
+    });
     printTimings();
     const findings = model.report.findings;
     process.stderr.write(`sosmortem: ${findings.length} finding${findings.length === 1 ? '' : 's'} for ${b.hostname ?? 'unknown host'}`);

@@ -4,7 +4,7 @@
  * so a hostile string that slipped into the HTML can neither run nor phone
  * home. Reuse one browser across many reports (batch mode) by passing it in.
  */
-import type { Browser } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { withBrowser } from './browser.js';
 import { escapeHtml } from './format.js';
 
@@ -37,9 +37,10 @@ export function footerTemplate(opts: PdfOptions): string {
   );
 }
 
-export async function renderPdfDetailed(html: string, opts: PdfOptions, browser?: Browser): Promise<PdfResult> {
+/** `openPage`: a blank page of `browser` opened ahead (analyze opens one while it reads the bundle); closed here like a new one. */
+export async function renderPdfDetailed(html: string, opts: PdfOptions, browser?: Browser, openPage?: Page): Promise<PdfResult> {
   return withBrowser(async (b) => {
-    const page = await b.newPage();
+    const page = openPage && !openPage.isClosed() ? openPage : await b.newPage();
     const blocked: string[] = [];
     const continued: string[] = [];
     try {
@@ -75,6 +76,6 @@ export async function renderPdfDetailed(html: string, opts: PdfOptions, browser?
   }, browser);
 }
 
-export async function renderPdf(html: string, opts: PdfOptions, browser?: Browser): Promise<Uint8Array> {
-  return (await renderPdfDetailed(html, opts, browser)).pdf;
+export async function renderPdf(html: string, opts: PdfOptions, browser?: Browser, openPage?: Page): Promise<Uint8Array> {
+  return (await renderPdfDetailed(html, opts, browser, openPage)).pdf;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { mark } from '../timings.js';
 import type { ReportModel } from './model.js';
 
@@ -67,7 +67,7 @@ export async function writeReports(
   model: ReportModel,
   outDir: string,
   formats: readonly OutputFormat[],
-  opts: { force: boolean; browser?: Browser | (() => Promise<Browser>) },
+  opts: { force: boolean; browser?: Browser | (() => Promise<Browser>); page?: () => Promise<Page | null> },
 ): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];
@@ -96,11 +96,13 @@ export async function writeReports(
       const { renderPdf } = await import('./pdf.js');
       const b = model.report.bundle;
       const browser = typeof opts.browser === 'function' ? await opts.browser() : opts.browser;
+      const page = (await opts.page?.()) ?? undefined;
       mark('wait for the browser');
       const pdf = await renderPdf(
         html,
         { paper: model.options.paper, headerLeft: b.hostname ?? 'unknown host', headerRight: b.collectedAt ? b.collectedAt.slice(0, 10) : '' },
         browser,
+        page,
       );
       await writeAtomic(target('pdf'), pdf, true);
       written.push(target('pdf'));

@@ -12,6 +12,7 @@ import {
   launchBrowser,
   type LaunchedBrowser,
 } from '../../src/report/browser.js';
+import { BrowserSlot } from '../../src/report/browser-slot.js';
 import { renderHtml } from '../../src/report/html.js';
 import { footerTemplate, headerTemplate, renderPdfDetailed } from '../../src/report/pdf.js';
 import { loadModel, XSS_SCRIPT } from './helpers.js';
@@ -148,6 +149,27 @@ describe.each(installed)('each installed browser (%s)', (exe) => {
       if (text !== null) expect(text).toContain(model.report.findings[0]?.title.slice(0, 30) ?? '');
     } finally {
       await launched.close();
+    }
+  });
+});
+
+describe.skipIf(chromium === null)('BrowserSlot', () => {
+  it('opens a page ahead only when started ahead, hands it out once, and the PDF step closes it', async () => {
+    const started = new BrowserSlot();
+    const onDemand = new BrowserSlot();
+    try {
+      started.start();
+      const page = await started.takePage();
+      expect(page).not.toBeNull();
+      expect(await started.takePage()).toBeNull();
+      const { pdf } = await renderPdfDetailed('<p>x</p>', { paper: 'A4', headerLeft: 'h', headerRight: 'd' }, await started.get(), page ?? undefined);
+      expect(Buffer.from(pdf.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
+      expect(page?.isClosed()).toBe(true);
+      // batch asks for the browser alone: no page is opened for nothing
+      await onDemand.get();
+      expect(await onDemand.takePage()).toBeNull();
+    } finally {
+      await Promise.all([started.close(), onDemand.close()]);
     }
   });
 });
