@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { compareBundles } from '../../src/batch/compare.js';
 import type { DigestFinding } from '../../src/batch/row.js';
 import { runBatch } from '../../src/batch/run.js';
 import { findChromium } from '../../src/report/browser.js';
+import { pdfText } from '../report/helpers.js';
 import { HEALTHY, LEAK, makeFleet } from './fixtures.js';
 
 function finding(rule: string, severity: DigestFinding['severity'], score: number, metrics: Record<string, number> = {}): DigestFinding {
@@ -94,15 +94,6 @@ describe('per-bundle PDFs', () => {
     }
   });
 });
-
-/** Text of a PDF through poppler's pdftotext when installed; null otherwise. */
-function pdfText(pdf: Uint8Array): string | null {
-  try {
-    return execFileSync('pdftotext', ['-', '-'], { input: pdf }).toString('utf8');
-  } catch {
-    return null;
-  }
-}
 
 describe('fleet.pdf', () => {
   const chromium = findChromium();

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { ReportModel } from '../../src/report/model.js';
 
@@ -61,4 +62,13 @@ export function hostileKvmModel(): ReportModel {
     t.ref = 'javascript:alert(1)';
   }
   return m;
+}
+
+/** Text of a PDF through poppler's pdftotext when installed; null otherwise. */
+export function pdfText(pdf: Uint8Array): string | null {
+  try {
+    return execFileSync('pdftotext', ['-', '-'], { input: pdf }).toString('utf8');
+  } catch {
+    return null;
+  }
 }

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path, { join } from 'node:path';
@@ -15,7 +15,7 @@ import {
 import { BrowserSlot } from '../../src/report/browser-slot.js';
 import { renderHtml } from '../../src/report/html.js';
 import { footerTemplate, headerTemplate, renderPdfDetailed } from '../../src/report/pdf.js';
-import { loadModel, XSS_SCRIPT } from './helpers.js';
+import { loadModel, pdfText, XSS_SCRIPT } from './helpers.js';
 
 const chromium = findChromium();
 // Every installed kind is exercised: the headless shell (preferred) and the full browser take different headless flags.
@@ -173,12 +173,3 @@ describe.skipIf(chromium === null)('BrowserSlot', () => {
     }
   });
 });
-
-/** Text of a PDF through poppler's pdftotext when installed; null otherwise. */
-function pdfText(pdf: Uint8Array): string | null {
-  try {
-    return execFileSync('pdftotext', ['-', '-'], { input: pdf }).toString('utf8');
-  } catch {
-    return null;
-  }
-}
