@@ -87,13 +87,12 @@ Examples:
       if (flags.output !== undefined && flags.output !== '-' && !flags.force) await refuseExisting(path.resolve(flags.output), formats);
       // xz gets going while the analysis modules load (tens of ms on a typical bundle).
       if (inputs[0] !== undefined) await startXzEarly(inputs[0]);
-      // Chromium starts while the bundle is read: its launch is its own processes, not this thread's work.
-      // Not for inputs that are not there: the analysis reports those at once, and a browser would only delay it.
       let browser: BrowserSlot | null = null;
-      if (formats.includes('pdf') && flags.output !== '-' && (await allExist(inputs))) {
+      if (formats.includes('pdf') && flags.output !== '-') {
         const { BrowserSlot } = await import('../report/browser-slot.js');
         browser = new BrowserSlot();
-        browser.start();
+        // Chromium starts while the bundle is read: its launch is its own processes, not this thread's work.
+        if (await worthStartingEarly(inputs)) browser.start();
       }
       try {
         await analyzeAndWrite(inputs, flags, formats, paper, failOn, browser);
@@ -103,9 +102,19 @@ Examples:
     });
 }
 
-async function allExist(paths: string[]): Promise<boolean> {
-  const found = await Promise.all(paths.map(async (p) => (await stat(p).catch(() => null)) !== null));
-  return found.every(Boolean);
+/** An archive this large takes seconds to read: a browser started ahead would gain little and hold ~200–400 MiB meanwhile. */
+const EARLY_BROWSER_MAX_ARCHIVE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Whether the browser is worth starting before the analysis: not for inputs
+ * that are not there (the analysis reports those at once, and a browser would
+ * only delay it), nor for a large archive.
+ */
+export async function worthStartingEarly(inputs: string[]): Promise<boolean> {
+  const stats = await Promise.all(inputs.map((p) => stat(p).catch(() => null)));
+  if (stats.some((st) => st === null)) return false;
+  const bundle = stats[0];
+  return bundle === undefined || bundle === null || bundle.isDirectory() || bundle.size < EARLY_BROWSER_MAX_ARCHIVE_BYTES;
 }
 
 async function analyzeAndWrite(

@@ -4,12 +4,13 @@
  * sample was built to show, and the CLI's exit codes.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze.js';
+import { worthStartingEarly } from '../../src/cli/analyze.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const leakBundle = path.join(root, 'samples/leak-swap-oom/sosreport-db01-2026-11-20-kqzvbnd');
@@ -115,6 +116,18 @@ describe('CLI', () => {
     const res = spawnSync('node', [cli, 'analyze', path.join(tmp, 'nope.tar.xz'), '-o', out, '--format', 'json,pdf'], { encoding: 'utf8' });
     expect(res.status).toBe(2);
     expect(res.stderr).toMatch(/^sosmortem: .*report\.json already exists\n {2}hint: pass --force/);
+  });
+
+  it('starts the browser ahead for a directory or a small archive, not for a large archive or a missing input', async () => {
+    const small = path.join(tmp, 'small.tar.xz');
+    writeFileSync(small, 'x');
+    const large = path.join(tmp, 'large.tar.xz');
+    writeFileSync(large, '');
+    truncateSync(large, 64 * 1024 * 1024); // sparse: no disk used
+    expect(await worthStartingEarly([healthyBundle])).toBe(true);
+    expect(await worthStartingEarly([small, leakAttachments])).toBe(true);
+    expect(await worthStartingEarly([large])).toBe(false);
+    expect(await worthStartingEarly([small, path.join(tmp, 'missing-attachment')])).toBe(false);
   });
 
   it('exits 2 for an unknown format', () => {
