@@ -9,6 +9,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { SEVERITIES, type Finding } from '../model.js';
 import { offsetAt, type Zone } from '../timeline/clock.js';
 import { findingWindowMs, rankFindings } from './format.js';
+import { packedVegaLib, type VegaLib } from './vega-cache.js';
 import type { ChartSeries, FindingChart, ReportModel } from './model.js';
 
 export const CHART_WIDTH = 640;
@@ -28,31 +29,11 @@ export interface ChartOut {
   svg: string;
 }
 
-interface VegaModules {
-  compile: (spec: TopLevelSpec) => { spec: object };
-  toSvg: (vgSpec: object) => Promise<string>;
-}
+let vegaLib: Promise<VegaLib> | null = null;
 
-let modules: Promise<VegaModules> | null = null;
-
-function loadVega(): Promise<VegaModules> {
-  modules ??= (async () => {
-    const vl = await import('vega-lite');
-    const vega = await import('vega');
-    return {
-      // layers repeat the same x domain on purpose (so every layer is clipped to the span); the merge warnings are noise
-      compile: (spec: TopLevelSpec) => vl.compile(spec, { logger: vega.logger(vega.None) }),
-      toSvg: async (vgSpec: object) => {
-        const view = new vega.View(vega.parse(vgSpec), { renderer: 'none' });
-        try {
-          return await view.toSVG();
-        } finally {
-          view.finalize();
-        }
-      },
-    };
-  })();
-  return modules;
+function loadVega(): Promise<VegaLib> {
+  vegaLib ??= (async () => packedVegaLib() ?? (await import('./vega-lib.js')))();
+  return vegaLib;
 }
 
 /** Compiles and renders one Vega-Lite spec to an inline-ready SVG string. */
