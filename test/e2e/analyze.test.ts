@@ -190,33 +190,42 @@ describe('user rules and redaction', () => {
   });
 });
 
+/** A finding's fields that correlation fills in, empty. */
+function unlinked() {
+  return {
+    message: '',
+    score: 60,
+    confidence: 0.9,
+    evidence: [],
+    causes: [] as string[],
+    effects: [] as string[],
+    reasoning: [] as string[],
+    remediation: [],
+    references: [],
+  };
+}
+
+/** A host-wide leak of pid 10 from 10:00 to 11:00. */
+function hostLeak() {
+  return {
+    ...unlinked(),
+    id: 'memory-leak:1',
+    rule: 'memory-leak',
+    class: 'memory-leak' as const,
+    title: 'leak',
+    severity: 'high' as const,
+    subject: { pid: 10 },
+    metrics: {},
+    window: { start: '2026-11-20T10:00:00Z', end: '2026-11-20T11:00:00Z' },
+  };
+}
+
 describe('cause and effect', () => {
   it('does not blame a cgroup-limited OOM on a host-wide leak', async () => {
     const { correlate, loadCorrelations } = await import('../../src/rules/correlate.js');
-    const fresh = () => ({
-      message: '',
-      score: 60,
-      confidence: 0.9,
-      evidence: [],
-      causes: [] as string[],
-      effects: [] as string[],
-      reasoning: [] as string[],
-      remediation: [],
-      references: [],
-    });
-    const leak = {
-      ...fresh(),
-      id: 'memory-leak:1',
-      rule: 'memory-leak',
-      class: 'memory-leak' as const,
-      title: 'leak',
-      severity: 'high' as const,
-      subject: { pid: 10 },
-      metrics: {},
-      window: { start: '2026-11-20T10:00:00Z', end: '2026-11-20T11:00:00Z' },
-    };
+    const leak = hostLeak();
     const memcgOom = {
-      ...fresh(),
+      ...unlinked(),
       id: 'oom-kill:1',
       rule: 'oom-kill',
       class: 'oom-kill' as const,
@@ -227,7 +236,7 @@ describe('cause and effect', () => {
       window: { start: '2026-11-20T10:30:00Z', end: '2026-11-20T10:30:00Z' },
     };
     const globalOom = {
-      ...fresh(),
+      ...unlinked(),
       id: 'oom-kill:2',
       rule: 'oom-kill',
       class: 'oom-kill' as const,
@@ -246,30 +255,9 @@ describe('cause and effect', () => {
 describe('swapping confined to a cgroup', () => {
   it('is not blamed on a host-wide leak when the host still had memory available', async () => {
     const { correlate, loadCorrelations } = await import('../../src/rules/correlate.js');
-    const fresh = () => ({
-      message: '',
-      score: 60,
-      confidence: 0.9,
-      evidence: [],
-      causes: [] as string[],
-      effects: [] as string[],
-      reasoning: [] as string[],
-      remediation: [],
-      references: [],
-    });
-    const leak = {
-      ...fresh(),
-      id: 'memory-leak:1',
-      rule: 'memory-leak',
-      class: 'memory-leak' as const,
-      title: 'leak',
-      severity: 'high' as const,
-      subject: { pid: 10 },
-      metrics: {},
-      window: { start: '2026-11-20T10:00:00Z', end: '2026-11-20T11:00:00Z' },
-    };
+    const leak = hostLeak();
     const cgroupThrash = {
-      ...fresh(),
+      ...unlinked(),
       id: 'swap-thrash:1',
       rule: 'swap-thrash',
       class: 'swap-thrash' as const,
@@ -280,7 +268,7 @@ describe('swapping confined to a cgroup', () => {
       window: { start: '2026-11-20T10:30:00Z', end: '2026-11-20T10:40:00Z' },
     };
     const hostThrash = {
-      ...fresh(),
+      ...unlinked(),
       id: 'swap-thrash:2',
       rule: 'swap-thrash',
       class: 'swap-thrash' as const,
