@@ -30,7 +30,7 @@ import { Worker } from 'node:worker_threads';
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { spawn } = require('node:child_process');
-const { xz, args, batchBytes, maxAheadBytes } = workerData;
+const { xz, args, batchBytes, maxAheadBytes, napMs, shortReadBytes } = workerData;
 const child = spawn(xz, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 let stderr = '';
 let parts = [];
@@ -53,7 +53,10 @@ function flush() {
   parentPort.postMessage({ chunk: ab }, [ab]);
   if (ahead > maxAheadBytes && !paused) { paused = true; child.stdout.pause(); }
 }
+// See NAP_MS below: a short read means the worker has caught up with xz; it then sleeps so the next read takes a batch.
+const nap = new Int32Array(new SharedArrayBuffer(4));
 child.stdout.on('data', (d) => {
+  if (d.length < shortReadBytes) Atomics.wait(nap, 0, 0, napMs);
   parts.push(d);
   partBytes += d.length;
   if (partBytes >= batchBytes) flush();
@@ -76,6 +79,20 @@ parentPort.on('message', (m) => {
 });
 `;
 
+/**
+ * xz writes its output 8 KiB at a time. A reader that keeps up gets every
+ * write as one read, ~4 000 for a 33 MB bundle, and each costs a trip through
+ * the stream machinery of a cold isolate. Sleeping briefly after a short read
+ * lets the socket between xz and the worker (~200 KiB) fill meanwhile, so the
+ * next reads are 64 KiB each: ~900 reads instead of ~2 400 with a consumer
+ * that does nothing else. xz, at ≤ 200 MB/s single-threaded, writes ~60 KiB
+ * in a nap, well under what the socket holds, so it never waits for the worker.
+ * Typical .tar.xz: 0.485 → 0.469 s mean over 30 paired runs (faster in 21).
+ */
+const NAP_MS = 0.3;
+/** reads shorter than this mean the worker has caught up with xz */
+const SHORT_READ_BYTES = 16 * 1024;
+
 export interface WorkerXzOptions {
   /** bytes per message to the main thread once it has a backlog */
   batchBytes?: number;
@@ -97,7 +114,11 @@ export function workerXz(xz: string, args: string[], options: WorkerXzOptions = 
   const batchBytes = options.batchBytes ?? 256 * 1024;
   const maxAheadBytes = options.maxAheadBytes ?? 16 * 1024 * 1024;
   // execArgv: [] — the source is CommonJS, and a parent started with --input-type=module would make it ESM (no require).
-  const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { xz, args, batchBytes, maxAheadBytes } });
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    execArgv: [],
+    workerData: { xz, args, batchBytes, maxAheadBytes, napMs: NAP_MS, shortReadBytes: SHORT_READ_BYTES },
+  });
   const queue: Buffer[] = [];
   let wanting = false;
   let ended = false;
