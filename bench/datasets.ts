@@ -39,7 +39,7 @@ export const QUICK: readonly DatasetSpec[] = [
 ];
 
 /** Bumped whenever the generated content changes, so stale data is rebuilt. */
-const GENERATOR_VERSION = 3;
+const GENERATOR_VERSION = 4;
 const TOP = 'sosreport-db01-2026-11-20-bench';
 const SKELETON = 'samples/leak-swap-oom/sosreport-db01-2026-11-20-kqzvbnd';
 /** Collection: Fri Nov 20 16:05:12 CET 2026 (the skeleton's date); boot 18 d 9:52 before. */
@@ -256,6 +256,36 @@ function numactlHardware(nodes: number, cpus: number): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The skeleton's lscpu and proc/stat describe the sample's 8-CPU host; they
+ * are rewritten for the dataset's, so every file states the same host (files
+ * that disagree draw a warning in the report, which a bench bundle should not).
+ */
+function matchCpus(dir: string, spec: DatasetSpec): void {
+  const lscpuFile = path.join(dir, 'sos_commands/processor/lscpu');
+  const perNode = Math.max(1, Math.floor(spec.cpus / spec.numaNodes));
+  const lscpu = readFileSync(lscpuFile, 'utf8')
+    .split('\n')
+    .filter((l) => !/^NUMA node\d+ CPU\(s\):/.test(l))
+    .map((l) => {
+      const key = l.slice(0, l.indexOf(':') + 1);
+      const at = (value: string | number): string => `${key}${' '.repeat(Math.max(1, 36 - key.length))}${value}`;
+      if (key === 'CPU(s):') return at(spec.cpus);
+      if (key === 'On-line CPU(s) list:') return at(`0-${spec.cpus - 1}`);
+      if (key === 'Core(s) per socket:') return at(Math.max(1, spec.cpus / 2 / spec.numaNodes));
+      if (key === 'Socket(s):' || key === 'NUMA node(s):') return at(spec.numaNodes);
+      return l;
+    });
+  for (let n = 0; n < spec.numaNodes; n++) lscpu.push(`NUMA node${n} CPU(s):                  ${n * perNode}-${(n + 1) * perNode - 1}`);
+  writeFileSync(lscpuFile, `${lscpu.filter((l) => l !== '').join('\n')}\n`);
+  const statFile = path.join(dir, 'proc/stat');
+  const stat = readFileSync(statFile, 'utf8').split('\n');
+  const perCpu = stat.find((l) => /^cpu\d+ /.test(l)) ?? 'cpu0 0 0 0 0 0 0 0 0 0 0';
+  const rest = perCpu.slice(perCpu.indexOf(' '));
+  const cpus = Array.from({ length: spec.cpus }, (_, i) => `cpu${i}${rest}`);
+  writeFileSync(statFile, [stat[0], ...cpus, ...stat.filter((l) => !/^cpu\d* /.test(l))].join('\n'));
+}
+
 function dirBytes(dir: string): number {
   let n = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -316,6 +346,7 @@ export function ensureDataset(spec: DatasetSpec, root: string, log: (msg: string
   rel.pmap.forEach((f, k) => writeFileSync(f, pmapText(4242 + k, spec, r)));
   mkdirSync(path.join(dir, 'sos_commands/numa'), { recursive: true });
   writeFileSync(path.join(dir, 'sos_commands/numa/numactl_--hardware'), numactlHardware(spec.numaNodes, spec.cpus));
+  matchCpus(dir, spec);
   // As sos compresses its archive: `xz -2 -T<threads>`, threads 4 by default
   // (sos/policies/__init__.py, get_cmd_for_compress_method). Threaded xz
   // writes independent blocks (3 MiB at -2), which xz can decode in parallel.

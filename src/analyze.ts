@@ -11,6 +11,7 @@ import { attachEvidence, runRules, type DraftFinding } from './rules/engine.js';
 import { loadRules } from './rules/loader.js';
 import type { RuleDef } from './rules/types.js';
 import { toIso, zoneLabel } from './timeline/clock.js';
+import { orderFacts } from './timeline/fact-order.js';
 import { bundleFacts, deriveClock } from './timeline/facts.js';
 import { kvmInventory } from './timeline/kvm.js';
 import { RecordStore } from './timeline/store.js';
@@ -93,6 +94,7 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
   }
 
   preferSarXml(store, diagnostics);
+  orderFacts(store, diagnostics);
   const clock = deriveClock(store, options.tz, diagnostics);
   const timeline = buildTimeline(store, clock, diagnostics);
   mark('clock and timeline');
@@ -208,7 +210,14 @@ function coverageOf(timeline: Timeline, store: RecordStore): Report['coverage'] 
     spans.set(e.file, cur ? [Math.min(cur[0], e.t), Math.max(cur[1], e.t)] : [e.t, e.t]);
   }
   const zone = timeline.clock.zone;
-  store.files.forEach((f, idx) => {
+  // In path order, not the walk's: a directory and its tar then list the same files alike.
+  const byPath = store.files.map((_, i) => i).sort((a, b) => {
+    const pa = store.files[a]?.path ?? '';
+    const pb = store.files[b]?.path ?? '';
+    return pa < pb ? -1 : pa > pb ? 1 : a - b;
+  });
+  for (const idx of byPath) {
+    const f = store.files[idx] as (typeof store.files)[number];
     let c = bySource.get(f.parser);
     if (!c) {
       c = { source: f.parser, files: [], records: 0, from: null, to: null, format: null, diagnostics: 0 };
@@ -225,7 +234,7 @@ function coverageOf(timeline: Timeline, store: RecordStore): Report['coverage'] 
       if (!c.from || Date.parse(from) < Date.parse(c.from)) c.from = from;
       if (!c.to || Date.parse(to) > Date.parse(c.to)) c.to = to;
     }
-  });
+  }
   return [...bySource.values()].sort((a, b) => a.source.localeCompare(b.source));
 }
 

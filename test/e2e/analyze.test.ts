@@ -4,7 +4,7 @@
  * sample was built to show, and the CLI's exit codes.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
@@ -63,6 +63,37 @@ describe('leak → swap thrash → OOM sample', () => {
       r.findings.map((f) => `${f.rule}|${f.window?.start}|${JSON.stringify(f.metrics)}|${f.evidence.map((e) => `${e.source}:${e.line}:${e.text}`).join(';')}`);
     expect(key(fromTar)).toEqual(key(fromDir));
     expect(fromTar.analysis.bundleHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('gives the same report whatever order the archive holds its files in, even where its files disagree', async () => {
+    // A copy whose lscpu disagrees with its sar header (8 CPUs): the host facts must not depend on which file came first.
+    const bundle = path.join(tmp, 'order', path.basename(leakBundle));
+    cpSync(leakBundle, bundle, { recursive: true });
+    const lscpu = path.join(bundle, 'sos_commands/processor/lscpu');
+    writeFileSync(lscpu, readFileSync(lscpu, 'utf8').replace(/^CPU\(s\):(\s+)\d+$/m, 'CPU(s):$112'));
+    const files = execFileSync('find', [path.basename(bundle), '-type', 'f'], { cwd: path.dirname(bundle), encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .sort();
+    const packed = (name: string, list: string[]): string => {
+      writeFileSync(path.join(tmp, `${name}.list`), list.join('\n'));
+      const archive = path.join(tmp, `${name}.tar.xz`);
+      execFileSync('tar', ['-cJf', archive, '-C', path.dirname(bundle), '--no-recursion', '-T', path.join(tmp, `${name}.list`)]);
+      return archive;
+    };
+    const reports = [bundle, packed('forward', files), packed('backward', [...files].reverse())].map(async (input) => (await analyze([input])).model.report);
+    const [dir, forward, backward] = await Promise.all(reports);
+    const same = (r: typeof dir): unknown => ({
+      ...r,
+      bundle: { ...r?.bundle, path: null },
+      analysis: { ...r?.analysis, bundleHash: null, generatedAt: null, durationMs: null },
+    });
+    expect(dir?.bundle).toMatchObject({ cpus: 12, hostname: 'db01.example.com' });
+    expect(dir?.diagnostics.map((d) => d.message)).toContainEqual(
+      expect.stringContaining('disagree on the CPU count: this file says 12, proc/stat and sos_commands/sar/sar20 say 8. 12 is used'),
+    );
+    expect(same(forward)).toEqual(same(dir));
+    expect(same(backward)).toEqual(same(dir));
   });
 });
 
