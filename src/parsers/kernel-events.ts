@@ -54,6 +54,26 @@ interface PendingHung {
   sawState: boolean;
 }
 
+interface PendingLockup {
+  at: At;
+  attrs: EventRecord['attrs'];
+  labels: Record<string, string>;
+  frames: string[];
+  guesses: string[];
+  inTrace: boolean;
+  /** inside <IRQ> … </IRQ>: the watchdog's own timer interrupt, not what the CPU was stuck in */
+  inIrq: boolean;
+  more: EventLine[];
+}
+
+/**
+ * Lines of a soft-lockup report between its headline and its call trace
+ * (kernel/watchdog.c watchdog_timer_fn, then show_regs/dump_stack): module
+ * list, CPU and hardware lines, lockdep's irq stamps, and the panic line when
+ * kernel.softlockup_panic is set.
+ */
+const LOCKUP_REPORT_LINES = ['Modules linked in:', 'CPU: ', 'Hardware name:', 'Workqueue:', 'irq event stamp:', 'hardirqs last', 'softirqs last', 'task:', 'Sending NMI', 'NMI backtrace'];
+
 /** Hung-task traces rarely matter past the top frames; a short stack keeps evidence readable. */
 const MAX_STACK_FRAMES = 8;
 const MAX_KVM_MESSAGE = 300;
@@ -66,6 +86,7 @@ const MAX_KVM_MESSAGE = 300;
 export class KernelEventScanner {
   private oom: PendingOom | null = null;
   private hung: PendingHung | null = null;
+  private lockup: PendingLockup | null = null;
   /** how many "Linux version" lines were seen: zero in a dmesg means the ring buffer wrapped */
   boots = 0;
 
@@ -120,6 +141,11 @@ export class KernelEventScanner {
       this.emitHung(this.hung);
       this.hung = null;
     }
+    if (this.lockup) {
+      if (this.absorbLockup(this.lockup, message)) return;
+      this.emitLockup(this.lockup);
+      this.lockup = null;
+    }
     if (message.length === 0) return;
     const c0 = message.charCodeAt(0);
     // Trace frames, register dumps and Mem-Info continuations all start with a space; none starts an event.
@@ -144,6 +170,8 @@ export class KernelEventScanner {
   end(): void {
     if (this.hung) this.emitHung(this.hung);
     this.hung = null;
+    if (this.lockup) this.emitLockup(this.lockup);
+    this.lockup = null;
     this.flushOom();
   }
 
@@ -383,7 +411,61 @@ export class KernelEventScanner {
       const pid = Number(task.slice(colon + 1));
       if (Number.isInteger(pid)) attrs.pid = pid;
     }
-    this.emit('soft-lockup', at, attrs, colon > 0 ? { comm: task.slice(0, colon) } : {});
+    // Held open: the register dump and call trace that follow say where the CPU was stuck.
+    this.lockup = { at, attrs, labels: colon > 0 ? { comm: task.slice(0, colon) } : {}, frames: [], guesses: [], inTrace: false, inIrq: false, more: [] };
+  }
+
+  /** True while the line still belongs to the soft-lockup report. */
+  private absorbLockup(lockup: PendingLockup, message: string): boolean {
+    if (message.length === 0) return false;
+    const c0 = message.charCodeAt(0);
+    const bare = c0 === 32 || c0 === 9 ? message.trimStart() : message;
+    if (bare.startsWith('<IRQ>') || bare.startsWith('<NMI>')) {
+      lockup.inIrq = true;
+      return true;
+    }
+    if (bare.startsWith('</IRQ>') || bare.startsWith('</NMI>')) {
+      lockup.inIrq = false;
+      return true;
+    }
+    if (bare.startsWith('<TASK>') || bare.startsWith('</TASK>')) return true;
+    if (c0 === 32 || c0 === 9) {
+      if (lockup.inTrace && !lockup.inIrq) {
+        const frame = frameName(message);
+        if (frame) {
+          const list = frame.reliable ? lockup.frames : lockup.guesses;
+          if (list.length < MAX_STACK_FRAMES) list.push(frame.name);
+        }
+      }
+      return true;
+    }
+    if (message.startsWith('Call Trace:')) {
+      lockup.inTrace = true;
+      return true;
+    }
+    if (message.startsWith('Kernel panic - not syncing')) {
+      lockup.attrs.panic = true;
+      lockup.more.push({ line: this.curLine, text: this.curText });
+      return true;
+    }
+    if (isRegisterLine(message) || message.startsWith('RIP: ')) {
+      // "RIP: 0010:smp_call_function_many_cond+0x11e/0x4f0", or before 4.x "RIP: 0010:[<ffffffff81088847>]  [<…>] csd_lock_wait.isra.1+0x4/0xa"
+      if (message.startsWith('RIP: ') && lockup.attrs.rip === undefined) {
+        const rip = ripFunction(message);
+        if (rip) {
+          lockup.attrs.rip = rip;
+          lockup.more.push({ line: this.curLine, text: this.curText });
+        }
+      }
+      return true;
+    }
+    return LOCKUP_REPORT_LINES.some((p) => message.startsWith(p));
+  }
+
+  private emitLockup(lockup: PendingLockup): void {
+    const frames = lockup.frames.length > 0 ? lockup.frames : lockup.guesses;
+    if (frames.length > 0) lockup.attrs.stack = frames.join(' < ');
+    this.emit('soft-lockup', lockup.at, lockup.attrs, lockup.labels, lockup.more);
   }
 
   private hardLockup(message: string, at: At): void {
@@ -492,6 +574,22 @@ function frameName(message: string): { name: string; reliable: boolean } | null 
   if (plus <= 0) return null;
   const name = s.slice(0, plus);
   return /^[A-Za-z_][\w.]*$/.test(name) ? { name, reliable } : null;
+}
+
+/** The function of an x86 "RIP: 0010:…" line, the code the CPU was running; null for user space (0033) or none readable. */
+function ripFunction(message: string): string | null {
+  let s = message.slice('RIP: '.length).trimStart();
+  const colon = s.indexOf(':');
+  if (colon < 0 || s.slice(0, colon) === '0033') return null;
+  s = s.slice(colon + 1);
+  // Older kernels print the address twice, as "[<ffffffff81088847>]", before the symbol.
+  while (s.trimStart().startsWith('[<')) {
+    const close = s.indexOf('>]');
+    if (close < 0) return null;
+    s = s.slice(close + 2);
+  }
+  const frame = frameName(` ${s.trim()}`);
+  return frame?.reliable ? frame.name : null;
 }
 
 function isRegisterLine(message: string): boolean {

@@ -12,6 +12,8 @@ export interface CorrelationLink {
   lagSec?: number;
   /** the two windows must overlap */
   overlap?: boolean;
+  /** the rule that raised the effect, when its class holds other kinds too (soft-lockup among hung tasks) */
+  effectRule?: string;
   /** metrics the effect must have, e.g. {memcg: 0}: only a global OOM can be blamed on a host-wide cause */
   effectMetrics?: Record<string, number>;
   /** metrics the effect must not reach, e.g. {minAvailablePct: 10}: swapping with memory to spare was a cgroup's, not the host's */
@@ -48,6 +50,7 @@ export function correlate(findings: Finding[], links: CorrelationLink[]): void {
         if (effect === cause || effect.class !== link.effect) continue;
         if (effect.causes.includes(cause.id)) continue;
         if (link.match && !link.match.every((k) => cause.subject[k] !== undefined && cause.subject[k] === effect.subject[k])) continue;
+        if (link.effectRule && effect.rule !== link.effectRule) continue;
         if (link.effectMetrics && !Object.entries(link.effectMetrics).every(([k, v]) => effect.metrics[k] === v)) continue;
         if (link.effectBelow && Object.entries(link.effectBelow).some(([k, v]) => (effect.metrics[k] ?? -Infinity) >= v)) continue;
         const cb = bounds(cause);

@@ -107,6 +107,24 @@ export const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
     }
     return best;
   },
+  /** the value a list holds most often (on a tie, the first to reach that count), null for an empty list: mostCommon(pluck(events, 'rip')) */
+  mostCommon: (list) => {
+    const counts = new Map<Value, number>();
+    let best: Value = null;
+    let bestN = 0;
+    for (const x of listOf(list)) {
+      if (x === undefined || x === null) continue;
+      const n = (counts.get(x) ?? 0) + 1;
+      counts.set(x, n);
+      if (n > bestN) {
+        bestN = n;
+        best = x;
+      }
+    }
+    return best;
+  },
+  /** the items of a list as text, between separators: join(uniq(pluck(events, 'cpu')), ', ') */
+  join: (list, sep) => listOf(list).map((x) => (x === undefined || x === null ? '' : String(x))).join(String(sep ?? ', ')),
   /** how many items of a list equal a value: countOf(values(factsWhere('vm.hugepages')), true) */
   countOf: (list, v) => listOf(list).filter((x) => x === v).length,
   /** the label after the first needle that the text contains: firstMatch(stack, ['nfs', 'NFS', 'jbd2', 'the journal'], 'unknown') */

@@ -314,3 +314,37 @@ describe('swapping confined to a cgroup', () => {
     expect(hostThrash.causes).toEqual(['memory-leak:1']);
   });
 });
+
+describe('soft lockups in a guest', () => {
+  it('are blamed on the steal time they overlap; a task blocked on I/O at the same time is not', async () => {
+    const { correlate, loadCorrelations } = await import('../../src/rules/correlate.js');
+    const hungTask = (id: string, rule: string) => ({
+      ...unlinked(),
+      id,
+      rule,
+      class: 'hung-task' as const,
+      title: rule,
+      severity: 'high' as const,
+      subject: {},
+      metrics: {},
+      window: { start: '2026-11-20T10:20:00Z', end: '2026-11-20T10:21:00Z' },
+    });
+    const steal = {
+      ...unlinked(),
+      id: 'cpu-steal:1',
+      rule: 'cpu-steal',
+      class: 'cpu-steal' as const,
+      title: 'steal',
+      severity: 'high' as const,
+      subject: {},
+      metrics: { meanStealPct: 31 },
+      window: { start: '2026-11-20T10:00:00Z', end: '2026-11-20T11:00:00Z' },
+    };
+    const lockup = hungTask('soft-lockup:1', 'soft-lockup');
+    const blocked = hungTask('hung-task:1', 'hung-task');
+    correlate([steal, lockup, blocked], await loadCorrelations());
+    expect(lockup.causes).toEqual(['cpu-steal:1']);
+    expect(lockup.reasoning[0]).toContain('soft-lockup watchdog');
+    expect(blocked.causes).toEqual([]);
+  });
+});

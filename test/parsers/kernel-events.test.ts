@@ -151,6 +151,65 @@ describe('kernel-events: single-line events', () => {
     expect(eventsOf(c, 'hard-lockup')[0]?.attrs).toEqual({ cpu: 5 });
   });
 
+  // Shapes as printed by kernel/watchdog.c and the x86 show_regs/dump_stack of the kernels named; values made up.
+  it('reads where a soft-locked CPU was stuck: the RIP function and the task frames, not the watchdog interrupt', () => {
+    const c = scan(
+      [
+        'watchdog: BUG: soft lockup - CPU#7 stuck for 26s! [kworker/7:2:41881]',
+        'Modules linked in: xfs libcrc32c sd_mod t10_pi sg ahci libahci virtio_net net_failover',
+        'CPU: 7 PID: 41881 Comm: kworker/7:2 Not tainted 6.5.5-200.fc38.x86_64 #1',
+        'Hardware name: QEMU Standard PC (Q35 + ICH9, 2009), BIOS 1.16.2 04/01/2014',
+        'Workqueue: events free_work',
+        'RIP: 0010:smp_call_function_many_cond+0x12e/0x560',
+        'Code: 7f 08 48 63 d0 e8 e2 2d 5f 00 3b 05 2c ea 31 02 73 25 <8b> 4e 08 83 e1 01 75 f6',
+        'RSP: 0018:ffffb1a9c0d3bd70 EFLAGS: 00000202',
+        'RAX: 0000000000000001 RBX: 0000000000000246 RCX: 0000000000000001',
+        'CS:  0010 DS: 0000 ES: 0000 CR0: 0000000080050033',
+        'Call Trace:',
+        ' <IRQ>',
+        ' ? watchdog_timer_fn+0x1b8/0x220',
+        ' __hrtimer_run_queues+0x10f/0x2b0',
+        ' hrtimer_interrupt+0xf8/0x230',
+        ' </IRQ>',
+        ' <TASK>',
+        ' on_each_cpu_cond_mask+0x24/0x40',
+        ' __purge_vmap_area_lazy+0xc3/0x6f0',
+        ' drain_vmap_area_work+0x25/0x40',
+        ' process_one_work+0x1c7/0x3d0',
+        ' </TASK>',
+        'xfs filesystem being mounted at /data supports timestamps until 2038',
+      ].join('\n'),
+    );
+    const [e, ...rest] = eventsOf(c, 'soft-lockup');
+    expect(rest).toEqual([]);
+    expect(e?.attrs).toEqual({
+      cpu: 7,
+      stuckSec: 26,
+      comm: 'kworker/7:2',
+      pid: 41881,
+      rip: 'smp_call_function_many_cond',
+      stack: 'on_each_cpu_cond_mask < __purge_vmap_area_lazy < drain_vmap_area_work < process_one_work',
+    });
+    // The headline and the RIP line prove it.
+    expect(e?.lines.map((l) => l.line)).toEqual([1, 6]);
+  });
+
+  it('reads an old-style RIP with addresses, and a lockup that panicked the kernel', () => {
+    const c = scan(
+      [
+        'BUG: soft lockup - CPU#5 stuck for 23s! [modprobe:4176]',
+        'Kernel panic - not syncing: softlockup: hung tasks',
+        'CPU: 5 PID: 4176 Comm: modprobe Tainted: G           OE   3.10.0-1160.el7.x86_64 #1',
+        'task: ffff880337f12990 ti: ffff880337514000 task.ti: ffff880337514000',
+        'RIP: 0010:[<ffffffff81088847>]  [<ffffffff81088847>] csd_lock_wait.isra.1+0x4/0xa',
+        'RSP: 0018:ffff880337517d50  EFLAGS: 00000202',
+        'INFO: task jbd2/sda1-8:412 blocked for more than 120 seconds.',
+      ].join('\n'),
+    );
+    expect(eventsOf(c, 'soft-lockup')[0]?.attrs).toEqual({ cpu: 5, stuckSec: 23, comm: 'modprobe', pid: 4176, panic: true, rip: 'csd_lock_wait.isra.1' });
+    expect(eventsOf(c, 'hung-task')).toHaveLength(1);
+  });
+
   it('does not take trace lines or Mem-Info continuations for events', () => {
     const c = scan([' Killed process 1 (x) total-vm:1kB', '  I/O error, dev sda, sector 1', ' INFO: task a:1 blocked for more than 1 seconds.'].join('\n'));
     expect(c.events).toEqual([]);
