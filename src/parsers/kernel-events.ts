@@ -55,6 +55,7 @@ interface PendingHung {
 }
 
 interface PendingLockup {
+  type: 'soft-lockup' | 'hard-lockup';
   at: At;
   attrs: EventRecord['attrs'];
   labels: Record<string, string>;
@@ -412,10 +413,10 @@ export class KernelEventScanner {
       if (Number.isInteger(pid)) attrs.pid = pid;
     }
     // Held open: the register dump and call trace that follow say where the CPU was stuck.
-    this.lockup = { at, attrs, labels: colon > 0 ? { comm: task.slice(0, colon) } : {}, frames: [], guesses: [], inTrace: false, inIrq: false, more: [] };
+    this.lockup = { type: 'soft-lockup', at, attrs, labels: colon > 0 ? { comm: task.slice(0, colon) } : {}, frames: [], guesses: [], inTrace: false, inIrq: false, more: [] };
   }
 
-  /** True while the line still belongs to the soft-lockup report. */
+  /** True while the line still belongs to the soft- or hard-lockup report. */
   private absorbLockup(lockup: PendingLockup, message: string): boolean {
     if (message.length === 0) return false;
     const c0 = message.charCodeAt(0);
@@ -459,18 +460,33 @@ export class KernelEventScanner {
       }
       return true;
     }
+    // "CPU: 12 PID: 0 Comm: swapper/12 Not tainted …": the task, which a hard lockup's headline does not name.
+    if (message.startsWith('CPU: ') && lockup.attrs.comm === undefined) {
+      const comm = message.indexOf(' Comm: ');
+      const pid = numberAfter(message, ' PID: ');
+      if (comm > 0) {
+        const name = message.slice(comm + ' Comm: '.length).split(' ')[0] ?? '';
+        if (name !== '') {
+          lockup.attrs.comm = name;
+          lockup.labels.comm = name;
+          if (pid !== undefined) lockup.attrs.pid = pid;
+        }
+      }
+      return true;
+    }
     return LOCKUP_REPORT_LINES.some((p) => message.startsWith(p));
   }
 
   private emitLockup(lockup: PendingLockup): void {
     const frames = lockup.frames.length > 0 ? lockup.frames : lockup.guesses;
     if (frames.length > 0) lockup.attrs.stack = frames.join(' < ');
-    this.emit('soft-lockup', lockup.at, lockup.attrs, lockup.labels, lockup.more);
+    this.emit(lockup.type, lockup.at, lockup.attrs, lockup.labels, lockup.more);
   }
 
   private hardLockup(message: string, at: At): void {
+    // "NMI watchdog: Watchdog detected hard LOCKUP on cpu 5", then the same register dump and trace as a soft lockup.
     const cpu = numberAfter(message, 'hard LOCKUP on cpu ');
-    this.emit('hard-lockup', at, cpu === undefined ? {} : { cpu });
+    this.lockup = { type: 'hard-lockup', at, attrs: cpu === undefined ? {} : { cpu }, labels: {}, frames: [], guesses: [], inTrace: false, inIrq: false, more: [] };
   }
 
   private allocFailure(message: string, at: At): void {

@@ -210,6 +210,27 @@ describe('kernel-events: single-line events', () => {
     expect(eventsOf(c, 'hung-task')).toHaveLength(1);
   });
 
+  it('reads a hard lockup the same way: RIP of the interrupted code, frames outside the NMI, the panic', () => {
+    const c = scan(
+      [
+        'NMI watchdog: Watchdog detected hard LOCKUP on cpu 12',
+        'Modules linked in: mlx5_core nvme nvme_core',
+        'CPU: 12 PID: 0 Comm: swapper/12 Not tainted 4.18.0-553.el8_10.x86_64 #1',
+        'RIP: 0010:native_queued_spin_lock_slowpath+0x2e/0x1d0',
+        'Call Trace:',
+        ' <NMI>',
+        ' ? watchdog_overflow_callback+0x8e/0xa0',
+        ' </NMI>',
+        ' _raw_spin_lock_irqsave+0x3a/0x40',
+        ' mlx5_eq_comp_int+0x2b/0x90 [mlx5_core]',
+        'Kernel panic - not syncing: Hard LOCKUP',
+        'Linux version 4.18.0-553.el8_10.x86_64 (mockbuild@x) #1 SMP',
+      ].join('\n'),
+    );
+    expect(eventsOf(c, 'hard-lockup')[0]?.attrs).toEqual({ cpu: 12, comm: 'swapper/12', pid: 0, rip: 'native_queued_spin_lock_slowpath', stack: '_raw_spin_lock_irqsave < mlx5_eq_comp_int', panic: true });
+    expect(eventsOf(c, 'boot')).toHaveLength(1);
+  });
+
   it('does not take trace lines or Mem-Info continuations for events', () => {
     const c = scan([' Killed process 1 (x) total-vm:1kB', '  I/O error, dev sda, sector 1', ' INFO: task a:1 blocked for more than 1 seconds.'].join('\n'));
     expect(c.events).toEqual([]);
