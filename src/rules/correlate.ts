@@ -12,6 +12,8 @@ export interface CorrelationLink {
   lagSec?: number;
   /** the two windows must overlap */
   overlap?: boolean;
+  /** the rule that raised the cause, when its class holds other kinds too (memory-pressure beside swap-thrash) */
+  causeRule?: string;
   /** the rule that raised the effect, when its class holds other kinds too (soft-lockup among hung tasks) */
   effectRule?: string;
   /** metrics the effect must have, e.g. {memcg: 0}: only a global OOM can be blamed on a host-wide cause */
@@ -45,7 +47,7 @@ export function correlate(findings: Finding[], links: CorrelationLink[]): void {
   const slack = 5 * 60 * 1000;
   for (const link of links) {
     for (const cause of findings) {
-      if (cause.class !== link.cause) continue;
+      if (cause.class !== link.cause || (link.causeRule && cause.rule !== link.causeRule)) continue;
       for (const effect of findings) {
         if (effect === cause || effect.class !== link.effect) continue;
         if (effect.causes.includes(cause.id)) continue;
