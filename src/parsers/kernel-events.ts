@@ -445,8 +445,9 @@ export class KernelEventScanner {
       return true;
     }
     if (message.startsWith('Kernel panic - not syncing')) {
+      // Once: a log that repeats the line must not grow the evidence without bound.
+      if (lockup.attrs.panic !== true) lockup.more.push({ line: this.curLine, text: this.curText });
       lockup.attrs.panic = true;
-      lockup.more.push({ line: this.curLine, text: this.curText });
       return true;
     }
     if (isRegisterLine(message) || message.startsWith('RIP: ')) {

@@ -231,6 +231,11 @@ describe('kernel-events: single-line events', () => {
     expect(eventsOf(c, 'boot')).toHaveLength(1);
   });
 
+  it('keeps one panic line of a lockup report however often the log repeats it', () => {
+    const c = scan(['BUG: soft lockup - CPU#0 stuck for 23s! [a:1]', ...Array<string>(5000).fill('Kernel panic - not syncing: softlockup: hung tasks')].join('\n'));
+    expect(eventsOf(c, 'soft-lockup')[0]?.lines.map((l) => l.line)).toEqual([1, 2]);
+  });
+
   it('does not take trace lines or Mem-Info continuations for events', () => {
     const c = scan([' Killed process 1 (x) total-vm:1kB', '  I/O error, dev sda, sector 1', ' INFO: task a:1 blocked for more than 1 seconds.'].join('\n'));
     expect(c.events).toEqual([]);
