@@ -41,26 +41,21 @@ interface PendingOom {
   victimLine?: At;
 }
 
-interface PendingHung {
+interface PendingHung extends TraceFrames {
   at: At;
   comm: string;
   pid: number;
   blockedSec: number;
-  frames: string[];
-  /** "? " frames, used only when a trace has no reliable frame at all (old kernels without frame pointers mark every frame) */
-  guesses: string[];
   inTrace: boolean;
   /** the task-state line comes once, right after the headline */
   sawState: boolean;
 }
 
-interface PendingLockup {
+interface PendingLockup extends TraceFrames {
   type: 'soft-lockup' | 'hard-lockup';
   at: At;
   attrs: EventRecord['attrs'];
   labels: Record<string, string>;
-  frames: string[];
-  guesses: string[];
   inTrace: boolean;
   /** inside <IRQ> … </IRQ>: the watchdog's own timer interrupt, not what the CPU was stuck in */
   inIrq: boolean;
@@ -318,13 +313,7 @@ export class KernelEventScanner {
     if (message.length === 0) return false;
     const c0 = message.charCodeAt(0);
     if (c0 === 32 || c0 === 9) {
-      if (hung.inTrace) {
-        const frame = frameName(message);
-        if (frame) {
-          const list = frame.reliable ? hung.frames : hung.guesses;
-          if (list.length < MAX_STACK_FRAMES) list.push(frame.name);
-        }
-      }
+      if (hung.inTrace) addFrame(message, hung);
       return true;
     }
     if (message.startsWith('Call Trace:')) {
@@ -346,8 +335,8 @@ export class KernelEventScanner {
 
   private emitHung(hung: PendingHung): void {
     const attrs: EventRecord['attrs'] = { pid: hung.pid, comm: hung.comm, blockedSec: hung.blockedSec };
-    const frames = hung.frames.length > 0 ? hung.frames : hung.guesses;
-    if (frames.length > 0) attrs.stack = frames.join(' < ');
+    const stack = stackOf(hung);
+    if (stack) attrs.stack = stack;
     this.emit('hung-task', hung.at, attrs, { comm: hung.comm, pid: String(hung.pid) });
   }
 
@@ -431,13 +420,7 @@ export class KernelEventScanner {
     }
     if (bare.startsWith('<TASK>') || bare.startsWith('</TASK>')) return true;
     if (c0 === 32 || c0 === 9) {
-      if (lockup.inTrace && !lockup.inIrq) {
-        const frame = frameName(message);
-        if (frame) {
-          const list = frame.reliable ? lockup.frames : lockup.guesses;
-          if (list.length < MAX_STACK_FRAMES) list.push(frame.name);
-        }
-      }
+      if (lockup.inTrace && !lockup.inIrq) addFrame(message, lockup);
       return true;
     }
     if (message.startsWith('Call Trace:')) {
@@ -479,8 +462,8 @@ export class KernelEventScanner {
   }
 
   private emitLockup(lockup: PendingLockup): void {
-    const frames = lockup.frames.length > 0 ? lockup.frames : lockup.guesses;
-    if (frames.length > 0) lockup.attrs.stack = frames.join(' < ');
+    const stack = stackOf(lockup);
+    if (stack) lockup.attrs.stack = stack;
     this.emit(lockup.type, lockup.at, lockup.attrs, lockup.labels, lockup.more);
   }
 
@@ -591,6 +574,26 @@ function frameName(message: string): { name: string; reliable: boolean } | null 
   if (plus <= 0) return null;
   const name = s.slice(0, plus);
   return /^[A-Za-z_][\w.]*$/.test(name) ? { name, reliable } : null;
+}
+
+interface TraceFrames {
+  frames: string[];
+  /** "? " frames, used only when a trace has no reliable frame at all (old kernels without frame pointers mark every frame) */
+  guesses: string[];
+}
+
+/** Adds a trace line's function to the reliable frames, or to the guesses for a "? " frame, up to MAX_STACK_FRAMES of each. */
+function addFrame(message: string, into: TraceFrames): void {
+  const frame = frameName(message);
+  if (!frame) return;
+  const list = frame.reliable ? into.frames : into.guesses;
+  if (list.length < MAX_STACK_FRAMES) list.push(frame.name);
+}
+
+/** The top frames joined by " < " (the guesses when no frame was reliable), or null for no trace. */
+function stackOf(trace: TraceFrames): string | null {
+  const frames = trace.frames.length > 0 ? trace.frames : trace.guesses;
+  return frames.length > 0 ? frames.join(' < ') : null;
 }
 
 /** The function of an x86 "RIP: 0010:…" line, the code the CPU was running; null for user space (0033) or none readable. */

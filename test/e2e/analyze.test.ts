@@ -236,6 +236,21 @@ function unlinked() {
   };
 }
 
+/** A high finding of `rule` (of class `cls`) over [start, end] on 2026-11-20, with its metrics. */
+function highFinding<C extends string>(id: string, rule: string, cls: C, metrics: Record<string, number>, start: string, end: string) {
+  return {
+    ...unlinked(),
+    id,
+    rule,
+    class: cls,
+    title: rule,
+    severity: 'high' as const,
+    subject: {},
+    metrics,
+    window: { start: `2026-11-20T${start}:00Z`, end: `2026-11-20T${end}:00Z` },
+  };
+}
+
 /** A host-wide leak of pid 10 from 10:00 to 11:00. */
 function hostLeak() {
   return {
@@ -287,28 +302,8 @@ describe('swapping confined to a cgroup', () => {
   it('is not blamed on a host-wide leak when the host still had memory available', async () => {
     const { correlate, loadCorrelations } = await import('../../src/rules/correlate.js');
     const leak = hostLeak();
-    const cgroupThrash = {
-      ...unlinked(),
-      id: 'swap-thrash:1',
-      rule: 'swap-thrash',
-      class: 'swap-thrash' as const,
-      title: 'thrash',
-      severity: 'high' as const,
-      subject: {},
-      metrics: { minAvailablePct: 89 },
-      window: { start: '2026-11-20T10:30:00Z', end: '2026-11-20T10:40:00Z' },
-    };
-    const hostThrash = {
-      ...unlinked(),
-      id: 'swap-thrash:2',
-      rule: 'swap-thrash',
-      class: 'swap-thrash' as const,
-      title: 'thrash',
-      severity: 'high' as const,
-      subject: {},
-      metrics: { minAvailablePct: 1.3 },
-      window: { start: '2026-11-20T10:45:00Z', end: '2026-11-20T10:50:00Z' },
-    };
+    const cgroupThrash = highFinding('swap-thrash:1', 'swap-thrash', 'swap-thrash' as const, { minAvailablePct: 89 }, '10:30', '10:40');
+    const hostThrash = highFinding('swap-thrash:2', 'swap-thrash', 'swap-thrash' as const, { minAvailablePct: 1.3 }, '10:45', '10:50');
     correlate([leak, cgroupThrash, hostThrash], await loadCorrelations());
     expect(cgroupThrash.causes).toEqual([]);
     expect(hostThrash.causes).toEqual(['memory-leak:1']);
@@ -318,30 +313,9 @@ describe('swapping confined to a cgroup', () => {
 describe('soft lockups in a guest', () => {
   it('are blamed on the steal time they overlap; a task blocked on I/O at the same time is not', async () => {
     const { correlate, loadCorrelations } = await import('../../src/rules/correlate.js');
-    const hungTask = (id: string, rule: string) => ({
-      ...unlinked(),
-      id,
-      rule,
-      class: 'hung-task' as const,
-      title: rule,
-      severity: 'high' as const,
-      subject: {},
-      metrics: {},
-      window: { start: '2026-11-20T10:20:00Z', end: '2026-11-20T10:21:00Z' },
-    });
-    const steal = {
-      ...unlinked(),
-      id: 'cpu-steal:1',
-      rule: 'cpu-steal',
-      class: 'cpu-steal' as const,
-      title: 'steal',
-      severity: 'high' as const,
-      subject: {},
-      metrics: { meanStealPct: 31 },
-      window: { start: '2026-11-20T10:00:00Z', end: '2026-11-20T11:00:00Z' },
-    };
-    const lockup = hungTask('soft-lockup:1', 'soft-lockup');
-    const blocked = hungTask('hung-task:1', 'hung-task');
+    const steal = highFinding('cpu-steal:1', 'cpu-steal', 'cpu-steal' as const, { meanStealPct: 31 }, '10:00', '11:00');
+    const lockup = highFinding('soft-lockup:1', 'soft-lockup', 'hung-task' as const, {}, '10:20', '10:21');
+    const blocked = highFinding('hung-task:1', 'hung-task', 'hung-task' as const, {}, '10:20', '10:21');
     correlate([steal, lockup, blocked], await loadCorrelations());
     expect(lockup.causes).toEqual(['cpu-steal:1']);
     expect(lockup.reasoning[0]).toContain('soft-lockup watchdog');
