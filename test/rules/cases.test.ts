@@ -72,6 +72,8 @@ for (const rule of rules) {
         }
         expect(f.evidence.length).toBeGreaterThan(0);
         expect(f.evidence.every((e) => e.text.length > 0)).toBe(true);
+        // A conditional part that rendered empty must not leave a gap ("java.  A victim", "out . Every").
+        for (const text of [f.title, f.message]) expect(text.replace(/```[\s\S]*?```|`[^`]*`/g, 'code').trimEnd()).not.toMatch(/\S {2,}\S|\S [.,;:](?:\s|$)|[ \t]\n|^\s/);
       });
     }
   });
