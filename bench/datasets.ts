@@ -39,7 +39,7 @@ export const QUICK: readonly DatasetSpec[] = [
 ];
 
 /** Bumped whenever the generated content changes, so stale data is rebuilt. */
-const GENERATOR_VERSION = 4;
+const GENERATOR_VERSION = 5;
 const TOP = 'sosreport-db01-2026-11-20-bench';
 const SKELETON = 'samples/leak-swap-oom/sosreport-db01-2026-11-20-kqzvbnd';
 /** Collection: Fri Nov 20 16:05:12 CET 2026 (the skeleton's date); boot 18 d 9:52 before. */
@@ -151,6 +151,16 @@ function incidentTemplates(): { oom: string[]; hung: string[] } {
   return { oom: from(/invoked oom-killer/, /oom_reaper|Killed process/), hung: from(/^INFO: task .* blocked/, /<\/TASK>/) };
 }
 
+/**
+ * The OOM block with its victim renamed for the k-th incident (java → java-k,
+ * pid 4242 → 4242 + k): kills of one command are one finding, and the PDF
+ * bench needs a report with many.
+ */
+function victim(oom: string[], k: number): string[] {
+  const n = Math.floor(k);
+  return oom.map((l) => l.replace(/\bjava\b/g, `java-${n}`).replace(/\b4242\b/g, String(4242 + n)));
+}
+
 const DAEMON_LINES: ((r: () => number) => string)[] = [
   (r) => `systemd[1]: Started Session ${Math.floor(r() * 90000)} of User root.`,
   (r) => `sshd[${10000 + Math.floor(r() * 50000)}]: Accepted publickey for deploy from 10.20.${Math.floor(r() * 255)}.${Math.floor(r() * 255)} port ${30000 + Math.floor(r() * 30000)} ssh2: RSA SHA256:3bQk1Wq0Zr8v4n9m2xYc7s5dLhFJtPq`,
@@ -180,7 +190,7 @@ function syslog(file: string, spec: DatasetSpec, r: () => number, inc: { oom: st
       stampSec = sec;
     }
     if (i % every === every - 1) {
-      for (const l of (i / every) % 2 ? inc.oom : inc.hung) out.line(`${stamp}kernel: ${l}`);
+      for (const l of (i / every) % 2 ? victim(inc.oom, i / every) : inc.hung) out.line(`${stamp}kernel: ${l}`);
       continue;
     }
     out.line(stamp + (DAEMON_LINES[Math.floor(r() * DAEMON_LINES.length)] as (r: () => number) => string)(r));
@@ -196,7 +206,7 @@ function dmesg(file: string, spec: DatasetSpec, r: () => number, inc: { oom: str
   for (let i = 0; i < lines; i++) {
     const up = 5 + (i / lines) * (UPTIME_SEC - 600);
     if (i % every === every - 1) {
-      for (const l of (i / every) % 2 ? inc.oom : inc.hung) out.line(stampOf(up) + l);
+      for (const l of (i / every) % 2 ? victim(inc.oom, 100 + i / every) : inc.hung) out.line(stampOf(up) + l);
       continue;
     }
     const k = Math.floor(r() * 4);

@@ -15,13 +15,11 @@ import { rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 // Left to Node's resolution from node_modules: packages rarely loaded, or shipping
-// files next to their code (WASM), or CommonJS imported dynamically (tar-stream:
-// its named exports are lost in a bundled dynamic import), and ws's optional
-// native add-ons. The report's libraries (vega, vega-lite, handlebars, marked,
+// files next to their code (WASM), and ws's optional native add-ons. The report's libraries (vega, vega-lite, handlebars, marked,
 // puppeteer-core) are bundled, into lazily loaded chunks: loaded as ~60 separate
 // packages they took ~140 ms (vega) and ~130 ms (puppeteer) of every HTML or
 // PDF run, as one chunk each ~50 and ~80 ms.
-const external = ['ajv', 'fast-xml-parser', 'papaparse', 'tar-stream', 'xz-decompress', 'yaml', 'bufferutil', 'utf-8-validate'];
+const external = ['ajv', 'fast-xml-parser', 'papaparse', 'xz-decompress', 'yaml', 'bufferutil', 'utf-8-validate'];
 
 await rm('dist/packed', { recursive: true, force: true });
 try {

@@ -6,6 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { BundleLimits, BundleSource, EntryVisitor, WalkNote } from './walk.js';
 import { cleanEntryName, DEFAULT_BUNDLE_LIMITS, safeRelativePath } from './walk.js';
+import { readTar } from './tar.js';
 import { formatBytes } from './lines.js';
 import { xzIndexOffset, xzIndexRecords } from './xz-index.js';
 
@@ -248,14 +249,9 @@ export class ArchiveSource implements BundleSource {
   private readonly limits: BundleLimits;
 
   async walk(visit: EntryVisitor, note: (n: WalkNote) => void): Promise<void> {
-    // Loaded here: a directory bundle never needs the tar reader. Before the
-    // decompressor starts: an await between starting it and piping its output
-    // lost a small archive's whole content (seen in the e2e test).
-    const { extract: tarExtract } = await import('tar-stream');
     const { stream, done, stop } = await decompressor(this.location, this.compression, this.limits.xzThreads);
     // A throw past this point must not leave the decoder blocked on a full pipe, keeping the process alive.
     try {
-      const extract = tarExtract();
       let topDir: string | null | undefined;
       let entries = 0;
       let capped = false;
@@ -276,53 +272,47 @@ export class ArchiveSource implements BundleSource {
 
       let tarError: string | null = null;
       let stoppedEarly = false;
+      // Thrown by the entry handler to end the walk at the entry cap; not damage.
+      const enough = new Error('entry cap');
       try {
-        for await (const entry of source.pipe(extract)) {
-          const h = entry.header;
+        await readTar(source, async (h, body) => {
           if (++entries > this.limits.maxEntries) {
             note({ path: '.', severity: 'warning', message: `more than ${this.limits.maxEntries} entries in the archive: the rest were not read` });
-            entry.resume();
-            stoppedEarly = true;
-            break;
+            throw enough;
           }
           if (h.name.length > this.limits.maxNameChars) {
             note({ path: `${sanitizeName(h.name).slice(0, 120)}…`, severity: 'warning', message: `entry name of ${h.name.length} characters (cap ${this.limits.maxNameChars}): ignored` });
-            entry.resume();
-            continue;
+            return;
           }
           const rel = safeRelativePath(h.name);
           if (rel === null) {
             note({ path: sanitizeName(h.name), severity: 'warning', message: 'entry path leaves the bundle root (absolute or ..): ignored' });
-            entry.resume();
-            continue;
+            return;
           }
           if (topDir === undefined) {
             const first = rel.split('/')[0] ?? '';
             topDir = h.type === 'directory' || rel.includes('/') ? first : null;
           }
           const inner = inBundle(h.name) ?? '';
-          if (inner === '') {
-            entry.resume();
-            continue;
-          }
+          if (inner === '') return;
           if (inner.split('/').length > this.limits.maxDepth) {
             note({ path: sanitizeName(inner).slice(0, 300), severity: 'warning', message: `nested deeper than ${this.limits.maxDepth} levels: ignored` });
-            entry.resume();
-            continue;
+            return;
           }
           const { name: path, problem } = cleanEntryName(inner);
           if (problem) note({ path, severity: 'warning', message: problem });
           if (h.type === 'file' || h.type === 'contiguous-file') {
-            const consumer = visit({ path, size: h.size ?? 0, type: 'file' });
+            const consumer = visit({ path, size: h.size, type: 'file' });
             if (consumer) {
               try {
-                await consumer(entry as unknown as AsyncIterable<Uint8Array>, false);
+                await consumer(body, false);
               } catch (err) {
+                // Damage inside the entry's data ends the archive; a consumer's own failure ends only this entry.
+                if ((err as Error).message === 'Unexpected end of data') throw err;
                 note({ path, severity: 'warning', message: `read failed: ${(err as Error).message}` });
               }
             }
-            entry.resume();
-            continue;
+            return;
           }
           if (h.type === 'symlink') visit({ path, size: 0, type: 'symlink', linkTarget: h.linkname ?? '' });
           else if (h.type === 'link') {
@@ -334,10 +324,9 @@ export class ArchiveSource implements BundleSource {
             visit({ path, size: 0, type: 'other' });
             note({ path, severity: SPECIAL_TYPES.has(h.type ?? '') ? 'warning' : 'info', message: `special entry (${h.type ?? 'unknown type'}) ignored: sosreports hold only files, directories and links` });
           }
-          entry.resume();
-        }
+        });
       } catch (err) {
-        tarError = (err as Error).message;
+        if (err !== enough) tarError = (err as Error).message;
         stoppedEarly = true;
       }
       if (stoppedEarly || capped) stop();
