@@ -24,22 +24,27 @@ export interface DatasetSpec {
   procs: number;
   pmaps: number;
   mappings: number;
+  /**
+   * small files no parser reads (command outputs and copied configuration),
+   * as in a real sosreport: one of this machine's had 4 415 entries in 18 MB
+   */
+  otherFiles: number;
 }
 
 const MiB = 1024 * 1024;
 
 export const FULL: readonly DatasetSpec[] = [
-  { name: 'large', days: 30, cpus: 64, disks: 30, numaNodes: 4, syslogBytes: 1024 * MiB, dmesgBytes: 48 * MiB, psSnapshots: 24, procs: 1500, pmaps: 120, mappings: 400 },
-  { name: 'typical', days: 2, cpus: 16, disks: 8, numaNodes: 2, syslogBytes: 24 * MiB, dmesgBytes: 1 * MiB, psSnapshots: 2, procs: 600, pmaps: 8, mappings: 200 },
+  { name: 'large', days: 30, cpus: 64, disks: 30, numaNodes: 4, syslogBytes: 1024 * MiB, dmesgBytes: 48 * MiB, psSnapshots: 24, procs: 1500, pmaps: 120, mappings: 400, otherFiles: 4000 },
+  { name: 'typical', days: 2, cpus: 16, disks: 8, numaNodes: 2, syslogBytes: 24 * MiB, dmesgBytes: 1 * MiB, psSnapshots: 2, procs: 600, pmaps: 8, mappings: 200, otherFiles: 4000 },
 ];
 
 export const QUICK: readonly DatasetSpec[] = [
-  { name: 'large-quick', days: 2, cpus: 8, disks: 4, numaNodes: 2, syslogBytes: 6 * MiB, dmesgBytes: 512 * 1024, psSnapshots: 2, procs: 200, pmaps: 4, mappings: 100 },
-  { name: 'typical-quick', days: 1, cpus: 4, disks: 2, numaNodes: 1, syslogBytes: 1 * MiB, dmesgBytes: 128 * 1024, psSnapshots: 1, procs: 100, pmaps: 2, mappings: 50 },
+  { name: 'large-quick', days: 2, cpus: 8, disks: 4, numaNodes: 2, syslogBytes: 6 * MiB, dmesgBytes: 512 * 1024, psSnapshots: 2, procs: 200, pmaps: 4, mappings: 100, otherFiles: 400 },
+  { name: 'typical-quick', days: 1, cpus: 4, disks: 2, numaNodes: 1, syslogBytes: 1 * MiB, dmesgBytes: 128 * 1024, psSnapshots: 1, procs: 100, pmaps: 2, mappings: 50, otherFiles: 400 },
 ];
 
 /** Bumped whenever the generated content changes, so stale data is rebuilt. */
-const GENERATOR_VERSION = 5;
+const GENERATOR_VERSION = 6;
 const TOP = 'sosreport-db01-2026-11-20-bench';
 const SKELETON = 'samples/leak-swap-oom/sosreport-db01-2026-11-20-kqzvbnd';
 /** Collection: Fri Nov 20 16:05:12 CET 2026 (the skeleton's date); boot 18 d 9:52 before. */
@@ -296,6 +301,26 @@ function matchCpus(dir: string, spec: DatasetSpec): void {
   writeFileSync(statFile, [stat[0], ...cpus, ...stat.filter((l) => !/^cpu\d* /.test(l))].join('\n'));
 }
 
+/** sos plugins whose outputs no parser reads: the bulk of a real sosreport's entries. */
+const OTHER_PLUGINS = ['networking', 'systemd', 'selinux', 'pci', 'usb', 'devices', 'firewalld', 'auditd', 'rpm', 'dnf', 'ssh', 'logrotate', 'crypto', 'firmware', 'grub2', 'kdump', 'login', 'nfs', 'pam', 'sssd'];
+
+/**
+ * `n` small files in sos_commands/<plugin>/ and etc/ (a few hundred bytes to a
+ * few KiB of text each, ~1.5 KiB on average), none of them at a path a parser
+ * claims: an archive reader pays for every entry, read or not.
+ */
+function otherFiles(dir: string, n: number, r: () => number): void {
+  for (let k = 0; k < n; k++) {
+    const plugin = OTHER_PLUGINS[k % OTHER_PLUGINS.length] as string;
+    const rel = k % 4 === 3 ? `etc/${plugin}/conf.d/item-${k}.conf` : `sos_commands/${plugin}/${plugin}_show_item_${k}`;
+    const lines: string[] = [];
+    const count = 2 + Math.floor(r() * 40);
+    for (let i = 0; i < count; i++) lines.push(`${plugin}.item${k}.key${i} = value-${Math.floor(r() * 1e9).toString(36)} state=${i % 3 ? 'active' : 'inactive'}`);
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), `${lines.join('\n')}\n`);
+  }
+}
+
 function dirBytes(dir: string): number {
   let n = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -357,6 +382,7 @@ export function ensureDataset(spec: DatasetSpec, root: string, log: (msg: string
   mkdirSync(path.join(dir, 'sos_commands/numa'), { recursive: true });
   writeFileSync(path.join(dir, 'sos_commands/numa/numactl_--hardware'), numactlHardware(spec.numaNodes, spec.cpus));
   matchCpus(dir, spec);
+  otherFiles(dir, spec.otherFiles, r);
   // As sos compresses its archive: `xz -2 -T<threads>`, threads 4 by default
   // (sos/policies/__init__.py, get_cmd_for_compress_method). Threaded xz
   // writes independent blocks (3 MiB at -2), which xz can decode in parallel.
