@@ -83,9 +83,10 @@ async function readEntries(input: ChunkReader, onEntry: TarEntryHandler): Promis
   for (;;) {
     const block = await input.take(BLOCK, true);
     if (block === null) return;
+    const sum = checksum(block, false);
     // A block that is zero but for its checksum field is no header: the end of an archive, or padding before the next (tar-stream skips it too).
-    if (checksum(block, false) === 8 * 32) continue;
-    const raw = decodeHeader(block);
+    if (sum === 8 * 32) continue;
+    const raw = decodeHeader(block, sum);
     const typeflag = block[156] as number;
     if (typeflag === PAX || typeflag === PAX_GLOBAL || typeflag === GNU_LONG_NAME || typeflag === GNU_LONG_NAME_OLD || typeflag === GNU_LONG_LINK) {
       if (raw.size > MAX_HEADER_BYTES) throw new Error('Header exceeds max size');
@@ -128,9 +129,9 @@ interface RawHeader {
   linkname: string | null;
 }
 
-function decodeHeader(block: Uint8Array): RawHeader {
+function decodeHeader(block: Uint8Array, unsignedSum: number): RawHeader {
   const stored = octal(block, 148, 8);
-  if (stored !== checksum(block, false) && stored !== checksum(block, true)) throw new Error('Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?');
+  if (stored !== unsignedSum && stored !== checksum(block, true)) throw new Error('Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?');
   const ustar = matches(block, 257, USTAR_MAGIC) && matches(block, 263, USTAR_VERSION);
   if (!ustar && !(matches(block, 257, GNU_MAGIC) && matches(block, 263, GNU_VERSION))) throw new Error('Invalid tar header: unknown format.');
   let name = cString(block, 0, 100);
