@@ -15,4 +15,12 @@ if (!existsSync(entry)) {
   process.stderr.write('sosmortem: not built yet\n  hint: run `npm install` (or `npm run build`) in the sosmortem checkout\n');
   process.exit(2);
 }
+// A .tar.xz bundle starts decoding before the CLI's modules load (dist/cli/early.ts).
+if (process.argv[2] === 'analyze') {
+  const early = fileURLToPath(new URL(usePacked ? '../dist/packed/early.js' : '../dist/cli/early.js', import.meta.url));
+  await import(pathToFileURL(early).href).then(
+    (m) => m.startFromArgv(process.argv),
+    () => {},
+  );
+}
 await import(pathToFileURL(entry).href);

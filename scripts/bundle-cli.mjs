@@ -24,7 +24,7 @@ const external = ['ajv', 'fast-xml-parser', 'papaparse', 'xz-decompress', 'yaml'
 await rm('dist/packed', { recursive: true, force: true });
 try {
   await build({
-    entryPoints: { run: 'dist/cli/run.js', worker: 'dist/batch/worker.js' },
+    entryPoints: { run: 'dist/cli/run.js', early: 'dist/cli/early.js', worker: 'dist/batch/worker.js' },
     outdir: 'dist/packed',
     bundle: true,
     splitting: true,

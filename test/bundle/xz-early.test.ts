@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { earlyXzWaiting, startXzEarly } from '../../src/bundle/archive.js';
+import { startFromArgv } from '../../src/cli/early.js';
 import { walkDigest } from './walk-digest.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -74,5 +75,19 @@ describe.skipIf(!XZ)('xz started before the analysis modules load (startXzEarly)
     const res = spawnSync('node', ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
     expect(res.stdout).toBe('true');
     expect(res.status).toBe(0);
+  });
+  it('starts from the command line only for `analyze <bundle>`, before the CLI has parsed it', async () => {
+    const other = path.join(dir, 'c.tar.xz');
+    execFileSync('cp', [xz, other]);
+    startFromArgv(['node', 'sosmortem', 'analyze', '--format', 'json', other]);
+    startFromArgv(['node', 'sosmortem', 'parse', other]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(earlyXzWaiting(other)).toBe(false);
+    startFromArgv(['node', 'sosmortem', 'analyze', other, '--format', 'json']);
+    for (let waited = 0; !earlyXzWaiting(other) && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(earlyXzWaiting(other)).toBe(true);
+    // Taken over by the walk, as the analyze command does.
+    expect(await walkDigest(other)).toEqual(await walkDigest(xz));
+    expect(earlyXzWaiting(other)).toBe(false);
   });
 });
