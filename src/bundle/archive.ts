@@ -305,7 +305,7 @@ export class ArchiveSource implements BundleSource {
             const consumer = visit({ path, size: h.size, type: 'file' });
             if (consumer) {
               try {
-                await consumer(body, false);
+                await consumer(body, false, h.size);
               } catch (err) {
                 // Damage inside the entry's data ends the archive; a consumer's own failure ends only this entry.
                 if ((err as Error).message === 'Unexpected end of data') throw err;

@@ -1,9 +1,10 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
+import type { Dirent } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { formatBytes } from './lines.js';
-import type { BundleLimits, BundleSource, EntryVisitor, WalkNote } from './walk.js';
-import { cleanEntryName, DEFAULT_BUNDLE_LIMITS } from './walk.js';
+import type { BundleLimits, BundleSource, EntryConsumer, EntryVisitor, WalkNote } from './walk.js';
+import { cleanEntryName, DEFAULT_BUNDLE_LIMITS, UNKNOWN_SIZE } from './walk.js';
 
 interface Pending {
   dir: string;
@@ -33,15 +34,19 @@ export class DirectorySource implements BundleSource {
     const stack: Pending[] = [{ dir: root, rel: '', depth: 0 }];
     while (stack.length > 0) {
       const { dir, rel, depth } = stack.pop() as Pending;
-      let names: string[];
+      let dirents: Dirent[];
       try {
-        names = readdirSync(dir).sort();
+        // The entry types come with the listing (lstat() only where the file
+        // system gives none): most files of a sosreport are never read, and a
+        // stat of each cost ~5 µs, 20 ms on a tree of 4 000 files.
+        dirents = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       } catch (err) {
         note({ path: rel || '.', severity: 'warning', message: `cannot list directory: ${(err as Error).message}` });
         continue;
       }
       const subdirs: Pending[] = [];
-      for (const name of names) {
+      for (const dirent of dirents) {
+        const name = dirent.name;
         if (++seen > this.limits.maxEntries) {
           note({ path: rel || '.', severity: 'warning', message: `more than ${this.limits.maxEntries} entries: the rest were not read` });
           return;
@@ -54,14 +59,7 @@ export class DirectorySource implements BundleSource {
           note({ path: `${relPath.slice(0, 120)}…`, severity: 'warning', message: `path of ${relPath.length} characters (cap ${this.limits.maxNameChars}): not read` });
           continue;
         }
-        let st;
-        try {
-          st = lstatSync(abs);
-        } catch (err) {
-          note({ path: relPath, severity: 'warning', message: `cannot stat: ${(err as Error).message}` });
-          continue;
-        }
-        if (st.isDirectory()) {
+        if (dirent.isDirectory()) {
           if (depth + 1 > this.limits.maxDepth) {
             note({ path: relPath, severity: 'warning', message: `nested deeper than ${this.limits.maxDepth} levels: not read` });
             continue;
@@ -69,7 +67,7 @@ export class DirectorySource implements BundleSource {
           subdirs.push({ dir: abs, rel: relPath, depth: depth + 1 });
           continue;
         }
-        if (st.isSymbolicLink()) {
+        if (dirent.isSymbolicLink()) {
           let target = '';
           try {
             target = readlinkSync(abs);
@@ -79,23 +77,30 @@ export class DirectorySource implements BundleSource {
           visit({ path: relPath, size: 0, type: 'symlink', linkTarget: target });
           continue;
         }
-        if (!st.isFile()) {
+        if (!dirent.isFile()) {
           // FIFOs, sockets, devices: opening a FIFO would block for ever.
           visit({ path: relPath, size: 0, type: 'other' });
           note({ path: relPath, severity: 'warning', message: 'special file (device, FIFO or socket) ignored: sosreports hold only files, directories and links' });
           continue;
         }
-        const consumer = visit({ path: relPath, size: st.size, type: 'file' });
+        const consumer = visit({ path: relPath, size: UNKNOWN_SIZE, type: 'file' });
         if (!consumer) continue;
-        if (totalBytes + st.size > this.limits.maxTotalBytes) {
-          note({ path: relPath, severity: 'warning', message: `reading it would pass the ${formatBytes(this.limits.maxTotalBytes)} total cap (--max-total-size): not read, nor any file after it` });
-          return;
-        }
-        totalBytes += st.size;
+        let overCap = false;
         try {
-          await readNoFollow(abs, consumer);
+          await readNoFollow(abs, (size) => {
+            if (totalBytes + size > this.limits.maxTotalBytes) {
+              overCap = true;
+              return null;
+            }
+            totalBytes += size;
+            return consumer;
+          });
         } catch (err) {
           note({ path: relPath, severity: 'warning', message: `read failed: ${(err as Error).message}` });
+        }
+        if (overCap) {
+          note({ path: relPath, severity: 'warning', message: `reading it would pass the ${formatBytes(this.limits.maxTotalBytes)} total cap (--max-total-size): not read, nor any file after it` });
+          return;
         }
       }
       // Depth-first in name order keeps the walk deterministic.
@@ -114,14 +119,16 @@ const READ_BYTES = 1024 * 1024;
 
 /**
  * Opens without following a symlink and refuses anything but a regular file,
- * so a file swapped for a link (or a FIFO) after lstat() is not read.
+ * so a file swapped for a link (or a FIFO) after it was listed is not read.
+ * The size is learned here, from the open file, and `admit` may still refuse it.
  */
-async function readNoFollow(abs: string, consumer: (bytes: AsyncIterable<Uint8Array>, canStop: boolean) => Promise<void>): Promise<void> {
+async function readNoFollow(abs: string, admit: (size: number) => EntryConsumer | null): Promise<void> {
   const fd = openSync(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new Error('not a regular file any more');
-    await consumer(chunksOf(fd, st.size), true);
+    const consumer = admit(st.size);
+    if (consumer) await consumer(chunksOf(fd, st.size), true, st.size);
   } finally {
     closeSync(fd);
   }

@@ -161,7 +161,7 @@ export async function ingestBundle(source: BundleSource, store: RecordStore, evi
         return null;
       }
       parsed.add(entry.path);
-      return (bytes, canStop) => parseStream(parser, entry.path, undefined, bytes, canStop, store, evidence, limits, entry.size <= cacheBytes);
+      return (bytes, canStop, size) => parseStream(parser, entry.path, undefined, bytes, canStop, store, evidence, limits, size <= cacheBytes);
     },
     (n) => notes.push(n),
   );

@@ -2,6 +2,7 @@
 export interface WalkEntry {
   /** normalised path relative to the bundle root, '/'-separated, no top directory */
   path: string;
+  /** bytes, or UNKNOWN_SIZE where the source learns it only on opening the file (a directory walk); the consumer is given it then */
   size: number;
   type: 'file' | 'symlink' | 'hardlink' | 'directory' | 'other';
   /** symlinks: the target as written; hard links: the target's normalised bundle path, or null when it leaves the bundle */
@@ -56,7 +57,10 @@ export type EntryVisitor = (entry: WalkEntry) => EntryConsumer | null;
  * (a directory file can be closed; an archive entry must be read to its end
  * to reach the next one, so the consumer drains it instead).
  */
-export type EntryConsumer = (bytes: AsyncIterable<Uint8Array>, canStop: boolean) => Promise<void>;
+export type EntryConsumer = (bytes: AsyncIterable<Uint8Array>, canStop: boolean, size: number) => Promise<void>;
+
+/** WalkEntry.size of a file whose size the source has not looked up yet. */
+export const UNKNOWN_SIZE = -1;
 
 export interface BundleSource {
   kind: 'directory' | 'archive';

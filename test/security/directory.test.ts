@@ -47,4 +47,15 @@ describe('hostile directory bundles', () => {
     const capped = await ingest(new DirectorySource(b, { maxEntries: 20 }));
     expect(capped.diagnostics.map((d) => d.message)).toContain('more than 20 entries: the rest were not read');
   });
+
+  it('reads files up to the total cap, then reports the file that would pass it and reads nothing after', async () => {
+    const b = await tempDir();
+    await mkdir(path.join(b, 'proc'));
+    await mkdir(path.join(b, 'sos_commands/kernel'), { recursive: true });
+    await writeFile(path.join(b, 'proc/meminfo'), 'MemTotal:       16384 kB\n');
+    await writeFile(path.join(b, 'sos_commands/kernel/dmesg'), '[    1.000000] Linux version 6.1.0\n'.repeat(100));
+    const r = await ingest(new DirectorySource(b, { maxTotalBytes: 1000 }));
+    expect(r.files).toEqual(['proc/meminfo']);
+    expect(about(r.diagnostics, 'sos_commands/kernel/dmesg')[0]?.message).toMatch(/would pass the 1000 B total cap .*not read, nor any file after it/);
+  });
 });
