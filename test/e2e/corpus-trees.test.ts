@@ -1,7 +1,8 @@
 /**
- * Real sosreport trees (trimmed, from hotsos and pbench; see
- * test/fixtures/SOURCES-sosreport-trees.md): the whole pipeline reads them
- * without an error, gets the host facts right and invents no problem.
+ * Real sosreport trees (trimmed, from hotsos and pbench, and one captured here
+ * under a known load; see test/fixtures/SOURCES-sosreport-trees.md): the whole
+ * pipeline reads them without an error, gets the host facts right, finds the
+ * problem that was there and invents no other.
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,5 +41,28 @@ describe('pbench Fedora 27 host', async () => {
   it('raises nothing at medium or above on a machine at rest', () => {
     expect(r.findings.filter((f) => ['critical', 'high', 'medium'].includes(f.severity)).map((f) => f.title)).toEqual([]);
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+});
+
+describe('a sosreport taken after a known CPU load (stress-ng, 7 workers on 2 CPUs, 23:36:09 → 23:42:49 UTC)', async () => {
+  const { model } = await analyze([path.resolve(import.meta.dirname, '../fixtures/sosreport-archives/sosmortem-stress-ng-cpu.tar.xz')]);
+  const r = model.report;
+  it('reads the host and the sar XML that sos rendered, preferring it to the text of the same day', () => {
+    expect(r.bundle).toMatchObject({ hostname: 'vm', cpus: 2, numaNodes: 1, timezone: 'UTC', collectedAt: '2026-12-06T23:45:30+00:00' });
+    expect(r.coverage.map((c) => c.source)).toContain('sar-xml');
+    expect(r.coverage.map((c) => c.source)).not.toContain('sar');
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+  it('finds the CPU saturation over the window the load ran, and nothing else', () => {
+    expect(r.findings.map((f) => f.rule)).toEqual(['cpu-saturation']);
+    const f = r.findings[0];
+    // Samples are 5 s apart: the window starts with the load and ends with the last sample taken under it.
+    expect(Date.parse(f?.window?.start ?? '')).toBeGreaterThanOrEqual(Date.parse('2026-12-06T23:36:04Z'));
+    expect(Date.parse(f?.window?.start ?? '')).toBeLessThanOrEqual(Date.parse('2026-12-06T23:36:14Z'));
+    expect(Date.parse(f?.window?.end ?? '')).toBeGreaterThanOrEqual(Date.parse('2026-12-06T23:42:39Z'));
+    expect(Date.parse(f?.window?.end ?? '')).toBeLessThanOrEqual(Date.parse('2026-12-06T23:42:54Z'));
+    expect(f?.metrics).toMatchObject({ peakRunQueue: 12 });
+    expect(f?.metrics['meanIdlePct']).toBeLessThan(1);
+    expect(f?.evidence.some((e) => e.source === 'sos_commands/sar/sa06.xml')).toBe(true);
   });
 });
