@@ -375,12 +375,22 @@ export const CHECK_STATUS_TEXT: Record<RuleCheck['status'], string> = {
 export function metricText(name: string, value: number): string {
   if (/KiB$/.test(name) && !/PerHour$|PerSec$/.test(name)) return formatKiB(value);
   if (/KiBPerHour$/.test(name)) return `${formatKiB(value)}/h`;
-  if (/Ms$/.test(name)) return `${trimNumber(value, 1)} ms`;
+  if (/Ms$/.test(name)) return `${nonZeroNumber(value, 1)} ms`;
   if (/Sec$/.test(name) && !/PerSec$/.test(name)) return formatDuration(value * 1000);
-  if (/Pct$/.test(name)) return `${trimNumber(value, 1)}%`;
-  if (/PerSec$/.test(name)) return `${trimNumber(value, 1)}/s`;
+  if (/Pct$/.test(name)) return `${nonZeroNumber(value, 1)}%`;
+  if (/PerSec$/.test(name)) return `${nonZeroNumber(value, 1)}/s`;
   if (/^fraction/.test(name)) return formatPct(value);
-  return trimNumber(value, 2);
+  return nonZeroNumber(value, 2);
+}
+
+/**
+ * trimNumber, except that a value too small for the digits keeps two
+ * significant ones: 0.014 % idle is not "0%", and the finding's prose (fmtNum)
+ * says 0.014 beside it.
+ */
+function nonZeroNumber(v: number, digits: number): string {
+  if (v !== 0 && Number.isFinite(v) && Math.abs(v) < 0.5 * 10 ** -digits) return String(Number(v.toPrecision(2)));
+  return trimNumber(v, digits);
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;', '=': '&#61;' };
