@@ -6,15 +6,17 @@
  * Unlike sar text, every timestamp carries its full date and says whether it
  * is UTC (utc="1" in sysstat < 12.5, tz="UTC" later), so no locale guessing is
  * needed. Emits the same metric names as sar.ts.
+ *
+ * Read as a stream of tags, line by line, never as a document tree: a day of
+ * `sadf -x -- -A` is mostly per-CPU interrupt counters (two thirds of the lines
+ * on a 2-CPU host, far more on a large one) that no rule reads, and a tree of
+ * them cost fast-xml-parser 8 MB/s and three copies of the file in memory. A
+ * file cut short keeps every sample before the cut.
  */
 import type { Labels, TimeBase } from '../model.js';
 import type { LineParser, ParseContext, RecordSink, SourceParser } from './types.js';
 import { ABSURD_VALUE } from './sar.js';
 import { num } from './util.js';
-import { fastXml } from './xml.js';
-
-/** Larger XML is refused: fast-xml-parser builds the whole tree in memory. */
-const MAX_XML_CHARS = 200 * 1024 * 1024;
 
 type Scaled = readonly [metric: string, scale: number];
 const m = (metric: string, scale = 1): Scaled => [metric, scale];
@@ -89,6 +91,8 @@ const CHILD_ELEMENTS: Record<string, Record<string, Scaled>> = {
     'swpused-percent': m('swap.usedPct'),
     swpcad: m('swap.cachedKiB'),
   },
+  // sysstat 12 writes <io per="second"><tps>…</tps>, with the rest in attributes of its other children.
+  io: { tps: m('io.tps') },
   hugepages: {
     hugfree: m('hugepages.freeKiB'),
     hugused: m('hugepages.usedKiB'),
@@ -130,28 +134,19 @@ const NET_DEV_ATTRS: Record<string, Scaled> = {
   txdrop: m('net.txDropPerSec'),
 };
 
-const ARRAYS = new Set(['host', 'timestamp', 'cpu', 'disk-device', 'net-dev', 'net-edev', 'boot']);
+type Attrs = Record<string, string>;
 
-type Node = Record<string, unknown>;
+/** Elements whose text is read: host facts, and the values of memory and hugepages. */
+const HOST_TEXT = new Set(['sysdata-version', 'release', 'machine', 'number-of-cpus']);
 
-function isNode(v: unknown): v is Node {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function nodes(v: unknown): Node[] {
-  if (Array.isArray(v)) return v.filter(isNode);
-  return isNode(v) ? [v] : [];
-}
-
-function text(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number') return String(v);
-  if (isNode(v) && typeof v['#text'] === 'string') return v['#text'];
-  return undefined;
-}
+/** Every element whose start tag is read; the others only open and close. */
+const READ_ELEMENTS = new Set(['sysstat', 'host', 'timestamp', 'boot', 'cpu', 'io', 'io-reads', 'io-writes', 'io-discard', 'disk-device', 'net-dev', 'net-edev', ...HOST_TEXT, ...Object.keys(ATTR_ELEMENTS), ...Object.values(CHILD_ELEMENTS).flatMap((c) => Object.keys(c))]);
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_RE = /^(\d{2}):(\d{2}):(\d{2})$/;
+const ATTR_RE = /([^\s=/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+/** A tag cut by newlines is joined with the next lines up to this length, then dropped. */
+const MAX_TAG_CHARS = 64 * 1024;
 
 export const sarXml: SourceParser = {
   id: 'sar-xml',
@@ -165,136 +160,275 @@ export const sarXml: SourceParser = {
   },
 };
 
+interface Stamp {
+  base: TimeBase;
+  t: number;
+}
+
+/** Text being collected for an element, with what to do with it at its end tag. */
+interface Capture {
+  name: string;
+  line: number;
+  text: string;
+  use: (text: string, line: number) => void;
+}
+
 class SarXmlParser implements LineParser {
-  private lines: string[] = [];
-  private chars = 0;
-  private tooBig = false;
-  /** line number of each <timestamp element, in document order */
-  private stampLines: number[] = [];
-  /**
-   * Per timestamp, the line of each element that carries values (`cpu|all`,
-   * `memory`, `disk-device|sda` …): evidence then quotes the line with the
-   * numbers, not the <timestamp> line above it.
-   */
-  private elementLines: Map<string, number>[] = [];
-  private bootLines: number[] = [];
-  private hostLine = 1;
+  /** open elements, local names (namespace prefixes dropped) */
+  private readonly open: string[] = [];
+  /** a tag (or comment) begun on an earlier line and not yet closed */
+  private pending = '';
+  private pendingLine = 0;
+  private inComment = false;
+  private capture: Capture | null = null;
+  /** the <timestamp> being read; null outside one, or inside one whose time is unreadable */
+  private stamp: Stamp | null = null;
+  private rootSeen = false;
+  private version: string | undefined;
+  private utcSeen = false;
   private labelCache = new Map<string, Labels>();
-  private lineOf: (key: string) => number = () => 0;
   private problems = 0;
+  private strayEnds = 0;
+  private readonly perCpu: boolean;
 
   constructor(
     readonly ctx: ParseContext,
     private readonly sink: RecordSink,
-  ) {}
+  ) {
+    this.perCpu = sink.wants('cpu.percpu');
+  }
 
   push(line: string, lineNo: number): void {
-    if (this.tooBig) return;
-    this.chars += line.length + 1;
-    if (this.chars > MAX_XML_CHARS) {
-      this.tooBig = true;
-      this.lines = [];
-      this.sink.diagnostic(lineNo, 'error', `sadf XML larger than ${MAX_XML_CHARS / 1048576} MB: not parsed`);
-      return;
-    }
-    if (line.includes('<timestamp')) {
-      this.stampLines.push(lineNo);
-      this.elementLines.push(new Map());
-    } else if (line.includes('<boot ')) this.bootLines.push(lineNo);
-    else if (line.includes('<host ')) this.hostLine = lineNo;
-    else {
-      const current = this.elementLines[this.elementLines.length - 1];
-      if (current) {
-        const m = ELEMENT_START.exec(line);
-        if (m) {
-          const key = m[2] === undefined ? (m[1] as string) : `${m[1]}|${m[2]}`;
-          if (!current.has(key)) current.set(key, lineNo);
-        }
+    let pos = 0;
+    if (this.inComment) {
+      const close = line.indexOf('-->');
+      if (close < 0) return;
+      this.inComment = false;
+      pos = close + 3;
+    } else if (this.pending) {
+      const joined = `${this.pending}\n${line}`;
+      const gt = tagEnd(joined, 0);
+      if (gt < 0) {
+        if (joined.length > MAX_TAG_CHARS) {
+          this.problem(this.pendingLine, `a tag runs past ${MAX_TAG_CHARS / 1024} KiB: skipped`);
+          this.pending = '';
+        } else this.pending = joined;
+        return;
       }
+      this.pending = '';
+      const kind = joined.charCodeAt(1);
+      if (kind !== 0x3f /* ? */ && kind !== 0x21 /* ! */) this.tag(joined.slice(1, gt), this.pendingLine);
+      // Reading goes on in this line just after the tag's end.
+      pos = gt + 1 - (joined.length - line.length);
     }
-    this.lines.push(line);
+    else if (!this.capture && this.onlyIgnoredElement(line)) return;
+    for (;;) {
+      const lt = line.indexOf('<', pos);
+      if (this.capture) this.capture.text += decode(line.slice(pos, lt < 0 ? line.length : lt));
+      if (lt < 0) {
+        if (this.capture) this.capture.text += '\n';
+        return;
+      }
+      const next = line.charCodeAt(lt + 1);
+      if (next === 0x21 /* ! */ && line.startsWith('<!--', lt)) {
+        const close = line.indexOf('-->', lt + 4);
+        if (close < 0) {
+          this.inComment = true;
+          return;
+        }
+        pos = close + 3;
+        continue;
+      }
+      const gt = tagEnd(line, lt);
+      if (gt < 0) {
+        this.pending = line.slice(lt);
+        this.pendingLine = lineNo;
+        return;
+      }
+      // Declarations and processing instructions (<?xml …?>, <!DOCTYPE …>) carry no data.
+      if (next !== 0x3f /* ? */ && next !== 0x21) this.tag(line.slice(lt + 1, gt), lineNo);
+      pos = gt + 1;
+    }
+  }
+
+  /**
+   * A line holding one self-closing element that no metric comes from (the
+   * interrupt, softnet, power and socket counters, most of the file) is passed
+   * over without reading its tag.
+   */
+  private onlyIgnoredElement(line: string): boolean {
+    let lt = 0;
+    while (lt < line.length && (line.charCodeAt(lt) === 0x09 || line.charCodeAt(lt) === 0x20)) lt++;
+    if (line.charCodeAt(lt) !== 0x3c /* < */ || !line.endsWith('/>') || line.indexOf('<', lt + 1) >= 0) return false;
+    let nameEnd = lt + 1;
+    while (nameEnd < line.length && !isNameEnd(line.charCodeAt(nameEnd))) nameEnd++;
+    return !READ_ELEMENTS.has(localName(line.slice(lt + 1, nameEnd)));
   }
 
   end(): void {
-    if (this.tooBig) return;
-    const xml = this.lines.join('\n');
-    this.lines = [];
-    let doc: unknown;
-    try {
-      const parser = new (fastXml().XMLParser)({
-        ignoreAttributes: false,
-        attributeNamePrefix: '',
-        parseTagValue: false,
-        parseAttributeValue: false,
-        removeNSPrefix: true,
-        isArray: (name) => ARRAYS.has(name),
-      });
-      doc = parser.parse(xml);
-    } catch (err) {
-      this.sink.diagnostic(undefined, 'error', `sadf XML is not well formed: ${err instanceof Error ? err.message : String(err)}`);
-      return;
-    }
-    const root = isNode(doc) ? doc['sysstat'] : undefined;
-    if (!isNode(root)) {
-      this.sink.diagnostic(undefined, 'warning', 'no <sysstat> root element');
-      return;
-    }
-    const version = text(root['sysdata-version']);
-    let stampIndex = 0;
-    let bootIndex = 0;
-    let utcSeen = false;
-    for (const host of nodes(root['host'])) {
-      const hl = this.hostLine;
-      const nodename = host['nodename'];
-      if (typeof nodename === 'string' && nodename) this.sink.fact('host.hostname', nodename, hl);
-      const release = text(host['release']);
-      if (release) this.sink.fact('host.kernel', release, hl);
-      const machine = text(host['machine']);
-      if (machine) this.sink.fact('host.arch', machine, hl);
-      const cpus = Number(text(host['number-of-cpus']));
-      if (Number.isInteger(cpus) && cpus > 0) this.sink.fact('host.cpus', cpus, hl);
-      const stats = host['statistics'];
-      for (const ts of isNode(stats) ? nodes(stats['timestamp']) : []) {
-        const elements = this.elementLines[stampIndex];
-        const line = this.stampLines[stampIndex++] ?? 0;
-        const when = this.when(ts, line);
-        if (!when) continue;
-        if (when.base === 'utc') utcSeen = true;
-        this.lineOf = (key) => elements?.get(key) ?? line;
-        this.timestamp(ts, when.base, when.t, line);
-      }
-      const restarts = host['restarts'];
-      for (const b of isNode(restarts) ? nodes(restarts['boot']) : []) {
-        const line = this.bootLines[bootIndex++] ?? 0;
-        const when = this.when(b, line);
-        if (!when) continue;
-        const attrs: Record<string, number> = {};
-        const n = Number(b['cpu_count']);
-        if (Number.isInteger(n) && n > 0) attrs.cpus = n;
-        this.sink.event({ type: 'boot', timeBase: when.base, t: when.t, labels: {}, attrs, line, lines: [{ line, text: `boot ${String(b['date'])} ${String(b['time'])}` }] });
-      }
-    }
-    this.sink.format(`sadf -x${version ? ` (sysdata ${version})` : ''}, ${utcSeen ? 'UTC' : 'local'} times`);
+    if (this.pending || this.inComment) this.problem(this.pendingLine || undefined, 'the file ends inside a tag: that tag was not read');
+    if (!this.rootSeen) this.sink.diagnostic(undefined, 'warning', 'no <sysstat> root element');
+    else if (this.open.length > 0) this.sink.diagnostic(undefined, 'warning', `the XML ends inside <${this.open[this.open.length - 1] ?? ''}> (cut short?): the samples before the cut were kept`);
+    this.sink.format(`sadf -x${this.version ? ` (sysdata ${this.version})` : ''}, ${this.utcSeen ? 'UTC' : 'local'} times`);
   }
 
-  private when(n: Node, line: number): { base: TimeBase; t: number } | null {
-    const d = DATE_RE.exec(typeof n['date'] === 'string' ? n['date'] : '');
-    const c = TIME_RE.exec(typeof n['time'] === 'string' ? n['time'] : '');
+  /** One tag's inside, between < and >. */
+  private tag(inner: string, line: number): void {
+    if (inner.charCodeAt(0) === 0x2f /* / */) {
+      this.close(localName(inner.slice(1).trim()), line);
+      return;
+    }
+    const selfClosing = inner.charCodeAt(inner.length - 1) === 0x2f;
+    let nameEnd = 0;
+    while (nameEnd < inner.length && !isNameEnd(inner.charCodeAt(nameEnd))) nameEnd++;
+    const name = localName(inner.slice(0, nameEnd));
+    if (!name) return;
+    const parent = this.open[this.open.length - 1];
+    this.start(name, parent, inner, nameEnd, line, selfClosing);
+    if (!selfClosing) this.open.push(name);
+  }
+
+  private close(name: string, line: number): void {
+    const at = this.open.lastIndexOf(name);
+    if (at < 0) {
+      if (++this.strayEnds <= 5) this.problem(line, `</${name}> closes nothing that is open: ignored`);
+      return;
+    }
+    if (at !== this.open.length - 1) this.problem(line, `</${name}> closes <${this.open.slice(at + 1).join('>, <')}> too (malformed XML)`);
+    for (let i = this.open.length - 1; i >= at; i--) {
+      const closing = this.open[i];
+      if (this.capture && this.capture.name === closing) {
+        const c = this.capture;
+        this.capture = null;
+        c.use(c.text.trim(), c.line);
+      }
+      if (closing === 'timestamp') this.stamp = null;
+    }
+    this.open.length = at;
+  }
+
+  private start(name: string, parent: string | undefined, inner: string, nameEnd: number, line: number, selfClosing: boolean): void {
+    const stamp = this.stamp;
+    if (stamp && this.open.includes('timestamp')) {
+      this.inStamp(name, parent, inner, nameEnd, line, selfClosing, stamp);
+      return;
+    }
+    switch (name) {
+      case 'sysstat':
+        this.rootSeen = true;
+        return;
+      case 'host': {
+        const nodename = attrs(inner, nameEnd)['nodename'];
+        if (nodename) this.sink.fact('host.hostname', nodename, line);
+        return;
+      }
+      case 'timestamp': {
+        if (parent !== 'statistics') return;
+        const when = this.when(attrs(inner, nameEnd), line);
+        if (!when) return;
+        if (when.base === 'utc') this.utcSeen = true;
+        this.stamp = when;
+        return;
+      }
+      case 'boot': {
+        if (parent !== 'restarts') return;
+        const a = attrs(inner, nameEnd);
+        const when = this.when(a, line);
+        if (!when) return;
+        const out: Record<string, number> = {};
+        const n = Number(a['cpu_count']);
+        if (Number.isInteger(n) && n > 0) out.cpus = n;
+        this.sink.event({ type: 'boot', timeBase: when.base, t: when.t, labels: {}, attrs: out, line, lines: [{ line, text: `boot ${a['date'] ?? ''} ${a['time'] ?? ''}` }] });
+        return;
+      }
+    }
+    if (HOST_TEXT.has(name) && !selfClosing && (parent === 'host' || parent === 'sysstat')) {
+      this.collect(name, line, (text, at) => {
+        if (name === 'sysdata-version') this.version = text;
+        else if (name === 'release') this.sink.fact('host.kernel', text, at);
+        else if (name === 'machine') this.sink.fact('host.arch', text, at);
+        else {
+          const cpus = Number(text);
+          if (Number.isInteger(cpus) && cpus > 0) this.sink.fact('host.cpus', cpus, at);
+        }
+      });
+    }
+  }
+
+  /** An element inside a <timestamp> with a readable time. */
+  private inStamp(name: string, parent: string | undefined, inner: string, nameEnd: number, line: number, selfClosing: boolean, stamp: Stamp): void {
+    const { base, t } = stamp;
+    if (parent === 'timestamp') {
+      const simple = ATTR_ELEMENTS[name];
+      if (simple) {
+        this.emitAll(simple, attrs(inner, nameEnd), EMPTY, stamp, line);
+        return;
+      }
+      if (name === 'io') this.emit('io.tps', EMPTY, base, t, attrs(inner, nameEnd)['tps'], 1, line);
+      return;
+    }
+    if (name === 'cpu' && (parent === 'cpu-load' || parent === 'cpu-load-all')) {
+      const a = attrs(inner, nameEnd);
+      const number = a['number'] ?? '';
+      if (number !== 'all' && !this.perCpu) return;
+      this.emitAll(CPU_ATTRS, a, this.labels('cpu', number), stamp, line);
+      return;
+    }
+    if (parent === 'io' && (name === 'io-reads' || name === 'io-writes' || name === 'io-discard')) {
+      this.emitAll(IO_ATTRS, attrs(inner, nameEnd), EMPTY, stamp, line);
+      return;
+    }
+    const children = parent === undefined ? undefined : CHILD_ELEMENTS[parent];
+    if (children) {
+      const scaled = children[name];
+      if (scaled && !selfClosing) this.collect(name, line, (text, at) => this.emit(scaled[0], EMPTY, base, t, text, scaled[1], at));
+      return;
+    }
+    if (name === 'disk-device' && parent === 'disk') {
+      const a = attrs(inner, nameEnd);
+      const labels = this.labels('device', a['dev'] ?? '');
+      this.emitAll(DISK_ATTRS, a, labels, stamp, line);
+      // Newer sysstat writes both kB and sector forms; prefer kB, sectors are 512 bytes.
+      this.pick(a, 'rkB', 'rd_sec', 0.5, 'disk.readKBps', labels, stamp, line);
+      this.pick(a, 'wkB', 'wr_sec', 0.5, 'disk.writeKBps', labels, stamp, line);
+      this.pick(a, 'areq-sz', 'avgrq-sz', 0.5, 'disk.reqSizeKB', labels, stamp, line);
+      this.pick(a, 'aqu-sz', 'avgqu-sz', 1, 'disk.queueDepth', labels, stamp, line);
+      return;
+    }
+    if ((name === 'net-dev' || name === 'net-edev') && parent === 'network') {
+      const a = attrs(inner, nameEnd);
+      this.emitAll(NET_DEV_ATTRS, a, this.labels('iface', a['iface'] ?? ''), stamp, line);
+    }
+  }
+
+  private collect(name: string, line: number, use: Capture['use']): void {
+    this.capture = { name, line, text: '', use };
+  }
+
+  private when(a: Attrs, line: number): Stamp | null {
+    const d = DATE_RE.exec(a['date'] ?? '');
+    const c = TIME_RE.exec(a['time'] ?? '');
     if (!d || !c) {
       this.problem(line, 'timestamp without a readable date and time: skipped');
       return null;
     }
     const t = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]), Number(c[1]), Number(c[2]), Number(c[3]));
-    const tz = typeof n['tz'] === 'string' ? n['tz'].toUpperCase() : '';
+    const tz = (a['tz'] ?? '').toUpperCase();
     // sadf writes UTC unless run with -t/-T; older versions flag it with utc="1", newer with tz="UTC".
-    const utc = n['utc'] === '1' || tz === 'UTC' || tz === 'GMT';
+    const utc = a['utc'] === '1' || tz === 'UTC' || tz === 'GMT';
     return { base: utc ? 'utc' : 'local', t };
   }
 
-  private emit(metric: string, labels: Labels, base: TimeBase, t: number, raw: unknown, scale: number, line: number): void {
-    const s = text(raw);
-    if (s === undefined) return;
-    const v = num(s) * scale;
+  private emitAll(map: Record<string, Scaled>, a: Attrs, labels: Labels, stamp: Stamp, line: number): void {
+    for (const attr in a) {
+      const scaled = map[attr];
+      if (scaled) this.emit(scaled[0], labels, stamp.base, stamp.t, a[attr], scaled[1], line);
+    }
+  }
+
+  private emit(metric: string, labels: Labels, base: TimeBase, t: number, raw: string | undefined, scale: number, line: number): void {
+    if (raw === undefined) return;
+    const v = num(raw) * scale;
     if (Number.isNaN(v)) return;
     if (v < 0 || v > ABSURD_VALUE) {
       this.problem(line, `${metric} value ${v} is impossible (counter wrap): dropped`);
@@ -314,79 +448,56 @@ class SarXmlParser implements LineParser {
     return l;
   }
 
-  private timestamp(ts: Node, base: TimeBase, t: number, line: number): void {
-    const perCpu = this.sink.wants('cpu.percpu');
-    for (const key of ['cpu-load', 'cpu-load-all']) {
-      const load = ts[key];
-      if (!isNode(load)) continue;
-      for (const cpu of nodes(load['cpu'])) {
-        const number = typeof cpu['number'] === 'string' ? cpu['number'] : '';
-        if (number !== 'all' && !perCpu) continue;
-        const labels = this.labels('cpu', number);
-        const at = this.lineOf(`cpu|${number}`);
-        for (const [attr, [metric, scale]] of Object.entries(CPU_ATTRS)) if (attr in cpu) this.emit(metric, labels, base, t, cpu[attr], scale, at);
-      }
-    }
-    for (const [el, map] of Object.entries(ATTR_ELEMENTS)) {
-      const n = ts[el];
-      if (!isNode(n)) continue;
-      const at = this.lineOf(el);
-      for (const [attr, [metric, scale]] of Object.entries(map)) if (attr in n) this.emit(metric, EMPTY, base, t, n[attr], scale, at);
-    }
-    for (const [el, map] of Object.entries(CHILD_ELEMENTS)) {
-      const n = ts[el];
-      if (!isNode(n)) continue;
-      const at = this.lineOf(el);
-      for (const [child, [metric, scale]] of Object.entries(map)) if (child in n) this.emit(metric, EMPTY, base, t, n[child], scale, this.lineOf(child) === line ? at : this.lineOf(child));
-    }
-    const io = ts['io'];
-    if (isNode(io)) {
-      this.emit('io.tps', EMPTY, base, t, io['tps'], 1, this.lineOf('tps'));
-      for (const part of ['io-reads', 'io-writes', 'io-discard']) {
-        const n = io[part];
-        if (!isNode(n)) continue;
-        const at = this.lineOf(part);
-        for (const [attr, [metric, scale]] of Object.entries(IO_ATTRS)) if (attr in n) this.emit(metric, EMPTY, base, t, n[attr], scale, at);
-      }
-    }
-    const disk = ts['disk'];
-    if (isNode(disk)) {
-      for (const dev of nodes(disk['disk-device'])) {
-        const name = typeof dev['dev'] === 'string' ? dev['dev'] : '';
-        const labels = this.labels('device', name);
-        const at = this.lineOf(`disk-device|${name}`);
-        for (const [attr, [metric, scale]] of Object.entries(DISK_ATTRS)) if (attr in dev) this.emit(metric, labels, base, t, dev[attr], scale, at);
-        // Newer sysstat writes both kB and sector forms; prefer kB, sectors are 512 bytes.
-        this.pick(dev, 'rkB', 'rd_sec', 0.5, 'disk.readKBps', labels, base, t, at);
-        this.pick(dev, 'wkB', 'wr_sec', 0.5, 'disk.writeKBps', labels, base, t, at);
-        this.pick(dev, 'areq-sz', 'avgrq-sz', 0.5, 'disk.reqSizeKB', labels, base, t, at);
-        this.pick(dev, 'aqu-sz', 'avgqu-sz', 1, 'disk.queueDepth', labels, base, t, at);
-      }
-    }
-    const net = ts['network'];
-    if (isNode(net)) {
-      for (const el of ['net-dev', 'net-edev']) {
-        for (const dev of nodes(net[el])) {
-          const name = typeof dev['iface'] === 'string' ? dev['iface'] : '';
-          const labels = this.labels('iface', name);
-          const at = this.lineOf(`${el}|${name}`);
-          for (const [attr, [metric, scale]] of Object.entries(NET_DEV_ATTRS)) if (attr in dev) this.emit(metric, labels, base, t, dev[attr], scale, at);
-        }
-      }
-    }
+  private pick(a: Attrs, newAttr: string, oldAttr: string, oldScale: number, metric: string, labels: Labels, stamp: Stamp, line: number): void {
+    if (newAttr in a) this.emit(metric, labels, stamp.base, stamp.t, a[newAttr], 1, line);
+    else if (oldAttr in a) this.emit(metric, labels, stamp.base, stamp.t, a[oldAttr], oldScale, line);
   }
 
-  private pick(n: Node, newAttr: string, oldAttr: string, oldScale: number, metric: string, labels: Labels, base: TimeBase, t: number, line: number): void {
-    if (newAttr in n) this.emit(metric, labels, base, t, n[newAttr], 1, line);
-    else if (oldAttr in n) this.emit(metric, labels, base, t, n[oldAttr], oldScale, line);
-  }
-
-  private problem(line: number, message: string): void {
+  private problem(line: number | undefined, message: string): void {
     this.problems++;
     if (this.problems <= 50) this.sink.diagnostic(line || undefined, 'warning', message);
   }
 }
 
 const EMPTY: Labels = {};
-/** An element opening at the start of a line, with the attribute that names its subject (cpu number, device, interface). */
-const ELEMENT_START = /^\s*<([a-z][a-z0-9-]*)(?:\s+(?:number|dev|iface)="([^"]*)")?/;
+
+/** Index of the > that ends the tag opening at `from`, skipping any inside quoted attribute values; -1 when not in this text. */
+function tagEnd(text: string, from: number): number {
+  let quote = 0;
+  for (let i = from + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quote) {
+      if (c === quote) quote = 0;
+    } else if (c === 0x3e /* > */) return i;
+    else if (c === 0x22 || c === 0x27) quote = c;
+  }
+  return -1;
+}
+
+function isNameEnd(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x2f;
+}
+
+/** The element name without a namespace prefix (sysstat ≥ 12 declares a default namespace). */
+function localName(name: string): string {
+  const colon = name.indexOf(':');
+  return colon < 0 ? name : name.slice(colon + 1);
+}
+
+function attrs(inner: string, from: number): Attrs {
+  const out: Attrs = Object.create(null) as Attrs;
+  ATTR_RE.lastIndex = from;
+  for (let m = ATTR_RE.exec(inner); m; m = ATTR_RE.exec(inner)) out[localName(m[1] as string)] = decode(m[2] ?? m[3] ?? '');
+  return out;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+function decode(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(/&(#x[0-9a-fA-F]{1,6}|#\d{1,7}|amp|lt|gt|quot|apos);/g, (whole, e: string) => {
+    if (e.charCodeAt(0) !== 0x23) return ENTITIES[e] ?? whole;
+    const code = e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}

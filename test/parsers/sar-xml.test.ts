@@ -54,6 +54,30 @@ describe('sar XML (sadf -x)', () => {
     expect(r.diagnostics.every((d) => d.line === undefined || d.line >= 1)).toBe(true);
   });
 
+  it('keeps every sample before the cut of a file cut short, and says where it ends', () => {
+    const whole = fixture('sar-xml/sysstat-12.7.6_sadf-x.xml');
+    const all = parseText(sarXml, whole).samples;
+    const cut = whole.indexOf('<timestamp', whole.indexOf('<timestamp') + 1);
+    const r = parseText(sarXml, whole.slice(0, cut + 200));
+    const first = all[0]?.t;
+    expect(r.samples.filter((s) => s.t === first)).toEqual(all.filter((s) => s.t === first));
+    expect(r.diagnostics.map((d) => d.message)).toContainEqual(expect.stringMatching(/ends inside <.*> \(cut short\?\): the samples before the cut were kept/));
+  });
+
+  it('reads tags split over lines, comments and character references as an XML reader does', () => {
+    const whole = fixture('sar-xml/sysstat-12.0.0_sadf-x.xml');
+    const key = (x: SampleRecord): string => `${x.metric} ${JSON.stringify(x.labels)} ${x.t} ${x.value}`;
+    const expected = parseText(sarXml, whole).samples.map(key).sort();
+    const reflowed = whole
+      .replaceAll(' usr=', '\n\t usr=')
+      .replaceAll('<timestamp ', '<!-- a comment\n over > two lines --><timestamp\n')
+      .replaceAll('dev="sda"', 'dev="s&#100;&amp;a"');
+    const r = parseText(sarXml, reflowed);
+    expect(r.diagnostics).toEqual([]);
+    const got = r.samples.map(key).sort();
+    expect(got).toEqual(expected.map((k) => k.replace('{"device":"sda"}', '{"device":"sd&a"}')).sort());
+  });
+
   it('sniffs sadf XML and owns saDD.xml paths', () => {
     expect(sarXml.sniff(fixture('sar-xml/sysstat-12.0.0_sadf-x.xml').slice(0, 2048), 'x')).toBe(true);
     expect(sarXml.paths.some((re) => re.test('sos_commands/sar/sa30.xml'))).toBe(true);
