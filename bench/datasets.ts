@@ -145,6 +145,127 @@ function sarDay(file: string, spec: DatasetSpec, dayStartMs: number, lastSec: nu
   out.close();
 }
 
+/**
+ * One day of `sadf -x -- -A` (sysdata 3.11, sysstat 12.6 as Debian 12 ships it)
+ * for the dataset's host, in the layout of a real capture
+ * (test/fixtures/sosreport-archives/sosmortem-stress-ng-cpu.tar.xz): the XML
+ * sos writes beside sarDD and that sosmortem reads in its place. Collected
+ * with sysstat's default `-S DISK`: one summed interrupt counter, no per-CPU
+ * ones.
+ */
+function sarXmlDay(file: string, spec: DatasetSpec, dayStartMs: number, lastSec: number, r: () => number): void {
+  const out = new Out(file);
+  const date = new Date(dayStartMs).toISOString().slice(0, 10);
+  for (const l of [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<!DOCTYPE sysstat PUBLIC "DTD v3.11 sysstat //EN"',
+    '"http://pagesperso-orange.fr/sebastien.godard/sysstat-3.11.dtd">',
+    '<sysstat',
+    'xmlns="http://pagesperso-orange.fr/sebastien.godard/sysstat"',
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"',
+    'xsi:schemaLocation="http://pagesperso-orange.fr/sebastien.godard sysstat.xsd">',
+    '\t<sysdata-version>3.11</sysdata-version>',
+    '\t<host nodename="db01">',
+    '\t\t<sysname>Linux</sysname>',
+    '\t\t<release>5.14.0-427.13.1.el9_4.x86_64</release>',
+    '\t\t<machine>x86_64</machine>',
+    `\t\t<number-of-cpus>${spec.cpus}</number-of-cpus>`,
+    `\t\t<file-date>${date}</file-date>`,
+    '\t\t<file-utc-time>00:00:01</file-utc-time>',
+    '\t\t<timezone>UTC</timezone>',
+    '\t\t<statistics>',
+  ])
+    out.line(l);
+  const memTotal = 263_000_000;
+  let i = 0;
+  for (let sec = 60; sec <= lastSec; sec += 60, i++) {
+    const t = '\t\t\t\t';
+    const load = 20 + 15 * Math.sin(i / 90) + r() * 5;
+    out.line(`\t\t\t<timestamp date="${date}" time="${hms(sec)}" utc="1" interval="60">`);
+    out.line(`${t}<cpu-load>`);
+    for (let c = -1; c < spec.cpus; c++) {
+      const usr = Math.max(0, load + r() * 8 - 4);
+      const sys = r() * 4;
+      const io = r() * 2;
+      out.line(`${t}\t<cpu number="${c < 0 ? 'all' : c}" usr="${f2(usr)}" nice="0.00" sys="${f2(sys)}" iowait="${f2(io)}" steal="0.00" irq="0.12" soft="0.31" guest="0.00" gnice="0.00" idle="${f2(Math.max(0, 100 - usr - sys - io - 0.43))}"/>`);
+    }
+    out.line(`${t}</cpu-load>`);
+    out.line(`${t}<process-and-context-switch per="second" proc="${f2(r() * 20)}" cswch="${f2(40000 + r() * 9000)}"/>`);
+    out.line(`${t}<interrupts>`);
+    out.line(`${t}\t<int-global per="second">`);
+    out.line(`${t}\t\t<irq intr="sum" cpu="all" value="${f2(20000 + r() * 4000)}"/>`);
+    out.line(`${t}\t</int-global>`);
+    out.line(`${t}</interrupts>`);
+    out.line(`${t}<swap-pages per="second" pswpin="0.00" pswpout="0.00"/>`);
+    out.line(`${t}<paging per="second" pgpgin="${f2(r() * 900)}" pgpgout="${f2(r() * 4000)}" fault="${f2(20000 + r() * 5000)}" majflt="${f2(r() * 2)}" pgfree="${f2(30000 + r() * 5000)}" pgscank="0.00" pgscand="0.00" pgsteal="0.00" vmeff-percent="0.00"/>`);
+    out.line(`${t}<io per="second">`);
+    out.line(`${t}\t<tps>${f2(900 + r() * 200)}</tps>`);
+    out.line(`${t}\t<io-reads rtps="300.00" bread="${f2(r() * 9000)}"/>`);
+    out.line(`${t}\t<io-writes wtps="600.00" bwrtn="${f2(r() * 30000)}"/>`);
+    out.line(`${t}\t<io-discard dtps="0.00" bdscd="0.00"/>`);
+    out.line(`${t}</io>`);
+    const used = Math.round(memTotal * (0.55 + r() * 0.02));
+    out.line(`${t}<memory unit="kB">`);
+    const mem: [string, string][] = [
+      ['memfree', String(memTotal - used)],
+      ['avail', String(memTotal - used + 40_000_000)],
+      ['memused', String(used)],
+      ['memused-percent', f2((100 * used) / memTotal)],
+      ['buffers', '81234'],
+      ['cached', '40211000'],
+      ['commit', String(Math.round(used * 1.1))],
+      ['commit-percent', f2((110 * used) / (memTotal + 4_194_300))],
+      ['active', '150000000'],
+      ['inactive', '60000000'],
+      ['dirty', String(Math.round(r() * 9000))],
+      ['anonpg', '120000000'],
+      ['slab', '3000000'],
+      ['kstack', '61000'],
+      ['pgtbl', '900000'],
+      ['vmused', '310000'],
+      ['swpfree', '4194300'],
+      ['swpused', '0'],
+      ['swpused-percent', '0.00'],
+      ['swpcad', '0'],
+      ['swpcad-percent', '0.00'],
+    ];
+    for (const [k, v] of mem) out.line(`${t}\t<${k}>${v}</${k}>`);
+    out.line(`${t}</memory>`);
+    out.line(`${t}<hugepages unit="kB">`);
+    for (const k of ['hugfree', 'hugused', 'hugused-percent', 'hugrsvd', 'hugsurp']) out.line(`${t}\t<${k}>${k.endsWith('percent') ? '0.00' : '0'}</${k}>`);
+    out.line(`${t}</hugepages>`);
+    out.line(`${t}<kernel dentunusd="${Math.round(500000 + r() * 1000)}" file-nr="12000" inode-nr="400000" pty-nr="4"/>`);
+    out.line(`${t}<queue runq-sz="${Math.round(load / 4)}" plist-sz="2400" ldavg-1="${f2(load / 3)}" ldavg-5="${f2(load / 3)}" ldavg-15="${f2(load / 3)}" blocked="${Math.round(r() * 2)}"/>`);
+    out.line(`${t}<disk per="second">`);
+    for (let k = 0; k < spec.disks; k++) {
+      const tps = 20 + r() * 60;
+      out.line(`${t}\t<disk-device dev="dev${k < 16 ? 8 : 65}-${(k % 16) * 16}" tps="${f2(tps)}" rd_sec="${f2(tps * 24)}" wr_sec="${f2(tps * 60)}" dc_sec="0.00" rkB="${f2(tps * 12)}" wkB="${f2(tps * 30)}" dkB="0.00" avgrq-sz="84.00" areq-sz="42.00" avgqu-sz="${f2(r() * 2)}" aqu-sz="${f2(r() * 2)}" await="${f2(0.4 + r() * 3)}" util-percent="${f2(r() * 40)}"/>`);
+    }
+    out.line(`${t}</disk>`);
+    out.line(`${t}<network per="second">`);
+    out.line(`${t}\t<net-dev iface="eth0" rxpck="${f2(r() * 9000)}" txpck="${f2(r() * 9000)}" rxkB="${f2(r() * 9000)}" txkB="${f2(r() * 9000)}" rxcmp="0.00" txcmp="0.00" rxmcst="0.00" ifutil-percent="${f2(r() * 10)}"/>`);
+    out.line(`${t}</network>`);
+    out.line('\t\t\t</timestamp>');
+  }
+  for (const l of ['\t\t</statistics>', '\t\t<restarts>', '\t\t</restarts>', '\t</host>', '</sysstat>']) out.line(l);
+  out.close();
+}
+
+/**
+ * A day of sar XML for the parse-throughput row, beside the bundle rather than
+ * in it (the bundle figures stay comparable with earlier rounds').
+ */
+export function ensureSarXml(ds: Dataset, log: (msg: string) => void): string {
+  const file = path.join(path.dirname(ds.dir), 'sar-xml', 'sa20.xml');
+  const stampFile = `${file}.stamp`;
+  const stamp = JSON.stringify({ v: 1, spec: ds.spec });
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return file;
+  log(`generating a day of sar XML for ${ds.spec.name} …`);
+  sarXmlDay(file, ds.spec, Date.UTC(2026, 10, 20), 86400 - 60, rng(0x5a12));
+  writeFileSync(stampFile, stamp);
+  return file;
+}
+
 /** Real incident blocks (OOM kill, hung task) lifted from the sample's dmesg, without their stamps. */
 function incidentTemplates(): { oom: string[]; hung: string[] } {
   const text = readFileSync(path.join(SKELETON, 'sos_commands/kernel/dmesg'), 'utf8').split('\n').map((l) => l.replace(/^\[[^\]]*\] ?/, ''));

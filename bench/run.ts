@@ -19,7 +19,7 @@ import { renderHtml } from '../src/report/html.js';
 import { renderPdf } from '../src/report/pdf.js';
 import { loadRules } from '../src/rules/loader.js';
 import { RecordStore } from '../src/timeline/store.js';
-import { ensureDataset, FULL, QUICK, type Dataset } from './datasets.js';
+import { ensureDataset, ensureSarXml, FULL, QUICK, type Dataset } from './datasets.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -279,6 +279,7 @@ async function benchParsers(ds: Dataset): Promise<void> {
     ['dmesg', [ds.files.dmesg]],
     ['ps', ds.files.ps],
     ['pmap', ds.files.pmap],
+    ['sar-xml', [ensureSarXml(ds, log)]],
   ];
   // As analyze keeps them: only the metrics a rule or a standard chart reads (ps: RSS alone, not VSZ, %CPU and %MEM).
   const rules = (await loadRules([], true, { validateBuiltin: false })).rules;

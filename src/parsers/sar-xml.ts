@@ -134,7 +134,6 @@ const NET_DEV_ATTRS: Record<string, Scaled> = {
   txdrop: m('net.txDropPerSec'),
 };
 
-type Attrs = Record<string, string>;
 
 /** Elements whose text is read: host facts, and the values of memory and hugepages. */
 const HOST_TEXT = new Set(['sysdata-version', 'release', 'machine', 'number-of-cpus']);
@@ -144,7 +143,6 @@ const READ_ELEMENTS = new Set(['sysstat', 'host', 'timestamp', 'boot', 'cpu', 'i
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_RE = /^(\d{2}):(\d{2}):(\d{2})$/;
-const ATTR_RE = /([^\s=/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 /** A tag cut by newlines is joined with the next lines up to this length, then dropped. */
 const MAX_TAG_CHARS = 64 * 1024;
 
@@ -190,6 +188,8 @@ class SarXmlParser implements LineParser {
   private problems = 0;
   private strayEnds = 0;
   private readonly perCpu: boolean;
+  private readonly wanted = new Map<string, boolean>();
+  private readonly wantedGroups = new Map<Record<string, Scaled>, boolean>();
 
   constructor(
     readonly ctx: ParseContext,
@@ -318,7 +318,7 @@ class SarXmlParser implements LineParser {
         this.rootSeen = true;
         return;
       case 'host': {
-        const nodename = attrs(inner, nameEnd)['nodename'];
+        const nodename = attrs(inner, nameEnd).get('nodename');
         if (nodename) this.sink.fact('host.hostname', nodename, line);
         return;
       }
@@ -336,9 +336,9 @@ class SarXmlParser implements LineParser {
         const when = this.when(a, line);
         if (!when) return;
         const out: Record<string, number> = {};
-        const n = Number(a['cpu_count']);
+        const n = Number(a.get('cpu_count'));
         if (Number.isInteger(n) && n > 0) out.cpus = n;
-        this.sink.event({ type: 'boot', timeBase: when.base, t: when.t, labels: {}, attrs: out, line, lines: [{ line, text: `boot ${a['date'] ?? ''} ${a['time'] ?? ''}` }] });
+        this.sink.event({ type: 'boot', timeBase: when.base, t: when.t, labels: {}, attrs: out, line, lines: [{ line, text: `boot ${a.get('date') ?? ''} ${a.get('time') ?? ''}` }] });
         return;
       }
     }
@@ -358,35 +358,40 @@ class SarXmlParser implements LineParser {
   /** An element inside a <timestamp> with a readable time. */
   private inStamp(name: string, parent: string | undefined, inner: string, nameEnd: number, line: number, selfClosing: boolean, stamp: Stamp): void {
     const { base, t } = stamp;
+    // The attributes of an element are read only when a metric of it is wanted.
     if (parent === 'timestamp') {
       const simple = ATTR_ELEMENTS[name];
       if (simple) {
-        this.emitAll(simple, attrs(inner, nameEnd), EMPTY, stamp, line);
+        if (this.anyWanted(simple)) this.emitAll(simple, attrs(inner, nameEnd), EMPTY, stamp, line);
         return;
       }
-      if (name === 'io') this.emit('io.tps', EMPTY, base, t, attrs(inner, nameEnd)['tps'], 1, line);
+      if (name === 'io' && this.wants('io.tps')) this.emit('io.tps', EMPTY, base, t, attrs(inner, nameEnd).get('tps'), 1, line);
       return;
     }
     if (name === 'cpu' && (parent === 'cpu-load' || parent === 'cpu-load-all')) {
+      // Per-CPU rows are most of the section; without a use for them only "all" is read.
+      if (!this.perCpu && !isAllCpu(inner)) return;
+      if (!this.anyWanted(CPU_ATTRS)) return;
       const a = attrs(inner, nameEnd);
-      const number = a['number'] ?? '';
+      const number = a.get('number') ?? '';
       if (number !== 'all' && !this.perCpu) return;
       this.emitAll(CPU_ATTRS, a, this.labels('cpu', number), stamp, line);
       return;
     }
     if (parent === 'io' && (name === 'io-reads' || name === 'io-writes' || name === 'io-discard')) {
-      this.emitAll(IO_ATTRS, attrs(inner, nameEnd), EMPTY, stamp, line);
+      if (this.anyWanted(IO_ATTRS)) this.emitAll(IO_ATTRS, attrs(inner, nameEnd), EMPTY, stamp, line);
       return;
     }
     const children = parent === undefined ? undefined : CHILD_ELEMENTS[parent];
     if (children) {
       const scaled = children[name];
-      if (scaled && !selfClosing) this.collect(name, line, (text, at) => this.emit(scaled[0], EMPTY, base, t, text, scaled[1], at));
+      if (scaled && !selfClosing && this.wants(scaled[0])) this.collect(name, line, (text, at) => this.emit(scaled[0], EMPTY, base, t, text, scaled[1], at));
       return;
     }
     if (name === 'disk-device' && parent === 'disk') {
+      if (!this.anyWanted(DISK_ATTRS) && !DISK_PICKED.some((metric) => this.wants(metric))) return;
       const a = attrs(inner, nameEnd);
-      const labels = this.labels('device', a['dev'] ?? '');
+      const labels = this.labels('device', a.get('dev') ?? '');
       this.emitAll(DISK_ATTRS, a, labels, stamp, line);
       // Newer sysstat writes both kB and sector forms; prefer kB, sectors are 512 bytes.
       this.pick(a, 'rkB', 'rd_sec', 0.5, 'disk.readKBps', labels, stamp, line);
@@ -395,9 +400,9 @@ class SarXmlParser implements LineParser {
       this.pick(a, 'aqu-sz', 'avgqu-sz', 1, 'disk.queueDepth', labels, stamp, line);
       return;
     }
-    if ((name === 'net-dev' || name === 'net-edev') && parent === 'network') {
+    if ((name === 'net-dev' || name === 'net-edev') && parent === 'network' && this.anyWanted(NET_DEV_ATTRS)) {
       const a = attrs(inner, nameEnd);
-      this.emitAll(NET_DEV_ATTRS, a, this.labels('iface', a['iface'] ?? ''), stamp, line);
+      this.emitAll(NET_DEV_ATTRS, a, this.labels('iface', a.get('iface') ?? ''), stamp, line);
     }
   }
 
@@ -405,37 +410,54 @@ class SarXmlParser implements LineParser {
     this.capture = { name, line, text: '', use };
   }
 
-  private when(a: Attrs, line: number): Stamp | null {
-    const d = DATE_RE.exec(a['date'] ?? '');
-    const c = TIME_RE.exec(a['time'] ?? '');
+  private when(a: AttrList, line: number): Stamp | null {
+    const d = DATE_RE.exec(a.get('date') ?? '');
+    const c = TIME_RE.exec(a.get('time') ?? '');
     if (!d || !c) {
       this.problem(line, 'timestamp without a readable date and time: skipped');
       return null;
     }
     const t = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]), Number(c[1]), Number(c[2]), Number(c[3]));
-    const tz = (a['tz'] ?? '').toUpperCase();
+    const tz = (a.get('tz') ?? '').toUpperCase();
     // sadf writes UTC unless run with -t/-T; older versions flag it with utc="1", newer with tz="UTC".
-    const utc = a['utc'] === '1' || tz === 'UTC' || tz === 'GMT';
+    const utc = a.get('utc') === '1' || tz === 'UTC' || tz === 'GMT';
     return { base: utc ? 'utc' : 'local', t };
   }
 
-  private emitAll(map: Record<string, Scaled>, a: Attrs, labels: Labels, stamp: Stamp, line: number): void {
-    for (const attr in a) {
-      const scaled = map[attr];
-      if (scaled) this.emit(scaled[0], labels, stamp.base, stamp.t, a[attr], scaled[1], line);
+  private emitAll(map: Record<string, Scaled>, a: AttrList, labels: Labels, stamp: Stamp, line: number): void {
+    for (let i = 0; i < a.length; i++) {
+      const scaled = map[a.names[i] as string];
+      if (scaled) this.emit(scaled[0], labels, stamp.base, stamp.t, a.values[i], scaled[1], line);
     }
   }
 
   private emit(metric: string, labels: Labels, base: TimeBase, t: number, raw: string | undefined, scale: number, line: number): void {
-    if (raw === undefined) return;
+    if (raw === undefined || !this.wants(metric)) return;
     const v = num(raw) * scale;
     if (Number.isNaN(v)) return;
     if (v < 0 || v > ABSURD_VALUE) {
       this.problem(line, `${metric} value ${v} is impossible (counter wrap): dropped`);
       return;
     }
-    if (!this.sink.wants(metric)) return;
     this.sink.sample(metric, labels, base, t, v, line);
+  }
+
+  private wants(metric: string): boolean {
+    let w = this.wanted.get(metric);
+    if (w === undefined) {
+      w = this.sink.wants(metric);
+      this.wanted.set(metric, w);
+    }
+    return w;
+  }
+
+  private anyWanted(map: Record<string, Scaled>): boolean {
+    let w = this.wantedGroups.get(map);
+    if (w === undefined) {
+      w = Object.values(map).some(([metric]) => this.wants(metric));
+      this.wantedGroups.set(map, w);
+    }
+    return w;
   }
 
   private labels(name: string, key: string): Labels {
@@ -448,9 +470,10 @@ class SarXmlParser implements LineParser {
     return l;
   }
 
-  private pick(a: Attrs, newAttr: string, oldAttr: string, oldScale: number, metric: string, labels: Labels, stamp: Stamp, line: number): void {
-    if (newAttr in a) this.emit(metric, labels, stamp.base, stamp.t, a[newAttr], 1, line);
-    else if (oldAttr in a) this.emit(metric, labels, stamp.base, stamp.t, a[oldAttr], oldScale, line);
+  private pick(a: AttrList, newAttr: string, oldAttr: string, oldScale: number, metric: string, labels: Labels, stamp: Stamp, line: number): void {
+    const fresh = a.get(newAttr);
+    if (fresh !== undefined) this.emit(metric, labels, stamp.base, stamp.t, fresh, 1, line);
+    else this.emit(metric, labels, stamp.base, stamp.t, a.get(oldAttr), oldScale, line);
   }
 
   private problem(line: number | undefined, message: string): void {
@@ -461,15 +484,34 @@ class SarXmlParser implements LineParser {
 
 const EMPTY: Labels = {};
 
-/** Index of the > that ends the tag opening at `from`, skipping any inside quoted attribute values; -1 when not in this text. */
+/** The disk metrics read with pick(), from one of two attributes. */
+const DISK_PICKED = ['disk.readKBps', 'disk.writeKBps', 'disk.reqSizeKB', 'disk.queueDepth'];
+
+/** <cpu number="all" …>, told without reading the other attributes. */
+function isAllCpu(inner: string): boolean {
+  const at = inner.indexOf('number=');
+  return at >= 0 && inner.startsWith('all', at + 8);
+}
+
+/**
+ * Index of the > that ends the tag opening at `from`, or -1 when it is not in
+ * this text. A > inside a quoted value does not end it: the last attribute
+ * before a candidate is checked for an unclosed quote (a value holding both =
+ * and > can still fool it; sadf writes neither in the values read here).
+ */
 function tagEnd(text: string, from: number): number {
-  let quote = 0;
-  for (let i = from + 1; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (quote) {
-      if (c === quote) quote = 0;
-    } else if (c === 0x3e /* > */) return i;
-    else if (c === 0x22 || c === 0x27) quote = c;
+  let gt = text.indexOf('>', from + 1);
+  while (gt >= 0) {
+    const eq = text.lastIndexOf('=', gt);
+    if (eq <= from) return gt;
+    let q = eq + 1;
+    while (q < gt && isSpace(text.charCodeAt(q))) q++;
+    const quote = text.charCodeAt(q);
+    if (quote !== 0x22 && quote !== 0x27) return gt;
+    const close = text.indexOf(quote === 0x22 ? '"' : "'", q + 1);
+    if (close < 0) return -1;
+    if (close < gt) return gt;
+    gt = text.indexOf('>', close + 1);
   }
   return -1;
 }
@@ -484,11 +526,53 @@ function localName(name: string): string {
   return colon < 0 ? name : name.slice(colon + 1);
 }
 
-function attrs(inner: string, from: number): Attrs {
-  const out: Attrs = Object.create(null) as Attrs;
-  ATTR_RE.lastIndex = from;
-  for (let m = ATTR_RE.exec(inner); m; m = ATTR_RE.exec(inner)) out[localName(m[1] as string)] = decode(m[2] ?? m[3] ?? '');
-  return out;
+/**
+ * A tag's attributes in document order. A tag has a few; a linear search beats
+ * building a dictionary for each of the hundreds of thousands of tags.
+ */
+class AttrList {
+  readonly names: string[] = [];
+  readonly values: string[] = [];
+  length = 0;
+  get(name: string): string | undefined {
+    for (let i = 0; i < this.length; i++) if (this.names[i] === name) return this.values[i];
+    return undefined;
+  }
+}
+
+/** Reused by every tag: attributes are read and used before the next tag is. */
+const SCRATCH = new AttrList();
+
+function attrs(inner: string, from: number): AttrList {
+  const out = SCRATCH;
+  out.length = 0;
+  let i = from;
+  for (;;) {
+    const eq = inner.indexOf('=', i);
+    if (eq < 0) return out;
+    let nameEnd = eq;
+    while (nameEnd > i && isSpace(inner.charCodeAt(nameEnd - 1))) nameEnd--;
+    let nameStart = nameEnd;
+    while (nameStart > i && !isSpace(inner.charCodeAt(nameStart - 1))) nameStart--;
+    let q = eq + 1;
+    while (q < inner.length && isSpace(inner.charCodeAt(q))) q++;
+    const quote = inner.charCodeAt(q);
+    if (quote !== 0x22 && quote !== 0x27) {
+      i = eq + 1;
+      continue;
+    }
+    const close = inner.indexOf(quote === 0x22 ? '"' : "'", q + 1);
+    if (close < 0) return out;
+    const name = inner.slice(nameStart, nameEnd);
+    out.names[out.length] = name.includes(':') ? localName(name) : name;
+    out.values[out.length] = decode(inner.slice(q + 1, close));
+    out.length++;
+    i = close + 1;
+  }
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };

@@ -70,6 +70,7 @@ describe('sar XML (sadf -x)', () => {
     const expected = parseText(sarXml, whole).samples.map(key).sort();
     const reflowed = whole
       .replaceAll(' usr=', '\n\t usr=')
+      .replaceAll(' nice=', ' note="a > b" nice=')
       .replaceAll('<timestamp ', '<!-- a comment\n over > two lines --><timestamp\n')
       .replaceAll('dev="sda"', 'dev="s&#100;&amp;a"');
     const r = parseText(sarXml, reflowed);
