@@ -66,6 +66,13 @@ const ATTR_ELEMENTS: Record<string, Record<string, Scaled>> = {
   },
 };
 
+/** Pressure stall information (sysstat >= 12.3.1), inside <psi>: some_avg/full_avg cover the interval, as sar's %scpu, %sio, %fio, %smem, %fmem. */
+const PSI_ELEMENTS: Record<string, Record<string, Scaled>> = {
+  'psi-cpu': { some_avg: m('pressure.cpu.somePct') },
+  'psi-io': { some_avg: m('pressure.io.somePct'), full_avg: m('pressure.io.fullPct') },
+  'psi-mem': { some_avg: m('pressure.memory.somePct'), full_avg: m('pressure.memory.fullPct') },
+};
+
 /** Elements whose values are child elements. */
 const CHILD_ELEMENTS: Record<string, Record<string, Scaled>> = {
   memory: {
@@ -139,7 +146,7 @@ const NET_DEV_ATTRS: Record<string, Scaled> = {
 const HOST_TEXT = new Set(['sysdata-version', 'release', 'machine', 'number-of-cpus']);
 
 /** Every element whose start tag is read; the others only open and close. */
-const READ_ELEMENTS = new Set(['sysstat', 'host', 'timestamp', 'boot', 'cpu', 'io', 'io-reads', 'io-writes', 'io-discard', 'disk-device', 'net-dev', 'net-edev', ...HOST_TEXT, ...Object.keys(ATTR_ELEMENTS), ...Object.values(CHILD_ELEMENTS).flatMap((c) => Object.keys(c))]);
+const READ_ELEMENTS = new Set(['sysstat', 'host', 'timestamp', 'boot', 'cpu', 'io', 'io-reads', 'io-writes', 'io-discard', 'disk-device', 'net-dev', 'net-edev', ...HOST_TEXT, ...Object.keys(ATTR_ELEMENTS), ...Object.keys(PSI_ELEMENTS), ...Object.values(CHILD_ELEMENTS).flatMap((c) => Object.keys(c))]);
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_RE = /^(\d{2}):(\d{2}):(\d{2})$/;
@@ -398,6 +405,11 @@ class SarXmlParser implements LineParser {
       this.pick(a, 'wkB', 'wr_sec', 0.5, 'disk.writeKBps', labels, stamp, line);
       this.pick(a, 'areq-sz', 'avgrq-sz', 0.5, 'disk.reqSizeKB', labels, stamp, line);
       this.pick(a, 'aqu-sz', 'avgqu-sz', 1, 'disk.queueDepth', labels, stamp, line);
+      return;
+    }
+    const psi = parent === 'psi' ? PSI_ELEMENTS[name] : undefined;
+    if (psi) {
+      if (this.anyWanted(psi)) this.emitAll(psi, attrs(inner, nameEnd), EMPTY, stamp, line);
       return;
     }
     if ((name === 'net-dev' || name === 'net-edev') && parent === 'network' && this.anyWanted(NET_DEV_ATTRS)) {

@@ -53,8 +53,13 @@ describe('a sosreport taken after a known CPU load (stress-ng, 7 workers on 2 CP
     expect(r.coverage.map((c) => c.source)).not.toContain('sar');
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
-  it('finds the CPU saturation over the window the load ran, and nothing else', () => {
-    expect(r.findings.map((f) => f.rule)).toEqual(['cpu-saturation']);
+  it('finds the CPU saturation over the window the load ran, ranked first, and the I/O stressor as a low I/O stall', () => {
+    expect(r.findings.map((f) => f.rule)).toEqual(['cpu-saturation', 'io-stall']);
+    // stress-ng --io 1 calls sync() in a loop: one task waits on I/O while the others run.
+    const io = r.findings[1];
+    expect(io?.severity).toBe('low');
+    expect(io?.metrics['meanFullPct']).toBeLessThan(1);
+    expect(io?.window?.start).toBe(r.findings[0]?.window?.start);
     const f = r.findings[0];
     // Samples are 5 s apart: the window starts with the load and ends with the last sample taken under it.
     expect(Date.parse(f?.window?.start ?? '')).toBeGreaterThanOrEqual(Date.parse('2026-12-06T23:36:04Z'));
