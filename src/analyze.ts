@@ -263,6 +263,7 @@ const STANDARD_METRICS = [
   'load.runQueue', 'load.blocked', 'mem.availableKiB', 'mem.usedPct', 'mem.commitPct', 'mem.commitKiB',
   'swap.usedKiB', 'swap.usedPct', 'swap.inPagesPerSec', 'swap.outPagesPerSec', 'paging.majfltPerSec',
   'disk.utilPct', 'disk.awaitMs', 'disk.queueDepth', 'proc.rssKiB',
+  'pressure.cpu.somePct', 'pressure.io.somePct', 'pressure.memory.somePct',
 ];
 
 function standardSeries(timeline: Timeline): ChartSeries[] {

@@ -173,7 +173,9 @@ export function frameOf(model: ReportModel, zone: Zone): Frame | null {
   const gaps = (model.gaps ?? [])
     .map((g) => ({ a: Math.max(domain[0], shift(zone, g.start)), b: Math.min(domain[1], shift(zone, g.end)) }))
     .filter((g) => g.b > g.a);
-  return { zone, zoneName: model.zone, domain, format: long ? '%m-%d %H:%M' : '%H:%M', gaps };
+  // Under a quarter hour, 8 ticks fall less than a minute apart: minutes alone would repeat.
+  const format = long ? '%m-%d %H:%M' : end - start < 15 * 60000 ? '%H:%M:%S' : '%H:%M';
+  return { zone, zoneName: model.zone, domain, format, gaps };
 }
 
 /** Grey bands where nothing was sampled, so "no data" is not read as "all quiet". */
@@ -369,6 +371,29 @@ export async function standardCharts(model: ReportModel, zone: Zone): Promise<Ch
       title: 'Swapping and major faults',
       caption: 'Any sustained swap-out means memory ran out (Netflix); pmie flags ≥ 5 pages/s.',
       svg: await renderSpec(lineSpec(frame, { rows: rowsOf(zone, paging, 1, (s) => names[s.metric] ?? s.metric), yTitle: 'per second' })),
+    });
+  }
+
+  const psiNames: [string, string][] = [
+    ['pressure.cpu.somePct', 'CPU'],
+    ['pressure.io.somePct', 'I/O'],
+    ['pressure.memory.somePct', 'memory'],
+  ];
+  const psi = psiNames.flatMap(([metric]) => pick(model, metric));
+  if (psi.length) {
+    const name = (s: ChartSeries): string => psiNames.find(([metric]) => metric === s.metric)?.[1] ?? s.metric;
+    out.push({
+      title: 'Pressure stalls (PSI)',
+      caption: "Share of each interval in which at least one task waited for a CPU, for I/O or for memory (sar -q CPU, IO, MEM). The dashed line is the kernel's example trigger, 15%.",
+      svg: await renderSpec(
+        lineSpec(frame, {
+          rows: rowsOf(zone, psi, 1, name),
+          yTitle: '% of time',
+          threshold: 15,
+          thresholdLabel: '15%',
+          order: psiNames.map(([, n]) => n).filter((n) => psi.some((s) => name(s) === n)),
+        }),
+      ),
     });
   }
 

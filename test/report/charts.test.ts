@@ -30,6 +30,23 @@ describe('charts', () => {
     expect(charts[1]?.svg).toContain('8 CPUs');
   });
 
+  it('draws pressure stalls from sar when the bundle has them, and seconds on the axis of a short window', async () => {
+    const { mkdtemp, mkdir, copyFile, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { analyze } = await import('../../src/analyze.js');
+    const dir = await mkdtemp(path.join(tmpdir(), 'sosmortem-psi-'));
+    await mkdir(path.join(dir, 'sos_commands/sar'), { recursive: true });
+    await mkdir(path.join(dir, 'sos_commands/date'), { recursive: true });
+    await copyFile(new URL('../fixtures/sar/sysstat-12.6.1_sar-A_psi-sections_cgroup-thrash.txt', import.meta.url), path.join(dir, 'sos_commands/sar/sar07'));
+    await writeFile(path.join(dir, 'sos_commands/date/date'), 'Mon Dec  7 00:12:00 UTC 2026\n');
+    const { model } = await analyze([dir]);
+    const charts = await standardCharts(model, zoneOf(model));
+    expect(charts.map((c) => c.title)).toEqual(['Pressure stalls (PSI)']);
+    const svg = charts[0]?.svg ?? '';
+    for (const name of ['CPU', 'I/O', 'memory', '15%', '00:08:00']) expect(svg).toContain(`>${name}<`);
+  });
+
   it('switches to a heatmap past 50 devices', async () => {
     const m = loadModel('leak-swap-oom');
     const start = m.span?.start ?? 0;
