@@ -386,21 +386,56 @@ function collectionGaps(timeline: Timeline): { start: number; end: number }[] {
  * samples for that day are dropped (with a note) instead of being doubled.
  */
 function preferSarXml(store: RecordStore, diagnostics: Diagnostic[]): void {
-  const xmlDays = new Set<string>();
-  store.files.forEach((f) => {
-    const m = /(?:^|\/)sa(\d{2,8})\.xml$/.exec(f.path);
-    if (f.parser === 'sar-xml' && m && f.records > 0) xmlDays.add(`${f.path.slice(0, f.path.lastIndexOf('/') + 1)}${m[1]}`);
-  });
-  if (xmlDays.size === 0) return;
-  const dropped = new Set<number>();
+  const dayOf = (re: RegExp, p: string): string | undefined => re.exec(p)?.[1];
+  const xmlByDay = new Map<string, number[]>();
   store.files.forEach((f, idx) => {
-    const m = /(?:^|\/)sar(\d{2,8})$/.exec(f.path);
-    if (f.parser === 'sar' && m && xmlDays.has(`${f.path.slice(0, f.path.lastIndexOf('/') + 1)}${m[1]}`)) dropped.add(idx);
+    const day = dayOf(/(?:^|\/)sa(\d{2,8})\.xml$/, f.path);
+    if (f.parser === 'sar-xml' && day && f.records > 0) xmlByDay.set(day, [...(xmlByDay.get(day) ?? []), idx]);
   });
+  if (xmlByDay.size === 0) return;
+  const texts = new Map<number, number[]>();
+  store.files.forEach((f, idx) => {
+    const day = dayOf(/(?:^|\/)sar(\d{2,8})$/, f.path);
+    const xml = day === undefined ? undefined : xmlByDay.get(day);
+    if (f.parser === 'sar' && xml) texts.set(idx, xml);
+  });
+  if (texts.size === 0) return;
+  // sos renders the XML into sos_commands/sar/ while sysstat's own text of the day
+  // may sit in var/log/sa/: the same day, unless the text is a month stale. Spans
+  // are compared before the clock places them (text in local time, XML in UTC),
+  // hence the slack of the widest zone offset.
+  const span = new Map<number, [number, number]>();
+  for (const raw of store.raw.values()) {
+    const s = span.get(raw.fileIdx) ?? [Infinity, -Infinity];
+    for (let i = 0; i < raw.n; i++) {
+      const t = raw.t[i] as number;
+      if (t < s[0]) s[0] = t;
+      if (t > s[1]) s[1] = t;
+    }
+    span.set(raw.fileIdx, s);
+  }
+  const SLACK_MS = 15 * 3600_000;
+  const dropped = new Set<number>();
+  for (const [idx, xml] of texts) {
+    const a = span.get(idx);
+    if (!a) continue;
+    if (
+      xml.some((x) => {
+        const b = span.get(x);
+        return b !== undefined && a[0] <= b[1] + SLACK_MS && b[0] <= a[1] + SLACK_MS;
+      })
+    )
+      dropped.add(idx);
+  }
   if (dropped.size === 0) return;
   for (const [key, raw] of store.raw) if (dropped.has(raw.fileIdx)) store.raw.delete(key);
   for (let i = store.events.length - 1; i >= 0; i--) if (dropped.has((store.events[i] as { fileIdx: number }).fileIdx)) store.events.splice(i, 1);
-  for (const idx of dropped) diagnostics.push({ source: store.files[idx]?.path ?? '?', severity: 'info', message: 'the same day is in sadf -x XML beside it, which states its dates explicitly; the XML was used instead of this text' });
+  for (const idx of dropped)
+    diagnostics.push({
+      source: store.files[idx]?.path ?? '?',
+      severity: 'info',
+      message: 'the same day is in sadf -x XML, which states its dates explicitly; the XML was used instead of this text',
+    });
 }
 
 /** The tool version plus a digest of the rules that ran: two reports with the same value used the same thresholds. */

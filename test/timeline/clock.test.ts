@@ -137,6 +137,23 @@ describe('the same day as sar text and sadf -x XML', () => {
     expect(count(both)).toBe(count(onlyText));
     expect(both.model.report.diagnostics.some((d) => d.source === 'sos_commands/sar/sar30' && /XML was used/.test(d.message))).toBe(true);
   });
+
+  it("uses the XML over sysstat's own text of the same day in var/log/sa, but keeps a text a month older", async () => {
+    const { readFileSync } = await import('node:fs');
+    const fx = path.resolve(import.meta.dirname, '../fixtures');
+    const text = readFileSync(path.join(fx, 'sar/sysstat-12.0.0_sar-A_C-locale.txt'), 'utf8');
+    const xml = readFileSync(path.join(fx, 'sar-xml/sysstat-12.0.0_sadf-x.xml'), 'utf8');
+    const count = (a: Awaited<ReturnType<typeof analyze>>): number => a.timeline.seriesOf('cpu.idlePct').find((s) => s.labels['cpu'] === 'all')?.t.length ?? 0;
+    const onlyXml = await analyze([bundle({ 'sos_commands/sar/sa30.xml': xml })], { tz: 'UTC' });
+    const sameDay = await analyze([bundle({ 'var/log/sa/sar30': text, 'sos_commands/sar/sa30.xml': xml })], { tz: 'UTC' });
+    expect(count(sameDay)).toBe(count(onlyXml));
+    expect(sameDay.model.report.diagnostics.some((d) => d.source === 'var/log/sa/sar30' && /XML was used/.test(d.message))).toBe(true);
+    const stale = text.replace(/\t06\/30\/(20)?19\b/, (m) => m.replace('06/', '05/'));
+    expect(stale).not.toBe(text);
+    const monthApart = await analyze([bundle({ 'var/log/sa/sar30': stale, 'sos_commands/sar/sa30.xml': xml })], { tz: 'UTC' });
+    expect(count(monthApart)).toBe(2 * count(onlyXml));
+    expect(monthApart.model.report.diagnostics.some((d) => /XML was used/.test(d.message))).toBe(false);
+  });
 });
 
 describe('NUL-separated files', () => {
