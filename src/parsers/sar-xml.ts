@@ -150,6 +150,8 @@ const READ_ELEMENTS = new Set(['sysstat', 'host', 'timestamp', 'boot', 'cpu', 'i
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_RE = /^(\d{2}):(\d{2}):(\d{2})$/;
+/** The text of an element read for a value (a number, a host name) is cut off past this. */
+const MAX_TEXT_CHARS = 4096;
 /** A tag cut by newlines is joined with the next lines up to this length, then dropped. */
 const MAX_TAG_CHARS = 64 * 1024;
 
@@ -231,11 +233,15 @@ class SarXmlParser implements LineParser {
     else if (!this.capture && this.onlyIgnoredElement(line)) return;
     for (;;) {
       const lt = line.indexOf('<', pos);
-      if (this.capture) this.capture.text += decode(line.slice(pos, lt < 0 ? line.length : lt));
-      if (lt < 0) {
-        if (this.capture) this.capture.text += '\n';
-        return;
+      if (this.capture) {
+        this.capture.text += decode(line.slice(pos, lt < 0 ? line.length : lt));
+        if (lt < 0) this.capture.text += '\n';
+        if (this.capture.text.length > MAX_TEXT_CHARS) {
+          this.problem(this.capture.line, `<${this.capture.name}> holds more than ${MAX_TEXT_CHARS} characters where a number belongs: skipped`);
+          this.capture = null;
+        }
       }
+      if (lt < 0) return;
       const next = line.charCodeAt(lt + 1);
       if (next === 0x21 /* ! */ && line.startsWith('<!--', lt)) {
         const close = line.indexOf('-->', lt + 4);

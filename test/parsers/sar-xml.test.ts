@@ -79,6 +79,13 @@ describe('sar XML (sadf -x)', () => {
     expect(got).toEqual(expected.map((k) => k.replace('{"device":"sda"}', '{"device":"sd&a"}')).sort());
   });
 
+  it('does not gather the rest of a file into an element that is never closed', () => {
+    const whole = fixture('sar-xml/sysstat-12.0.0_sadf-x.xml');
+    const r = parseText(sarXml, whole.replace('<memfree>', '<memfree>' + '1234567890\n'.repeat(1000)));
+    expect(r.diagnostics.map((d) => d.message)).toContainEqual('<memfree> holds more than 4096 characters where a number belongs: skipped');
+    expect(r.samples.filter((s) => s.metric === 'mem.freeKiB').length).toBe(parseText(sarXml, whole).samples.filter((s) => s.metric === 'mem.freeKiB').length - 1);
+  });
+
   it('sniffs sadf XML and owns saDD.xml paths', () => {
     expect(sarXml.sniff(fixture('sar-xml/sysstat-12.0.0_sadf-x.xml').slice(0, 2048), 'x')).toBe(true);
     expect(sarXml.paths.some((re) => re.test('sos_commands/sar/sa30.xml'))).toBe(true);
