@@ -150,6 +150,8 @@ const READ_ELEMENTS = new Set(['sysstat', 'host', 'timestamp', 'boot', 'cpu', 'i
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_RE = /^(\d{2}):(\d{2}):(\d{2})$/;
+/** sadf nests 7 deep; a stack past this is hostile or broken, and would make every tag cost its depth. */
+const MAX_DEPTH = 64;
 /** The text of an element read for a value (a number, a host name) is cut off past this. */
 const MAX_TEXT_CHARS = 4096;
 /** A tag cut by newlines is joined with the next lines up to this length, then dropped. */
@@ -196,6 +198,7 @@ class SarXmlParser implements LineParser {
   private labelCache = new Map<string, Labels>();
   private problems = 0;
   private strayEnds = 0;
+  private tooDeep = false;
   private readonly perCpu: boolean;
   private readonly wanted = new Map<string, boolean>();
   private readonly wantedGroups = new Map<Record<string, Scaled>, boolean>();
@@ -298,7 +301,13 @@ class SarXmlParser implements LineParser {
     if (!name) return;
     const parent = this.open[this.open.length - 1];
     this.start(name, parent, inner, nameEnd, line, selfClosing);
-    if (!selfClosing) this.open.push(name);
+    if (selfClosing) return;
+    if (this.open.length >= MAX_DEPTH) {
+      if (!this.tooDeep) this.problem(line, `elements nested deeper than ${MAX_DEPTH}: the deeper ones are not tracked`);
+      this.tooDeep = true;
+      return;
+    }
+    this.open.push(name);
   }
 
   private close(name: string, line: number): void {

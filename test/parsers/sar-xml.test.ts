@@ -86,6 +86,13 @@ describe('sar XML (sadf -x)', () => {
     expect(r.samples.filter((s) => s.metric === 'mem.freeKiB').length).toBe(parseText(sarXml, whole).samples.filter((s) => s.metric === 'mem.freeKiB').length - 1);
   });
 
+  it('stops tracking elements nested past 64, so that a million unclosed tags cost no more than a million closed ones', () => {
+    const whole = fixture('sar-xml/sysstat-12.0.0_sadf-x.xml');
+    const at = whole.indexOf('<cpu-load>');
+    const r = parseText(sarXml, whole.slice(0, at) + '<a>\n'.repeat(1_000_000) + whole.slice(at));
+    expect(r.diagnostics.map((d) => d.message)).toContain('elements nested deeper than 64: the deeper ones are not tracked');
+  });
+
   it('sniffs sadf XML and owns saDD.xml paths', () => {
     expect(sarXml.sniff(fixture('sar-xml/sysstat-12.0.0_sadf-x.xml').slice(0, 2048), 'x')).toBe(true);
     expect(sarXml.paths.some((re) => re.test('sos_commands/sar/sa30.xml'))).toBe(true);
