@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Diagnostic } from '../model.js';
 import { feedTextLines } from '../parsers/feed.js';
 import { parserForContent, parserForPath } from '../parsers/registry.js';
+import { dayStart, parseSysstatHeader } from '../parsers/sar.js';
 import type { LineParser, RecordSink, SourceParser } from '../parsers/types.js';
 import type { RecordStore } from '../timeline/store.js';
 import { ArchiveSource, sanitizeName, sniffArchive } from './archive.js';
@@ -156,6 +157,21 @@ export async function ingestBundle(source: BundleSource, store: RecordStore, evi
         return null;
       }
       if (tailed) notes.push({ path: entry.path, severity: 'info', message: `sos kept only the tail of ${tailed} (the file was larger than its size limit): earlier lines are missing` });
+      const xmlElsewhere = parser.id === 'sar' && !parsed.has(entry.path) ? xmlSpansOfDay(store, entry.path) : [];
+      if (xmlElsewhere.length > 0) {
+        parsed.add(entry.path);
+        return async (bytes, canStop, size) => {
+          const it = bytes[Symbol.asyncIterator]();
+          const first = await it.next();
+          if (!first.done && sameDayAsXml(first.value, entry.path, xmlElsewhere)) {
+            notes.push({ path: entry.path, severity: 'info', message: 'the same day is in sadf -x XML, which states its dates explicitly; the XML was used and this text not parsed' });
+            if (canStop) await it.return?.();
+            else while (!(await it.next()).done);
+            return;
+          }
+          await parseStream(parser, entry.path, undefined, prepend(first, it), canStop, store, evidence, limits, size <= cacheBytes);
+        };
+      }
       if (parsed.has(entry.path)) {
         notes.push({ path: entry.path, severity: 'warning', message: 'duplicate entry: the archive holds this path more than once; only the first copy was read' });
         return null;
@@ -182,6 +198,55 @@ function xmlTwinRead(store: RecordStore, relPath: string): boolean {
   if (!m) return false;
   const twin = `${m[1] ?? ''}sa${m[2] ?? ''}.xml`;
   return store.files.some((f) => f.path === twin && f.parser === 'sar-xml' && f.records > 0);
+}
+
+/**
+ * The time spans of sadf XML already read, in any directory, for the day a
+ * sar text's name gives: sysstat's own text of a day (var/log/sa/sarDD, its
+ * sa2 job) beside the XML sos renders from the binary of that day
+ * (sos_commands/sar/saDD.xml), the layout of Red Hat's sosreports.
+ */
+function xmlSpansOfDay(store: RecordStore, relPath: string): [number, number][] {
+  const day = /(?:^|\/)sar(\d{2,8})$/.exec(relPath)?.[1];
+  if (day === undefined) return [];
+  const idx: number[] = [];
+  store.files.forEach((f, i) => {
+    if (f.parser === 'sar-xml' && f.records > 0 && f.path.endsWith(`/sa${day}.xml`)) idx.push(i);
+  });
+  if (idx.length === 0) return [];
+  const spans = new Map<number, [number, number]>();
+  for (const raw of store.raw.values()) {
+    if (!idx.includes(raw.fileIdx) || raw.n === 0) continue;
+    const s = spans.get(raw.fileIdx) ?? [Infinity, -Infinity];
+    s[0] = Math.min(s[0], raw.t[0] as number);
+    s[1] = Math.max(s[1], raw.t[raw.n - 1] as number);
+    spans.set(raw.fileIdx, s);
+  }
+  return [...spans.values()];
+}
+
+/**
+ * Whether a sar text, from its header's date, holds the day of an XML span.
+ * Its name gives the day of the month (sarDD) or the whole date
+ * (sarYYYYMMDD), which settles an MM/DD against DD/MM header. A month-stale
+ * text (sa2 failed that day) is not the same day, and is parsed.
+ */
+function sameDayAsXml(head: Uint8Array, relPath: string, spans: [number, number][]): boolean {
+  const digits = /(?:^|\/)sar(\d{2,8})$/.exec(relPath)?.[1] ?? '';
+  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, 512)).toString('latin1');
+  const date = parseSysstatHeader(text.split('\n')[0] ?? '')?.date;
+  if (!date) return false;
+  const dayOfMonth = Number(digits.slice(-2));
+  const candidates = (['mdy', 'dmy'] as const).map((order) => dayStart(date, date.order === 'slash' ? order : date.order === 'ymd' ? 'mdy' : date.order)).filter((t): t is number => t !== null && new Date(t).getUTCDate() === dayOfMonth);
+  // Local midnight against UTC sample times: a day and a half either way covers every zone.
+  const SLACK_MS = 36 * 3600_000;
+  return candidates.some((t) => spans.some(([a, b]) => t >= a - SLACK_MS && t <= b + SLACK_MS));
+}
+
+async function* prepend(first: IteratorResult<Uint8Array>, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  if (first.done) return;
+  yield first.value;
+  for (let r = await rest.next(); !r.done; r = await rest.next()) yield r.value;
 }
 
 /** sysstat's binary daily files: var/log/sa/sa20, var/log/sysstat/sa20250101. */

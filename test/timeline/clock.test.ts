@@ -147,7 +147,8 @@ describe('the same day as sar text and sadf -x XML', () => {
     const onlyXml = await analyze([bundle({ 'sos_commands/sar/sa30.xml': xml })], { tz: 'UTC' });
     const sameDay = await analyze([bundle({ 'var/log/sa/sar30': text, 'sos_commands/sar/sa30.xml': xml })], { tz: 'UTC' });
     expect(count(sameDay)).toBe(count(onlyXml));
-    expect(sameDay.model.report.diagnostics.some((d) => d.source === 'var/log/sa/sar30' && /XML was used/.test(d.message))).toBe(true);
+    expect(sameDay.model.report.diagnostics.some((d) => d.source === 'var/log/sa/sar30' && /XML was used and this text not parsed/.test(d.message))).toBe(true);
+    expect(sameDay.model.report.coverage.flatMap((c) => c.files)).not.toContain('var/log/sa/sar30');
     const stale = text.replace(/\t06\/30\/(20)?19\b/, (m) => m.replace('06/', '05/'));
     expect(stale).not.toBe(text);
     const monthApart = await analyze([bundle({ 'var/log/sa/sar30': stale, 'sos_commands/sar/sa30.xml': xml })], { tz: 'UTC' });
