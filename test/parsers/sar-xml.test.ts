@@ -83,7 +83,9 @@ describe('sar XML (sadf -x)', () => {
     const whole = fixture('sar-xml/sysstat-12.0.0_sadf-x.xml');
     const r = parseText(sarXml, whole.replace('<memfree>', '<memfree>' + '1234567890\n'.repeat(1000)));
     expect(r.diagnostics.map((d) => d.message)).toContainEqual('<memfree> holds more than 4096 characters where a number belongs: skipped');
-    expect(r.samples.filter((s) => s.metric === 'mem.freeKiB').length).toBe(parseText(sarXml, whole).samples.filter((s) => s.metric === 'mem.freeKiB').length - 1);
+    expect(r.samples.filter((s) => s.metric === 'mem.freeKiB').length).toBe(
+      parseText(sarXml, whole).samples.filter((s) => s.metric === 'mem.freeKiB').length - 1,
+    );
   });
 
   it('stops tracking elements nested past 64, so that a million unclosed tags cost no more than a million closed ones', () => {
@@ -136,10 +138,13 @@ describe('pressure stall information (sysstat 12.6.1, kernel 6.18, a real captur
   const xml = parseText(sarXml, fixture('sar-xml/sysstat-12.6.1_sadf-x_psi_cgroup-thrash.xml')).samples;
   const text = parseText(sar, fixture('sar/sysstat-12.6.1_sar-A_psi-sections_cgroup-thrash.txt')).samples;
   const series = (samples: SampleRecord[], metric: string): string[] => samples.filter((s) => s.metric === metric).map((s) => `${s.t} ${s.value}`);
-  it.each(['pressure.cpu.somePct', 'pressure.io.somePct', 'pressure.io.fullPct', 'pressure.memory.somePct', 'pressure.memory.fullPct'])('%s is the same series from sadf -x and from sar -A', (metric) => {
-    expect(series(xml, metric)).toHaveLength(47);
-    expect(series(xml, metric)).toEqual(series(text, metric));
-  });
+  it.each(['pressure.cpu.somePct', 'pressure.io.somePct', 'pressure.io.fullPct', 'pressure.memory.somePct', 'pressure.memory.fullPct'])(
+    '%s is the same series from sadf -x and from sar -A',
+    (metric) => {
+      expect(series(xml, metric)).toHaveLength(47);
+      expect(series(xml, metric)).toEqual(series(text, metric));
+    },
+  );
   it('reads the interval share, not the kernel running averages', () => {
     // 00:08:08: %smem-10 23.36, %smem-60 8.98, %smem-300 3.81, %smem 33.90
     expect(value(xml, 'pressure.memory.somePct', {}, Date.UTC(2026, 11, 7, 0, 8, 8))).toBe(33.9);
