@@ -71,3 +71,28 @@ describe('a sosreport taken after a known CPU load (stress-ng, 7 workers on 2 CP
     expect(f?.evidence.some((e) => e.source === 'sos_commands/sar/sa06.xml')).toBe(true);
   });
 });
+
+describe('a sosreport with timed pmap -x attachments of a known leak (python3, 8 MiB every 10 s from 00:31:06 UTC)', async () => {
+  const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
+  const { model } = await analyze([path.join(fx, 'sosmortem-python-leak.tar.xz'), path.join(fx, 'sosmortem-python-leak-attachments')]);
+  const r = model.report;
+  it('finds the one leak at the rate it ran, from the first snapshot to the last, and nothing else', () => {
+    expect(r.findings.map((f) => f.rule)).toEqual(['memory-leak']);
+    const f = r.findings[0];
+    expect(f?.subject).toMatchObject({ pid: 31113, comm: 'python3' });
+    // 8 MiB per 10 s is 48 MiB/min; snapshots a minute apart catch 6 steps each.
+    expect(f?.metrics['growthMiBPerMin']).toBeGreaterThan(46);
+    expect(f?.metrics['growthMiBPerMin']).toBeLessThan(50);
+    expect(f?.metrics['r2']).toBeGreaterThan(0.99);
+    expect(f?.metrics['points']).toBe(14);
+    expect(f?.window).toEqual({ start: '2026-12-07T00:31:06+00:00', end: '2026-12-07T00:44:07+00:00' });
+    expect(f?.evidence.map((e) => e.source)).toContain('attachments/pmap-x-31113-20261207T003106.txt');
+  });
+  it('projects exhaustion from what sar says was left, not from the host total', () => {
+    const f = r.findings[0];
+    expect(f?.metrics['headroomKiB']).toBeGreaterThan(20 * 1024 * 1024);
+    expect(f?.metrics['headroomKiB']).toBeLessThan(r.bundle.memTotalKiB ?? 0);
+    expect(f?.metrics['hoursToExhaustion']).toBeGreaterThan(7);
+    expect(f?.metrics['hoursToExhaustion']).toBeLessThan(9);
+  });
+});
