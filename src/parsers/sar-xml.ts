@@ -202,6 +202,7 @@ class SarXmlParser implements LineParser {
   private readonly perCpu: boolean;
   private readonly wanted = new Map<string, boolean>();
   private readonly wantedGroups = new Map<Record<string, Scaled>, boolean>();
+  private readonly plans = new Map<Record<string, Scaled>, [string, string, number][]>();
 
   constructor(
     readonly ctx: ParseContext,
@@ -437,7 +438,7 @@ class SarXmlParser implements LineParser {
     this.capture = { name, line, text: '', use };
   }
 
-  private when(a: AttrList, line: number): Stamp | null {
+  private when(a: TagAttrs, line: number): Stamp | null {
     const d = DATE_RE.exec(a.get('date') ?? '');
     const c = TIME_RE.exec(a.get('time') ?? '');
     if (!d || !c) {
@@ -451,11 +452,23 @@ class SarXmlParser implements LineParser {
     return { base: utc ? 'utc' : 'local', t };
   }
 
-  private emitAll(map: Record<string, Scaled>, a: AttrList, labels: Labels, stamp: Stamp, line: number): void {
-    for (let i = 0; i < a.length; i++) {
-      const scaled = map[a.names[i] as string];
-      if (scaled) this.emit(scaled[0], labels, stamp.base, stamp.t, a.values[i], scaled[1], line);
+  private emitAll(map: Record<string, Scaled>, a: TagAttrs, labels: Labels, stamp: Stamp, line: number): void {
+    for (const [attr, metric, scale] of this.plan(map)) {
+      const raw = a.get(attr);
+      if (raw !== undefined) this.emit(metric, labels, stamp.base, stamp.t, raw, scale, line);
     }
+  }
+
+  /** The attributes of an element that carry a wanted metric. */
+  private plan(map: Record<string, Scaled>): [attr: string, metric: string, scale: number][] {
+    let p = this.plans.get(map);
+    if (!p) {
+      p = Object.entries(map)
+        .filter(([, [metric]]) => this.wants(metric))
+        .map(([attr, [metric, scale]]) => [attr, metric, scale]);
+      this.plans.set(map, p);
+    }
+    return p;
   }
 
   private emit(metric: string, labels: Labels, base: TimeBase, t: number, raw: string | undefined, scale: number, line: number): void {
@@ -497,7 +510,7 @@ class SarXmlParser implements LineParser {
     return l;
   }
 
-  private pick(a: AttrList, newAttr: string, oldAttr: string, oldScale: number, metric: string, labels: Labels, stamp: Stamp, line: number): void {
+  private pick(a: TagAttrs, newAttr: string, oldAttr: string, oldScale: number, metric: string, labels: Labels, stamp: Stamp, line: number): void {
     const fresh = a.get(newAttr);
     if (fresh !== undefined) this.emit(metric, labels, stamp.base, stamp.t, fresh, 1, line);
     else this.emit(metric, labels, stamp.base, stamp.t, a.get(oldAttr), oldScale, line);
@@ -567,11 +580,54 @@ class AttrList {
   }
 }
 
-/** Reused by every tag: attributes are read and used before the next tag is. */
-const SCRATCH = new AttrList();
+/**
+ * The attributes of one tag, looked up by name. sadf writes a tag on one line
+ * as name="value" pairs separated by single spaces; for such a tag a lookup is
+ * one indexOf, and the dozen attributes no rule reads are never split out.
+ * Any other form (tabs or newlines between attributes, single quotes,
+ * character references, spaces around =) is parsed in full.
+ */
+class TagAttrs {
+  private inner = '';
+  private from = 0;
+  private simple = true;
+  private full: AttrList | null = null;
 
-function attrs(inner: string, from: number): AttrList {
-  const out = SCRATCH;
+  reset(inner: string, from: number): this {
+    this.inner = inner;
+    this.from = from;
+    this.full = null;
+    this.simple = inner.indexOf('\n') < 0 && inner.indexOf('\t') < 0 && inner.indexOf('\r') < 0 && inner.indexOf("'") < 0 && inner.indexOf('&') < 0 && inner.indexOf(' =') < 0 && inner.indexOf('= ') < 0 && inner.indexOf(':') < 0;
+    return this;
+  }
+
+  get(name: string): string | undefined {
+    if (!this.simple) {
+      this.full ??= parseAttrs(this.inner, this.from, new AttrList());
+      return this.full.get(name);
+    }
+    let needle = NEEDLES.get(name);
+    if (needle === undefined) {
+      needle = ` ${name}="`;
+      NEEDLES.set(name, needle);
+    }
+    const at = this.inner.indexOf(needle, this.from);
+    if (at < 0) return undefined;
+    const start = at + needle.length;
+    const end = this.inner.indexOf('"', start);
+    return end < 0 ? undefined : this.inner.slice(start, end);
+  }
+}
+
+const NEEDLES = new Map<string, string>();
+/** Reused by every tag: attributes are read and used before the next tag is. */
+const SCRATCH = new TagAttrs();
+
+function attrs(inner: string, from: number): TagAttrs {
+  return SCRATCH.reset(inner, from);
+}
+
+function parseAttrs(inner: string, from: number, out: AttrList): AttrList {
   out.length = 0;
   let i = from;
   for (;;) {
