@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { EvidenceText, ingestAttachments, ingestBundle, InputError, isArchiveOrDirectory, openBundle } from './bundle/ingest.js';
+import { EvidenceText, ingestAttachments, ingestBundle, InputError, isArchiveOrDirectory, openBundle, SAR_TEXT_DAY, SAR_XML_DAY } from './bundle/ingest.js';
 import type { BundleSource } from './bundle/walk.js';
 import type { Diagnostic } from './model.js';
 import type { ChartSeries, FindingChart, Report, ReportModel, TimelineEventView } from './report/model.js';
@@ -386,16 +386,15 @@ function collectionGaps(timeline: Timeline): { start: number; end: number }[] {
  * samples for that day are dropped (with a note) instead of being doubled.
  */
 function preferSarXml(store: RecordStore, diagnostics: Diagnostic[]): void {
-  const dayOf = (re: RegExp, p: string): string | undefined => re.exec(p)?.[1];
   const xmlByDay = new Map<string, number[]>();
   store.files.forEach((f, idx) => {
-    const day = dayOf(/(?:^|\/)sa(\d{2,8})\.xml$/, f.path);
+    const day = SAR_XML_DAY.exec(f.path)?.[1];
     if (f.parser === 'sar-xml' && day && f.records > 0) xmlByDay.set(day, [...(xmlByDay.get(day) ?? []), idx]);
   });
   if (xmlByDay.size === 0) return;
   const texts = new Map<number, number[]>();
   store.files.forEach((f, idx) => {
-    const day = dayOf(/(?:^|\/)sar(\d{2,8})$/, f.path);
+    const day = SAR_TEXT_DAY.exec(f.path)?.[1];
     const xml = day === undefined ? undefined : xmlByDay.get(day);
     if (f.parser === 'sar' && xml) texts.set(idx, xml);
   });
@@ -404,38 +403,18 @@ function preferSarXml(store: RecordStore, diagnostics: Diagnostic[]): void {
   // may sit in var/log/sa/: the same day, unless the text is a month stale. Spans
   // are compared before the clock places them (text in local time, XML in UTC),
   // hence the slack of the widest zone offset.
-  const span = new Map<number, [number, number]>();
-  for (const raw of store.raw.values()) {
-    const s = span.get(raw.fileIdx) ?? [Infinity, -Infinity];
-    for (let i = 0; i < raw.n; i++) {
-      const t = raw.t[i] as number;
-      if (t < s[0]) s[0] = t;
-      if (t > s[1]) s[1] = t;
-    }
-    span.set(raw.fileIdx, s);
-  }
+  const span = store.timeSpans(new Set([...texts.keys(), ...[...texts.values()].flat()]));
   const SLACK_MS = 15 * 3600_000;
+  const overlaps = (a: [number, number], b: [number, number] | undefined): boolean => b !== undefined && a[0] <= b[1] + SLACK_MS && b[0] <= a[1] + SLACK_MS;
   const dropped = new Set<number>();
   for (const [idx, xml] of texts) {
     const a = span.get(idx);
-    if (!a) continue;
-    if (
-      xml.some((x) => {
-        const b = span.get(x);
-        return b !== undefined && a[0] <= b[1] + SLACK_MS && b[0] <= a[1] + SLACK_MS;
-      })
-    )
-      dropped.add(idx);
+    if (a && xml.some((x) => overlaps(a, span.get(x)))) dropped.add(idx);
   }
   if (dropped.size === 0) return;
   for (const [key, raw] of store.raw) if (dropped.has(raw.fileIdx)) store.raw.delete(key);
   for (let i = store.events.length - 1; i >= 0; i--) if (dropped.has((store.events[i] as { fileIdx: number }).fileIdx)) store.events.splice(i, 1);
-  for (const idx of dropped)
-    diagnostics.push({
-      source: store.files[idx]?.path ?? '?',
-      severity: 'info',
-      message: 'the same day is in sadf -x XML, which states its dates explicitly; the XML was used instead of this text',
-    });
+  for (const idx of dropped) diagnostics.push({ source: store.files[idx]?.path ?? '?', severity: 'info', message: 'the same day is in sadf -x XML, which states its dates explicitly; the XML was used instead of this text' });
 }
 
 /** The tool version plus a digest of the rules that ran: two reports with the same value used the same thresholds. */

@@ -200,6 +200,10 @@ function xmlTwinRead(store: RecordStore, relPath: string): boolean {
   return store.files.some((f) => f.path === twin && f.parser === 'sar-xml' && f.records > 0);
 }
 
+/** The day in the name of a day's sar text (sarDD, sarYYYYMMDD) and of its sadf XML (saDD.xml). */
+export const SAR_TEXT_DAY = /(?:^|\/)sar(\d{2,8})$/;
+export const SAR_XML_DAY = /(?:^|\/)sa(\d{2,8})\.xml$/;
+
 /**
  * The time spans of sadf XML already read, in any directory, for the day a
  * sar text's name gives: sysstat's own text of a day (var/log/sa/sarDD, its
@@ -207,22 +211,13 @@ function xmlTwinRead(store: RecordStore, relPath: string): boolean {
  * (sos_commands/sar/saDD.xml), the layout of Red Hat's sosreports.
  */
 function xmlSpansOfDay(store: RecordStore, relPath: string): [number, number][] {
-  const day = /(?:^|\/)sar(\d{2,8})$/.exec(relPath)?.[1];
+  const day = SAR_TEXT_DAY.exec(relPath)?.[1];
   if (day === undefined) return [];
-  const idx: number[] = [];
+  const xml = new Set<number>();
   store.files.forEach((f, i) => {
-    if (f.parser === 'sar-xml' && f.records > 0 && f.path.endsWith(`/sa${day}.xml`)) idx.push(i);
+    if (f.parser === 'sar-xml' && f.records > 0 && SAR_XML_DAY.exec(f.path)?.[1] === day) xml.add(i);
   });
-  if (idx.length === 0) return [];
-  const spans = new Map<number, [number, number]>();
-  for (const raw of store.raw.values()) {
-    if (!idx.includes(raw.fileIdx) || raw.n === 0) continue;
-    const s = spans.get(raw.fileIdx) ?? [Infinity, -Infinity];
-    s[0] = Math.min(s[0], raw.t[0] as number);
-    s[1] = Math.max(s[1], raw.t[raw.n - 1] as number);
-    spans.set(raw.fileIdx, s);
-  }
-  return [...spans.values()];
+  return xml.size === 0 ? [] : [...store.timeSpans(xml).values()];
 }
 
 /**
@@ -232,7 +227,7 @@ function xmlSpansOfDay(store: RecordStore, relPath: string): [number, number][] 
  * text (sa2 failed that day) is not the same day, and is parsed.
  */
 function sameDayAsXml(head: Uint8Array, relPath: string, spans: [number, number][]): boolean {
-  const digits = /(?:^|\/)sar(\d{2,8})$/.exec(relPath)?.[1] ?? '';
+  const digits = SAR_TEXT_DAY.exec(relPath)?.[1] ?? '';
   const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, 512)).toString('latin1');
   const date = parseSysstatHeader(text.split('\n')[0] ?? '')?.date;
   if (!date) return false;

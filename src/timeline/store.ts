@@ -226,6 +226,22 @@ export class RecordStore {
     return this.raw.values();
   }
 
+  /** The earliest and latest sample of each of these files, in the files' own time bases (before the clock places them). */
+  timeSpans(files: ReadonlySet<number>): Map<number, [number, number]> {
+    const spans = new Map<number, [number, number]>();
+    for (const raw of this.raw.values()) {
+      if (!files.has(raw.fileIdx) || raw.n === 0) continue;
+      const s = spans.get(raw.fileIdx) ?? [Infinity, -Infinity];
+      for (let i = 0; i < raw.n; i++) {
+        const t = raw.t[i] as number;
+        if (t < s[0]) s[0] = t;
+        if (t > s[1]) s[1] = t;
+      }
+      spans.set(raw.fileIdx, s);
+    }
+    return spans;
+  }
+
   factValues(name: string): FactEntry[] {
     return this.facts.filter((f) => f.name === name);
   }
