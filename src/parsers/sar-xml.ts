@@ -66,7 +66,7 @@ const ATTR_ELEMENTS: Record<string, Record<string, Scaled>> = {
   },
 };
 
-/** Pressure stall information (sysstat >= 12.3.1), inside <psi>: some_avg/full_avg cover the interval, as sar's %scpu, %sio, %fio, %smem, %fmem. */
+/** Pressure stall information (sysstat >= 12.3.3), inside <psi>: some_avg/full_avg cover the interval, as sar's %scpu, %sio, %fio, %smem, %fmem. */
 const PSI_ELEMENTS: Record<string, Record<string, Scaled>> = {
   'psi-cpu': { some_avg: m('pressure.cpu.somePct') },
   'psi-io': { some_avg: m('pressure.io.somePct'), full_avg: m('pressure.io.fullPct') },

@@ -435,7 +435,7 @@ const PLAIN_COLUMNS: Record<string, ColumnMap> = {
   'inode-nr': col('kernel.inodes'),
   'inode-sz': col('kernel.inodes'),
   'pty-nr': col('kernel.ptys'),
-  // -q CPU,IO,MEM (sysstat >= 12.3.1): the share of the interval some (or, full, all) tasks stalled; the -10/-60/-300 columns are the kernel's running averages.
+  // -q CPU,IO,MEM (sysstat >= 12.3.3): the share of the interval some (or, full, all) tasks stalled; the -10/-60/-300 columns are the kernel's running averages.
   '%scpu': col('pressure.cpu.somePct'),
   '%sio': col('pressure.io.somePct'),
   '%fio': col('pressure.io.fullPct'),

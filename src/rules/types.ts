@@ -95,6 +95,8 @@ export interface RuleDef {
   message: string;
   remediation: RemediationTemplate[];
   references: string[];
+  /** how to collect what `requires` names, for the report when a bundle lacks it */
+  collect?: string;
   /** where the file was loaded from */
   file: string;
 }
