@@ -286,6 +286,18 @@ export function actionItems(model: ReportModel): RankedRemediation[] {
   return out;
 }
 
+/** How to collect what the checks without data needed: each hint once, with the rules it serves. */
+export function collectHints(checks: RuleCheck[]): { hint: string; rules: string[] }[] {
+  const out = new Map<string, string[]>();
+  for (const c of checks) if (c.status === 'no-data' && c.collect) out.set(c.collect, [...(out.get(c.collect) ?? []), c.rule]);
+  return [...out].map(([hint, rules]) => ({ hint, rules }));
+}
+
+/** A check's detail with, for a check without data, how to collect it. */
+export function checkDetail(c: RuleCheck): string {
+  return c.collect ? `${c.detail}; to collect it: ${c.collect}` : c.detail;
+}
+
 /** What the data could not show: checks without data or that broke, and error diagnostics. */
 export function dataGaps(model: ReportModel): { checks: RuleCheck[]; errors: ReportModel['report']['diagnostics'] } {
   return {

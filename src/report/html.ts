@@ -19,6 +19,8 @@ import {
   checkTitle,
   confidenceWord,
   coverageTotals,
+  checkDetail,
+  collectHints,
   dataGaps,
   describeLink,
   DUE_BY_PRIORITY,
@@ -196,6 +198,7 @@ export async function buildView(model: ReportModel): Promise<Record<string, unkn
     gapChecks: gaps.checks.map((c) => ({ title: checkTitle(c), status: CHECK_STATUS_TEXT[c.status], detail: c.detail })),
     gapErrors: gaps.errors.map((d) => ({ loc: d.source + (d.line ? `:${d.line}` : ''), message: d.message })),
     hasGaps: gaps.checks.length + gaps.errors.length > 0,
+    gapCollect: collectHints(gaps.checks).map((h) => ({ hint: h.hint, rules: h.rules.join(', ') })),
     table: ranked.map((f, i) => ({
       rank: i + 1,
       anchor: anchors.get(f.id),
@@ -220,7 +223,7 @@ export async function buildView(model: ReportModel): Promise<Record<string, unkn
           actions: items.map((a) => ({ priority: a.priority, action: a.remediation.action, finding: a.finding.title, anchor: anchors.get(a.finding.id), due: DUE_BY_PRIORITY[a.priority] })),
         }
       : null,
-    checks: checks.map((c) => ({ rule: c.rule, title: checkTitle(c), status: CHECK_STATUS_TEXT[c.status], statusClass: `st-${c.status}`, detail: c.detail })),
+    checks: checks.map((c) => ({ rule: c.rule, title: checkTitle(c), status: CHECK_STATUS_TEXT[c.status], statusClass: `st-${c.status}`, detail: checkDetail(c) })),
     checkSummary: `${checks.length} rule(s) ran: ${count('clear')} healthy, ${count('fired')} fired, ${count('no-data')} without data, ${count('error')} failed.`,
     coverage: report.coverage.map((c) => ({
       source: c.source,

@@ -12,6 +12,8 @@ import {
   CHECK_STATUS_TEXT,
   checkTitle,
   coverageTotals,
+  checkDetail,
+  collectHints,
   dataGaps,
   describeLink,
   DUE_BY_PRIORITY,
@@ -196,6 +198,11 @@ export function renderMarkdown(model: ReportModel): string {
   if (gaps.checks.length === 0 && gaps.errors.length === 0) out.push('Every check had the data it needs.');
   for (const c of gaps.checks) out.push(`- **${mdEscape(checkTitle(c))}** (${CHECK_STATUS_TEXT[c.status]}): ${mdEscape(c.detail)}`);
   for (const d of gaps.errors) out.push(`- ${mdCode(d.source + (d.line ? `:${d.line}` : ''))}: ${mdEscape(d.message)}`);
+  const hints = collectHints(gaps.checks);
+  if (hints.length > 0) {
+    out.push('', 'To collect it next time:', '');
+    for (const h of hints) out.push(`- **${mdEscape(h.rules.join(', '))}**: ${mdEscape(h.hint)}`);
+  }
   out.push('');
 
   out.push('## Findings', '');
@@ -278,7 +285,7 @@ export function renderMarkdown(model: ReportModel): string {
     out.push(
       table(
         ['Rule', 'Check', 'Status', 'Detail'],
-        checks.map((c) => [mdCode(c.rule), mdEscape(checkTitle(c)), CHECK_STATUS_TEXT[c.status], mdEscape(c.detail)]),
+        checks.map((c) => [mdCode(c.rule), mdEscape(checkTitle(c)), CHECK_STATUS_TEXT[c.status], mdEscape(checkDetail(c))]),
       ),
       '',
     );

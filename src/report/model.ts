@@ -30,6 +30,8 @@ export interface RuleCheck {
   title: string;
   status: 'fired' | 'clear' | 'no-data' | 'error';
   detail: string;
+  /** no-data: how to collect what the rule needs, when the rule says */
+  collect?: string;
 }
 
 /** A time series reduced for drawing: [epoch ms, value] pairs. */

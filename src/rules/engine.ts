@@ -158,7 +158,7 @@ export function runRules(rules: RuleDef[], timeline: Timeline): EngineResult {
   for (const rule of rules) {
     const missing = missingRequirements(rule, timeline);
     if (missing.length > 0) {
-      checks.push({ rule: rule.id, class: rule.class, title: rule.title.replace(/\{\{[^}]*\}\}/g, '…'), status: 'no-data', detail: `needs ${missing.join(', ')}${rule.collect ? `; to collect it: ${rule.collect.trim()}` : ''}` });
+      checks.push({ rule: rule.id, class: rule.class, title: rule.title.replace(/\{\{[^}]*\}\}/g, '…'), status: 'no-data', detail: `needs ${missing.join(', ')}`, ...(rule.collect ? { collect: rule.collect.trim().replace(/\s+/g, ' ') } : {}) });
       continue;
     }
     try {

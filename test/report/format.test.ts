@@ -17,3 +17,19 @@ describe('metricText', () => {
     expect(metricText('meanIdlePct', 0.06)).toBe('0.1%');
   });
 });
+
+describe('collectHints', () => {
+  it('gives each way to collect missing data once, with the rules that need it', async () => {
+    const { collectHints, checkDetail } = await import('../../src/report/format.js');
+    const psi = 'grep . /proc/pressure/*';
+    const checks = [
+      { rule: 'memory-pressure', class: 'swap-thrash', title: 't', status: 'no-data', detail: 'needs fact:pressure.someAvg60', collect: psi },
+      { rule: 'io-pressure', class: 'io-saturation', title: 't', status: 'no-data', detail: 'needs fact:pressure.someAvg60', collect: psi },
+      { rule: 'cpu-steal', class: 'cpu-steal', title: 't', status: 'no-data', detail: 'needs cpu.stealPct' },
+      { rule: 'oom-kill', class: 'oom-kill', title: 't', status: 'clear', detail: 'checked', collect: 'never shown for a check that ran' },
+    ] as const;
+    expect(collectHints([...checks])).toEqual([{ hint: psi, rules: ['memory-pressure', 'io-pressure'] }]);
+    expect(checkDetail(checks[0])).toBe(`needs fact:pressure.someAvg60; to collect it: ${psi}`);
+    expect(checkDetail(checks[2])).toBe('needs cpu.stealPct');
+  });
+});
