@@ -194,9 +194,9 @@ export async function ingestBundle(source: BundleSource, store: RecordStore, evi
  * first, analyze drops it afterwards: preferSarXml.)
  */
 function xmlTwinRead(store: RecordStore, relPath: string): boolean {
-  const m = /^(.*\/)?sar(\d{2,8})$/.exec(relPath);
-  if (!m) return false;
-  const twin = `${m[1] ?? ''}sa${m[2] ?? ''}.xml`;
+  const day = SAR_TEXT_DAY.exec(relPath)?.[1];
+  if (day === undefined) return false;
+  const twin = `${relPath.slice(0, relPath.lastIndexOf('/') + 1)}sa${day}.xml`;
   return store.files.some((f) => f.path === twin && f.parser === 'sar-xml' && f.records > 0);
 }
 

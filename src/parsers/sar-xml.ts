@@ -141,8 +141,7 @@ const NET_DEV_ATTRS: Record<string, Scaled> = {
   txdrop: m('net.txDropPerSec'),
 };
 
-
-/** Elements whose text is read: host facts, and the values of memory and hugepages. */
+/** Host facts read from an element's text (memory and hugepages values are CHILD_ELEMENTS). */
 const HOST_TEXT = new Set(['sysdata-version', 'release', 'machine', 'number-of-cpus']);
 
 /** Every element whose start tag is read; the others only open and close. */
@@ -201,7 +200,6 @@ class SarXmlParser implements LineParser {
   private tooDeep = false;
   private readonly perCpu: boolean;
   private readonly wanted = new Map<string, boolean>();
-  private readonly wantedGroups = new Map<Record<string, Scaled>, boolean>();
   private readonly plans = new Map<Record<string, Scaled>, [string, string, number][]>();
 
   constructor(
@@ -397,6 +395,7 @@ class SarXmlParser implements LineParser {
       if (!this.anyWanted(CPU_ATTRS)) return;
       const a = attrs(inner, nameEnd);
       const number = a.get('number') ?? '';
+      // isAllCpu reads sadf's own layout; a tag in another form is checked here.
       if (number !== 'all' && !this.perCpu) return;
       this.emitAll(CPU_ATTRS, a, this.labels('cpu', number), stamp, line);
       return;
@@ -492,12 +491,7 @@ class SarXmlParser implements LineParser {
   }
 
   private anyWanted(map: Record<string, Scaled>): boolean {
-    let w = this.wantedGroups.get(map);
-    if (w === undefined) {
-      w = Object.values(map).some(([metric]) => this.wants(metric));
-      this.wantedGroups.set(map, w);
-    }
-    return w;
+    return this.plan(map).length > 0;
   }
 
   private labels(name: string, key: string): Labels {
