@@ -134,7 +134,7 @@ export function seriesName(s: ChartSeries): string {
   return labels.length ? `${short} ${labels.join(' ')}` : short;
 }
 
-interface Row {
+export interface Row {
   t: number;
   v: number;
   s: string;
@@ -149,7 +149,7 @@ function rowsOf(zone: Zone, series: readonly ChartSeries[], divisor: number, nam
   return rows;
 }
 
-interface Frame {
+export interface Frame {
   zone: Zone;
   zoneName: string;
   domain: [number, number];
@@ -213,6 +213,29 @@ interface LineChartInput {
   yMax?: number;
 }
 
+/**
+ * A row without a value in the middle of each collection gap a series spans:
+ * Vega-Lite breaks a line or area at it, where it would otherwise draw a
+ * straight ramp across the hours nothing was sampled.
+ */
+export function withGapBreaks(frame: Frame, rows: Row[]): (Row | (Omit<Row, 'v'> & { v: null }))[] {
+  if (frame.gaps.length === 0) return rows;
+  const span = new Map<string, { first: number; last: number; row: Row }>();
+  for (const r of rows) {
+    const s = span.get(r.s);
+    if (!s) span.set(r.s, { first: r.t, last: r.t, row: r });
+    else {
+      s.first = Math.min(s.first, r.t);
+      s.last = Math.max(s.last, r.t);
+    }
+  }
+  const breaks: (Omit<Row, 'v'> & { v: null })[] = [];
+  for (const { first, last, row } of span.values()) {
+    for (const g of frame.gaps) if (first < g.a && last > g.b) breaks.push({ ...row, t: (g.a + g.b) / 2, v: null });
+  }
+  return breaks.length === 0 ? rows : [...rows, ...breaks];
+}
+
 function lineSpec(frame: Frame, c: LineChartInput): TopLevelSpec {
   const layers: object[] = [...gapLayer(frame)];
   if (c.window) {
@@ -237,7 +260,7 @@ function lineSpec(frame: Frame, c: LineChartInput): TopLevelSpec {
     ...(c.order ? { sort: c.order, scale: { domain: c.order, range: PALETTE.slice(0, c.order.length) } } : {}),
   };
   layers.push({
-    data: { values: c.rows },
+    data: { values: withGapBreaks(frame, c.rows) },
     mark: c.stacked ? { type: 'area', opacity: 0.85, line: false } : { type: 'line', strokeWidth: 1.4, interpolate: 'linear' },
     encoding: {
       x: xEnc(frame),

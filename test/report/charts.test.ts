@@ -60,6 +60,19 @@ describe('charts', () => {
     expect(charts.at(-1)?.title).toBe('Disk %util heatmap (60 devices)');
   });
 
+  it('breaks a series at each collection gap it spans instead of drawing a ramp across it', async () => {
+    const { withGapBreaks } = await import('../../src/report/charts.js');
+    const frame = { zone: zoneOf(loadModel('healthy')), zoneName: 'UTC', domain: [0, 100] as [number, number], format: '%H:%M', gaps: [{ a: 40, b: 60 }] };
+    const rows = [
+      { t: 10, v: 1, s: 'across' },
+      { t: 90, v: 2, s: 'across' },
+      { t: 10, v: 3, s: 'before' },
+      { t: 30, v: 4, s: 'before' },
+    ];
+    expect(withGapBreaks(frame, rows)).toEqual([...rows, { t: 50, v: null, s: 'across' }]);
+    expect(withGapBreaks({ ...frame, gaps: [] }, rows)).toBe(rows);
+  });
+
   it('puts one lane per finding class and event markers on the swimlane', async () => {
     const m = loadModel('leak-swap-oom');
     const svg = (await swimlane(m, zoneOf(m)))?.svg ?? '';
