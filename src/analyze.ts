@@ -38,6 +38,8 @@ export interface AnalyzeOptions {
   maxEntries?: number;
   /** threads xz may decode a .tar.xz with; default 0, one per core (batch gives each bundle its share) */
   xzThreads?: number;
+  /** the output directory, where a .tar.xz may be decoded to an unnamed scratch file (less CPU than a pipe); default none */
+  scratchDir?: string;
 }
 
 export interface Analysis {
@@ -59,7 +61,7 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
   let source: BundleSource | null = null;
   let attachments = rest;
   if (await isArchiveOrDirectory(first)) {
-    const caps = { ...(options.maxTotalBytes ? { maxTotalBytes: options.maxTotalBytes } : {}), ...(options.maxEntries ? { maxEntries: options.maxEntries } : {}), ...(options.xzThreads === undefined ? {} : { xzThreads: options.xzThreads }) };
+    const caps = { ...(options.maxTotalBytes ? { maxTotalBytes: options.maxTotalBytes } : {}), ...(options.maxEntries ? { maxEntries: options.maxEntries } : {}), ...(options.xzThreads === undefined ? {} : { xzThreads: options.xzThreads }), ...(options.scratchDir ? { scratchDir: options.scratchDir } : {}) };
     source = await openBundle(first, caps);
   }
   else {

@@ -8,7 +8,7 @@ import type { BundleLimits, BundleSource, EntryVisitor, WalkNote } from './walk.
 import { cleanEntryName, DEFAULT_BUNDLE_LIMITS, safeRelativePath } from './walk.js';
 import { readTar } from './tar.js';
 import { formatBytes } from './lines.js';
-import { xzIndexOffset, xzIndexRecords } from './xz-index.js';
+import { xzIndexOffset, xzIndexRecords, xzStreamTotals } from './xz-index.js';
 
 export type Compression = 'xz' | 'gzip' | 'none';
 
@@ -49,7 +49,7 @@ interface Decompressed {
  * output is read by a worker thread (xz-worker.ts). Without it, a WebAssembly
  * decoder does the same in-process.
  */
-async function decompressor(file: string, compression: Compression, xzThreads: number): Promise<Decompressed> {
+async function decompressor(file: string, compression: Compression, xzThreads: number, scratchDir: string | null): Promise<Decompressed> {
   const raw = createReadStream(file, { highWaterMark: 1024 * 1024 });
   let stopped = false;
   if (compression === 'gzip') {
@@ -81,7 +81,8 @@ async function decompressor(file: string, compression: Compression, xzThreads: n
   }
   if (SYSTEM_XZ) {
     raw.destroy();
-    return takeEarlyXz(file, xzThreads) ?? (await startXz(SYSTEM_XZ, file, xzThreads));
+    const scratch = scratchDir === null ? null : path.resolve(scratchDir);
+    return (await takeEarlyXz(file, xzThreads, scratch)) ?? (await startXz(SYSTEM_XZ, file, xzThreads, scratch));
   }
   const { XzReadableStream } = await import('xz-decompress');
   const web = new XzReadableStream(Readable.toWeb(raw) as unknown as ReadableStream<Uint8Array>);
@@ -121,24 +122,43 @@ function xzArgs(file: string, threads: number): string[] {
  * 7.66 s, 3 of 3), was a wash on the typical one (30 runs), and 80 ms slower
  * on a one-block archive.
  */
-export async function xzPlan(file: string, threads: number): Promise<{ threads: number; reader: 'pipe' | 'worker' }> {
+export async function xzPlan(file: string, threads: number, scratch = false): Promise<{ threads: number; reader: 'pipe' | 'worker' | 'file'; decodedBytes: number | null }> {
   const size = await stat(file).then(
     (st) => st.size,
     () => 0,
   );
   const chosen = size < THREADED_MIN_BYTES ? 1 : threads;
   const parallel = chosen === 0 ? availableParallelism() > 1 : chosen > 1;
-  return { threads: chosen, reader: parallel && (await xzBlocks(file)) > 1 ? 'pipe' : 'worker' };
+  const shape = await xzShape(file);
+  if (parallel && shape.blocks > 1) return { threads: chosen, reader: 'pipe', decodedBytes: shape.decodedBytes };
+  const fits = scratch && shape.decodedBytes !== null && shape.decodedBytes <= SCRATCH_MAX_BYTES;
+  return { threads: chosen, reader: fits ? 'file' : 'worker', decodedBytes: shape.decodedBytes };
 }
 
 /** Compressed size from which xz decodes with more than one thread (as many as xzThreads allows). */
 const THREADED_MIN_BYTES = 16 * 1024 * 1024;
 
-async function startXz(xz: string, file: string, threads: number): Promise<import('./xz-worker.js').WorkerXz> {
-  const plan = await xzPlan(file, threads);
+/**
+ * The largest decoded size written to scratch (xz-file.ts): a sosreport under
+ * THREADED_MIN_BYTES compressed decodes to ~50–250 MB; the scratch file's
+ * blocks are freed when the run ends, and a larger archive keeps the worker,
+ * which holds no more than 16 MiB ahead.
+ */
+const SCRATCH_MAX_BYTES = 512 * 1024 * 1024;
+
+async function startXz(xz: string, file: string, threads: number, scratchDir: string | null): Promise<import('./xz-worker.js').WorkerXz> {
+  const plan = await xzPlan(file, threads, scratchDir !== null);
   if (plan.reader === 'pipe') {
     const { pipeXz } = await import('./xz-pipe.js');
     return pipeXz(xz, xzArgs(file, plan.threads));
+  }
+  if (plan.reader === 'file' && scratchDir !== null && plan.decodedBytes !== null) {
+    const { openScratch } = await import('./scratch.js');
+    const fd = openScratch(scratchDir);
+    if (fd !== null) {
+      const { fileXz } = await import('./xz-file.js');
+      return fileXz(xz, xzArgs(file, plan.threads), fd, plan.decodedBytes);
+    }
   }
   const { workerXz } = await import('./xz-worker.js');
   return workerXz(xz, xzArgs(file, plan.threads));
@@ -146,6 +166,17 @@ async function startXz(xz: string, file: string, threads: number): Promise<impor
 
 /** Blocks in the file's last xz stream, from its footer and index; 1 when they cannot be read (the worker then serves either way). */
 export async function xzBlocks(file: string): Promise<number> {
+  return (await xzShape(file)).blocks;
+}
+
+/** The largest index read whole to learn the decoded size: 1 MiB holds ~100 000 blocks, far more than a sosreport's. */
+const MAX_INDEX_BYTES = 1024 * 1024;
+
+/**
+ * Blocks of the last stream, and the bytes the file decodes to when its index
+ * says so for the whole file (one stream); null when it does not.
+ */
+async function xzShape(file: string): Promise<{ blocks: number; decodedBytes: number | null }> {
   let fh;
   try {
     fh = await open(file, 'r');
@@ -155,19 +186,26 @@ export async function xzBlocks(file: string): Promise<number> {
     const tail = Buffer.alloc(tailBytes);
     await fh.read(tail, 0, tailBytes, size - tailBytes);
     const at = xzIndexOffset(tail, size);
-    if (at === null) return 1;
-    const head = Buffer.alloc(10);
-    const { bytesRead } = await fh.read(head, 0, 10, at);
-    return xzIndexRecords(head.subarray(0, bytesRead)) ?? 1;
+    if (at === null) return { blocks: 1, decodedBytes: null };
+    const indexBytes = Math.min(size - at, MAX_INDEX_BYTES);
+    const index = Buffer.alloc(indexBytes);
+    const { bytesRead } = await fh.read(index, 0, indexBytes, at);
+    const blocks = xzIndexRecords(index.subarray(0, Math.min(bytesRead, 10))) ?? 1;
+    const totals = xzStreamTotals(index.subarray(0, bytesRead), at);
+    return { blocks, decodedBytes: totals?.wholeFile ? totals.uncompressedBytes : null };
   } catch {
-    return 1;
+    return { blocks: 1, decodedBytes: null };
   } finally {
     await fh?.close();
   }
 }
 
-/** Decoders started by startXzEarly and not yet taken by a walk, by resolved path. */
-const earlyXz = new Map<string, { decoder: import('./xz-worker.js').WorkerXz; threads: number }>();
+/**
+ * Decoders started by startXzEarly and not yet taken by a walk, by resolved
+ * path: registered at once, before they are running, so that a second start
+ * or a walk that comes meanwhile finds the first rather than starting another.
+ */
+const earlyXz = new Map<string, { decoder: Promise<import('./xz-worker.js').WorkerXz | null>; threads: number; scratchDir: string | null }>();
 
 /**
  * Starts decoding `file` now when it is an xz archive and the system has xz:
@@ -178,17 +216,25 @@ const earlyXz = new Map<string, { decoder: import('./xz-worker.js').WorkerXz; th
  * and ends with it. Never throws: whatever fails here fails again, with its
  * proper message, when the bundle is opened.
  */
-export async function startXzEarly(file: string, xzThreads = DEFAULT_BUNDLE_LIMITS.xzThreads): Promise<void> {
+export async function startXzEarly(file: string, options: { scratchDir?: string | null; xzThreads?: number } = {}): Promise<void> {
   if (!SYSTEM_XZ) return;
-  try {
-    const key = path.resolve(file);
-    if (earlyXz.has(key) || (await sniffArchive(file)) !== 'xz') return;
-    const decoder = await startXz(SYSTEM_XZ, file, xzThreads);
-    decoder.keepAlive(false);
-    earlyXz.set(key, { decoder, threads: xzThreads });
-  } catch {
-    /* reported when the bundle is opened */
-  }
+  const xz = SYSTEM_XZ;
+  const threads = options.xzThreads ?? DEFAULT_BUNDLE_LIMITS.xzThreads;
+  const scratchDir = options.scratchDir ? path.resolve(options.scratchDir) : null;
+  const key = path.resolve(file);
+  if (earlyXz.has(key)) return;
+  const decoder = (async () => {
+    try {
+      if ((await sniffArchive(file)) !== 'xz') return null;
+      const started = await startXz(xz, file, threads, scratchDir);
+      started.keepAlive(false);
+      return started;
+    } catch {
+      return null; // reported when the bundle is opened
+    }
+  })();
+  earlyXz.set(key, { decoder, threads, scratchDir });
+  if ((await decoder) === null && earlyXz.get(key)?.decoder === decoder) earlyXz.delete(key);
 }
 
 /** Whether a decoder started early for `file` waits to be taken (for tests). */
@@ -196,18 +242,20 @@ export function earlyXzWaiting(file: string): boolean {
   return earlyXz.has(path.resolve(file));
 }
 
-/** The decoder started early for `file`, when it was started with the same threads; one that was not is stopped. */
-function takeEarlyXz(file: string, threads: number): Decompressed | null {
+/** The decoder started early for `file`, when it was started with the same threads and scratch; one that was not is stopped. */
+async function takeEarlyXz(file: string, threads: number, scratchDir: string | null): Promise<Decompressed | null> {
   const key = path.resolve(file);
   const early = earlyXz.get(key);
   if (!early) return null;
   earlyXz.delete(key);
-  if (early.threads !== threads) {
-    early.decoder.stop();
+  const decoder = await early.decoder;
+  if (decoder === null) return null;
+  if (early.threads !== threads || early.scratchDir !== scratchDir) {
+    decoder.stop();
     return null;
   }
-  early.decoder.keepAlive(true);
-  return early.decoder;
+  decoder.keepAlive(true);
+  return decoder;
 }
 
 /** Counts bytes and ends the stream at the cap (decompression bombs). */
@@ -249,7 +297,7 @@ export class ArchiveSource implements BundleSource {
   private readonly limits: BundleLimits;
 
   async walk(visit: EntryVisitor, note: (n: WalkNote) => void): Promise<void> {
-    const { stream, done, stop } = await decompressor(this.location, this.compression, this.limits.xzThreads);
+    const { stream, done, stop } = await decompressor(this.location, this.compression, this.limits.xzThreads, this.limits.scratchDir);
     // A throw past this point must not leave the decoder blocked on a full pipe, keeping the process alive.
     try {
       let topDir: string | null | undefined;

@@ -30,6 +30,12 @@ export interface BundleLimits {
    * gives each its share.
    */
   xzThreads: number;
+  /**
+   * Not a cap: where an archive may be decoded to scratch (the run's output
+   * directory; xz-file.ts), or null for nowhere. Decoding through scratch
+   * takes less CPU than through a pipe.
+   */
+  scratchDir: string | null;
 }
 
 export const DEFAULT_BUNDLE_LIMITS: BundleLimits = {
@@ -38,6 +44,7 @@ export const DEFAULT_BUNDLE_LIMITS: BundleLimits = {
   maxDepth: 64,
   maxNameChars: 4096,
   xzThreads: 0,
+  scratchDir: null,
 };
 
 export interface WalkNote {

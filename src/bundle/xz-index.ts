@@ -8,6 +8,7 @@
  */
 
 const FOOTER_BYTES = 12;
+const HEADER_BYTES = 12;
 
 /**
  * Where the last stream's index starts, from the file's last bytes (`tail`,
@@ -39,4 +40,50 @@ export function xzIndexRecords(indexHead: Uint8Array): number | null {
     if ((b & 0x80) === 0) return i > 0 && b === 0 ? null : n;
   }
   return null;
+}
+
+/** What an .xz file's index says of its last stream. */
+export interface XzStreamTotals {
+  blocks: number;
+  /** bytes the stream decodes to, by its index */
+  uncompressedBytes: number;
+  /** whether that stream is the whole file (stream padding aside): false for concatenated streams */
+  wholeFile: boolean;
+}
+
+/**
+ * The decoded size of the last stream and whether it is the file's only one,
+ * from its whole index (`index`, found at offset `indexAt` of the file).
+ * A stream is 12 header bytes, its blocks (each padded to four bytes), the
+ * index and a 12-byte footer: when header and blocks end exactly where the
+ * index starts, nothing precedes the stream. The index is not checked against its CRC: xz
+ * verifies it while decoding, and a caller that relies on the size also
+ * watches the bytes actually decoded. Null when it does not parse.
+ */
+export function xzStreamTotals(index: Uint8Array, indexAt: number): XzStreamTotals | null {
+  if (index[0] !== 0x00) return null;
+  let at = 1;
+  const varint = (): number | null => {
+    let n = 0;
+    for (let i = 0; i < 9; i++) {
+      const b = index[at++];
+      if (b === undefined) return null;
+      n += (b & 0x7f) * 2 ** (7 * i);
+      if ((b & 0x80) === 0) return i > 0 && b === 0 ? null : n;
+    }
+    return null;
+  };
+  const blocks = varint();
+  if (blocks === null) return null;
+  let blockBytes = 0;
+  let uncompressedBytes = 0;
+  for (let i = 0; i < blocks; i++) {
+    const unpadded = varint();
+    const uncompressed = varint();
+    if (unpadded === null || uncompressed === null) return null;
+    blockBytes += Math.ceil(unpadded / 4) * 4;
+    uncompressedBytes += uncompressed;
+  }
+  if (!Number.isSafeInteger(uncompressedBytes)) return null;
+  return { blocks, uncompressedBytes, wholeFile: HEADER_BYTES + blockBytes === indexAt };
 }

@@ -7,6 +7,7 @@ import { SEVERITIES, type Severity } from '../model.js';
 import type { BrowserSlot } from '../report/browser-slot.js';
 import { jsonReport, OUTPUT_FORMATS, refuseExisting, writeReports, type OutputFormat } from '../report/write.js';
 import { printTimings } from '../timings.js';
+import { scratchDirOf } from './early.js';
 import { UsageError } from './main.js';
 
 export function parseFormats(text: string): OutputFormat[] {
@@ -86,7 +87,7 @@ Examples:
       // A report that would not be written is refused before the analysis, not after it (and before a browser starts).
       if (flags.output !== undefined && flags.output !== '-' && !flags.force) await refuseExisting(path.resolve(flags.output), formats);
       // xz gets going while the analysis modules load (tens of ms on a typical bundle).
-      if (inputs[0] !== undefined) await startXzEarly(inputs[0]);
+      if (inputs[0] !== undefined) await startXzEarly(inputs[0], { scratchDir: scratchDirOf(flags.output) });
       let browser: BrowserSlot | null = null;
       if (formats.includes('pdf') && flags.output !== '-') {
         const { BrowserSlot } = await import('../report/browser-slot.js');
@@ -131,6 +132,8 @@ async function analyzeAndWrite(
   if (flags.tz) opts.tz = flags.tz;
   if (flags.maxFileSize) opts.maxFileBytes = parseSize(flags.maxFileSize, '--max-file-size');
   if (flags.maxTotalSize) opts.maxTotalBytes = parseSize(flags.maxTotalSize, '--max-total-size');
+  const scratchDir = scratchDirOf(flags.output);
+  if (scratchDir) opts.scratchDir = scratchDir;
   const { model: analysed } = await analyze(inputs, opts);
   let model = analysed;
   if (flags.redact) {

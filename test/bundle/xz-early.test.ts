@@ -42,7 +42,7 @@ describe.skipIf(!XZ)('xz started before the analysis modules load (startXzEarly)
 
   it('is not used by a walk that wants another thread count: that walk starts its own and reads the same', async () => {
     const cold = await walkDigest(xz);
-    await startXzEarly(xz, 0);
+    await startXzEarly(xz, { xzThreads: 0 });
     expect(earlyXzWaiting(xz)).toBe(true);
     expect(await walkDigest(xz, 1)).toEqual(cold);
     expect(earlyXzWaiting(xz)).toBe(false);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { xzBlocks } from '../../src/bundle/archive.js';
-import { xzIndexOffset, xzIndexRecords } from '../../src/bundle/xz-index.js';
+import { xzIndexOffset, xzIndexRecords, xzStreamTotals } from '../../src/bundle/xz-index.js';
 
 const XZ = ['/usr/bin/xz', '/bin/xz'].find((p) => existsSync(p));
 const dir = mkdtempSync(path.join(tmpdir(), 'sosmortem-xzindex-'));
@@ -24,6 +24,21 @@ function xzSays(file: string): number {
     .split('\n')
     .find((l) => l.startsWith('totals\t'));
   return Number(totals?.split('\t')[2]);
+}
+
+/** `xz -l --robot` totals: streams (column 2) and uncompressed bytes (column 5). */
+function xzTotals(file: string): { streams: number; uncompressed: number } {
+  const totals = execFileSync(XZ as string, ['-l', '--robot', file], { encoding: 'utf8' })
+    .split('\n')
+    .find((l) => l.startsWith('totals\t'))
+    ?.split('\t');
+  return { streams: Number(totals?.[1]), uncompressed: Number(totals?.[4]) };
+}
+
+function totals(file: string): ReturnType<typeof xzStreamTotals> {
+  const bytes = readFileSync(file);
+  const at = xzIndexOffset(bytes.subarray(Math.max(0, bytes.length - 4096)), bytes.length);
+  return at === null ? null : xzStreamTotals(bytes.subarray(at), at);
 }
 
 function count(file: string): number | null {
@@ -77,5 +92,29 @@ describe.skipIf(!XZ)('xz block count from the footer and index', () => {
     expect(xzIndexRecords(Uint8Array.of(1, 2))).toBeNull();
     expect(xzIndexRecords(Uint8Array.of(0, 0x80))).toBeNull();
     expect(xzIndexOffset(Uint8Array.of(0, 0, 0, 0), 4)).toBeNull();
+  });
+
+  it('reads the decoded size from the whole index, as xz -l does, and tells a file of one stream from concatenated ones', () => {
+    const one = xzFile('t-one.xz', text, ['-2', '-T1']);
+    const several = xzFile('t-several.xz', text, ['-2', '-T2', '--block-size=262144']);
+    const many = xzFile('t-many.xz', text, ['-0', '-T2', '--block-size=8192']);
+    for (const file of [one, several, many]) {
+      const says = xzTotals(file);
+      expect(says).toEqual({ streams: 1, uncompressed: text.length });
+      expect(totals(file)).toEqual({ blocks: xzSays(file), uncompressedBytes: text.length, wholeFile: true });
+    }
+    const padded = path.join(dir, 't-padded.xz');
+    writeFileSync(padded, Buffer.concat([readFileSync(several), Buffer.alloc(12)]));
+    expect(totals(padded)?.wholeFile).toBe(true);
+    // Two streams: the last one's index covers only itself, so its size is not the file's.
+    const joined = path.join(dir, 't-joined.xz');
+    writeFileSync(joined, Buffer.concat([readFileSync(several), readFileSync(one)]));
+    expect(xzTotals(joined).streams).toBe(2);
+    expect(totals(joined)).toEqual({ blocks: 1, uncompressedBytes: text.length, wholeFile: false });
+    // An index cut short does not parse.
+    const bytes = readFileSync(many);
+    const at = xzIndexOffset(bytes.subarray(bytes.length - 4096), bytes.length) as number;
+    expect(xzStreamTotals(bytes.subarray(at, at + 20), at)).toBeNull();
+    expect(xzStreamTotals(Uint8Array.of(1, 0), 12)).toBeNull();
   });
 });

@@ -4,7 +4,7 @@
  * sample was built to show, and the CLI's exit codes.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
@@ -147,6 +147,26 @@ describe('CLI', () => {
     const res = spawnSync('node', [cli, 'analyze', path.join(tmp, 'nope.tar.xz'), '-o', out, '--format', 'json,pdf'], { encoding: 'utf8' });
     expect(res.status).toBe(2);
     expect(res.stderr).toMatch(/^sosmortem: .*report\.json already exists\n {2}hint: pass --force/);
+  });
+
+  it('decodes a .tar.xz through scratch in the output directory and leaves only the reports there; a run that fails leaves no directory', () => {
+    const archive = path.join(tmp, 'scratch-healthy.tar.xz');
+    execFileSync('tar', ['-cJf', archive, '-C', path.dirname(healthyBundle), path.basename(healthyBundle)]);
+    const out = path.join(tmp, 'scratch-out');
+    const res = spawnSync('node', [cli, 'analyze', archive, '-o', out, '--format', 'json,md'], { encoding: 'utf8' });
+    expect(res.status).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['report.json', 'report.md']);
+    const viaPipe = spawnSync('node', [cli, 'analyze', archive, '-o', '-', '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const findings = (json: string): unknown => (JSON.parse(json) as { findings: unknown }).findings;
+    expect(findings(readFileSync(path.join(out, 'report.json'), 'utf8'))).toEqual(findings(viaPipe.stdout));
+    // xz itself fails on garbage: the run exits 2, and the output directory it made for scratch is gone.
+    const garbage = path.join(tmp, 'garbage.tar.xz');
+    writeFileSync(garbage, Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), Buffer.alloc(4096, 7)]));
+    const failed = path.join(tmp, 'scratch-failed');
+    const bad = spawnSync('node', [cli, 'analyze', garbage, '-o', failed, '--format', 'json'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/nothing usable/);
+    expect(existsSync(failed)).toBe(false);
   });
 
   it('starts the browser ahead for a directory or a small archive, not for a large archive or a missing input', async () => {

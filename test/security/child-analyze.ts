@@ -3,8 +3,9 @@
 import { analyze } from '../../src/analyze.js';
 import { writeReports } from '../../src/report/write.js';
 
-const [input, out, maxTotal] = process.argv.slice(2) as [string, string, string | undefined];
-const { model } = await analyze([input], maxTotal ? { maxTotalBytes: Number(maxTotal) } : {});
+const [input, out, maxTotal, scratch] = process.argv.slice(2) as [string, string, string | undefined, string | undefined];
+// "scratch": decode into the output directory, as the CLI does with -o (xz-file.ts).
+const { model } = await analyze([input], { ...(maxTotal ? { maxTotalBytes: Number(maxTotal) } : {}), ...(scratch === 'scratch' ? { scratchDir: out } : {}) });
 await writeReports(model, out, ['json', 'md'], { force: true });
 const r = model.report;
 process.stdout.write(

@@ -50,8 +50,8 @@ function xzBlocks(data: Buffer, blocks: number): Buffer {
   return r.stdout;
 }
 
-async function analyzeInChild(input: string, out: string, maxTotal?: number): Promise<{ maxRssKiB: number; files: string[]; diagnostics: string[] }> {
-  const args = ['--import', 'tsx', path.join(import.meta.dirname, 'child-analyze.ts'), input, out, ...(maxTotal ? [String(maxTotal)] : [])];
+async function analyzeInChild(input: string, out: string, maxTotal?: number, scratch = false): Promise<{ maxRssKiB: number; files: string[]; diagnostics: string[] }> {
+  const args = ['--import', 'tsx', path.join(import.meta.dirname, 'child-analyze.ts'), input, out, String(maxTotal ?? ''), scratch ? 'scratch' : ''];
   const { stdout } = await run(process.execPath, args, { maxBuffer: 64 * MiB });
   return JSON.parse(stdout) as { maxRssKiB: number; files: string[]; diagnostics: string[] };
 }
@@ -80,11 +80,33 @@ describe('resource bounds', () => {
     // 17 MiB of random bytes first: from 16 MiB compressed, xz decodes with several threads.
     const data = await bomb(2, 4, randomBytes(17 * MiB));
     await writeFile(file, data);
-    expect(await xzPlan(file, 0)).toEqual({ threads: 0, reader: 'pipe' });
+    expect(await xzPlan(file, 0)).toMatchObject({ threads: 0, reader: 'pipe' });
     const r = await analyzeInChild(file, path.join(dir, 'out'), 256 * MiB);
     expect(r.files).toContain('sos_commands/host/hostname');
     expect(r.diagnostics.some((d) => d.startsWith('.: archive expands past the 256 MiB cap'))).toBe(true);
     expect(r.maxRssKiB).toBeLessThan(MEMORY_CAP_KIB);
+  });
+
+  it('stops a one-stream bomb decoded through scratch in the output directory at the total cap, and leaves only the reports', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'in', 'bomb.tar.xz');
+    await mkdir(path.dirname(file));
+    // One stream whose index declares 400 MiB: within what scratch takes (xzPlan), so xz writes into the output directory.
+    const tar = await makeTar([
+      { header: { name: `${TOP}/`, type: 'directory' } },
+      { header: { name: HOSTNAME_FILE }, body: 'web01.example.com\n' },
+      { header: { name: `${TOP}/var/log/messages` }, body: Buffer.alloc(400 * MiB) },
+    ]);
+    const packed = spawnSync('xz', ['-0', '-T1', '-c'], { input: tar, maxBuffer: 64 * MiB });
+    await writeFile(file, packed.stdout);
+    expect(await xzPlan(file, 0, true)).toMatchObject({ threads: 1, reader: 'file' });
+    const before = await snapshot(dir);
+    const r = await analyzeInChild(file, path.join(dir, 'out'), 256 * MiB, true);
+    expect(r.files).toContain('sos_commands/host/hostname');
+    expect(r.diagnostics.some((d) => d.startsWith('.: archive expands past the 256 MiB cap'))).toBe(true);
+    expect(r.maxRssKiB).toBeLessThan(MEMORY_CAP_KIB);
+    const after = await snapshot(dir);
+    expect(after.filter((p) => !before.includes(p))).toEqual(['out/', expect.stringMatching(/^out\/report\.json /), expect.stringMatching(/^out\/report\.md /)]);
   });
 
   it('reads a 300 MB log with default caps under the memory cap', async () => {

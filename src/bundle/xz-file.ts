@@ -1,0 +1,159 @@
+/**
+ * The system `xz` writing into a scratch file (scratch.ts) that the main
+ * thread reads behind it, for one-block or one-thread archives when the run
+ * has an output directory (the choice is archive.ts xzPlan).
+ *
+ * Why: xz writes to a pipe 8 KiB at a time and blocks once the pipe is full,
+ * so a reader busy parsing stalls it; xz-worker.ts keeps the pipe drained
+ * from a worker thread, at the price of the worker (start-up ~30 ms of CPU)
+ * and of its thousands of reads through Node's stream machinery: ~135 ms of
+ * CPU in all for a 40 MB bundle, which on two cores is taken from xz and the
+ * parser. A file never fills up: xz writes at its own pace and never waits,
+ * and the main thread reads 1 MiB at a time with plain positional reads when
+ * the tar reader asks (~20 ms of CPU for the same bundle).
+ *
+ * Bounds: only archives whose index declares at most `expectedBytes` use it
+ * (a few hundred MiB of scratch, freed at close); an xz that writes more than
+ * its index declared (a hostile or damaged file) is killed at once.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { Readable } from 'node:stream';
+import type { WorkerXz } from './xz-worker.js';
+
+/** bytes per read: large reads mean few trips through the tar reader and the line splitter */
+const READ_BYTES = 1024 * 1024;
+/** how long the reader waits before looking again when it has caught up with xz */
+const POLL_MS = 1;
+
+/** Starts `xz args…` writing into `scratchFd`, which this then owns (and closes); the stream returned reads what xz writes. */
+export function fileXz(xz: string, args: string[], scratchFd: number, expectedBytes: number): WorkerXz {
+  const child = spawn(xz, args, { stdio: ['ignore', scratchFd, 'pipe'] });
+  let stderr = '';
+  let stopped = false;
+  let closed = false;
+  let overrun: string | null = null;
+  let exit: { code: number | null; message: string } | null = null;
+  let position = 0;
+  let fdOpen = true;
+  let poll: NodeJS.Timeout | null = null;
+  let alive = true;
+  const exited = new Promise<void>((resolve) => {
+    child.on('error', (e) => {
+      exit ??= { code: -1, message: e.message };
+      closed = true;
+      resolve();
+      wake();
+    });
+    child.on('close', (code) => {
+      exit ??= { code, message: stderr };
+      closed = true;
+      resolve();
+      wake();
+    });
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    if (stderr.length < 2000) stderr += d.toString();
+  });
+
+  const closeFd = (): void => {
+    if (!fdOpen) return;
+    fdOpen = false;
+    closeSync(scratchFd);
+  };
+  const kill = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+
+  // A reader waiting on the poll looks again at once when xz ends.
+  const wake = (): void => {
+    if (poll === null) return;
+    clearTimeout(poll);
+    pump();
+  };
+  const pump = (): void => {
+    poll = null;
+    if (stopped || !fdOpen) return;
+    for (;;) {
+      // Checked before reading: closed then a read of nothing means everything xz wrote has been read.
+      const finished = closed;
+      const buf = Buffer.allocUnsafe(READ_BYTES);
+      let n: number;
+      try {
+        n = readSync(scratchFd, buf, 0, READ_BYTES, position);
+      } catch (err) {
+        overrun = `reading the scratch file: ${(err as Error).message}`;
+        kill();
+        closeFd();
+        stream.destroy();
+        return;
+      }
+      if (n > 0) {
+        position += n;
+        if (position > expectedBytes || fstatSync(scratchFd).size > expectedBytes) {
+          overrun = `decodes to more than the ${expectedBytes} bytes its index declares`;
+          kill();
+          closeFd();
+          stream.push(null);
+          return;
+        }
+        // A short read keeps only what it holds; a 1 MiB buffer per 8 KiB would waste memory downstream.
+        if (!stream.push(n < READ_BYTES / 4 ? Buffer.from(buf.subarray(0, n)) : buf.subarray(0, n))) return;
+        continue;
+      }
+      if (finished) {
+        closeFd();
+        stream.push(null);
+        return;
+      }
+      poll = setTimeout(pump, POLL_MS);
+      if (!alive) poll.unref();
+      return;
+    }
+  };
+
+  const stream = new Readable({
+    highWaterMark: READ_BYTES,
+    read() {
+      if (poll === null) pump();
+    },
+    destroy(err, cb) {
+      if (!exit) stop();
+      else closeFd();
+      cb(err);
+    },
+  });
+
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    if (poll) clearTimeout(poll);
+    poll = null;
+    kill();
+    closeFd();
+  };
+  return {
+    stream,
+    stop,
+    keepAlive: (on) => {
+      alive = on;
+      // stderr is a pipe, a socket: like the process, it keeps the event loop alive until unref'd.
+      for (const handle of [child, child.stderr as Socket | null]) {
+        if (!handle) continue;
+        if (on) handle.ref();
+        else handle.unref();
+      }
+      if (poll) {
+        if (on) poll.ref();
+        else poll.unref();
+      }
+    },
+    done: async () => {
+      await exited;
+      if (overrun) return `xz: ${overrun}`;
+      if (stopped || exit?.code === 0) return null;
+      return `xz: ${exit?.message.trim() || `exit code ${exit?.code ?? 'unknown'}`}`;
+    },
+  };
+}

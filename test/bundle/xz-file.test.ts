@@ -1,0 +1,169 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ArchiveSource, xzPlan } from '../../src/bundle/archive.js';
+import { openScratch } from '../../src/bundle/scratch.js';
+import { fileXz } from '../../src/bundle/xz-file.js';
+import { walkDigest } from './walk-digest.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const XZ = ['/usr/bin/xz', '/bin/xz'].find((p) => existsSync(p));
+const dir = mkdtempSync(path.join(tmpdir(), 'sosmortem-xzf-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Half text, half random bytes: compresses, and a wrong byte anywhere shows in the hash. */
+function makeXz(name: string, bytes: number): { file: string; sha: string; size: number } {
+  const text = Buffer.from(Array.from({ length: bytes / 64 }, (_, i) => `line ${i} ${'x'.repeat(i % 40)}\n`).join('')).subarray(0, bytes / 2);
+  const plain = Buffer.concat([text, randomBytes(bytes / 2)]);
+  const raw = path.join(dir, name);
+  writeFileSync(raw, plain);
+  execFileSync(XZ as string, ['-1', '-k', '-f', raw]);
+  return { file: `${raw}.xz`, sha: createHash('sha256').update(plain).digest('hex'), size: plain.length };
+}
+
+async function readAll(stream: NodeJS.ReadableStream, pauseEvery = 0): Promise<{ sha: string; size: number; chunks: number }> {
+  const h = createHash('sha256');
+  let size = 0;
+  let chunks = 0;
+  for await (const chunk of stream) {
+    h.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    chunks++;
+    // A slow reader: xz runs ahead into the file and nothing is lost.
+    if (pauseEvery && chunks % pauseEvery === 0) await new Promise((r) => setTimeout(r, 5));
+  }
+  return { sha: h.digest('hex'), size, chunks };
+}
+
+/** Descriptors this process holds open on files of `where` (their names end " (deleted)" once unlinked). */
+function openIn(where: string): string[] {
+  return readdirSync('/proc/self/fd')
+    .map((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    })
+    .filter((target) => target.startsWith(where));
+}
+
+function scratchIn(out: string): number {
+  const fd = openScratch(out);
+  if (fd === null) throw new Error('no scratch');
+  return fd;
+}
+
+describe.skipIf(!XZ || !existsSync('/proc/self/fd'))('xz decoded into an unnamed scratch file in the output directory', () => {
+  it('yields exactly the bytes xz -dc writes, to a fast and to a slow reader, leaving no file behind and no descriptor open', async () => {
+    const { file, sha, size } = makeXz('a.bin', 6 * 1024 * 1024);
+    const out = path.join(dir, 'out-a');
+    const fast = fileXz(XZ as string, ['-dc', '--', file], scratchIn(out), size);
+    expect(readdirSync(out)).toEqual([]);
+    const got = await readAll(fast.stream);
+    expect(got).toMatchObject({ sha, size });
+    // 1 MiB reads: a 6 MiB file arrives in a handful of chunks, not thousands.
+    expect(got.chunks).toBeLessThan(200);
+    expect(await fast.done()).toBeNull();
+    const slow = fileXz(XZ as string, ['-dc', '--', file], scratchIn(out), size);
+    expect((await readAll(slow.stream, 1)).sha).toBe(sha);
+    expect(await slow.done()).toBeNull();
+    expect(readdirSync(out)).toEqual([]);
+    expect(openIn(out)).toEqual([]);
+  });
+
+  it('reports a damaged or garbage archive through done(), after what could be read', async () => {
+    const { file } = makeXz('b.bin', 2 * 1024 * 1024);
+    const bytes = readFileSync(file);
+    const cut = path.join(dir, 'cut.xz');
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const out = path.join(dir, 'out-b');
+    const r = fileXz(XZ as string, ['-dc', '--', cut], scratchIn(out), 2 * 1024 * 1024);
+    expect((await readAll(r.stream)).size).toBeGreaterThan(0);
+    expect(await r.done()).toMatch(/^xz: .*(Unexpected end|truncated|corrupt)/i);
+    const garbage = path.join(dir, 'garbage.xz');
+    writeFileSync(garbage, randomBytes(4096));
+    const g = fileXz(XZ as string, ['-dc', '--', garbage], scratchIn(out), 4096);
+    expect((await readAll(g.stream)).size).toBe(0);
+    expect(await g.done()).toMatch(/^xz: /);
+    expect(openIn(out)).toEqual([]);
+  });
+
+  it('kills xz when it decodes to more than the index declared, and says so', async () => {
+    const { file, size } = makeXz('c.bin', 4 * 1024 * 1024);
+    const out = path.join(dir, 'out-c');
+    const r = fileXz(XZ as string, ['-dc', '--', file], scratchIn(out), Math.floor(size / 4));
+    const got = await readAll(r.stream);
+    expect(got.size).toBeLessThan(size);
+    expect(await r.done()).toMatch(/more than the \d+ bytes its index declares/);
+    expect(openIn(out)).toEqual([]);
+  });
+
+  it('stops xz when the reader has enough: done() says nothing, the run does not hang, the scratch is freed', async () => {
+    const { file, size } = makeXz('d.bin', 8 * 1024 * 1024);
+    const out = path.join(dir, 'out-d');
+    const r = fileXz(XZ as string, ['-dc', '--', file], scratchIn(out), size);
+    let got = 0;
+    for await (const chunk of r.stream) {
+      got += (chunk as Buffer).length;
+      if (got > 512 * 1024) break;
+    }
+    r.stop();
+    expect(await r.done()).toBeNull();
+    expect(openIn(out)).toEqual([]);
+  });
+
+  it('is what a walk with an output directory uses, and reads what a walk through the worker reads', async () => {
+    const top = path.join(dir, 'sosreport-h-2026-11-20-x');
+    mkdirSync(path.join(top, 'var', 'log'), { recursive: true });
+    writeFileSync(path.join(top, 'var', 'log', 'messages'), Array.from({ length: 20_000 }, (_, i) => `Nov 20 10:00:00 h kernel: line ${i}\n`).join(''));
+    writeFileSync(path.join(top, 'version.txt'), 'sosreport: 4.5.6\n');
+    const archive = path.join(dir, 'e.tar.xz');
+    execFileSync('tar', ['-cJf', archive, '-C', dir, path.basename(top)]);
+    const out = path.join(dir, 'out-e');
+    expect((await xzPlan(archive, 0, true)).reader).toBe('file');
+    expect((await xzPlan(archive, 0, false)).reader).toBe('worker');
+    const viaWorker = await walkDigest(archive);
+    const viaFile: string[] = [];
+    await new ArchiveSource(archive, 'xz', { scratchDir: out }).walk(
+      (entry) =>
+        entry.type === 'file'
+          ? async (bytes) => {
+              const h = createHash('sha256');
+              for await (const chunk of bytes) h.update(chunk);
+              viaFile.push(`${entry.path} ${h.digest('hex')}`);
+            }
+          : null,
+      () => {},
+    );
+    expect(viaFile).toEqual(viaWorker);
+    expect(viaFile).toHaveLength(2);
+    expect(readdirSync(out)).toEqual([]);
+  });
+});
+
+describe('scratch space (openScratch)', () => {
+  it('creates the output directory one level deep, never deeper, and names nothing in it', () => {
+    const out = path.join(dir, 'scratch-new');
+    const fd = openScratch(out);
+    expect(fd).not.toBeNull();
+    expect(readdirSync(out)).toEqual([]);
+    expect(openScratch(path.join(dir, 'missing-parent', 'out'))).toBeNull();
+    expect(existsSync(path.join(dir, 'missing-parent'))).toBe(false);
+  });
+
+  it('removes at exit an output directory it created that the run left empty, and keeps one holding a report', () => {
+    const scratch = path.join(root, 'dist', 'bundle', 'scratch.js');
+    const empty = path.join(dir, 'left-empty');
+    const used = path.join(dir, 'used');
+    const script = `const { openScratch } = await import(${JSON.stringify(scratch)}); const { writeFileSync } = await import('node:fs'); openScratch(${JSON.stringify(empty)}); openScratch(${JSON.stringify(used)}); writeFileSync(${JSON.stringify(path.join(used, 'report.json'))}, '{}');`;
+    const res = spawnSync('node', ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(res.stderr).toBe('');
+    expect(existsSync(empty)).toBe(false);
+    expect(readdirSync(used)).toEqual(['report.json']);
+  });
+});
