@@ -104,6 +104,8 @@ export interface Finding {
   evidence: Evidence[];
   causes: string[];
   effects: string[];
+  /** findings of another rule that measured the same episode by other means, ranked above this one (correlations.yaml `same`) */
+  sameEpisodeAs?: string[];
   reasoning: string[];
   remediation: Remediation[];
   references: string[];

@@ -42,7 +42,13 @@ export function openScratch(dir: string): number | null {
   try {
     unlinkSync(file);
   } catch {
+    // Windows refuses to unlink an open file: closed, it goes, and the run decodes without scratch.
     closeSync(fd);
+    try {
+      unlinkSync(file);
+    } catch {
+      /* nothing more to do */
+    }
     return null;
   }
   return fd;

@@ -119,6 +119,11 @@ export function describeLink(model: ReportModel, ref: string): string {
   return hit ? hit.title : ref;
 }
 
+/** The findings that corroborate `f`: the same episode measured by another rule (correlations.yaml `same`). */
+export function corroboratorsOf(model: ReportModel, f: Finding): Finding[] {
+  return model.report.findings.filter((g) => g.sameEpisodeAs?.includes(f.id));
+}
+
 export interface Verdict {
   /** one line: bottleneck, confidence, impact window */
   line: string;

@@ -20,6 +20,7 @@ import {
   confidenceWord,
   coverageTotals,
   checkDetail,
+  corroboratorsOf,
   collectHints,
   dataGaps,
   describeLink,
@@ -150,6 +151,8 @@ export async function buildView(model: ReportModel): Promise<Record<string, unkn
       reasoning: f.reasoning.map((r) => markdownInline(r)),
       causes: f.causes.map((c) => ({ text: describeLink(model, c), anchor: anchors.get(c) ?? null })),
       effects: f.effects.map((c) => ({ text: describeLink(model, c), anchor: anchors.get(c) ?? null })),
+      sameEpisodeAs: (f.sameEpisodeAs ?? []).map((c) => ({ text: describeLink(model, c), anchor: anchors.get(c) ?? null })),
+      corroboratedBy: corroboratorsOf(model, f).map((c) => ({ text: c.title, anchor: anchors.get(c.id) ?? null })),
       remediation: f.remediation.map(remediationView),
       references: f.references.map((r) => ({ text: r, href: SAFE_HREF.test(r) ? r : null })),
     });
@@ -213,6 +216,10 @@ export async function buildView(model: ReportModel): Promise<Record<string, unkn
       lastDate: formatTime(zone, f.window?.end).slice(0, 10),
       lastTime: formatTime(zone, f.window?.end).slice(11),
       evidence: f.evidence.length,
+      sameAs: (f.sameEpisodeAs ?? []).flatMap((id) => {
+        const at = ranked.findIndex((g) => g.id === id);
+        return at < 0 ? [] : [{ rank: at + 1, anchor: anchors.get(id) }];
+      }),
     })),
     timeline: timeline ? svg(timeline) : null,
     findings,

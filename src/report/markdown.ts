@@ -15,6 +15,7 @@ import {
   checkDetail,
   collectHints,
   dataGaps,
+  corroboratorsOf,
   describeLink,
   DUE_BY_PRIORITY,
   formatConfidence,
@@ -133,10 +134,14 @@ function findingSection(model: ReportModel, f: Finding, rank: number): string {
     for (const r of f.reasoning) out.push(`- ${r.trim().replace(/\n/g, ' ')}`);
     out.push('');
   }
-  if (f.causes.length || f.effects.length) {
+  const sameAs = f.sameEpisodeAs ?? [];
+  const corroborators = corroboratorsOf(model, f);
+  if (f.causes.length || f.effects.length || sameAs.length || corroborators.length) {
     out.push('### Causes and effects', '');
     if (f.causes.length) out.push(`- **Caused by:** ${f.causes.map((c) => mdEscape(describeLink(model, c))).join('; ')}`);
     if (f.effects.length) out.push(`- **Leads to:** ${f.effects.map((c) => mdEscape(describeLink(model, c))).join('; ')}`);
+    if (sameAs.length) out.push(`- **Same episode as:** ${sameAs.map((c) => mdEscape(describeLink(model, c))).join('; ')}`);
+    if (corroborators.length) out.push(`- **Also measured by:** ${corroborators.map((c) => mdEscape(c.title)).join('; ')}`);
     out.push('');
   }
   if (f.remediation.length) {
@@ -214,7 +219,7 @@ export function renderMarkdown(model: ReportModel): string {
         ['#', 'Finding', 'Class', 'Severity', 'Confidence', 'Score', 'First', 'Last', 'Evidence'],
         ranked.map((f, i) => [
           String(i + 1),
-          mdEscape(f.title),
+          mdEscape(f.title) + (f.sameEpisodeAs ?? []).map((id) => ` (same episode as #${ranked.findIndex((g) => g.id === id) + 1})`).join(''),
           mdEscape(f.class),
           f.severity,
           formatConfidence(f.confidence),

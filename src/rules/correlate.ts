@@ -23,14 +23,31 @@ export interface CorrelationLink {
   reason: string;
 }
 
-export async function loadCorrelations(file = CORRELATIONS_FILE): Promise<CorrelationLink[]> {
+/**
+ * Rules that measure one thing by different means (sar's pressure columns
+ * through the day; /proc/pressure once, at collection). When findings of two
+ * of them meet in time they are one episode, not two problems: the later-listed
+ * rule's finding is kept as corroboration, ranked below the other.
+ */
+export interface SameEpisode {
+  /** the rules, the one whose finding leads first */
+  rules: string[];
+  reason: string;
+}
+
+export interface Correlations {
+  links: CorrelationLink[];
+  same: SameEpisode[];
+}
+
+export async function loadCorrelations(file = CORRELATIONS_FILE): Promise<Correlations> {
   const compiled = path.resolve(file) === CORRELATIONS_FILE ? await compiledBuiltin() : null;
-  let data = compiled?.correlations as { links?: CorrelationLink[] } | undefined;
+  let data = compiled?.correlations as Partial<Correlations> | undefined;
   if (!data) {
     const { parse: parseYaml } = await import('yaml');
-    data = parseYaml(await readFile(file, 'utf8')) as { links?: CorrelationLink[] };
+    data = parseYaml(await readFile(file, 'utf8')) as Partial<Correlations>;
   }
-  return data.links ?? [];
+  return { links: data.links ?? [], same: data.same ?? [] };
 }
 
 function bounds(f: Finding): [number, number] | null {
@@ -43,35 +60,59 @@ function bounds(f: Finding): [number, number] | null {
  * symptom below its cause. A finding without a time (a setting) may still be
  * a cause of a timed one, when the link allows a long lag.
  */
-export function correlate(findings: Finding[], links: CorrelationLink[]): void {
+export function correlate(findings: Finding[], { links, same }: Correlations): void {
   const slack = 5 * 60 * 1000;
-  for (const link of links) {
-    for (const cause of findings) {
-      if (cause.class !== link.cause || (link.causeRule && cause.rule !== link.causeRule)) continue;
-      for (const effect of findings) {
-        if (effect === cause || effect.class !== link.effect) continue;
-        if (effect.causes.includes(cause.id)) continue;
-        if (link.match && !link.match.every((k) => cause.subject[k] !== undefined && cause.subject[k] === effect.subject[k])) continue;
-        if (link.effectRule && effect.rule !== link.effectRule) continue;
-        if (link.effectMetrics && !Object.entries(link.effectMetrics).every(([k, v]) => effect.metrics[k] === v)) continue;
-        if (link.effectBelow && Object.entries(link.effectBelow).some(([k, v]) => (effect.metrics[k] ?? -Infinity) >= v)) continue;
-        const cb = bounds(cause);
-        const eb = bounds(effect);
-        if (!cb || !eb) continue;
-        const ok = link.overlap ? eb[0] <= cb[1] + slack && eb[1] >= cb[0] - slack : eb[0] >= cb[0] - slack && eb[0] <= cb[1] + (link.lagSec ?? 0) * 1000;
-        if (!ok) continue;
-        cause.effects.push(effect.id);
-        effect.causes.push(cause.id);
-        effect.reasoning.push(link.reason.replaceAll('{{cause}}', cause.title).replaceAll('{{effect}}', effect.title));
+  const meet = (a: Finding, b: Finding): boolean => {
+    const ab = bounds(a);
+    const bb = bounds(b);
+    return ab !== null && bb !== null && bb[0] <= ab[1] + slack && bb[1] >= ab[0] - slack;
+  };
+  for (const group of same) {
+    for (const follower of findings) {
+      const rank = group.rules.indexOf(follower.rule);
+      if (rank <= 0 || follower.sameEpisodeAs?.length) continue;
+      // The first listed rule that met it leads; a follower joins one episode only.
+      const lead = group.rules.slice(0, rank).flatMap((rule) => findings.filter((f) => f.rule === rule && !f.sameEpisodeAs?.length && meet(f, follower)))[0];
+      if (!lead) continue;
+      follower.sameEpisodeAs = [lead.id];
+      follower.reasoning.push(group.reason.replaceAll('{{lead}}', lead.title).replaceAll('{{finding}}', follower.title));
+    }
+  }
+  // Leads are linked first; a corroborating finding then takes part only in a
+  // link its lead does not already make (the same stall seen twice is not two causes).
+  const byId = new Map(findings.map((f) => [f.id, f]));
+  const leadOf = (f: Finding): Finding => byId.get(f.sameEpisodeAs?.[0] ?? '') ?? f;
+  const follows = (f: Finding): boolean => leadOf(f) !== f;
+  for (const followers of [false, true]) {
+    for (const link of links) {
+      for (const cause of findings) {
+        if (cause.class !== link.cause || (link.causeRule && cause.rule !== link.causeRule)) continue;
+        for (const effect of findings) {
+          if (effect === cause || effect.class !== link.effect) continue;
+          if ((follows(cause) || follows(effect)) !== followers) continue;
+          if (effect.causes.includes(cause.id)) continue;
+          if (followers && (leadOf(cause) === leadOf(effect) || leadOf(effect).causes.includes(leadOf(cause).id))) continue;
+          if (link.match && !link.match.every((k) => cause.subject[k] !== undefined && cause.subject[k] === effect.subject[k])) continue;
+          if (link.effectRule && effect.rule !== link.effectRule) continue;
+          if (link.effectMetrics && !Object.entries(link.effectMetrics).every(([k, v]) => effect.metrics[k] === v)) continue;
+          if (link.effectBelow && Object.entries(link.effectBelow).some(([k, v]) => (effect.metrics[k] ?? -Infinity) >= v)) continue;
+          const cb = bounds(cause);
+          const eb = bounds(effect);
+          if (!cb || !eb) continue;
+          const ok = link.overlap ? eb[0] <= cb[1] + slack && eb[1] >= cb[0] - slack : eb[0] >= cb[0] - slack && eb[0] <= cb[1] + (link.lagSec ?? 0) * 1000;
+          if (!ok) continue;
+          cause.effects.push(effect.id);
+          effect.causes.push(cause.id);
+          effect.reasoning.push(link.reason.replaceAll('{{cause}}', cause.title).replaceAll('{{effect}}', effect.title));
+        }
       }
     }
   }
-  // A symptom ranks below its cause: walk chains until scores settle.
-  const byId = new Map(findings.map((f) => [f.id, f]));
+  // A symptom ranks below its cause, corroboration below what it corroborates: walk chains until scores settle.
   for (let pass = 0; pass < findings.length; pass++) {
     let changed = false;
     for (const f of findings) {
-      for (const cid of f.causes) {
+      for (const cid of [...f.causes, ...(f.sameEpisodeAs ?? [])]) {
         const c = byId.get(cid);
         if (c && f.score >= c.score) {
           f.score = Math.max(0, c.score - 1);

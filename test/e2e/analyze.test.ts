@@ -342,3 +342,26 @@ describe('soft lockups in a guest', () => {
     expect(blocked.causes).toEqual([]);
   });
 });
+
+describe('one stall measured twice', () => {
+  it('folds /proc/pressure at collection under the sar stall it continues, ranked below it; a stall over by then stays its own finding', async () => {
+    const { correlate, loadCorrelations } = await import('../../src/rules/correlate.js');
+    const same = (f: object): string[] | undefined => (f as { sameEpisodeAs?: string[] }).sameEpisodeAs;
+    const stall = { ...highFinding('memory-stall:1', 'memory-stall', 'swap-thrash' as const, { meanSomePct: 40 }, '10:00', '10:40'), score: 70 };
+    // sos read /proc/pressure two minutes after sar's last stalled sample: the same episode.
+    const atCollection = { ...highFinding('memory-pressure:1', 'memory-pressure', 'swap-thrash' as const, { someAvg60Pct: 35 }, '10:42', '10:42'), score: 80 };
+    const ioAtCollection = { ...highFinding('io-pressure:1', 'io-pressure', 'io-saturation' as const, { someAvg60Pct: 30 }, '10:42', '10:42'), score: 60 };
+    correlate([stall, atCollection, ioAtCollection], await loadCorrelations());
+    expect(same(atCollection)).toEqual(['memory-stall:1']);
+    expect(atCollection.score).toBe(69);
+    expect(atCollection.reasoning.at(-1)).toMatch(/^The same stall as memory-stall, read once more from \/proc\/pressure\/memory/);
+    expect(same(stall)).toBeUndefined();
+    // Another resource's pressure is not the same episode.
+    expect(same(ioAtCollection)).toBeUndefined();
+
+    const earlier = highFinding('memory-stall:2', 'memory-stall', 'swap-thrash' as const, { meanSomePct: 40 }, '06:00', '06:30');
+    const later = highFinding('memory-pressure:2', 'memory-pressure', 'swap-thrash' as const, { someAvg60Pct: 35 }, '10:42', '10:42');
+    correlate([earlier, later], await loadCorrelations());
+    expect(same(later)).toBeUndefined();
+  });
+});

@@ -72,6 +72,35 @@ describe('a sosreport taken after a known CPU load (stress-ng, 7 workers on 2 CP
   });
 });
 
+describe('a sosreport taken during a known cgroup page-cache thrash (memory limit 32 MiB, from 01:57:34 UTC, sos at 01:59:35)', async () => {
+  const { model } = await analyze([path.resolve(import.meta.dirname, '../fixtures/sosreport-archives/sosmortem-cgroup-thrash.tar.xz')]);
+  const r = model.report;
+  const byRule = (rule: string): (typeof r.findings)[number] | undefined => r.findings.find((f) => f.rule === rule);
+  it('dates the memory stall from sar from the second the thrash began, and blames the two cgroup OOM kills and the I/O stall on it', () => {
+    const stall = byRule('memory-stall');
+    expect(r.findings[0]?.rule).toBe('memory-stall');
+    expect(stall?.window).toEqual({ start: '2026-12-07T01:57:34+00:00', end: '2026-12-07T01:59:34+00:00' });
+    const kills = r.findings.filter((f) => f.rule === 'oom-kill');
+    expect(kills.map((k) => k.subject['comm']).sort()).toEqual(['bash', 'python3']);
+    for (const k of kills) expect(k.causes).toEqual([stall?.id]);
+    expect(byRule('io-stall')?.causes).toEqual([stall?.id]);
+  });
+  it('folds /proc/pressure read at collection under the sar stalls it continues: one episode each, not four problems', () => {
+    const memory = byRule('memory-pressure');
+    const io = byRule('io-pressure');
+    expect(memory?.sameEpisodeAs).toEqual([byRule('memory-stall')?.id]);
+    expect(io?.sameEpisodeAs).toEqual([byRule('io-stall')?.id]);
+    // The same stall seen twice is not a second cause: the corroborating findings link to nothing.
+    for (const f of [memory, io]) {
+      expect(f?.causes).toEqual([]);
+      expect(f?.effects).toEqual([]);
+      expect(f?.reasoning.at(-1)).toMatch(/^The same stall as Tasks stalled on (memory|I\/O)/);
+    }
+    expect(r.findings.indexOf(memory as never)).toBeGreaterThan(r.findings.indexOf(byRule('memory-stall') as never));
+    expect(r.findings.indexOf(io as never)).toBeGreaterThan(r.findings.indexOf(byRule('io-stall') as never));
+  });
+});
+
 describe('a sosreport with timed pmap -x attachments of a known leak (python3, 8 MiB every 10 s from 00:31:06 UTC)', async () => {
   const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
   const { model } = await analyze([path.join(fx, 'sosmortem-python-leak.tar.xz'), path.join(fx, 'sosmortem-python-leak-attachments')]);
