@@ -35,6 +35,9 @@ interface PendingOom {
   constraint?: string;
   cgroup?: string;
   memcg: boolean;
+  /** the limited cgroup's "memory: usage NkB, limit NkB" line (mm/memcontrol.c, mem_cgroup_print_oom_meminfo) */
+  memcgUsageKiB?: number;
+  memcgLimitKiB?: number;
   /** from the pre-4.19 "Kill process N (x) score S or sacrifice child" line */
   victimPid?: number;
   victimComm?: string;
@@ -149,6 +152,7 @@ export class KernelEventScanner {
 
     if (message.includes('invoked oom-killer:')) return this.oomInvoked(message, this.at());
     if (message.startsWith('oom-kill:')) return this.oomConstraint(message, this.at());
+    if (this.oom !== null && message.startsWith('memory: usage ')) return this.oomMemcgUsage(message);
     // Outside an OOM report only the kernel's own victim line (with its KiB fields) counts: user space logs "Killed process" too.
     if (message.includes('Killed process ') && (this.oom !== null || message.includes('total-vm:'))) return this.oomKilled(message, this.at());
     if (message.includes('Kill process ') && (this.oom !== null || message.includes(' or sacrifice child'))) return this.oomChosen(message, this.at());
@@ -213,6 +217,21 @@ export class KernelEventScanner {
     if (cgroup) oom.cgroup = cgroup;
   }
 
+  /**
+   * "memory: usage 32768kB, limit 32768kB, failcnt 16956056": the limited
+   * cgroup's use and limit, printed in every memcg OOM report (cgroup v1 and
+   * v2). A limit of 8 PiB or more is no limit: v1 prints 9007199254740988kB
+   * (2^63 bytes) for a cgroup without one.
+   */
+  private oomMemcgUsage(message: string): void {
+    const m = /^memory: usage (\d+)kB, limit (\d+)kB/.exec(message);
+    if (!m || !this.oom) return;
+    const usage = Number(m[1]);
+    const limit = Number(m[2]);
+    if (Number.isSafeInteger(usage)) this.oom.memcgUsageKiB = usage;
+    if (Number.isSafeInteger(limit) && limit < 2 ** 53 / 1024) this.oom.memcgLimitKiB = limit;
+  }
+
   /** Pre-4.19 memcg OOMs name the limited cgroup on this line instead of oom-kill:. */
   private oomTaskIn(message: string, at: At): void {
     const oom = this.pendingOom();
@@ -259,6 +278,8 @@ export class KernelEventScanner {
     if (oom.cgroup !== undefined) attrs.cgroup = oom.cgroup;
     if (oom.constraint !== undefined) attrs.constraint = oom.constraint;
     if (oom.invokedBy !== undefined) attrs.invokedBy = oom.invokedBy;
+    if (oom.memcgUsageKiB !== undefined) attrs.memcgUsageKiB = oom.memcgUsageKiB;
+    if (oom.memcgLimitKiB !== undefined) attrs.memcgLimitKiB = oom.memcgLimitKiB;
     const adj = kib.get('oom_score_adj');
     if (adj !== undefined) attrs.oomScoreAdj = adj;
     this.emitOom(oom, at, attrs);
@@ -402,7 +423,17 @@ export class KernelEventScanner {
       if (Number.isInteger(pid)) attrs.pid = pid;
     }
     // Held open: the register dump and call trace that follow say where the CPU was stuck.
-    this.lockup = { type: 'soft-lockup', at, attrs, labels: colon > 0 ? { comm: task.slice(0, colon) } : {}, frames: [], guesses: [], inTrace: false, inIrq: false, more: [] };
+    this.lockup = {
+      type: 'soft-lockup',
+      at,
+      attrs,
+      labels: colon > 0 ? { comm: task.slice(0, colon) } : {},
+      frames: [],
+      guesses: [],
+      inTrace: false,
+      inIrq: false,
+      more: [],
+    };
   }
 
   /** True while the line still belongs to the soft- or hard-lockup report. */
@@ -470,7 +501,17 @@ export class KernelEventScanner {
   private hardLockup(message: string, at: At): void {
     // "NMI watchdog: Watchdog detected hard LOCKUP on cpu 5", then the same register dump and trace as a soft lockup.
     const cpu = numberAfter(message, 'hard LOCKUP on cpu ');
-    this.lockup = { type: 'hard-lockup', at, attrs: cpu === undefined ? {} : { cpu }, labels: {}, frames: [], guesses: [], inTrace: false, inIrq: false, more: [] };
+    this.lockup = {
+      type: 'hard-lockup',
+      at,
+      attrs: cpu === undefined ? {} : { cpu },
+      labels: {},
+      frames: [],
+      guesses: [],
+      inTrace: false,
+      inIrq: false,
+      more: [],
+    };
   }
 
   private allocFailure(message: string, at: At): void {

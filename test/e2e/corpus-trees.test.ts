@@ -85,6 +85,13 @@ describe('a sosreport taken during a known cgroup page-cache thrash (memory limi
     for (const k of kills) expect(k.causes).toEqual([stall?.id]);
     expect(byRule('io-stall')?.causes).toEqual([stall?.id]);
   });
+  it("sizes the limit to raise from the cgroup's own limit in the OOM report (32 MiB), not from the small victim", () => {
+    for (const k of r.findings.filter((f) => f.rule === 'oom-kill')) {
+      expect(k.metrics).toMatchObject({ memcgLimitKiB: 32768, memcgUsageKiB: 32768 });
+      expect(k.remediation[0]?.detail).toContain('MemoryMax=48M');
+      expect(k.remediation[0]?.rollback).toContain('MemoryMax=32M');
+    }
+  });
   it('folds /proc/pressure read at collection under the sar stalls it continues: one episode each, not four problems', () => {
     const memory = byRule('memory-pressure');
     const io = byRule('io-pressure');

@@ -39,9 +39,27 @@ describe('kernel-events: OOM', () => {
       constraint: 'CONSTRAINT_MEMCG',
       invokedBy: 'java',
       oomScoreAdj: -500,
+      // the limited cgroup's "memory: usage …, limit …" line
+      memcgUsageKiB: 1048576,
+      memcgLimitKiB: 1048576,
     });
     expect(e?.t).toBe(1);
     expect(e?.lines.map((l) => l.line)).toEqual([1, 5, 4]);
+  });
+
+  it('takes a cgroup v1 "no limit" (2^63 bytes) for none, and a "memory: usage" line outside an OOM report for nothing', () => {
+    const c = scan(
+      [
+        'memory: usage 4kB, limit 8kB, failcnt 1',
+        'cat invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+        'memory: usage 32768kB, limit 9007199254740988kB, failcnt 0',
+        'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/thrash,task_memcg=/thrash,task=cat,pid=7,uid=0',
+        'Memory cgroup out of memory: Killed process 7 (cat) total-vm:4360kB, anon-rss:256kB, file-rss:2876kB, shmem-rss:0kB, UID:0 pgtables:52kB oom_score_adj:0',
+      ].join('\n'),
+    );
+    const [e] = eventsOf(c, 'oom-kill');
+    expect(e?.attrs).toMatchObject({ pid: 7, memcgUsageKiB: 32768 });
+    expect(e?.attrs).not.toHaveProperty('memcgLimitKiB');
   });
 
   it('reads the pre-4.19 "Kill process … or sacrifice child" + "Killed process" pair', () => {
