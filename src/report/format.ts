@@ -335,11 +335,16 @@ export function postmortem(model: ReportModel): Postmortem | null {
   const chain = causalChain(model, root);
   const host = model.report.bundle.hostname ?? 'the host';
   const win = impactWindow(ranked, root);
+  // A finding that corroborates another (the same episode measured twice) is not another problem.
+  const problems = ranked.filter((f) => !f.sameEpisodeAs?.length || chain.includes(f));
+  const others = problems.length - chain.length;
+  const corroborating = ranked.length - problems.length;
   const summary =
     `During ${win ? formatWindow(zone, win) : 'a window the data does not bound'}, ${host} showed ` +
     `${chain.map((f) => f.title).join(', then ')}.` +
-    (ranked.length > chain.length ? ` ${ranked.length - chain.length} other finding(s) were raised.` : '');
-  const impact = ranked
+    (others > 0 ? ` ${others} other finding(s) were raised.` : '') +
+    (corroborating > 0 ? ` ${corroborating} more measure${corroborating === 1 ? 's' : ''} the same episode${corroborating === 1 ? '' : 's'} by other means.` : '');
+  const impact = problems
     .filter((f) => SEVERITY_RANK[f.severity] <= SEVERITY_RANK.high)
     .map((f) => `${f.title} (${f.severity}, ${formatWindow(zone, f.window)})`);
   if (impact.length === 0) impact.push('No finding reached high severity.');

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze.js';
+import { postmortem } from '../../src/report/format.js';
 
 const trees = path.resolve(import.meta.dirname, '../fixtures/sosreport-trees');
 
@@ -105,6 +106,11 @@ describe('a sosreport taken during a known cgroup page-cache thrash (memory limi
     }
     expect(r.findings.indexOf(memory as never)).toBeGreaterThan(r.findings.indexOf(byRule('memory-stall') as never));
     expect(r.findings.indexOf(io as never)).toBeGreaterThan(r.findings.indexOf(byRule('io-stall') as never));
+    // The postmortem counts problems, not measures: four impacts, and the two corroborations said as such.
+    const pm = postmortem(model);
+    expect(pm?.impact).toHaveLength(4);
+    expect(pm?.impact.some((line) => line.includes('at collection'))).toBe(false);
+    expect(pm?.summary).toContain('2 more measure the same episodes by other means');
   });
 });
 
