@@ -9,7 +9,7 @@
  */
 import type { TimeBase } from '../model.js';
 import type { LineParser, RecordSink, SourceParser } from './types.js';
-import { fields, num } from './util.js';
+import { fields, num, symlinkStandIn } from './util.js';
 
 const COMMAND_HEADERS = new Set(['COMMAND', 'CMD', 'ARGS']);
 const METRICS: readonly (readonly [string, readonly string[]])[] = [
@@ -121,6 +121,12 @@ export const ps: SourceParser = {
         if (failed) return;
         if (layout === null) {
           if (line.trim().length === 0) return;
+          // The top-level ps symlink, flattened by a copy into a file holding its target's path.
+          if (symlinkStandIn(line) !== null) {
+            failed = true;
+            sink.diagnostic(lineNo, 'info', `stand-in for a symlink to ${line.trim()}; the target is read instead`);
+            return;
+          }
           const header = fields(line);
           layout = layoutOf(header);
           if (layout === null) {
