@@ -1,43 +1,21 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ArchiveSource, xzPlan } from '../../src/bundle/archive.js';
+import { xzPlan } from '../../src/bundle/archive.js';
 import { openScratch } from '../../src/bundle/scratch.js';
 import { fileXz } from '../../src/bundle/xz-file.js';
 import { walkDigest } from './walk-digest.js';
+import { makeXz as makeSample, readAll, XZ } from './xz-samples.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const XZ = ['/usr/bin/xz', '/bin/xz'].find((p) => existsSync(p));
 const dir = mkdtempSync(path.join(tmpdir(), 'sosmortem-xzf-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Half text, half random bytes: compresses, and a wrong byte anywhere shows in the hash. */
-function makeXz(name: string, bytes: number): { file: string; sha: string; size: number } {
-  const text = Buffer.from(Array.from({ length: bytes / 64 }, (_, i) => `line ${i} ${'x'.repeat(i % 40)}\n`).join('')).subarray(0, bytes / 2);
-  const plain = Buffer.concat([text, randomBytes(bytes / 2)]);
-  const raw = path.join(dir, name);
-  writeFileSync(raw, plain);
-  execFileSync(XZ as string, ['-1', '-k', '-f', raw]);
-  return { file: `${raw}.xz`, sha: createHash('sha256').update(plain).digest('hex'), size: plain.length };
-}
-
-async function readAll(stream: NodeJS.ReadableStream, pauseEvery = 0): Promise<{ sha: string; size: number; chunks: number }> {
-  const h = createHash('sha256');
-  let size = 0;
-  let chunks = 0;
-  for await (const chunk of stream) {
-    h.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-    chunks++;
-    // A slow reader: xz runs ahead into the file and nothing is lost.
-    if (pauseEvery && chunks % pauseEvery === 0) await new Promise((r) => setTimeout(r, 5));
-  }
-  return { sha: h.digest('hex'), size, chunks };
-}
+const makeXz = (name: string, bytes: number): ReturnType<typeof makeSample> => makeSample(dir, name, bytes);
 
 /** Descriptors this process holds open on files of `where` (their names end " (deleted)" once unlinked). */
 function openIn(where: string): string[] {
@@ -128,18 +106,7 @@ describe.skipIf(!XZ || !existsSync('/proc/self/fd'))('xz decoded into an unnamed
     expect((await xzPlan(archive, 0, true)).reader).toBe('file');
     expect((await xzPlan(archive, 0, false)).reader).toBe('worker');
     const viaWorker = await walkDigest(archive);
-    const viaFile: string[] = [];
-    await new ArchiveSource(archive, 'xz', { scratchDir: out }).walk(
-      (entry) =>
-        entry.type === 'file'
-          ? async (bytes) => {
-              const h = createHash('sha256');
-              for await (const chunk of bytes) h.update(chunk);
-              viaFile.push(`${entry.path} ${h.digest('hex')}`);
-            }
-          : null,
-      () => {},
-    );
+    const viaFile = await walkDigest(archive, undefined, { scratchDir: out });
     expect(viaFile).toEqual(viaWorker);
     expect(viaFile).toHaveLength(2);
     expect(readdirSync(out)).toEqual([]);

@@ -1,40 +1,18 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { workerXz } from '../../src/bundle/xz-worker.js';
+import { makeXz as makeSample, readAll, XZ } from './xz-samples.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const XZ = ['/usr/bin/xz', '/bin/xz'].find((p) => existsSync(p));
 const dir = mkdtempSync(path.join(tmpdir(), 'sosmortem-xzw-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Half text, half random bytes: compresses, and a wrong byte anywhere shows in the hash. */
-function makeXz(name: string, bytes: number): { file: string; sha: string; size: number } {
-  const text = Buffer.from(Array.from({ length: bytes / 64 }, (_, i) => `line ${i} ${'x'.repeat(i % 40)}\n`).join('')).subarray(0, bytes / 2);
-  const plain = Buffer.concat([text, randomBytes(bytes / 2)]);
-  const raw = path.join(dir, name);
-  writeFileSync(raw, plain);
-  execFileSync(XZ as string, ['-1', '-k', '-f', raw]);
-  return { file: `${raw}.xz`, sha: createHash('sha256').update(plain).digest('hex'), size: plain.length };
-}
-
-async function readAll(stream: NodeJS.ReadableStream, pauseEvery = 0): Promise<{ sha: string; size: number; chunks: number }> {
-  const h = createHash('sha256');
-  let size = 0;
-  let chunks = 0;
-  for await (const chunk of stream) {
-    h.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-    chunks++;
-    // A slow reader: the worker must hold back (maxAheadBytes) and lose nothing.
-    if (pauseEvery && chunks % pauseEvery === 0) await new Promise((r) => setTimeout(r, 5));
-  }
-  return { sha: h.digest('hex'), size, chunks };
-}
+const makeXz = (name: string, bytes: number): ReturnType<typeof makeSample> => makeSample(dir, name, bytes);
 
 describe.skipIf(!XZ)('xz read by a worker thread', () => {
   it('yields exactly the bytes xz -dc writes, in large batches, to a fast and to a slow reader', async () => {
