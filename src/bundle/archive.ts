@@ -45,8 +45,10 @@ interface Decompressed {
 
 /**
  * xz is decoded by the system `xz` when there is one: it runs in its own
- * process, so decompression overlaps with parsing on a second core, and its
- * output is read by a worker thread (xz-worker.ts). Without it, a WebAssembly
+ * process, so decompression overlaps with parsing on a second core; its
+ * output goes to a scratch file in the output directory when the run has one
+ * (xz-file.ts), else through a pipe read by a worker thread (xz-worker.ts) or
+ * by the main thread (xz-pipe.ts): xzPlan chooses. Without it, a WebAssembly
  * decoder does the same in-process.
  */
 async function decompressor(file: string, compression: Compression, xzThreads: number, scratchDir: string | null): Promise<Decompressed> {

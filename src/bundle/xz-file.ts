@@ -39,16 +39,22 @@ export function fileXz(xz: string, args: string[], scratchFd: number, expectedBy
   let fdOpen = true;
   let poll: NodeJS.Timeout | null = null;
   let alive = true;
+  // A pipe's writer dies of SIGPIPE when its reader goes; a file's would decode on to the end
+  // for nobody (a run that ends early, or a usage error after the early start): it goes with us.
+  const killAtExit = (): void => kill();
+  process.once('exit', killAtExit);
   const exited = new Promise<void>((resolve) => {
     child.on('error', (e) => {
       exit ??= { code: -1, message: e.message };
       closed = true;
+      process.off('exit', killAtExit);
       resolve();
       wake();
     });
     child.on('close', (code) => {
       exit ??= { code, message: stderr };
       closed = true;
+      process.off('exit', killAtExit);
       resolve();
       wake();
     });

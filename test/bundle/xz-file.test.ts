@@ -95,6 +95,19 @@ describe.skipIf(!XZ || !existsSync('/proc/self/fd'))('xz decoded into an unnamed
     expect(openIn(out)).toEqual([]);
   });
 
+  it('takes xz with it when the process ends before xz has finished (a file, unlike a pipe, never stops its writer)', () => {
+    // ~100 MB of text: xz needs well over a second to decode it, the script exits after 50 ms.
+    const raw = path.join(dir, 'slow.txt');
+    writeFileSync(raw, Buffer.from(Array.from({ length: 1_600_000 }, (_, i) => `Nov 20 10:00:00 h kernel: line ${i} ${(i * 7919) % 100_003}\n`).join('')));
+    execFileSync(XZ as string, ['-1', '-k', '-f', raw]);
+    const out = path.join(dir, 'out-exit');
+    const script = `const { openScratch } = await import(${JSON.stringify(path.join(root, 'dist/bundle/scratch.js'))}); const { fileXz } = await import(${JSON.stringify(path.join(root, 'dist/bundle/xz-file.js'))}); const r = fileXz(${JSON.stringify(XZ)}, ['-dc', '--', ${JSON.stringify(`${raw}.xz`)}], openScratch(${JSON.stringify(out)}), 1e9); r.stream.once('data', () => {}); setTimeout(() => process.exit(0), 50);`;
+    const res = spawnSync('node', ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(res.status).toBe(0);
+    const running = spawnSync('pgrep', ['-f', `${raw}.xz`], { encoding: 'utf8' });
+    expect(running.stdout.trim()).toBe('');
+  });
+
   it('is what a walk with an output directory uses, and reads what a walk through the worker reads', async () => {
     const top = path.join(dir, 'sosreport-h-2026-11-20-x');
     mkdirSync(path.join(top, 'var', 'log'), { recursive: true });
