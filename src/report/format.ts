@@ -205,7 +205,7 @@ export function verdict(model: ReportModel): Verdict {
   const root = rootCause(model) ?? top;
   const resource = resourceOf(root.class);
   const chain = causalChain(model, root);
-  const chainText = chain.length > 1 ? ` (${chain.map((f) => f.class).join(' → ')})` : '';
+  const chainText = chain.length > 1 ? ` (${chain.map((f) => f.rule).join(' → ')})` : '';
   const when = win ? `, impact ${formatWindow(zone, win)}` : '';
   return {
     line: `Main bottleneck: ${resource} — ${root.title}${chainText}; confidence ${formatConfidence(root.confidence)}${when}.`,

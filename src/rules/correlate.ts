@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Finding, FindingClass } from '../model.js';
+import { SEVERITIES, type Finding, type FindingClass, type Severity } from '../model.js';
 import { compiledBuiltin, CORRELATIONS_FILE } from './loader.js';
 
 export interface CorrelationLink {
@@ -107,6 +107,29 @@ export function correlate(findings: Finding[], { links, same }: Correlations): v
         }
       }
     }
+  }
+  // A cause is as severe as the worst it led to: a medium device saturation that stalled every task
+  // for minutes was the root of a high-severity incident. Walk chains until severities settle.
+  const own = new Map(findings.map((f) => [f.id, f.severity]));
+  const worse = (a: Severity, b: Severity): boolean => SEVERITIES.indexOf(a) < SEVERITIES.indexOf(b);
+  const raisedBy = new Map<string, Finding>();
+  for (let pass = 0; pass < findings.length; pass++) {
+    let changed = false;
+    for (const f of findings) {
+      for (const eid of f.effects) {
+        const e = byId.get(eid);
+        if (e && worse(e.severity, f.severity)) {
+          f.severity = e.severity;
+          raisedBy.set(f.id, e);
+          changed = true;
+        }
+      }
+    }
+    if (!changed) break;
+  }
+  for (const [id, effect] of raisedBy) {
+    const f = byId.get(id) as Finding;
+    f.reasoning.push(`Rated ${f.severity} for what it led to (${effect.title}); on its own it would be ${own.get(id) ?? f.severity}.`);
   }
   // A symptom ranks below its cause, corroboration below what it corroborates: walk chains until scores settle.
   for (let pass = 0; pass < findings.length; pass++) {

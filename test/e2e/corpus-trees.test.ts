@@ -114,6 +114,34 @@ describe('a sosreport taken during a known cgroup page-cache thrash (memory limi
   });
 });
 
+describe('a sosreport taken during a known I/O saturation (4 direct writers on a loop device throttled to 4 MB/s underneath, 02:29:19 → 02:35:21 UTC)', async () => {
+  const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
+  const archive = path.join(fx, 'sosmortem-io-throttled-loop.tar.xz');
+  const { model } = await analyze([archive, path.join(fx, 'sosmortem-io-throttled-loop-attachments')]);
+  const r = model.report;
+  const byRule = (rule: string): (typeof r.findings)[number] | undefined => r.findings.find((f) => f.rule === rule);
+  it('finds loop0 saturated from the second the writers started, from sar and the iostat attachment, as the root of the I/O stall', () => {
+    const sat = byRule('io-saturation');
+    expect(r.findings.map((f) => f.rule)).toEqual(['io-saturation', 'io-stall', 'io-pressure']);
+    expect(sat?.subject).toEqual({ device: 'loop0' });
+    // iostat ran on past sos (02:35:00) until the writers stopped; sar's day ends at collection.
+    expect(sat?.window).toEqual({ start: '2026-12-07T02:29:19+00:00', end: '2026-12-07T02:35:19+00:00' });
+    expect(sat?.metrics['peakUtilPct']).toBeGreaterThanOrEqual(100);
+    expect(sat?.metrics['meanAwaitMs']).toBeCloseTo(61.9, 0);
+    expect(sat?.metrics['meanQueueDepth']).toBeCloseTo(4, 0);
+    expect(new Set(sat?.evidence.map((e) => e.source))).toEqual(new Set(['sos_commands/sar/sa07.xml', 'attachments/iostat-x-t-loop0-vda.txt']));
+    expect(byRule('io-stall')?.causes).toEqual([sat?.id]);
+    expect(byRule('io-pressure')?.sameEpisodeAs).toEqual([byRule('io-stall')?.id]);
+    // vda, under the throttle, was never busy: no finding names it.
+    expect(r.findings.some((f) => f.subject['device'] === 'vda')).toBe(false);
+  });
+  it('rates the saturation by what it caused: medium on its own (62 ms await, 6 min), high for the stall it led to', () => {
+    const sat = byRule('io-saturation');
+    expect(sat?.severity).toBe('high');
+    expect(sat?.reasoning).toContain('Rated high for what it led to (Tasks stalled on I/O 92.4% of the time for 6 min); on its own it would be medium.');
+  });
+});
+
 describe('a sosreport with timed pmap -x attachments of a known leak (python3, 8 MiB every 10 s from 00:31:06 UTC)', async () => {
   const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
   const { model } = await analyze([path.join(fx, 'sosmortem-python-leak.tar.xz'), path.join(fx, 'sosmortem-python-leak-attachments')]);
