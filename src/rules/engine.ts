@@ -187,6 +187,8 @@ export function runRules(rules: RuleDef[], timeline: Timeline): EngineResult {
 
 function draftOf(rule: RuleDef, c: Candidate, timeline: Timeline, n: number): DraftFinding | null {
   const env: Env = { ...c.env };
+  // Rule text names the series it fired on as labels.x (labels.device): every detector's candidate carries them.
+  if (env['labels'] === undefined) env['labels'] = { ...c.labels };
   const metrics: Record<string, number> = {};
   env['metrics'] = metrics;
   for (const [name, expr] of Object.entries(rule.metrics)) {

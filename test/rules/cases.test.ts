@@ -74,6 +74,9 @@ for (const rule of rules) {
         expect(f.evidence.every((e) => e.text.length > 0)).toBe(true);
         // A conditional part that rendered empty must not leave a gap ("java.  A victim", "out . Every").
         for (const text of [f.title, f.message]) expect(text.replace(/```[\s\S]*?```|`[^`]*`/g, 'code').trimEnd()).not.toMatch(/\S {2,}\S|\S [.,;:](?:\s|$)|[ \t]\n|^\s/);
+        // A name the template could not resolve renders as n/a, undefined or NaN: every fired finding's text names real things.
+        const texts = [f.title, f.message, ...f.remediation.flatMap((r) => [r.action, r.detail, r.expectedImpact, r.rollback ?? '', r.verify ?? ''])];
+        for (const text of texts) expect(text).not.toMatch(/\bn\/a\b|\bundefined\b|\bNaN\b/);
       });
     }
   });
