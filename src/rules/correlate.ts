@@ -60,6 +60,9 @@ function bounds(f: Finding): [number, number] | null {
  * symptom below its cause. A finding without a time (a setting) may still be
  * a cause of a timed one, when the link allows a long lag.
  */
+/** The longest lag of a link along which a cause takes its effect's severity (an hour). */
+const DIRECT_LAG_SEC = 3600;
+
 export function correlate(findings: Finding[], { links, same }: Correlations): void {
   const slack = 5 * 60 * 1000;
   const meet = (a: Finding, b: Finding): boolean => {
@@ -81,6 +84,8 @@ export function correlate(findings: Finding[], { links, same }: Correlations): v
   // Leads are linked first; a corroborating finding then takes part only in a
   // link its lead does not already make (the same stall seen twice is not two causes).
   const byId = new Map(findings.map((f) => [f.id, f]));
+  // cause>effect pairs joined by a link that needs them to meet in time (not "within a year")
+  const direct = new Set<string>();
   const leadOf = (f: Finding): Finding => byId.get(f.sameEpisodeAs?.[0] ?? '') ?? f;
   const follows = (f: Finding): boolean => leadOf(f) !== f;
   for (const followers of [false, true]) {
@@ -103,13 +108,16 @@ export function correlate(findings: Finding[], { links, same }: Correlations): v
           if (!ok) continue;
           cause.effects.push(effect.id);
           effect.causes.push(cause.id);
+          if (link.overlap || (link.lagSec ?? 0) <= DIRECT_LAG_SEC) direct.add(`${cause.id}>${effect.id}`);
           effect.reasoning.push(link.reason.replaceAll('{{cause}}', cause.title).replaceAll('{{effect}}', effect.title));
         }
       }
     }
   }
   // A cause is as severe as the worst it led to: a medium device saturation that stalled every task
-  // for minutes was the root of a high-severity incident. Walk chains until severities settle.
+  // for minutes was the root of a high-severity incident. Only along links that need the two to meet
+  // in time: hugepages reserved a year before an OOM may have helped cause it, not made it happen.
+  // Walk chains until severities settle.
   const own = new Map(findings.map((f) => [f.id, f.severity]));
   const worse = (a: Severity, b: Severity): boolean => SEVERITIES.indexOf(a) < SEVERITIES.indexOf(b);
   const raisedBy = new Map<string, Finding>();
@@ -118,7 +126,7 @@ export function correlate(findings: Finding[], { links, same }: Correlations): v
     for (const f of findings) {
       for (const eid of f.effects) {
         const e = byId.get(eid);
-        if (e && worse(e.severity, f.severity)) {
+        if (e && direct.has(`${f.id}>${eid}`) && worse(e.severity, f.severity)) {
           f.severity = e.severity;
           raisedBy.set(f.id, e);
           changed = true;

@@ -365,3 +365,21 @@ describe('one stall measured twice', () => {
     expect(same(later)).toBeUndefined();
   });
 });
+
+describe('severity along causes', () => {
+  it('raises a cause to the severity of what it led to when the two meet in time, not along a link of a long lag', async () => {
+    const { correlate, loadCorrelations } = await import('../../src/rules/correlate.js');
+    const device = { ...highFinding('io-saturation:1', 'io-saturation', 'io-saturation' as const, { peakAwaitMs: 62 }, '10:00', '10:06'), severity: 'medium' as const };
+    const stall = highFinding('io-stall:1', 'io-stall', 'io-saturation' as const, { meanSomePct: 92 }, '10:00', '10:06');
+    const reserved = { ...highFinding('hugepages-unused:1', 'hugepages-unused', 'hugepages-unused' as const, {}, '10:00', '10:00'), severity: 'medium' as const };
+    const oom = { ...highFinding('oom-kill:1', 'oom-kill', 'oom-kill' as const, { memcg: 0 }, '10:30', '10:30'), severity: 'critical' as const };
+    const findings: { id: string; severity: string; causes: string[]; reasoning: string[] }[] = [device, stall, reserved, oom];
+    correlate(findings as never, await loadCorrelations());
+    expect(stall.causes).toEqual(['io-saturation:1']);
+    expect(findings[0]?.severity).toBe('high');
+    expect(device.reasoning).toContain('Rated high for what it led to (io-stall); on its own it would be medium.');
+    // Unused hugepages may have helped an OOM half an hour later; they did not make it critical.
+    expect(oom.causes).toEqual(['hugepages-unused:1']);
+    expect(findings[2]?.severity).toBe('medium');
+  });
+});
