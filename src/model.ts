@@ -106,6 +106,12 @@ export interface Finding {
   effects: string[];
   /** findings of another rule that measured the same episode by other means, ranked above this one (correlations.yaml `same`) */
   sameEpisodeAs?: string[];
+  /**
+   * The rule's own severity and score, when correlation changed them (ranked
+   * below a cause, raised for an effect): what the finding is on its own, for
+   * comparing two bundles. Absent when unchanged.
+   */
+  own?: { severity: Severity; score: number };
   reasoning: string[];
   remediation: Remediation[];
   references: string[];

@@ -46,6 +46,10 @@ function metricDeltas(a: Record<string, number> | null, b: Record<string, number
   });
 }
 
+function ownOf(f: DigestFinding): { severity: DigestFinding['severity']; score: number } {
+  return f.own ?? { severity: f.severity, score: f.score };
+}
+
 /** When one bundle has several findings with one key, the strongest stands for them. */
 function byKey(list: readonly DigestFinding[]): Map<string, DigestFinding> {
   const m = new Map<string, DigestFinding>();
@@ -67,9 +71,9 @@ export function diffFindings(before: readonly DigestFinding[], after: readonly D
     if (!x) kind = 'appeared';
     else if (!y) kind = 'vanished';
     else {
-      // a lower index in SEVERITIES is worse
-      const sev = SEVERITIES.indexOf(x.severity) - SEVERITIES.indexOf(y.severity);
-      const score = y.score - x.score;
+      // Each side as its rule rated it: a finding ranked below a new cause, or raised for a new effect, has not itself changed.
+      const sev = SEVERITIES.indexOf(ownOf(x).severity) - SEVERITIES.indexOf(ownOf(y).severity); // a lower index is worse
+      const score = ownOf(y).score - ownOf(x).score;
       kind = sev > 0 || (sev === 0 && score > 0) ? 'worsened' : sev < 0 || (sev === 0 && score < 0) ? 'improved' : 'unchanged';
     }
     const f = (y ?? x) as DigestFinding;
@@ -78,10 +82,10 @@ export function diffFindings(before: readonly DigestFinding[], after: readonly D
       key,
       rule: f.rule,
       title: f.title,
-      severityBefore: x?.severity ?? null,
-      severityAfter: y?.severity ?? null,
-      scoreBefore: x?.score ?? null,
-      scoreAfter: y?.score ?? null,
+      severityBefore: x ? ownOf(x).severity : null,
+      severityAfter: y ? ownOf(y).severity : null,
+      scoreBefore: x ? ownOf(x).score : null,
+      scoreAfter: y ? ownOf(y).score : null,
       metrics: metricDeltas(x?.metrics ?? null, y?.metrics ?? null),
     });
   }

@@ -22,6 +22,8 @@ export interface DigestFinding {
   metrics: Record<string, number>;
   /** remediation actions, in the rule's order */
   actions: string[];
+  /** the rule's own severity and score when correlation changed them (Finding.own) */
+  own?: { severity: Severity; score: number };
 }
 
 export type RowStatus = 'ok' | 'error';
@@ -59,6 +61,7 @@ export function digestFinding(f: Finding): DigestFinding {
     subject: f.subject,
     metrics: f.metrics,
     actions: f.remediation.map((r) => r.action),
+    ...(f.own ? { own: { ...f.own } } : {}),
   };
 }
 

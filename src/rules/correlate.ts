@@ -64,6 +64,15 @@ function bounds(f: Finding): [number, number] | null {
 const DIRECT_LAG_SEC = 3600;
 
 export function correlate(findings: Finding[], { links, same }: Correlations): void {
+  const before = new Map(findings.map((f) => [f.id, { severity: f.severity, score: f.score }]));
+  linkAndRank(findings, links, same);
+  for (const f of findings) {
+    const own = before.get(f.id);
+    if (own && (own.severity !== f.severity || own.score !== f.score)) f.own = own;
+  }
+}
+
+function linkAndRank(findings: Finding[], links: CorrelationLink[], same: SameEpisode[]): void {
   const slack = 5 * 60 * 1000;
   const meet = (a: Finding, b: Finding): boolean => {
     const ab = bounds(a);

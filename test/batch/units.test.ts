@@ -27,6 +27,17 @@ describe('diff', () => {
     expect(diffMarkdown(d)).toContain('| appeared | –→critical |');
   });
 
+  it('judges each finding as its rule rated it: one ranked below a new cause (the real thrash → I/O captures) got worse, not better', async () => {
+    const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
+    const d = await compareBundles(path.join(fx, 'sosmortem-cgroup-thrash.tar.xz'), path.join(fx, 'sosmortem-io-throttled-loop.tar.xz'));
+    // After, the I/O stall ranks below the loop0 saturation that caused it (score 51), yet it lasted longer and went deeper.
+    const stall = d.changes.find((c) => c.rule === 'io-stall');
+    expect(stall?.kind).toBe('worsened');
+    expect(stall?.metrics.find((m) => m.metric === 'meanFullPct')?.delta).toBeGreaterThan(20);
+    // The saturation appears as its rule rated it (medium), not as raised for the stall it caused.
+    expect(d.changes.find((c) => c.rule === 'io-saturation')).toMatchObject({ kind: 'appeared', severityAfter: 'medium' });
+  });
+
   it('compares a bundle with itself as unchanged and the leak sample with the healthy one as appeared', async () => {
     const same = await compareBundles(HEALTHY, HEALTHY);
     expect(same.changes.every((c) => c.kind === 'unchanged')).toBe(true);
