@@ -142,6 +142,27 @@ describe('a sosreport taken during a known I/O saturation (4 direct writers on a
   });
 });
 
+describe('a sosreport taken while a task hung on writeback behind a saturated device (fsync blocked from 02:51:25 UTC, hung_task_timeout_secs 20)', async () => {
+  const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
+  const { model } = await analyze([path.join(fx, 'sosmortem-hung-task-throttled-loop.tar.xz'), path.join(fx, 'sosmortem-hung-task-throttled-loop-attachments')]);
+  const r = model.report;
+  const byRule = (rule: string): (typeof r.findings)[number] | undefined => r.findings.find((f) => f.rule === rule);
+  it('finds the hung dd with its eight reports and its writeback stack, caused by the loop0 saturation it waited behind', () => {
+    const hung = byRule('hung-task');
+    expect(hung?.subject).toMatchObject({ pid: 32200, comm: 'dd' });
+    expect(hung?.metrics).toMatchObject({ reports: 8, maxBlockedSec: 122 });
+    expect(hung?.window?.start).toBe('2026-12-07T02:51:54+00:00');
+    expect(hung?.message).toContain('folio_wait_writeback');
+    expect(hung?.causes).toContain(byRule('io-saturation')?.id);
+    expect(byRule('io-saturation')?.window?.start).toBe('2026-12-07T02:49:00+00:00');
+    expect(model.report.findings[0]?.rule).toBe('io-saturation');
+  });
+  it('tells the whole mechanism in the verdict: device, then the stall, then the hung task', async () => {
+    const { verdict } = await import('../../src/report/format.js');
+    expect(verdict(model).line).toContain('(io-saturation → io-stall → hung-task)');
+  });
+});
+
 describe('a sosreport with timed pmap -x attachments of a known leak (python3, 8 MiB every 10 s from 00:31:06 UTC)', async () => {
   const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
   const { model } = await analyze([path.join(fx, 'sosmortem-python-leak.tar.xz'), path.join(fx, 'sosmortem-python-leak-attachments')]);
