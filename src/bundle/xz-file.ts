@@ -33,7 +33,9 @@ export function fileXz(xz: string, args: string[], scratchFd: number, expectedBy
   let stderr = '';
   let stopped = false;
   let closed = false;
-  let overrun: string | null = null;
+  let failure: string | null = null;
+  // The read buffer, kept while no chunk has been handed out of it: a reader that polls or takes short reads allocates nothing.
+  let spare: Buffer | null = null;
   let exit: { code: number | null; message: string } | null = null;
   let position = 0;
   let fdOpen = true;
@@ -72,6 +74,13 @@ export function fileXz(xz: string, args: string[], scratchFd: number, expectedBy
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
 
+  // The stream ends with what was read; done() says why.
+  const fail = (why: string): void => {
+    failure = why;
+    kill();
+    closeFd();
+    stream.push(null);
+  };
   // A reader waiting on the poll looks again at once when xz ends.
   const wake = (): void => {
     if (poll === null) return;
@@ -84,28 +93,29 @@ export function fileXz(xz: string, args: string[], scratchFd: number, expectedBy
     for (;;) {
       // Checked before reading: closed then a read of nothing means everything xz wrote has been read.
       const finished = closed;
-      const buf = Buffer.allocUnsafe(READ_BYTES);
+      const buf = spare ?? Buffer.allocUnsafe(READ_BYTES);
+      spare = buf;
       let n: number;
       try {
         n = readSync(scratchFd, buf, 0, READ_BYTES, position);
       } catch (err) {
-        overrun = `reading the scratch file: ${(err as Error).message}`;
-        kill();
-        closeFd();
-        stream.destroy();
+        fail(`reading the scratch file: ${(err as Error).message}`);
         return;
       }
       if (n > 0) {
         position += n;
         if (position > expectedBytes || fstatSync(scratchFd).size > expectedBytes) {
-          overrun = `decodes to more than the ${expectedBytes} bytes its index declares`;
-          kill();
-          closeFd();
-          stream.push(null);
+          fail(`decodes to more than the ${expectedBytes} bytes its index declares`);
           return;
         }
-        // A short read keeps only what it holds; a 1 MiB buffer per 8 KiB would waste memory downstream.
-        if (!stream.push(n < READ_BYTES / 4 ? Buffer.from(buf.subarray(0, n)) : buf.subarray(0, n))) return;
+        // A short read is copied out (a 1 MiB buffer per 8 KiB would waste memory downstream); a long one takes the buffer with it.
+        let chunk: Buffer;
+        if (n < READ_BYTES / 4) chunk = Buffer.from(buf.subarray(0, n));
+        else {
+          chunk = buf.subarray(0, n);
+          spare = null;
+        }
+        if (!stream.push(chunk)) return;
         continue;
       }
       if (finished) {
@@ -157,7 +167,7 @@ export function fileXz(xz: string, args: string[], scratchFd: number, expectedBy
     },
     done: async () => {
       await exited;
-      if (overrun) return `xz: ${overrun}`;
+      if (failure) return `xz: ${failure}`;
       if (stopped || exit?.code === 0) return null;
       return `xz: ${exit?.message.trim() || `exit code ${exit?.code ?? 'unknown'}`}`;
     },
