@@ -32,8 +32,9 @@ export function seriesBySubject(timeline: Timeline, spec: SignalSpec, groupBy: s
 /**
  * Episodes where the enter condition holds, closed by the exit condition
  * (hysteresis), split at collection gaps, merged when close, and kept when
- * they last at least the minimum duration. One candidate per subject sums
- * all of its episodes.
+ * they last at least the minimum duration. One candidate per subject and
+ * incident sums its episodes; episodes more than an hour apart are separate
+ * incidents.
  */
 export function detectThreshold(d: ThresholdDetect, timeline: Timeline, baseEnv: Env, resolve: (v: string | number) => number): Candidate[] {
   const names = Object.keys(d.signals);
@@ -87,74 +88,90 @@ export function detectThreshold(d: ThresholdDetect, timeline: Timeline, baseEnv:
       else merged.push([ep[0], ep[1]]);
     }
     const kept = merged.filter(([a, b]) => (base.t[b] as number) - (base.t[a] as number) + interval >= minDurMs);
-    if (kept.length === 0) continue;
-
-    const inWindow: number[][] = names.map(() => []);
-    let durationMs = 0;
-    let peakIdx = -1;
-    for (const [a, b] of kept) {
-      durationMs += (base.t[b] as number) - (base.t[a] as number) + interval;
-      for (let i = a; i <= b; i++) {
-        for (let k = 0; k < names.length; k++) inWindow[k]?.push((values[k] as Float64Array)[i] as number);
-        if (peakIdx < 0 || (base.v[i] as number) > (base.v[peakIdx] as number)) peakIdx = i;
-      }
-    }
-    const first = kept[0] as [number, number];
-    const lastEp = kept[kept.length - 1] as [number, number];
-    const spanMs = (base.t[base.t.length - 1] as number) - (base.t[0] as number) + interval;
-    const cenv: Env = {
-      ...baseEnv,
-      durationSec: durationMs / 1000,
-      episodes: kept.length,
-      samples: inWindow[0]?.length ?? 0,
-      intervalSec: interval / 1000,
-      coveredSec: spanMs / 1000,
-      shareOfTimePct: (100 * durationMs) / spanMs,
-      windowStart: (base.t[first[0]] as number) - interval,
-      windowEnd: base.t[lastEp[1]] as number,
-    };
-    names.forEach((n, k) => {
-      cenv[n] = inWindow[k] ?? [];
-      const s = seriesUsed[k];
-      cenv[`${n}All`] = s ? s.v : [];
-    });
-    const evidence: EvidenceRef[] = [];
-    const addRef = (s: Series | undefined, i: number): void => {
-      if (!s || i < 0 || i >= s.t.length) return;
-      const ref = { file: s.file[i] as number, line: s.line[i] as number };
-      if (!evidence.some((e) => e.file === ref.file && e.line === ref.line)) evidence.push(ref);
-    };
-    addRef(base, first[0]);
-    addRef(base, peakIdx);
-    addRef(base, lastEp[1]);
-    // The other signals' lines at the peak (iostat/sar -d rows carry them all; -q and -u do not).
-    for (let k = 1; k < seriesUsed.length; k++) {
-      const s = seriesUsed[k];
-      if (!s) continue;
-      const t = base.t[peakIdx] as number;
-      let best = -1;
-      let bestD = Infinity;
-      for (let i = 0; i < s.t.length; i++) {
-        const dd = Math.abs((s.t[i] as number) - t);
-        if (dd < bestD) {
-          bestD = dd;
-          best = i;
+    // Episodes more than INCIDENT_GAP_MS apart are separate incidents, each its own finding with its own window,
+    // causes and effects: yesterday's test load and tonight's outage are not one problem.
+    for (const incident of incidents(kept, base.t)) {
+      const inWindow: number[][] = names.map(() => []);
+      let durationMs = 0;
+      let peakIdx = -1;
+      for (const [a, b] of incident) {
+        durationMs += (base.t[b] as number) - (base.t[a] as number) + interval;
+        for (let i = a; i <= b; i++) {
+          for (let k = 0; k < names.length; k++) inWindow[k]?.push((values[k] as Float64Array)[i] as number);
+          if (peakIdx < 0 || (base.v[i] as number) > (base.v[peakIdx] as number)) peakIdx = i;
         }
       }
-      if (bestD <= tolerance) addRef(s, best);
-    }
-    const labels: Labels = { ...base.labels };
-    out.push({
-      labels,
-      start: cenv.windowStart as number,
-      end: cenv.windowEnd as number,
-      env: cenv,
-      evidence,
-      signals: names.map((n, k) => {
+      const first = incident[0] as [number, number];
+      const lastEp = incident[incident.length - 1] as [number, number];
+      const spanMs = (base.t[base.t.length - 1] as number) - (base.t[0] as number) + interval;
+      const cenv: Env = {
+        ...baseEnv,
+        durationSec: durationMs / 1000,
+        episodes: incident.length,
+        samples: inWindow[0]?.length ?? 0,
+        intervalSec: interval / 1000,
+        coveredSec: spanMs / 1000,
+        shareOfTimePct: (100 * durationMs) / spanMs,
+        windowStart: (base.t[first[0]] as number) - interval,
+        windowEnd: base.t[lastEp[1]] as number,
+      };
+      names.forEach((n, k) => {
+        cenv[n] = inWindow[k] ?? [];
         const s = seriesUsed[k];
-        return { name: n, metric: specs[k]?.metric ?? n, labels: s?.labels ?? {}, t: s?.t ?? [], v: s?.v ?? [] };
-      }),
-    });
+        cenv[`${n}All`] = s ? s.v : [];
+      });
+      const evidence: EvidenceRef[] = [];
+      const addRef = (s: Series | undefined, i: number): void => {
+        if (!s || i < 0 || i >= s.t.length) return;
+        const ref = { file: s.file[i] as number, line: s.line[i] as number };
+        if (!evidence.some((e) => e.file === ref.file && e.line === ref.line)) evidence.push(ref);
+      };
+      addRef(base, first[0]);
+      addRef(base, peakIdx);
+      addRef(base, lastEp[1]);
+      // The other signals' lines at the peak (iostat/sar -d rows carry them all; -q and -u do not).
+      for (let k = 1; k < seriesUsed.length; k++) {
+        const s = seriesUsed[k];
+        if (!s) continue;
+        const t = base.t[peakIdx] as number;
+        let best = -1;
+        let bestD = Infinity;
+        for (let i = 0; i < s.t.length; i++) {
+          const dd = Math.abs((s.t[i] as number) - t);
+          if (dd < bestD) {
+            bestD = dd;
+            best = i;
+          }
+        }
+        if (bestD <= tolerance) addRef(s, best);
+      }
+      const labels: Labels = { ...base.labels };
+      out.push({
+        labels,
+        start: cenv.windowStart as number,
+        end: cenv.windowEnd as number,
+        env: cenv,
+        evidence,
+        signals: names.map((n, k) => {
+          const s = seriesUsed[k];
+          return { name: n, metric: specs[k]?.metric ?? n, labels: s?.labels ?? {}, t: s?.t ?? [], v: s?.v ?? [] };
+        }),
+      });
+    }
+  }
+  return out;
+}
+
+/** Episodes within an hour of each other are one incident. */
+const INCIDENT_GAP_MS = 3600_000;
+
+function incidents(episodes: [number, number][], t: ArrayLike<number>): [number, number][][] {
+  const out: [number, number][][] = [];
+  for (const ep of episodes) {
+    const cur = out[out.length - 1];
+    const prev = cur?.[cur.length - 1];
+    if (cur && prev && (t[ep[0]] as number) - (t[prev[1]] as number) <= INCIDENT_GAP_MS) cur.push(ep);
+    else out.push([ep]);
   }
   return out;
 }
