@@ -323,11 +323,16 @@ function findingChart(d: DraftFinding): FindingChart[] {
     const name = m?.[1];
     if (name && d.rule.thresholds[name]) threshold = d.rule.thresholds[name]?.value;
   }
+  // A short finding in a long collection is drawn with its context, not as a sliver of the whole span.
+  const points = (s: { t: ArrayLike<number>; v: ArrayLike<number> }): ReturnType<typeof downsample> => {
+    const [t, v] = c.start === null || c.end === null ? [s.t, s.v] : around(s.t, s.v, c.start, c.end);
+    return downsample(t, v, 400);
+  };
   const chart: FindingChart = {
     findingId: d.finding.id,
     title: d.finding.title,
     unit: unitOf(first.metric),
-    series: c.signals.filter((s) => s.metric === first.metric || unitOf(s.metric) === unitOf(first.metric)).map((s) => ({ metric: s.metric, labels: s.labels, points: downsample(s.t, s.v, 400) })),
+    series: c.signals.filter((s) => s.metric === first.metric || unitOf(s.metric) === unitOf(first.metric)).map((s) => ({ metric: s.metric, labels: s.labels, points: points(s) })),
     windowStart: c.start,
     windowEnd: c.end,
   };
@@ -336,9 +341,25 @@ function findingChart(d: DraftFinding): FindingChart[] {
   const charts = [chart];
   for (const s of c.signals.slice(1)) {
     if (unitOf(s.metric) === unitOf(first.metric)) continue;
-    charts.push({ findingId: d.finding.id, title: s.metric, unit: unitOf(s.metric), series: [{ metric: s.metric, labels: s.labels, points: downsample(s.t, s.v, 400) }], windowStart: c.start, windowEnd: c.end });
+    charts.push({ findingId: d.finding.id, title: s.metric, unit: unitOf(s.metric), series: [{ metric: s.metric, labels: s.labels, points: points(s) }], windowStart: c.start, windowEnd: c.end });
   }
   return charts;
+}
+
+/** Context drawn on each side of a finding: as long as the finding itself, and at least this. */
+const CHART_CONTEXT_MIN_MS = 30 * 60_000;
+
+/** The samples of a series from a context before a finding's window to one after it (all of them when the window covers most of the series). */
+export function around(t: ArrayLike<number>, v: ArrayLike<number>, start: number, end: number): [ArrayLike<number>, ArrayLike<number>] {
+  const context = Math.max(end - start, CHART_CONTEXT_MIN_MS);
+  const lo = start - context;
+  const hi = end + context;
+  let a = 0;
+  while (a < t.length && (t[a] as number) < lo) a++;
+  let b = t.length;
+  while (b > a && (t[b - 1] as number) > hi) b--;
+  if (b - a < 2 || (a === 0 && b === t.length)) return [t, v];
+  return [Array.prototype.slice.call(t, a, b) as number[], Array.prototype.slice.call(v, a, b) as number[]];
 }
 
 function numaCounts(timeline: Timeline, node: string): { hitCount?: number; missCount?: number } {

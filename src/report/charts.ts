@@ -167,6 +167,11 @@ export function frameOf(model: ReportModel, zone: Zone): Frame | null {
     start = Math.min(...ts);
     end = Math.max(...ts);
   }
+  return frameSpanning(model, zone, start, end);
+}
+
+/** A frame over [start, end] (UTC ms): the time axis's format and the collection gaps inside it. */
+function frameSpanning(model: ReportModel, zone: Zone, start: number, end: number): Frame {
   if (end <= start) end = start + 60000;
   const long = end - start > 36 * 3600000;
   const domain: [number, number] = [shift(zone, start), shift(zone, end)];
@@ -669,10 +674,21 @@ export async function swimlane(model: ReportModel, zone: Zone): Promise<ChartOut
 
 /** The charts attached to one finding: its signals, threshold band, fitted line and window. */
 export async function findingCharts(model: ReportModel, zone: Zone, findingId: string): Promise<ChartOut[]> {
-  const frame = frameOf(model, zone);
-  if (!frame) return [];
+  const whole = frameOf(model, zone);
+  if (!whole) return [];
   const out: ChartOut[] = [];
   for (const fc of model.findingCharts.filter((c) => c.findingId === findingId)) {
+    // A finding's series may hold only its context (analyze.ts, around): the axis spans what is drawn.
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const s of fc.series) {
+      const first = s.points[0];
+      const last = s.points[s.points.length - 1];
+      if (first) lo = Math.min(lo, first[0]);
+      if (last) hi = Math.max(hi, last[0]);
+    }
+    const span = model.span;
+    const frame = span && hi > lo && (lo > span.start || hi < span.end) ? frameSpanning(model, zone, lo, hi) : whole;
     out.push({ title: fc.title, caption: findingCaption(fc), svg: await renderSpec(findingSpec(frame, zone, fc)) });
   }
   return out;

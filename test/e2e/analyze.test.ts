@@ -383,3 +383,16 @@ describe('severity along causes', () => {
     expect(findings[2]?.severity).toBe('medium');
   });
 });
+
+describe('finding charts', () => {
+  it('keep the context of a short finding in a long collection, and the whole series of a finding that covers most of it', async () => {
+    const { around } = await import('../../src/analyze.js');
+    const t = Array.from({ length: 61 }, (_, i) => i * 10 * 60_000); // 10 h of 10-minute samples
+    const v = t.map((_, i) => i);
+    const [ct] = around(t, v, 5 * 3600_000, 5 * 3600_000 + 10 * 60_000);
+    expect(ct[0]).toBe(5 * 3600_000 - 30 * 60_000);
+    expect(ct[ct.length - 1]).toBe(5 * 3600_000 + 40 * 60_000);
+    const [all] = around(t, v, 3600_000, 9 * 3600_000);
+    expect(all.length).toBe(61);
+  });
+});

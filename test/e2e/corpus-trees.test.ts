@@ -157,6 +157,17 @@ describe('a sosreport taken while a task hung on writeback behind a saturated de
     expect(byRule('io-saturation')?.window?.start).toBe('2026-12-07T02:49:00+00:00');
     expect(model.report.findings[0]?.rule).toBe('io-saturation');
   });
+  it('draws each chart of a finding over its own window and context, not over the whole collection', () => {
+    for (const c of model.findingCharts) {
+      for (const s of c.series) {
+        const first = s.points[0]?.[0] ?? 0;
+        const last = s.points[s.points.length - 1]?.[0] ?? 0;
+        // 30 minutes of context at least, or as long as the finding: here the data itself starts and ends closer.
+        expect(first).toBeGreaterThanOrEqual((c.windowStart ?? 0) - Math.max((c.windowEnd ?? 0) - (c.windowStart ?? 0), 30 * 60_000));
+        expect(last).toBeLessThanOrEqual((c.windowEnd ?? 0) + Math.max((c.windowEnd ?? 0) - (c.windowStart ?? 0), 30 * 60_000));
+      }
+    }
+  });
   it('tells the whole mechanism in the verdict: device, then the stall, then the hung task', async () => {
     const { verdict } = await import('../../src/report/format.js');
     expect(verdict(model).line).toContain('(io-saturation → io-stall → hung-task)');
