@@ -28,6 +28,9 @@ interface At {
   t: number | null;
 }
 
+/** A kill within this many seconds of the last full memcg OOM report belongs to the same storm. */
+const STORM_GAP_SEC = 60;
+
 interface PendingOom {
   start: At | null;
   invokedBy?: string;
@@ -38,6 +41,8 @@ interface PendingOom {
   /** the limited cgroup's "memory: usage NkB, limit NkB" line (mm/memcontrol.c, mem_cgroup_print_oom_meminfo) */
   memcgUsageKiB?: number;
   memcgLimitKiB?: number;
+  /** the cgroup comes from the previous report, this one's being rate-limited away */
+  cgroupInferred?: boolean;
   /** from the pre-4.19 "Kill process N (x) score S or sacrifice child" line */
   victimPid?: number;
   victimComm?: string;
@@ -84,6 +89,8 @@ const MAX_KVM_MESSAGE = 300;
  */
 export class KernelEventScanner {
   private oom: PendingOom | null = null;
+  /** the last memcg OOM report's limited cgroup and when it came: kills whose own report the kernel rate-limited belong to it */
+  private lastMemcg: { cgroup: string; t: number | null; timeBase: TimeBase; limitKiB?: number; usageKiB?: number } | null = null;
   private hung: PendingHung | null = null;
   private lockup: PendingLockup | null = null;
   /** how many "Linux version" lines were seen: zero in a dmesg means the ring buffer wrapped */
@@ -232,6 +239,24 @@ export class KernelEventScanner {
     if (Number.isSafeInteger(limit) && limit < 2 ** 53 / 1024) this.oom.memcgLimitKiB = limit;
   }
 
+  /**
+   * In an OOM storm the kernel rate-limits the report before each kill
+   * ("oom_kill_process: 120 callbacks suppressed") and prints only the
+   * "Memory cgroup out of memory: Killed process" line. Such a kill within a
+   * minute of the last full memcg report is taken to be in that report's
+   * cgroup: otherwise one crash-looping container reads as two findings, one
+   * of them without its cgroup. Marked, so that the report can say so.
+   */
+  private inheritCgroup(oom: PendingOom, at: At): void {
+    const last = this.lastMemcg;
+    if (!last || last.timeBase !== at.timeBase || last.t === null || at.t === null || at.t < last.t) return;
+    // dmesg's uptime stamps count seconds; dated stamps, milliseconds.
+    if (at.t - last.t > (at.timeBase === 'uptime' ? STORM_GAP_SEC : STORM_GAP_SEC * 1000)) return;
+    oom.cgroup = last.cgroup;
+    oom.cgroupInferred = true;
+    if (last.limitKiB !== undefined) oom.memcgLimitKiB = last.limitKiB;
+  }
+
   /** Pre-4.19 memcg OOMs name the limited cgroup on this line instead of oom-kill:. */
   private oomTaskIn(message: string, at: At): void {
     const oom = this.pendingOom();
@@ -275,7 +300,10 @@ export class KernelEventScanner {
       totalVmKiB: kib.get('total-vm') ?? 0,
       memcg: oom.memcg,
     };
+    if (oom.memcg && oom.cgroup !== undefined) this.lastMemcg = { cgroup: oom.cgroup, t: at.t, timeBase: at.timeBase, ...(oom.memcgLimitKiB !== undefined ? { limitKiB: oom.memcgLimitKiB } : {}), ...(oom.memcgUsageKiB !== undefined ? { usageKiB: oom.memcgUsageKiB } : {}) };
+    else if (oom.memcg && oom.start === null && oom.cgroup === undefined) this.inheritCgroup(oom, at);
     if (oom.cgroup !== undefined) attrs.cgroup = oom.cgroup;
+    if (oom.cgroupInferred) attrs.cgroupInferred = true;
     if (oom.constraint !== undefined) attrs.constraint = oom.constraint;
     if (oom.invokedBy !== undefined) attrs.invokedBy = oom.invokedBy;
     if (oom.memcgUsageKiB !== undefined) attrs.memcgUsageKiB = oom.memcgUsageKiB;
