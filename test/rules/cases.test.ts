@@ -75,8 +75,10 @@ for (const rule of rules) {
         // A conditional part that rendered empty must not leave a gap ("java.  A victim", "out . Every").
         for (const text of [f.title, f.message]) expect(text.replace(/```[\s\S]*?```|`[^`]*`/g, 'code').trimEnd()).not.toMatch(/\S {2,}\S|\S [.,;:](?:\s|$)|[ \t]\n|^\s/);
         // A name the template could not resolve renders as n/a, undefined or NaN: every fired finding's text names real things.
-        const texts = [f.title, f.message, ...f.remediation.flatMap((r) => [r.action, r.detail, r.expectedImpact, r.rollback ?? '', r.verify ?? ''])];
-        for (const text of texts) expect(text).not.toMatch(/\bn\/a\b|\bundefined\b|\bNaN\b/);
+        for (const g of found) {
+          const texts = [g.title, g.message, ...g.remediation.flatMap((r) => [r.action, r.detail, r.expectedImpact, r.rollback ?? '', r.verify ?? ''])];
+          for (const text of texts) expect(text, g.title).not.toMatch(/\bn\/a\b|\bundefined\b|\bNaN\b/);
+        }
       });
     }
   });
