@@ -28,8 +28,14 @@ interface At {
   t: number | null;
 }
 
-/** A kill within this many seconds of the last full memcg OOM report belongs to the same storm. */
+/** A kill within this many seconds of a full memcg OOM report belongs to the same storm. */
 const STORM_GAP_SEC = 60;
+
+/** Whether `later` comes more than a storm's gap after `earlier` (dmesg's uptime stamps count seconds; dated stamps, milliseconds). */
+function beyondStorm(earlier: { t: number | null; timeBase: TimeBase }, later: { t: number | null; timeBase: TimeBase }): boolean {
+  if (earlier.t === null || later.t === null) return true;
+  return later.t - earlier.t > (later.timeBase === 'uptime' ? STORM_GAP_SEC : STORM_GAP_SEC * 1000);
+}
 
 interface PendingOom {
   start: At | null;
@@ -89,6 +95,8 @@ const MAX_KVM_MESSAGE = 300;
  */
 export class KernelEventScanner {
   private oom: PendingOom | null = null;
+  /** rate-limited memcg kills with no report before them (a wrapped ring buffer): held for a report within the minute after */
+  private orphans: { oom: PendingOom; at: At; attrs: EventRecord['attrs'] }[] = [];
   /** the last memcg OOM report's limited cgroup and when it came: kills whose own report the kernel rate-limited belong to it */
   private lastMemcg: { cgroup: string; t: number | null; timeBase: TimeBase; limitKiB?: number; usageKiB?: number } | null = null;
   private hung: PendingHung | null = null;
@@ -180,6 +188,7 @@ export class KernelEventScanner {
     if (this.lockup) this.emitLockup(this.lockup);
     this.lockup = null;
     this.flushOom();
+    this.releaseOrphans(null);
   }
 
   private emit(type: string, at: At, attrs: EventRecord['attrs'], labels: Record<string, string> = {}, more: EventLine[] = []): void {
@@ -250,8 +259,7 @@ export class KernelEventScanner {
   private inheritCgroup(oom: PendingOom, at: At): void {
     const last = this.lastMemcg;
     if (!last || last.timeBase !== at.timeBase || last.t === null || at.t === null || at.t < last.t) return;
-    // dmesg's uptime stamps count seconds; dated stamps, milliseconds.
-    if (at.t - last.t > (at.timeBase === 'uptime' ? STORM_GAP_SEC : STORM_GAP_SEC * 1000)) return;
+    if (beyondStorm({ t: last.t, timeBase: last.timeBase }, at)) return;
     oom.cgroup = last.cgroup;
     oom.cgroupInferred = true;
     if (last.limitKiB !== undefined) oom.memcgLimitKiB = last.limitKiB;
@@ -300,8 +308,11 @@ export class KernelEventScanner {
       totalVmKiB: kib.get('total-vm') ?? 0,
       memcg: oom.memcg,
     };
-    if (oom.memcg && oom.cgroup !== undefined) this.lastMemcg = { cgroup: oom.cgroup, t: at.t, timeBase: at.timeBase, ...(oom.memcgLimitKiB !== undefined ? { limitKiB: oom.memcgLimitKiB } : {}), ...(oom.memcgUsageKiB !== undefined ? { usageKiB: oom.memcgUsageKiB } : {}) };
-    else if (oom.memcg && oom.start === null && oom.cgroup === undefined) this.inheritCgroup(oom, at);
+    this.releaseOrphans(at);
+    if (oom.memcg && oom.cgroup !== undefined) {
+      this.lastMemcg = { cgroup: oom.cgroup, t: at.t, timeBase: at.timeBase, ...(oom.memcgLimitKiB !== undefined ? { limitKiB: oom.memcgLimitKiB } : {}), ...(oom.memcgUsageKiB !== undefined ? { usageKiB: oom.memcgUsageKiB } : {}) };
+      this.adoptOrphans();
+    } else if (oom.memcg && oom.start === null && oom.cgroup === undefined) this.inheritCgroup(oom, at);
     if (oom.cgroup !== undefined) attrs.cgroup = oom.cgroup;
     if (oom.cgroupInferred) attrs.cgroupInferred = true;
     if (oom.constraint !== undefined) attrs.constraint = oom.constraint;
@@ -310,8 +321,35 @@ export class KernelEventScanner {
     if (oom.memcgLimitKiB !== undefined) attrs.memcgLimitKiB = oom.memcgLimitKiB;
     const adj = kib.get('oom_score_adj');
     if (adj !== undefined) attrs.oomScoreAdj = adj;
-    this.emitOom(oom, at, attrs);
     this.oom = null;
+    if (oom.memcg && oom.start === null && oom.cgroup === undefined && at.t !== null) {
+      this.orphans.push({ oom, at, attrs });
+      return;
+    }
+    this.emitOom(oom, at, attrs);
+  }
+
+  /** Held kills more than a storm's gap before `at` get no report after them: emitted as they are. */
+  private releaseOrphans(at: At | null): void {
+    while (this.orphans.length > 0) {
+      const o = this.orphans[0] as (typeof this.orphans)[number];
+      if (at !== null && at.timeBase === o.at.timeBase && at.t !== null && o.at.t !== null && !beyondStorm(o.at, at)) break;
+      this.orphans.shift();
+      this.emitOom(o.oom, o.at, o.attrs);
+    }
+  }
+
+  /** Held kills within a storm's gap before this memcg report take its cgroup and limit. */
+  private adoptOrphans(): void {
+    const last = this.lastMemcg;
+    if (!last) return;
+    for (const o of this.orphans) {
+      o.attrs.cgroup = last.cgroup;
+      o.attrs.cgroupInferred = true;
+      if (last.limitKiB !== undefined) o.attrs.memcgLimitKiB = last.limitKiB;
+      this.emitOom(o.oom, o.at, o.attrs);
+    }
+    this.orphans = [];
   }
 
   private emitOom(oom: PendingOom, killed: At, attrs: EventRecord['attrs']): void {

@@ -62,6 +62,34 @@ describe('kernel-events: OOM', () => {
     expect(e?.attrs).not.toHaveProperty('memcgLimitKiB');
   });
 
+  it('gives the kills of a rate-limited OOM storm the cgroup of the report within a minute of them, after as well as before (a wrapped ring buffer starts mid-storm)', () => {
+    const bare = (pid: number): string => `Memory cgroup out of memory: Killed process ${pid} (stress-ng-vm) total-vm:548352kB, anon-rss:10688kB, file-rss:440kB, shmem-rss:0kB, UID:0 pgtables:104kB oom_score_adj:1000`;
+    // [uptime seconds, message]: dmesg's stamps, prefix removed as the dmesg parser removes it.
+    const lines: [number, string][] = [
+      [8000.0, bare(1)], // two minutes before the report: its own storm, cgroup unknown
+      [8100.85, bare(2)],
+      [8150.878, 'oom_kill_process: 120 callbacks suppressed'],
+      [8150.994, 'stress-ng-vm invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=1000'],
+      [8150.9947, 'memory: usage 16384kB, limit 16384kB, failcnt 40625406'],
+      [8150.9948, 'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/thrash,task_memcg=/thrash,task=stress-ng-vm,pid=3,uid=0'],
+      [8150.9949, bare(3)],
+      [8151.01, bare(4)],
+      [8300.0, bare(5)], // minutes later: no report near it
+    ];
+    const c = new RecordCollector('test');
+    const scanner = new KernelEventScanner(c);
+    lines.forEach(([t, m], i) => scanner.feed(m, i + 1, 'uptime', t));
+    scanner.end();
+    const kills = eventsOf(c, 'oom-kill').sort((a, b) => Number(a.attrs['pid']) - Number(b.attrs['pid']));
+    expect(kills.map((k) => [k.attrs['pid'], k.attrs['cgroup'] ?? null, k.attrs['cgroupInferred'] ?? false, k.attrs['memcgLimitKiB'] ?? null])).toEqual([
+      [1, null, false, null],
+      [2, '/thrash', true, 16384],
+      [3, '/thrash', false, 16384],
+      [4, '/thrash', true, 16384],
+      [5, null, false, null],
+    ]);
+  });
+
   it('reads the pre-4.19 "Kill process … or sacrifice child" + "Killed process" pair', () => {
     const c = scan(
       [
