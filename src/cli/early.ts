@@ -21,7 +21,7 @@ export function scratchDirOf(output: string | undefined): string | null {
 }
 
 /** analyze's options that take a value, whose value is skipped when looking for -o. */
-const VALUE_OPTIONS = new Set(['--format', '--fail-on', '--tz', '--paper', '--max-file-size', '--max-total-size']);
+export const VALUE_OPTIONS = new Set(['--format', '--fail-on', '--tz', '--paper', '--max-file-size', '--max-total-size']);
 
 /**
  * -o/--output as commander reads it ("-o dir", "-odir", "--output dir",

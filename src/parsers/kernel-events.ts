@@ -31,10 +31,10 @@ interface At {
 /** A kill within this many seconds of a full memcg OOM report belongs to the same storm. */
 const STORM_GAP_SEC = 60;
 
-/** Whether `later` comes more than a storm's gap after `earlier` (dmesg's uptime stamps count seconds; dated stamps, milliseconds). */
-function beyondStorm(earlier: { t: number | null; timeBase: TimeBase }, later: { t: number | null; timeBase: TimeBase }): boolean {
-  if (earlier.t === null || later.t === null) return true;
-  return later.t - earlier.t > (later.timeBase === 'uptime' ? STORM_GAP_SEC : STORM_GAP_SEC * 1000);
+/** Whether two lines are within a storm's gap on the same clock (dmesg's uptime stamps count seconds; dated stamps, milliseconds). */
+function sameStorm(a: { t: number | null; timeBase: TimeBase }, b: { t: number | null; timeBase: TimeBase }): boolean {
+  if (a.t === null || b.t === null || a.timeBase !== b.timeBase) return false;
+  return Math.abs(b.t - a.t) <= (b.timeBase === 'uptime' ? STORM_GAP_SEC : STORM_GAP_SEC * 1000);
 }
 
 interface PendingOom {
@@ -47,8 +47,6 @@ interface PendingOom {
   /** the limited cgroup's "memory: usage NkB, limit NkB" line (mm/memcontrol.c, mem_cgroup_print_oom_meminfo) */
   memcgUsageKiB?: number;
   memcgLimitKiB?: number;
-  /** the cgroup comes from the previous report, this one's being rate-limited away */
-  cgroupInferred?: boolean;
   /** from the pre-4.19 "Kill process N (x) score S or sacrifice child" line */
   victimPid?: number;
   victimComm?: string;
@@ -97,8 +95,15 @@ export class KernelEventScanner {
   private oom: PendingOom | null = null;
   /** rate-limited memcg kills with no report before them (a wrapped ring buffer): held for a report within the minute after */
   private orphans: { oom: PendingOom; at: At; attrs: EventRecord['attrs'] }[] = [];
-  /** the last memcg OOM report's limited cgroup and when it came: kills whose own report the kernel rate-limited belong to it */
-  private lastMemcg: { cgroup: string; t: number | null; timeBase: TimeBase; limitKiB?: number; usageKiB?: number } | null = null;
+  /**
+   * The last full memcg OOM report's cgroup and limit. In an OOM storm the
+   * kernel rate-limits the report before each kill ("oom_kill_process: 120
+   * callbacks suppressed") and prints only "Memory cgroup out of memory:
+   * Killed process": such a kill within a minute of a report is taken to be in
+   * its cgroup, and marked so (otherwise one crash-looping container reads as
+   * two findings, one without its cgroup).
+   */
+  private lastMemcg: { cgroup: string; at: At; limitKiB?: number } | null = null;
   private hung: PendingHung | null = null;
   private lockup: PendingLockup | null = null;
   /** how many "Linux version" lines were seen: zero in a dmesg means the ring buffer wrapped */
@@ -248,23 +253,6 @@ export class KernelEventScanner {
     if (Number.isSafeInteger(limit) && limit < 2 ** 53 / 1024) this.oom.memcgLimitKiB = limit;
   }
 
-  /**
-   * In an OOM storm the kernel rate-limits the report before each kill
-   * ("oom_kill_process: 120 callbacks suppressed") and prints only the
-   * "Memory cgroup out of memory: Killed process" line. Such a kill within a
-   * minute of the last full memcg report is taken to be in that report's
-   * cgroup: otherwise one crash-looping container reads as two findings, one
-   * of them without its cgroup. Marked, so that the report can say so.
-   */
-  private inheritCgroup(oom: PendingOom, at: At): void {
-    const last = this.lastMemcg;
-    if (!last || last.timeBase !== at.timeBase || last.t === null || at.t === null || at.t < last.t) return;
-    if (beyondStorm({ t: last.t, timeBase: last.timeBase }, at)) return;
-    oom.cgroup = last.cgroup;
-    oom.cgroupInferred = true;
-    if (last.limitKiB !== undefined) oom.memcgLimitKiB = last.limitKiB;
-  }
-
   /** Pre-4.19 memcg OOMs name the limited cgroup on this line instead of oom-kill:. */
   private oomTaskIn(message: string, at: At): void {
     const oom = this.pendingOom();
@@ -308,13 +296,7 @@ export class KernelEventScanner {
       totalVmKiB: kib.get('total-vm') ?? 0,
       memcg: oom.memcg,
     };
-    this.releaseOrphans(at);
-    if (oom.memcg && oom.cgroup !== undefined) {
-      this.lastMemcg = { cgroup: oom.cgroup, t: at.t, timeBase: at.timeBase, ...(oom.memcgLimitKiB !== undefined ? { limitKiB: oom.memcgLimitKiB } : {}), ...(oom.memcgUsageKiB !== undefined ? { usageKiB: oom.memcgUsageKiB } : {}) };
-      this.adoptOrphans();
-    } else if (oom.memcg && oom.start === null && oom.cgroup === undefined) this.inheritCgroup(oom, at);
     if (oom.cgroup !== undefined) attrs.cgroup = oom.cgroup;
-    if (oom.cgroupInferred) attrs.cgroupInferred = true;
     if (oom.constraint !== undefined) attrs.constraint = oom.constraint;
     if (oom.invokedBy !== undefined) attrs.invokedBy = oom.invokedBy;
     if (oom.memcgUsageKiB !== undefined) attrs.memcgUsageKiB = oom.memcgUsageKiB;
@@ -322,34 +304,41 @@ export class KernelEventScanner {
     const adj = kib.get('oom_score_adj');
     if (adj !== undefined) attrs.oomScoreAdj = adj;
     this.oom = null;
-    if (oom.memcg && oom.start === null && oom.cgroup === undefined && at.t !== null) {
-      this.orphans.push({ oom, at, attrs });
-      return;
+    this.releaseOrphans(at);
+    if (oom.memcg && oom.cgroup !== undefined) {
+      // A full report: it names the cgroup of the storm's rate-limited kills around it.
+      this.lastMemcg = { cgroup: oom.cgroup, at, ...(oom.memcgLimitKiB !== undefined ? { limitKiB: oom.memcgLimitKiB } : {}) };
+      for (const o of this.orphans) this.emitOom(o.oom, o.at, this.fromReport(o.attrs));
+      this.orphans = [];
+    } else if (oom.memcg && oom.start === null && oom.cgroup === undefined) {
+      // A kill whose report the kernel rate-limited: the last report's, when it came within the minute; else it waits for the next.
+      if (this.lastMemcg && sameStorm(this.lastMemcg.at, at)) this.fromReport(attrs);
+      else if (at.t !== null) {
+        this.orphans.push({ oom, at, attrs });
+        return;
+      }
     }
     this.emitOom(oom, at, attrs);
   }
 
-  /** Held kills more than a storm's gap before `at` get no report after them: emitted as they are. */
+  /** Held kills that no report came within the minute of (by `at`, or by the end): emitted as they are. */
   private releaseOrphans(at: At | null): void {
     while (this.orphans.length > 0) {
       const o = this.orphans[0] as (typeof this.orphans)[number];
-      if (at !== null && at.timeBase === o.at.timeBase && at.t !== null && o.at.t !== null && !beyondStorm(o.at, at)) break;
+      if (at !== null && sameStorm(o.at, at)) break;
       this.orphans.shift();
       this.emitOom(o.oom, o.at, o.attrs);
     }
   }
 
-  /** Held kills within a storm's gap before this memcg report take its cgroup and limit. */
-  private adoptOrphans(): void {
+  /** A rate-limited kill's attrs, given the cgroup and limit of the report of its storm, and marked as inferred. */
+  private fromReport(attrs: EventRecord['attrs']): EventRecord['attrs'] {
     const last = this.lastMemcg;
-    if (!last) return;
-    for (const o of this.orphans) {
-      o.attrs.cgroup = last.cgroup;
-      o.attrs.cgroupInferred = true;
-      if (last.limitKiB !== undefined) o.attrs.memcgLimitKiB = last.limitKiB;
-      this.emitOom(o.oom, o.at, o.attrs);
-    }
-    this.orphans = [];
+    if (!last) return attrs;
+    attrs.cgroup = last.cgroup;
+    attrs.cgroupInferred = true;
+    if (last.limitKiB !== undefined) attrs.memcgLimitKiB = last.limitKiB;
+    return attrs;
   }
 
   private emitOom(oom: PendingOom, killed: At, attrs: EventRecord['attrs']): void {
@@ -489,17 +478,7 @@ export class KernelEventScanner {
       if (Number.isInteger(pid)) attrs.pid = pid;
     }
     // Held open: the register dump and call trace that follow say where the CPU was stuck.
-    this.lockup = {
-      type: 'soft-lockup',
-      at,
-      attrs,
-      labels: colon > 0 ? { comm: task.slice(0, colon) } : {},
-      frames: [],
-      guesses: [],
-      inTrace: false,
-      inIrq: false,
-      more: [],
-    };
+    this.lockup = { type: 'soft-lockup', at, attrs, labels: colon > 0 ? { comm: task.slice(0, colon) } : {}, frames: [], guesses: [], inTrace: false, inIrq: false, more: [] };
   }
 
   /** True while the line still belongs to the soft- or hard-lockup report. */
@@ -567,17 +546,7 @@ export class KernelEventScanner {
   private hardLockup(message: string, at: At): void {
     // "NMI watchdog: Watchdog detected hard LOCKUP on cpu 5", then the same register dump and trace as a soft lockup.
     const cpu = numberAfter(message, 'hard LOCKUP on cpu ');
-    this.lockup = {
-      type: 'hard-lockup',
-      at,
-      attrs: cpu === undefined ? {} : { cpu },
-      labels: {},
-      frames: [],
-      guesses: [],
-      inTrace: false,
-      inIrq: false,
-      more: [],
-    };
+    this.lockup = { type: 'hard-lockup', at, attrs: cpu === undefined ? {} : { cpu }, labels: {}, frames: [], guesses: [], inTrace: false, inIrq: false, more: [] };
   }
 
   private allocFailure(message: string, at: At): void {

@@ -50,6 +50,15 @@ export async function loadCorrelations(file = CORRELATIONS_FILE): Promise<Correl
   return { links: data.links ?? [], same: data.same ?? [] };
 }
 
+/** The longest lag of a link along which a cause takes its effect's severity (an hour). */
+const DIRECT_LAG_SEC = 3600;
+/** Windows this close count as meeting. */
+const SLACK_MS = 5 * 60 * 1000;
+
+function overlaps(a: [number, number], b: [number, number]): boolean {
+  return b[0] <= a[1] + SLACK_MS && b[1] >= a[0] - SLACK_MS;
+}
+
 function bounds(f: Finding): [number, number] | null {
   if (!f.window) return null;
   return [Date.parse(f.window.start), Date.parse(f.window.end)];
@@ -60,24 +69,20 @@ function bounds(f: Finding): [number, number] | null {
  * symptom below its cause. A finding without a time (a setting) may still be
  * a cause of a timed one, when the link allows a long lag.
  */
-/** The longest lag of a link along which a cause takes its effect's severity (an hour). */
-const DIRECT_LAG_SEC = 3600;
-
 export function correlate(findings: Finding[], { links, same }: Correlations): void {
   const before = new Map(findings.map((f) => [f.id, { severity: f.severity, score: f.score }]));
-  linkAndRank(findings, links, same);
+  linkAndRank(findings, links, same, before);
   for (const f of findings) {
     const own = before.get(f.id);
     if (own && (own.severity !== f.severity || own.score !== f.score)) f.own = own;
   }
 }
 
-function linkAndRank(findings: Finding[], links: CorrelationLink[], same: SameEpisode[]): void {
-  const slack = 5 * 60 * 1000;
+function linkAndRank(findings: Finding[], links: CorrelationLink[], same: SameEpisode[], own: Map<string, { severity: Severity }>): void {
   const meet = (a: Finding, b: Finding): boolean => {
     const ab = bounds(a);
     const bb = bounds(b);
-    return ab !== null && bb !== null && bb[0] <= ab[1] + slack && bb[1] >= ab[0] - slack;
+    return ab !== null && bb !== null && overlaps(ab, bb);
   };
   for (const group of same) {
     for (const follower of findings) {
@@ -113,7 +118,7 @@ function linkAndRank(findings: Finding[], links: CorrelationLink[], same: SameEp
           const cb = bounds(cause);
           const eb = bounds(effect);
           if (!cb || !eb) continue;
-          const ok = link.overlap ? eb[0] <= cb[1] + slack && eb[1] >= cb[0] - slack : eb[0] >= cb[0] - slack && eb[0] <= cb[1] + (link.lagSec ?? 0) * 1000;
+          const ok = link.overlap ? overlaps(cb, eb) : eb[0] >= cb[0] - SLACK_MS && eb[0] <= cb[1] + (link.lagSec ?? 0) * 1000;
           if (!ok) continue;
           cause.effects.push(effect.id);
           effect.causes.push(cause.id);
@@ -127,7 +132,6 @@ function linkAndRank(findings: Finding[], links: CorrelationLink[], same: SameEp
   // for minutes was the root of a high-severity incident. Only along links that need the two to meet
   // in time: hugepages reserved a year before an OOM may have helped cause it, not made it happen.
   // Walk chains until severities settle.
-  const own = new Map(findings.map((f) => [f.id, f.severity]));
   const worse = (a: Severity, b: Severity): boolean => SEVERITIES.indexOf(a) < SEVERITIES.indexOf(b);
   const raisedBy = new Map<string, Finding>();
   for (let pass = 0; pass < findings.length; pass++) {
@@ -146,7 +150,7 @@ function linkAndRank(findings: Finding[], links: CorrelationLink[], same: SameEp
   }
   for (const [id, effect] of raisedBy) {
     const f = byId.get(id) as Finding;
-    f.reasoning.push(`Rated ${f.severity} for what it led to (${effect.title}); on its own it would be ${own.get(id) ?? f.severity}.`);
+    f.reasoning.push(`Rated ${f.severity} for what it led to (${effect.title}); on its own it would be ${own.get(id)?.severity ?? f.severity}.`);
   }
   // A symptom ranks below its cause, corroboration below what it corroborates: walk chains until scores settle.
   for (let pass = 0; pass < findings.length; pass++) {
