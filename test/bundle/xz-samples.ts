@@ -29,3 +29,13 @@ export async function readAll(stream: NodeJS.ReadableStream, pauseEvery = 0): Pr
   }
   return { sha: h.digest('hex'), size, chunks };
 }
+
+/** Reads a stream until more than `bytes` have come, then stops reading (the decoder is then stopped by the test); returns how much came. */
+export async function readPast(stream: NodeJS.ReadableStream, bytes: number): Promise<number> {
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size > bytes) break;
+  }
+  return size;
+}

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { workerXz } from '../../src/bundle/xz-worker.js';
-import { makeXz as makeSample, readAll, XZ } from './xz-samples.js';
+import { makeXz as makeSample, readAll, readPast, XZ } from './xz-samples.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dir = mkdtempSync(path.join(tmpdir(), 'sosmortem-xzw-'));
@@ -55,11 +55,7 @@ describe.skipIf(!XZ)('xz read by a worker thread', () => {
   it('stops xz when the reader has enough: done() says nothing and the run does not hang', async () => {
     const { file } = makeXz('c.bin', 8 * 1024 * 1024);
     const r = workerXz(XZ as string, ['-dc', '--', file], { batchBytes: 64 * 1024, maxAheadBytes: 256 * 1024 });
-    let size = 0;
-    for await (const chunk of r.stream) {
-      size += (chunk as Buffer).length;
-      if (size > 512 * 1024) break;
-    }
+    const size = await readPast(r.stream, 512 * 1024);
     r.stop();
     expect(await r.done()).toBeNull();
     expect(size).toBeLessThan(8 * 1024 * 1024);
