@@ -9,7 +9,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { errorRow } from './row.js';
-import type { BundleTask, TaskResult, WorkerSetup } from './task.js';
+import type { AbortTask, Aborted, BundleTask, TaskResult, WorkerSetup } from './task.js';
+
+/** how long a timed-out worker has to stop its decoder before it is terminated anyway */
+const ABORT_GRACE_MS = 2000;
 
 export interface PoolOptions {
   size: number;
@@ -44,6 +47,8 @@ function workerEntry(): { entry: URL | string; evalCode: boolean } {
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly waiting: { task: BundleTask; resolve: (r: TaskResult) => void }[] = [];
+  /** timed-out workers given ABORT_GRACE_MS to stop their decoders, with the timer that terminates them anyway */
+  private readonly retiring = new Map<Worker, NodeJS.Timeout>();
   private closed = false;
   /** highest V8 heap a worker reported after a bundle */
   peakWorkerHeapBytes = 0;
@@ -56,7 +61,13 @@ export class WorkerPool {
     const { entry, evalCode } = workerEntry();
     const worker = new Worker(entry, { eval: evalCode, workerData: this.options.setup, resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb } });
     const slot: Slot = { worker, task: null, resolve: null, timer: null };
-    worker.on('message', (r: TaskResult) => {
+    worker.on('message', (r: TaskResult | Aborted) => {
+      // A retired worker (timed out) has one thing left to say: that it stopped its decoder.
+      if (!this.slots.includes(slot)) {
+        if ('aborted' in r) this.terminate(worker);
+        return;
+      }
+      if ('aborted' in r) return;
       this.peakWorkerHeapBytes = Math.max(this.peakWorkerHeapBytes, r.heapUsedBytes);
       this.finish(slot, r);
     });
@@ -77,13 +88,20 @@ export class WorkerPool {
     this.next(slot);
   }
 
-  private fail(slot: Slot, reason: string): void {
+  /** A worker that died or hangs is replaced; one that timed out (`retire`) first stops its decoder, if it still answers. */
+  private fail(slot: Slot, reason: string, retire = false): void {
     const idx = this.slots.indexOf(slot);
     if (idx < 0) return;
     const task = slot.task;
     const resolve = slot.resolve;
     if (slot.timer) clearTimeout(slot.timer);
-    void slot.worker.terminate();
+    if (retire) {
+      this.retiring.set(
+        slot.worker,
+        setTimeout(() => this.terminate(slot.worker), ABORT_GRACE_MS),
+      );
+      slot.worker.postMessage({ abort: true } satisfies AbortTask);
+    } else void slot.worker.terminate();
     const fresh = this.spawn();
     this.slots[idx] = fresh;
     if (task && resolve) resolve({ seq: task.seq, kind: 'failed', row: errorRow(task.rel, reason), heapUsedBytes: 0 });
@@ -99,7 +117,7 @@ export class WorkerPool {
   private start(slot: Slot, task: BundleTask, resolve: (r: TaskResult) => void): void {
     slot.task = task;
     slot.resolve = resolve;
-    slot.timer = setTimeout(() => this.fail(slot, `timed out after ${Math.round(this.options.timeoutMs / 1000)} s`), this.options.timeoutMs);
+    slot.timer = setTimeout(() => this.fail(slot, `timed out after ${Number((this.options.timeoutMs / 1000).toFixed(1))} s`, true), this.options.timeoutMs);
     slot.worker.postMessage(task);
   }
 
@@ -111,8 +129,18 @@ export class WorkerPool {
     });
   }
 
+  private terminate(worker: Worker): void {
+    const timer = this.retiring.get(worker);
+    if (timer) clearTimeout(timer);
+    this.retiring.delete(worker);
+    void worker.terminate();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    const retiring = [...this.retiring.keys()];
+    for (const timer of this.retiring.values()) clearTimeout(timer);
+    this.retiring.clear();
+    await Promise.all([...this.slots.map((s) => s.worker), ...retiring].map((w) => w.terminate()));
   }
 }

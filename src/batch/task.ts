@@ -13,6 +13,19 @@ export interface BundleTask {
   analyzeOptions: AnalyzeOptions;
 }
 
+/**
+ * Sent to a worker whose bundle ran past the time limit: it stops its decoder
+ * (xz and the scratch descriptor belong to the whole process, and a terminated
+ * thread runs no exit hook) and answers `{ aborted: true }` before it is terminated.
+ */
+export interface AbortTask {
+  abort: true;
+}
+
+export interface Aborted {
+  aborted: true;
+}
+
 /** Sent once per worker: hash (12 hex) → existing directory name, for --resume. */
 export interface WorkerSetup {
   done: Record<string, string>;

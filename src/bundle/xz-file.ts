@@ -20,6 +20,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
+import { atRunEnd } from '../run-end.js';
 import type { WorkerXz } from './xz-worker.js';
 
 /** bytes per read: large reads mean few trips through the tar reader and the line splitter */
@@ -42,21 +43,24 @@ export function fileXz(xz: string, args: string[], scratchFd: number, expectedBy
   let poll: NodeJS.Timeout | null = null;
   let alive = true;
   // A pipe's writer dies of SIGPIPE when its reader goes; a file's would decode on to the end
-  // for nobody (a run that ends early, or a usage error after the early start): it goes with us.
-  const killAtExit = (): void => kill();
-  process.once('exit', killAtExit);
+  // for nobody (a run that ends early, a usage error after the early start, a signal, a batch
+  // worker abandoning its bundle): xz and the scratch descriptor go with the run.
+  const unregister = atRunEnd(() => stop());
+  const released = (): void => {
+    if (closed && !fdOpen) unregister();
+  };
   const exited = new Promise<void>((resolve) => {
     child.on('error', (e) => {
       exit ??= { code: -1, message: e.message };
       closed = true;
-      process.off('exit', killAtExit);
+      released();
       resolve();
       wake();
     });
     child.on('close', (code) => {
       exit ??= { code, message: stderr };
       closed = true;
-      process.off('exit', killAtExit);
+      released();
       resolve();
       wake();
     });
@@ -69,6 +73,7 @@ export function fileXz(xz: string, args: string[], scratchFd: number, expectedBy
     if (!fdOpen) return;
     fdOpen = false;
     closeSync(scratchFd);
+    released();
   };
   const kill = (): void => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

@@ -7,11 +7,14 @@
  * error or options read differently here, is stopped or ends with the process.
  */
 import { startXzEarly } from '../bundle/archive.js';
+import { exitOnSignals } from '../run-end.js';
 
 /** Starts decoding for the plain form `analyze <bundle> …`; other forms (options first) start it in analyze. */
 export function startFromArgv(argv: readonly string[]): void {
   const [command, first] = argv.slice(2);
   if (command !== 'analyze' || first === undefined || first.startsWith('-')) return;
+  // a signal before main has loaded must not leave xz decoding for nobody
+  exitOnSignals();
   void startXzEarly(first, { scratchDir: scratchDirOf(outputFromArgv(argv.slice(3))) });
 }
 

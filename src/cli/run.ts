@@ -1,4 +1,7 @@
+import { exitOnSignals } from '../run-end.js';
 import { main } from './main.js';
+
+exitOnSignals();
 
 const code = await main(process.argv);
 process.exitCode = code;

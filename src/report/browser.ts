@@ -6,7 +6,9 @@
 import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { inspect } from 'node:util';
 import type { Browser } from 'puppeteer-core';
+import { atRunEnd } from '../run-end.js';
 
 /**
  * chrome-headless-shell first: Chromium's build for automation, without the
@@ -52,7 +54,9 @@ export class BrowserNotFoundError extends Error {
 export class BrowserLaunchError extends Error {
   readonly hint: string;
   constructor(executablePath: string, cause: unknown) {
-    const detail = (cause instanceof Error ? cause.message : String(cause)).split('\n').find((l) => l.trim() !== '') ?? 'no detail';
+    // puppeteer sometimes rejects with a plain object (String() of it said "[object Object]")
+    const text = cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : inspect(cause, { depth: 2, breakLength: Infinity });
+    const detail = text.split('\n').find((l) => l.trim() !== '') ?? 'no detail';
     super(`could not start Chromium at ${executablePath}: ${detail.trim()}`);
     this.name = 'BrowserLaunchError';
     this.hint = `check that \`${executablePath} --headless --version\` runs, or point PUPPETEER_EXECUTABLE_PATH at a working Chromium (apt-get install -y chromium-headless-shell); the other formats were written`;
@@ -97,9 +101,9 @@ export async function launchBrowser(executablePath: string | null = findChromium
   const puppeteer = await import('puppeteer-core');
   const userDataDir = mkdtempSync(join(tmpdir(), 'sosmortem-chromium-'));
   const removeProfile = (): void => rmSync(userDataDir, { recursive: true, force: true, maxRetries: 3 });
-  // Ctrl-C makes puppeteer kill Chromium and exit the process; the profile must not outlive it
-  // (analyze starts the browser before it reads the bundle, so that window is the whole analysis).
-  process.once('exit', removeProfile);
+  // The profile must not outlive the run (analyze starts the browser before it reads the bundle,
+  // so that window is the whole analysis); puppeteer's own exit hook kills Chromium.
+  const unregister = atRunEnd(removeProfile);
   let browser: Browser;
   try {
     browser = await puppeteer.default.launch({
@@ -109,9 +113,15 @@ export async function launchBrowser(executablePath: string | null = findChromium
       userDataDir,
       // the default 30 s is too short on a loaded CI box; a broken launch still fails in bounded time
       timeout: 60000,
+      // puppeteer's SIGTERM and SIGHUP handlers close the browser and leave the process running: a
+      // `kill` during an analysis wrote report.json, then failed at the PDF. Signals are the CLI's
+      // (run-end.ts exitOnSignals); a library's host keeps its own.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
     });
   } catch (err) {
-    process.removeListener('exit', removeProfile);
+    unregister();
     removeProfile();
     throw new BrowserLaunchError(executablePath, err);
   }
@@ -122,7 +132,7 @@ export async function launchBrowser(executablePath: string | null = findChromium
       try {
         await browser.close();
       } finally {
-        process.removeListener('exit', removeProfile);
+        unregister();
         removeProfile();
       }
     },

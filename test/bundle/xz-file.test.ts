@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,26 +9,13 @@ import { xzPlan } from '../../src/bundle/archive.js';
 import { openScratch } from '../../src/bundle/scratch.js';
 import { fileXz } from '../../src/bundle/xz-file.js';
 import { walkDigest } from './walk-digest.js';
-import { makeXz as makeSample, readAll, readPast, XZ } from './xz-samples.js';
+import { descriptorsIn, makeXz as makeSample, readAll, readPast, XZ } from './xz-samples.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dir = mkdtempSync(path.join(tmpdir(), 'sosmortem-xzf-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const makeXz = (name: string, bytes: number): ReturnType<typeof makeSample> => makeSample(dir, name, bytes);
-
-/** Descriptors this process holds open on files of `where` (their names end " (deleted)" once unlinked). */
-function openIn(where: string): string[] {
-  return readdirSync('/proc/self/fd')
-    .map((fd) => {
-      try {
-        return readlinkSync(`/proc/self/fd/${fd}`);
-      } catch {
-        return '';
-      }
-    })
-    .filter((target) => target.startsWith(where));
-}
 
 function scratchIn(out: string): number {
   const fd = openScratch(out);
@@ -51,7 +38,7 @@ describe.skipIf(!XZ || !existsSync('/proc/self/fd'))('xz decoded into an unnamed
     expect((await readAll(slow.stream, 1)).sha).toBe(sha);
     expect(await slow.done()).toBeNull();
     expect(readdirSync(out)).toEqual([]);
-    expect(openIn(out)).toEqual([]);
+    expect(descriptorsIn(out)).toEqual([]);
   });
 
   it('reports a damaged or garbage archive through done(), after what could be read', async () => {
@@ -68,7 +55,7 @@ describe.skipIf(!XZ || !existsSync('/proc/self/fd'))('xz decoded into an unnamed
     const g = fileXz(XZ as string, ['-dc', '--', garbage], scratchIn(out), 4096);
     expect((await readAll(g.stream)).size).toBe(0);
     expect(await g.done()).toMatch(/^xz: /);
-    expect(openIn(out)).toEqual([]);
+    expect(descriptorsIn(out)).toEqual([]);
   });
 
   it('kills xz when it decodes to more than the index declared, and says so', async () => {
@@ -78,7 +65,7 @@ describe.skipIf(!XZ || !existsSync('/proc/self/fd'))('xz decoded into an unnamed
     const got = await readAll(r.stream);
     expect(got.size).toBeLessThan(size);
     expect(await r.done()).toMatch(/more than the \d+ bytes its index declares/);
-    expect(openIn(out)).toEqual([]);
+    expect(descriptorsIn(out)).toEqual([]);
   });
 
   it('stops xz when the reader has enough: done() says nothing, the run does not hang, the scratch is freed', async () => {
@@ -88,7 +75,7 @@ describe.skipIf(!XZ || !existsSync('/proc/self/fd'))('xz decoded into an unnamed
     await readPast(r.stream, 512 * 1024);
     r.stop();
     expect(await r.done()).toBeNull();
-    expect(openIn(out)).toEqual([]);
+    expect(descriptorsIn(out)).toEqual([]);
   });
 
   it('takes xz with it when the process ends before xz has finished (a file, unlike a pipe, never stops its writer)', () => {

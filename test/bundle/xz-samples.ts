@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** The system xz, when there is one (the tests that need it skip without). */
@@ -38,4 +38,57 @@ export async function readPast(stream: NodeJS.ReadableStream, bytes: number): Pr
     if (size > bytes) break;
   }
   return size;
+}
+
+/**
+ * A sosreport .tar.xz with a 35 MB syslog, in one xz block (so it decodes
+ * through scratch when the run has an output directory): xz runs for long
+ * enough (~0.15 s) to be found and held with SIGSTOP, so a run reading
+ * behind it waits for as long as a test wants.
+ */
+export function slowBundle(archive: string): string {
+  const top = 'sosreport-slow-2026-11-20-aaaaaaa';
+  const staging = `${archive}.d`;
+  mkdirSync(path.join(staging, top, 'var', 'log'), { recursive: true });
+  const lines: string[] = [];
+  for (let n = 0; n < 800_000; n++)
+    lines.push(`Nov 20 10:${String(Math.floor(n / 60_000) % 60).padStart(2, '0')}:00 h kernel: line ${n} ${(n * 7919) % 100_003}\n`);
+  writeFileSync(path.join(staging, top, 'var', 'log', 'messages'), lines.join(''));
+  writeFileSync(path.join(staging, top, 'version.txt'), 'sosreport: 4.5.6\n');
+  execFileSync('sh', ['-c', 'tar cf - -C "$1" "$2" | "$3" -0 -T1 > "$4"', 'sh', staging, top, XZ as string, archive]);
+  rmSync(staging, { recursive: true, force: true });
+  return archive;
+}
+
+/** The pids of the xz processes decoding `archive` (by their command line), waiting up to `waitMs` for one to appear. */
+export async function xzDecoding(archive: string, waitMs: number): Promise<number[]> {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    const pids = readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .filter((d) => {
+        try {
+          const argv = readFileSync(`/proc/${d}/cmdline`, 'latin1').split('\0');
+          return path.basename(argv[0] ?? '') === 'xz' && argv.includes(archive);
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+    if (pids.length > 0 || Date.now() > until) return pids;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+/** Descriptors this process holds on files under `where` (an unlinked scratch file shows as "<name> (deleted)"). */
+export function descriptorsIn(where: string): string[] {
+  return readdirSync('/proc/self/fd')
+    .map((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    })
+    .filter((target) => target.startsWith(where));
 }
