@@ -202,27 +202,81 @@ export function verdict(model: ReportModel): Verdict {
         : 'No bottleneck found: every check came back clear.';
     return { line, top: null, impactWindow: null };
   }
-  const root = rootCause(model) ?? top;
+  const [main, ...rest] = incidents(model);
+  const root = main?.root ?? top;
   const resource = resourceOf(root.class);
-  const chain = causalChain(model, root);
-  const chainText = chain.length > 1 ? ` (${chain.map((f) => f.rule).join(' → ')})` : '';
+  const chainText = (f: Finding): string => {
+    const chain = causalChain(model, f);
+    return chain.length > 1 ? ` (${chain.map((g) => g.rule).join(' → ')})` : '';
+  };
   const when = win ? `, impact ${formatWindow(zone, win)}` : '';
+  // Other problems that share no cause with the main one, worth a reader's time (medium or worse).
+  const separate = rest.filter((i) => SEVERITY_RANK[i.severity] <= SEVERITY_RANK.medium);
+  const next = separate[0];
+  const also = next
+    ? ` Separately: ${resourceOf(next.root.class)} — ${next.root.title}${chainText(next.root)}` +
+      (separate.length > 1 ? `, and ${separate.length - 1} more unrelated problem${separate.length > 2 ? 's' : ''}.` : '.')
+    : '';
   return {
-    line: `Main bottleneck: ${resource} — ${root.title}${chainText}; confidence ${formatConfidence(root.confidence)}${when}.`,
+    line: `Main bottleneck: ${resource} — ${root.title}${chainText(root)}; confidence ${formatConfidence(root.confidence)}${when}.${also}`,
     top,
     impactWindow: win,
   };
 }
 
-/** The finding that others point to as their cause and that has no cause of its own; else the top-ranked one. */
+/**
+ * Findings linked by cause, effect or "same episode", as separate incidents: a
+ * cgroup's OOM storm at 01:57 and a saturated disk at 02:49 with no link
+ * between them are two problems, each with its own root and chain. Incidents
+ * come in the order of their best-ranked finding, members in rank order.
+ */
+export interface Incident {
+  findings: Finding[];
+  /** the member that others in it point to as their cause and that has no cause of its own; else its top-ranked member */
+  root: Finding;
+  /** the worst severity among its members */
+  severity: Severity;
+}
+
+export function incidents(model: ReportModel): Incident[] {
+  const ranked = rankFindings(model.report.findings);
+  const byRef = new Map<string, Finding>();
+  for (const f of ranked) {
+    byRef.set(f.id, f);
+    if (!byRef.has(f.rule)) byRef.set(f.rule, f);
+  }
+  const parent = new Map(ranked.map((f) => [f.id, f.id]));
+  const find = (id: string): string => {
+    let r = id;
+    while (parent.get(r) !== r) r = parent.get(r) as string;
+    parent.set(id, r);
+    return r;
+  };
+  for (const f of ranked) {
+    for (const ref of [...f.causes, ...f.effects, ...(f.sameEpisodeAs ?? [])]) {
+      const g = byRef.get(ref);
+      if (g) parent.set(find(g.id), find(f.id));
+    }
+  }
+  const groups = new Map<string, Finding[]>();
+  for (const f of ranked) groups.set(find(f.id), [...(groups.get(find(f.id)) ?? []), f]);
+  return [...groups.values()].map((members) => {
+    const ids = new Set(members.flatMap((f) => [f.id, f.rule]));
+    const referenced = new Set(members.flatMap((f) => f.causes));
+    const heads = members.filter((f) => f.causes.every((c) => !ids.has(c)) && (referenced.has(f.id) || f.effects.some((e) => ids.has(e))));
+    const severity = members.map((f) => f.severity).sort((a, b) => SEVERITY_RANK[a] - SEVERITY_RANK[b])[0] as Severity;
+    return { findings: members, root: heads[0] ?? (members[0] as Finding), severity };
+  });
+}
+
+/**
+ * The root of the incident holding the top-ranked finding: the verdict, the
+ * postmortem and the ranked table then lead with the same problem. (Taking
+ * the root of the longest causal chain anywhere named a disk saturation while
+ * the table led with an unrelated, worse OOM storm an hour earlier.)
+ */
 export function rootCause(model: ReportModel): Finding | null {
-  const findings = rankFindings(model.report.findings);
-  const ids = new Set(findings.flatMap((f) => [f.id, f.rule]));
-  const referenced = new Set(findings.flatMap((f) => f.causes));
-  const candidates = findings.filter(
-    (f) => f.causes.every((c) => !ids.has(c)) && (referenced.has(f.id) || f.effects.some((e) => ids.has(e))),
-  );
-  return candidates[0] ?? findings[0] ?? null;
+  return incidents(model)[0]?.root ?? null;
 }
 
 /**
@@ -339,10 +393,11 @@ export function postmortem(model: ReportModel): Postmortem | null {
   const problems = ranked.filter((f) => !f.sameEpisodeAs?.length || chain.includes(f));
   const others = problems.length - chain.length;
   const corroborating = ranked.length - problems.length;
+  const unrelated = incidents(model).filter((i) => !i.findings.includes(root)).length;
   const summary =
     `During ${win ? formatWindow(zone, win) : 'a window the data does not bound'}, ${host} showed ` +
     `${chain.map((f) => f.title).join(', then ')}.` +
-    (others > 0 ? ` ${others} other finding(s) were raised.` : '') +
+    (others > 0 ? ` ${others} other finding(s) were raised${unrelated > 0 ? `, in ${unrelated} incident${unrelated === 1 ? '' : 's'} unrelated to this one` : ''}.` : '') +
     (corroborating > 0 ? ` ${corroborating} more measure${corroborating === 1 ? 's' : ''} the same episode${corroborating === 1 ? '' : 's'} by other means.` : '');
   const impact = problems
     .filter((f) => SEVERITY_RANK[f.severity] <= SEVERITY_RANK.high)
