@@ -24,7 +24,7 @@ export async function loadSide(location: string, options: AnalyzeOptions = {}): 
     if (!isReport(parsed)) throw new InputError(`${location} is not a sosmortem report`, 'give a report.json written by sosmortem analyze or batch');
     report = parsed;
   } else report = (await analyze([location], options)).model.report;
-  return { host: report.bundle.hostname, collectedAt: report.bundle.collectedAt, findings: report.findings.map(digestFinding) };
+  return { host: report.bundle.hostname, collectedAt: report.bundle.collectedAt, findings: report.findings.map((f) => digestFinding(f, report.findings)) };
 }
 
 export async function compareBundles(a: string, b: string, options: AnalyzeOptions = {}): Promise<BundleDiff> {

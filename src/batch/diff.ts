@@ -4,7 +4,7 @@
  * severity, score and metrics.
  */
 import { SEVERITIES, type Severity } from '../model.js';
-import type { DigestFinding } from './row.js';
+import { problems, type DigestFinding } from './row.js';
 
 export type ChangeKind = 'appeared' | 'vanished' | 'worsened' | 'improved' | 'unchanged';
 
@@ -60,9 +60,10 @@ function byKey(list: readonly DigestFinding[]): Map<string, DigestFinding> {
   return m;
 }
 
+/** Compares the problems of two bundles; a finding that measures another again (corroborates) is no change of its own. */
 export function diffFindings(before: readonly DigestFinding[], after: readonly DigestFinding[]): FindingChange[] {
-  const a = byKey(before);
-  const b = byKey(after);
+  const a = byKey(problems(before));
+  const b = byKey(problems(after));
   const out: FindingChange[] = [];
   for (const key of [...new Set([...a.keys(), ...b.keys()])]) {
     const x = a.get(key) ?? null;

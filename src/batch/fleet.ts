@@ -6,7 +6,7 @@
 import { FINDING_CLASSES, SEVERITIES, type FindingClass, type Severity } from '../model.js';
 import { VERSION } from '../version.js';
 import { diffBundles, type ChangeKind, type FindingChange } from './diff.js';
-import { sortRows, type BundleRow } from './row.js';
+import { problems, sortRows, type BundleRow } from './row.js';
 
 export interface RuleFrequency {
   rule: string;
@@ -54,7 +54,8 @@ export interface FleetSummary {
   /** timing, not content */
   generatedAt: string;
   elapsedMs: number | null;
-  totals: { bundles: number; ok: number; error: number; hosts: number; findings: number };
+  /** findings: problems; corroborating: findings that measure one of them again (not counted anywhere else) */
+  totals: { bundles: number; ok: number; error: number; hosts: number; findings: number; corroborating: number };
   bundles: BundleRow[];
   frequency: RuleFrequency[];
   heatmap: { hosts: string[]; classes: FindingClass[]; cells: HeatCell[] };
@@ -82,7 +83,7 @@ export function fleetSummary(input: readonly BundleRow[], timing: { generatedAt:
   for (const r of ok) {
     const seenRules = new Set<string>();
     const seenClasses = new Set<FindingClass>();
-    for (const f of r.findings) {
+    for (const f of problems(r.findings)) {
       let e = freq.get(f.rule);
       if (!e) {
         e = { rule: f.rule, class: f.class, title: f.title, worst: f.severity, bundles: 0, hosts: 0, hostSet: new Set() };
@@ -134,7 +135,7 @@ export function fleetSummary(input: readonly BundleRow[], timing: { generatedAt:
     tool: { name: 'sosmortem', version: VERSION },
     generatedAt: timing.generatedAt,
     elapsedMs: timing.elapsedMs,
-    totals: { bundles: rows.length, ok: ok.length, error: rows.length - ok.length, hosts: hosts.length, findings: ok.reduce((n, r) => n + r.findings.length, 0) },
+    totals: { bundles: rows.length, ok: ok.length, error: rows.length - ok.length, hosts: hosts.length, findings: ok.reduce((n, r) => n + problems(r.findings).length, 0), corroborating: ok.reduce((n, r) => n + r.findings.length - problems(r.findings).length, 0) },
     bundles: rows,
     frequency: [...freq.values()].map(({ hostSet, ...e }) => ({ ...e, hosts: hostSet.size })).sort((a, b) => b.bundles - a.bundles || a.rule.localeCompare(b.rule)),
     heatmap: {

@@ -4,6 +4,7 @@
  * log collector, or nothing with quiet.
  */
 import type { BatchEvent } from './run.js';
+import { problems } from './row.js';
 
 export interface ProgressSink {
   write(text: string): void;
@@ -37,7 +38,7 @@ export function progressReporter(sink: ProgressSink, opts: { quiet: boolean; now
       }
       if (!sink.isTTY) {
         const r = e.row;
-        sink.write(`${JSON.stringify({ done: e.done, total: e.total, path: r.path, id: r.id, status: r.status, resumed: e.resumed, error: r.error, findings: r.findings.length, ms: r.durationMs })}\n`);
+        sink.write(`${JSON.stringify({ done: e.done, total: e.total, path: r.path, id: r.id, status: r.status, resumed: e.resumed, error: r.error, findings: problems(r.findings).length, ms: r.durationMs })}\n`);
         return;
       }
       const elapsedSec = (now() - start) / 1000;

@@ -24,6 +24,16 @@ export interface DigestFinding {
   actions: string[];
   /** the rule's own severity and score when correlation changed them (Finding.own) */
   own?: { severity: Severity; score: number };
+  /**
+   * The key of the finding this one measures again (Finding.sameEpisodeAs):
+   * not another problem, so counts, the fleet's tables and diffs leave it out.
+   */
+  corroborates?: string;
+}
+
+/** Findings that are problems of their own, not another measure of one (DigestFinding.corroborates). */
+export function problems(findings: readonly DigestFinding[]): DigestFinding[] {
+  return findings.filter((f) => f.corroborates === undefined);
 }
 
 export type RowStatus = 'ok' | 'error';
@@ -50,9 +60,13 @@ function subjectKey(s: Subject): string {
   return [s.comm, s.device, s.node, s.domain, s.cgroup].map((v) => v ?? '').join('|');
 }
 
-export function digestFinding(f: Finding): DigestFinding {
+const keyOf = (f: Finding): string => `${f.rule}|${subjectKey(f.subject)}`;
+
+/** `all`: the report's findings, to name the lead of a finding that corroborates one. */
+export function digestFinding(f: Finding, all: readonly Finding[] = []): DigestFinding {
+  const lead = f.sameEpisodeAs?.length ? all.find((g) => f.sameEpisodeAs?.includes(g.id)) : undefined;
   return {
-    key: `${f.rule}|${subjectKey(f.subject)}`,
+    key: keyOf(f),
     rule: f.rule,
     class: f.class,
     severity: f.severity,
@@ -62,6 +76,7 @@ export function digestFinding(f: Finding): DigestFinding {
     metrics: f.metrics,
     actions: f.remediation.map((r) => r.action),
     ...(f.own ? { own: { ...f.own } } : {}),
+    ...(lead ? { corroborates: keyOf(lead) } : {}),
   };
 }
 
@@ -74,7 +89,7 @@ export function rowFromReport(report: Report, where: { id: string; path: string;
     status: 'ok',
     error: null,
     hash: where.hash,
-    findings: report.findings.map(digestFinding),
+    findings: report.findings.map((f) => digestFinding(f, report.findings)),
     diagnostics: {
       errors: report.diagnostics.filter((d) => d.severity === 'error').length,
       warnings: report.diagnostics.filter((d) => d.severity === 'warning').length,
@@ -136,7 +151,8 @@ export const CSV_SEVERITIES = SEVERITIES;
 
 /** The CSV columns, flat: one count per class and per severity. */
 export function csvRecord(row: BundleRow): Record<string, string | number> {
-  const top = row.findings[0];
+  const own = problems(row.findings);
+  const top = own[0];
   const rec: Record<string, string | number> = {
     id: row.id ?? '',
     path: row.path,
@@ -146,10 +162,11 @@ export function csvRecord(row: BundleRow): Record<string, string | number> {
     error: row.error ?? '',
     top_finding: top ? top.title : '',
     top_severity: top ? top.severity : '',
-    findings: row.findings.length,
+    findings: own.length,
+    corroborating: row.findings.length - own.length,
   };
-  for (const s of SEVERITIES) rec[`severity_${s}`] = row.findings.filter((f) => f.severity === s).length;
-  for (const c of FINDING_CLASSES) rec[`class_${c}`] = row.findings.filter((f) => f.class === c).length;
+  for (const s of SEVERITIES) rec[`severity_${s}`] = own.filter((f) => f.severity === s).length;
+  for (const c of FINDING_CLASSES) rec[`class_${c}`] = own.filter((f) => f.class === c).length;
   rec['diagnostic_errors'] = row.diagnostics.errors;
   return rec;
 }

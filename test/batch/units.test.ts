@@ -1,10 +1,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { diffBundles, diffMarkdown, diffTable } from '../../src/batch/diff.js';
 import { globToRegExp, parseShard, shardOf } from '../../src/batch/discover.js';
 import { compareBundles } from '../../src/batch/compare.js';
+import type { FleetSummary } from '../../src/batch/fleet.js';
 import type { DigestFinding } from '../../src/batch/row.js';
 import { runBatch } from '../../src/batch/run.js';
 import { findChromium } from '../../src/report/browser.js';
@@ -38,12 +40,47 @@ describe('diff', () => {
     expect(d.changes.find((c) => c.rule === 'io-saturation')).toMatchObject({ kind: 'appeared', severityAfter: 'medium' });
   });
 
+  it('leaves out a finding that measures another again (/proc/pressure under the sar stall it continues): no change of its own', async () => {
+    const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
+    const d = await compareBundles(path.join(fx, 'sosmortem-cgroup-thrash.tar.xz'), path.join(fx, 'sosmortem-io-throttled-loop.tar.xz'));
+    // Both bundles raise io-pressure, the first memory-pressure too, each folded under its stall.
+    expect(d.changes.map((c) => c.rule).sort()).toEqual(['io-saturation', 'io-stall', 'memory-stall', 'oom-kill', 'oom-kill']);
+    const lead = finding('memory-stall', 'high', 70);
+    const again: DigestFinding = { ...finding('memory-pressure', 'high', 60), corroborates: lead.key };
+    expect(diffBundles({ host: 'a', collectedAt: null, findings: [lead] }, { host: 'a', collectedAt: null, findings: [lead, again] }).counts.appeared).toBe(0);
+  });
+
   it('compares a bundle with itself as unchanged and the leak sample with the healthy one as appeared', async () => {
     const same = await compareBundles(HEALTHY, HEALTHY);
     expect(same.changes.every((c) => c.kind === 'unchanged')).toBe(true);
     const d = await compareBundles(HEALTHY, LEAK);
     expect(d.counts.appeared).toBeGreaterThan(0);
     expect(d.changes.map((c) => c.rule)).toContain(d.changes.find((c) => c.kind === 'appeared')?.rule);
+  });
+});
+
+describe('fleet counts', () => {
+  it('count problems: a finding that measures another again is counted apart, in the summary, the CSV and the tables (two real captures)', async () => {
+    const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
+    const work = await mkdtemp(path.join(tmpdir(), 'sosmortem-fleet-counts-'));
+    try {
+      const inputs = ['sosmortem-cgroup-thrash.tar.xz', 'sosmortem-io-throttled-loop.tar.xz'].map((n) => path.join(fx, n));
+      await runBatch({ inputs, outDir: path.join(work, 'out'), jobs: 1, formats: ['json'], resume: false, shard: null, fleetHtml: false });
+      const summary = JSON.parse(await readFile(path.join(work, 'out', 'summary.json'), 'utf8')) as FleetSummary;
+      // thrash: memory-stall, io-stall and two OOM kills, with memory- and io-pressure folded under the stalls; loop: io-saturation and io-stall, io-pressure folded
+      expect(summary.totals).toMatchObject({ findings: 6, corroborating: 3 });
+      expect(summary.frequency.map((f) => f.rule).sort()).toEqual(['io-saturation', 'io-stall', 'memory-stall', 'oom-kill']);
+      const csv = Papa.parse<Record<string, string>>(await readFile(path.join(work, 'out', 'summary.csv'), 'utf8'), {
+        header: true,
+        skipEmptyLines: true,
+      }).data;
+      expect(csv.map((c) => [c['path'], c['findings'], c['corroborating'], c['class_swap-thrash']])).toEqual([
+        ['sosmortem-cgroup-thrash.tar.xz', '4', '2', '1'],
+        ['sosmortem-io-throttled-loop.tar.xz', '2', '1', '0'],
+      ]);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   });
 });
 
