@@ -309,9 +309,12 @@ export function causalChain(model: ReportModel, root: Finding): Finding[] {
   };
   walk([root]);
   const rankOf = new Map(ranked.map((f, i) => [f.id, i]));
-  const endRank = (p: Finding[]): number => rankOf.get(p[p.length - 1]?.id ?? '') ?? Infinity;
-  // the path that ends at the most important impact, and among those the fullest story
-  paths.sort((a, b) => endRank(a) - endRank(b) || b.length - a.length);
+  const end = (p: Finding[]): Finding | undefined => p[p.length - 1];
+  const endSeverity = (p: Finding[]): number => SEVERITY_RANK[end(p)?.severity ?? 'info'];
+  const endRank = (p: Finding[]): number => rankOf.get(end(p)?.id ?? '') ?? Infinity;
+  // The path that ends at the worst impact, and among those the fullest story: swapping that stalled
+  // tasks, which then waited on I/O, tells more than swapping that also kept the CPUs busy.
+  paths.sort((a, b) => endSeverity(a) - endSeverity(b) || b.length - a.length || endRank(a) - endRank(b));
   return paths[0] ?? [root];
 }
 

@@ -152,11 +152,14 @@ function linkAndRank(findings: Finding[], links: CorrelationLink[], same: SameEp
     const f = byId.get(id) as Finding;
     f.reasoning.push(`Rated ${f.severity} for what it led to (${effect.title}); on its own it would be ${own.get(id)?.severity ?? f.severity}.`);
   }
-  // A symptom ranks below its cause, corroboration below what it corroborates: walk chains until scores settle.
+  // A symptom ranks below a cause at least as severe, corroboration below what it corroborates: walk
+  // chains until scores settle. A milder cause (hugepages reserved long before an OOM, on a link that
+  // does not raise it) stays below: ranking a low finding over the high ones it may have fed put it first.
   for (let pass = 0; pass < findings.length; pass++) {
     let changed = false;
     for (const f of findings) {
-      for (const cid of [...f.causes, ...(f.sameEpisodeAs ?? [])]) {
+      const above = [...f.causes.filter((cid) => !worse(f.severity, byId.get(cid)?.severity ?? f.severity)), ...(f.sameEpisodeAs ?? [])];
+      for (const cid of above) {
         const c = byId.get(cid);
         if (c && f.score >= c.score) {
           f.score = Math.max(0, c.score - 1);

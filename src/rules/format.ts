@@ -31,6 +31,12 @@ export function fmtDur(sec: Value): string {
   const s = Number(sec);
   if (!Number.isFinite(s)) return 'n/a';
   if (s < 90) return `${Math.round(s)} s`;
+  // Under ten minutes the seconds matter: "5 min" for a window of 4 min 40 s read as a different window.
+  if (s < 600) {
+    const m = Math.floor(Math.round(s) / 60);
+    const rest = Math.round(s) - m * 60;
+    return rest ? `${m} min ${rest} s` : `${m} min`;
+  }
   if (s < 5400) return `${Math.round(s / 60)} min`;
   if (s < 172800) {
     const h = Math.floor(s / 3600);

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze.js';
-import { postmortem } from '../../src/report/format.js';
+import { postmortem, verdict } from '../../src/report/format.js';
 
 const trees = path.resolve(import.meta.dirname, '../fixtures/sosreport-trees');
 
@@ -138,7 +138,7 @@ describe('a sosreport taken during a known I/O saturation (4 direct writers on a
   it('rates the saturation by what it caused: medium on its own (62 ms await, 6 min), high for the stall it led to', () => {
     const sat = byRule('io-saturation');
     expect(sat?.severity).toBe('high');
-    expect(sat?.reasoning).toContain('Rated high for what it led to (Tasks stalled on I/O 92.4% of the time for 6 min); on its own it would be medium.');
+    expect(sat?.reasoning).toContain('Rated high for what it led to (Tasks stalled on I/O 92.4% of the time for 5 min 40 s); on its own it would be medium.');
   });
 });
 
@@ -196,5 +196,34 @@ describe('a sosreport with timed pmap -x attachments of a known leak (python3, 8
     expect(f?.metrics['headroomKiB']).toBeLessThan(r.bundle.memTotalKiB ?? 0);
     expect(f?.metrics['hoursToExhaustion']).toBeGreaterThan(7);
     expect(f?.metrics['hoursToExhaustion']).toBeLessThan(9);
+  });
+});
+
+describe('a sosreport taken while a 256 MiB cgroup thrashed swap (03:56:19 → 04:02:19 UTC) on a host with 1 GiB of hugepages reserved and unused', async () => {
+  const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
+  const { model } = await analyze([path.join(fx, 'sosmortem-swap-thrash.tar.xz'), path.join(fx, 'sosmortem-swap-thrash-attachments')]);
+  const r = model.report;
+  const byRule = (rule: string): (typeof r.findings)[number] | undefined => r.findings.find((f) => f.rule === rule);
+  it('finds the swap thrash over the window the load ran (sar to collection, the vmstat attachment after it), confined to a cgroup', () => {
+    const swap = byRule('swap-thrash');
+    expect(swap?.window).toEqual({ start: '2026-12-07T03:56:19+00:00', end: '2026-12-07T04:02:19+00:00' });
+    expect(swap?.title).toBe('Swap thrashing: up to 30,345 pages/s in and 30,254 out');
+    expect(swap?.metrics['minAvailablePct']).toBeGreaterThan(85);
+    expect(swap?.message).toContain('confined to a cgroup');
+    expect(swap?.remediation.map((x) => x.action)[0]).toBe('Give the cgroup that swaps the memory its working set needs, or shrink the working set');
+  });
+  it('tells the mechanism: the swapping stalled the tasks, which then waited on I/O; the stall read at collection is the same episode', () => {
+    expect(byRule('memory-stall')?.causes).toEqual([byRule('swap-thrash')?.id]);
+    expect(byRule('memory-pressure')?.sameEpisodeAs).toEqual([byRule('memory-stall')?.id]);
+    expect(verdict(model).line).toMatch(/^Main bottleneck: memory — Swap thrashing: .*\(swap-thrash → memory-stall → io-stall\)/);
+  });
+  it('finds the 512 unused 2 MiB hugepages, and does not blame them for swapping the host had memory to spare for', () => {
+    const huge = byRule('hugepages-unused');
+    expect(huge?.metrics).toMatchObject({ pageSizeKiB: 2048, totalPages: 512, freePages: 512, reservedGiB: 1 });
+    expect(huge?.effects).toEqual([]);
+    expect(huge?.severity).toBe('low');
+    // ranked below the high findings it is unrelated to
+    expect(r.findings.at(-1)?.rule).toBe('hugepages-unused');
+    expect(r.findings.some((f) => f.rule === 'oom-kill')).toBe(false);
   });
 });
