@@ -191,21 +191,9 @@ function directoryHash(store: RecordStore): string {
 
 function coverageOf(timeline: Timeline, store: RecordStore): Report['coverage'] {
   const bySource = new Map<string, Report['coverage'][number]>();
-  const spans = new Map<number, [number, number]>();
-  for (const s of timeline.series) {
-    for (let i = 0; i < s.t.length; i += Math.max(1, Math.floor(s.t.length / 64))) {
-      const f = s.file[i] as number;
-      const t = s.t[i] as number;
-      const cur = spans.get(f);
-      spans.set(f, cur ? [Math.min(cur[0], t), Math.max(cur[1], t)] : [t, t]);
-    }
-    const lastFile = s.file[s.t.length - 1];
-    if (lastFile !== undefined) {
-      const cur = spans.get(lastFile);
-      const t = s.t[s.t.length - 1] as number;
-      spans.set(lastFile, cur ? [cur[0], Math.max(cur[1], t)] : [t, t]);
-    }
-  }
+  // Each file's own span: sampling the merged series missed a file whose samples were interleaved with
+  // another's (every 64th point of a sar + vmstat series was sar's) or set aside for a finer one.
+  const spans = new Map<number, [number, number]>([...timeline.fileSpans].map(([f, [a, b]]) => [f, [a, b]]));
   for (const e of timeline.events) {
     if (e.t === null) continue;
     const cur = spans.get(e.file);

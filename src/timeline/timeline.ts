@@ -39,6 +39,8 @@ export class Timeline {
     readonly facts: FactEntry[],
     readonly files: FileInfo[],
     readonly clock: Clock,
+    /** the first and last placed sample of each file (by index), whether or not another file's samples were preferred over its */
+    readonly fileSpans: ReadonlyMap<number, readonly [number, number]> = new Map(),
   ) {
     for (const s of series) {
       const list = this.byMetric.get(s.metric);
@@ -127,7 +129,8 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
   const merged = new Map<string, { metric: string; labels: Labels; parts: Part[] }>();
   const unplaced = new Map<number, number>();
   const place = memoPlace(clock);
-  let last: { timeBase: TimeBase; raw: Float64Array; placed: Float64Array; bad: number } | null = null;
+  let last: { timeBase: TimeBase; raw: Float64Array; placed: Float64Array; bad: number; lo: number; hi: number } | null = null;
+  const fileSpans = new Map<number, [number, number]>();
   for (const raw of store.rawSeries()) {
     let labels = raw.labels;
     const dev = labels['device'];
@@ -144,12 +147,23 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
       bad = last.bad;
     } else {
       const before = t.slice();
+      let lo = Infinity;
+      let hi = -Infinity;
       for (let i = 0; i < raw.n; i++) {
         const placed = place(raw.timeBase, t[i] as number);
         if (placed === null) bad++;
+        else {
+          if (placed < lo) lo = placed;
+          if (placed > hi) hi = placed;
+        }
         t[i] = placed ?? NaN;
       }
-      last = { timeBase: raw.timeBase, raw: before, placed: t, bad };
+      last = { timeBase: raw.timeBase, raw: before, placed: t, bad, lo, hi };
+    }
+    if (last.lo <= last.hi) {
+      const cur = fileSpans.get(raw.fileIdx);
+      if (!cur) fileSpans.set(raw.fileIdx, [last.lo, last.hi]);
+      else if (last.lo < cur[0] || last.hi > cur[1]) fileSpans.set(raw.fileIdx, [Math.min(cur[0], last.lo), Math.max(cur[1], last.hi)]);
     }
     if (bad > 0) unplaced.set(raw.fileIdx, (unplaced.get(raw.fileIdx) ?? 0) + bad);
     // The store keyed the raw labels already; only a renamed device needs a new key.
@@ -172,8 +186,9 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
   // so peak memory is the raw data plus one series, not raw plus merged.
   store.raw.clear();
   const series: Series[] = [];
+  const attachment = (file: number): boolean => store.files[file]?.path.startsWith('attachments/') ?? false;
   for (const [key, m] of merged) {
-    series.push(mergeParts(key, m.metric, m.labels, m.parts));
+    series.push(mergeParts(key, m.metric, m.labels, preferOneSource(m.parts, attachment)));
     m.parts = [];
     merged.delete(key);
   }
@@ -195,7 +210,66 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
     diagnostics.push({ source: 'timeline', severity: 'warning', message: `${unplacedEvents} events have no absolute time (boot time or collection time unknown); they are listed without a time` });
   }
   events.sort((a, b) => (a.t ?? Infinity) - (b.t ?? Infinity));
-  return new Timeline(series, events, store.facts, store.files, clock);
+  return new Timeline(series, events, store.facts, store.files, clock, fileSpans);
+}
+
+/**
+ * One metric from two files over the same time (sar's run queue and a vmstat
+ * attachment's `r`, sar and iostat for one disk) is one quantity sampled at
+ * different instants, and often counted a little differently: interleaved, the
+ * series zig-zags between them and a threshold rule enters and leaves on the
+ * seam (a real capture's CPU saturation started 65 s late). Where files
+ * overlap, one speaks: the finest sampled; on a tie the bundle's own file
+ * before an attachment, then the first read. The others keep their samples
+ * outside its span, so an attachment that ran on after collection still adds
+ * what it saw after.
+ */
+function preferOneSource(parts: Part[], attachment: (file: number) => boolean): Part[] {
+  if (parts.length < 2) return parts;
+  const files = new Map<number, { lo: number; hi: number; n: number }>();
+  for (const p of parts) {
+    const f = files.get(p.file) ?? { lo: Infinity, hi: -Infinity, n: 0 };
+    for (let i = 0; i < p.t.length; i++) {
+      const x = p.t[i] as number;
+      if (Number.isNaN(x)) continue;
+      if (x < f.lo) f.lo = x;
+      if (x > f.hi) f.hi = x;
+      f.n++;
+    }
+    files.set(p.file, f);
+  }
+  if (files.size < 2) return parts;
+  const spans = [...files].filter(([, f]) => f.n > 0);
+  const overlapping = spans.some(([a, fa], i) => spans.slice(i + 1).some(([b, fb]) => a !== b && fa.lo <= fb.hi && fb.lo <= fa.hi));
+  if (!overlapping) return parts;
+  const step = (f: { lo: number; hi: number; n: number }): number => (f.n > 1 ? (f.hi - f.lo) / (f.n - 1) : Infinity);
+  const order = spans
+    .map(([file, f]) => ({ file, f, step: step(f) }))
+    .sort((a, b) => a.step - b.step || Number(attachment(a.file)) - Number(attachment(b.file)) || a.file - b.file);
+  const taken: [number, number][] = [];
+  const keep = new Map<number, (x: number) => boolean>();
+  for (const { file, f } of order) {
+    const before = taken.slice();
+    keep.set(file, (x) => !before.some(([lo, hi]) => x >= lo && x <= hi));
+    taken.push([f.lo, f.hi]);
+  }
+  return parts.map((p) => {
+    const ok = keep.get(p.file);
+    if (!ok) return p;
+    let n = 0;
+    for (let i = 0; i < p.t.length; i++) if (ok(p.t[i] as number)) n++;
+    if (n === p.t.length) return p;
+    const out: Part = { t: new Float64Array(n), v: new Float64Array(n), line: new Int32Array(n), file: p.file };
+    let j = 0;
+    for (let i = 0; i < p.t.length; i++) {
+      if (!ok(p.t[i] as number)) continue;
+      out.t[j] = p.t[i] as number;
+      out.v[j] = p.v[i] as number;
+      out.line[j] = p.line[i] as number;
+      j++;
+    }
+    return out;
+  });
 }
 
 function sameTimes(a: Float64Array, b: Float64Array): boolean {

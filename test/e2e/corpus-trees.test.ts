@@ -207,7 +207,7 @@ describe('a sosreport taken while a 256 MiB cgroup thrashed swap (03:56:19 → 0
   it('finds the swap thrash over the window the load ran (sar to collection, the vmstat attachment after it), confined to a cgroup', () => {
     const swap = byRule('swap-thrash');
     expect(swap?.window).toEqual({ start: '2026-12-07T03:56:19+00:00', end: '2026-12-07T04:02:19+00:00' });
-    expect(swap?.title).toBe('Swap thrashing: up to 30,345 pages/s in and 30,254 out');
+    expect(swap?.title).toBe('Swap thrashing: up to 30,345 pages/s in and 30,253 out');
     expect(swap?.metrics['minAvailablePct']).toBeGreaterThan(85);
     expect(swap?.message).toContain('confined to a cgroup');
     expect(swap?.remediation.map((x) => x.action)[0]).toBe('Give the cgroup that swaps the memory its working set needs, or shrink the working set');
@@ -216,6 +216,11 @@ describe('a sosreport taken while a 256 MiB cgroup thrashed swap (03:56:19 → 0
     expect(byRule('memory-stall')?.causes).toEqual([byRule('swap-thrash')?.id]);
     expect(byRule('memory-pressure')?.sameEpisodeAs).toEqual([byRule('memory-stall')?.id]);
     expect(verdict(model).line).toMatch(/^Main bottleneck: memory — Swap thrashing: .*\(swap-thrash → memory-stall → io-stall\)/);
+  });
+  it('reads each metric from one file where sar and the vmstat attachment overlap, and covers each file over its whole span', () => {
+    // Interleaved, sar's runq-sz and vmstat's r zig-zagged: the CPU saturation began 65 s after the load did.
+    expect(byRule('cpu-saturation')?.window?.start).toBe('2026-12-07T03:56:09+00:00');
+    expect(r.coverage.find((c) => c.source === 'vmstat')).toMatchObject({ from: '2026-12-07T03:55:54+00:00', to: '2026-12-07T04:04:44+00:00' });
   });
   it('finds the 512 unused 2 MiB hugepages, and does not blame them for swapping the host had memory to spare for', () => {
     const huge = byRule('hugepages-unused');
