@@ -506,7 +506,7 @@ export async function numaLocalityChart(model: ReportModel): Promise<ChartOut | 
   return {
     title: 'NUMA locality per node',
     caption:
-      `Share of pages allocated for tasks on each node that came from that node (local_node / (local_node + other_node), since boot). ` +
+      `Share of each node's allocated pages that went to tasks running on that node's CPUs (local_node / (local_node + other_node), since boot; the kernel counts both on the node the page came from). ` +
       `Dashed: ${good}% expected and ${severe}% severe (VMware practice; no Linux threshold is published).` +
       (counts ? ` Pages since boot: ${numa.map((n) => `node ${n.node} ${pages(n.hitCount)} local / ${pages(n.missCount)} remote`).join(', ')}.` : ''),
     svg: await renderSpec(spec),

@@ -189,6 +189,17 @@ export function impactWindow(findings: readonly Finding[], root?: Finding | null
   return start && end ? { start: start.iso, end: end.iso } : null;
 }
 
+/**
+ * A finding read once, when the bundle was collected (counters since boot, /proc/pressure's
+ * averages, settings): its window is that instant, which is not when it began. Saying "first seen"
+ * or "begins" at the collection time dated a NUMA habit of days to the minute sos ran.
+ */
+export function readAtCollection(model: ReportModel, f: Finding): boolean {
+  const w = findingWindowMs(f);
+  const collected = Date.parse(model.report.bundle.collectedAt ?? '');
+  return w !== null && w.start === w.end && Number.isFinite(collected) && Math.abs(w.start - collected) <= 120_000;
+}
+
 export function verdict(model: ReportModel): Verdict {
   const zone = zoneOf(model);
   const ranked = rankFindings(model.report.findings);
@@ -209,7 +220,8 @@ export function verdict(model: ReportModel): Verdict {
     const chain = causalChain(model, f);
     return chain.length > 1 ? ` (${chain.map((g) => g.rule).join(' → ')})` : '';
   };
-  const when = win ? `, impact ${formatWindow(zone, win)}` : '';
+  const pointAtCollection = win !== null && win.start === win.end && incidents(model)[0]?.findings.every((f) => !f.window || readAtCollection(model, f));
+  const when = win ? (pointAtCollection ? `, read at collection (${formatTime(zone, win.start)})` : `, impact ${formatWindow(zone, win)}`) : '';
   // Other problems that share no cause with the main one, worth a reader's time (medium or worse).
   const separate = rest.filter((i) => SEVERITY_RANK[i.severity] <= SEVERITY_RANK.medium);
   const next = separate[0];
@@ -398,7 +410,7 @@ export function postmortem(model: ReportModel): Postmortem | null {
   const corroborating = ranked.length - problems.length;
   const unrelated = incidents(model).filter((i) => !i.findings.includes(root)).length;
   const summary =
-    `During ${win ? formatWindow(zone, win) : 'a window the data does not bound'}, ${host} showed ` +
+    `${chain.every((f) => !f.window || readAtCollection(model, f)) ? `When the bundle was collected (${formatTime(zone, model.report.bundle.collectedAt)})` : `During ${win ? formatWindow(zone, win) : 'a window the data does not bound'}`}, ${host} showed ` +
     `${chain.map((f) => f.title).join(', then ')}.` +
     (others > 0 ? ` ${others} other finding(s) were raised${unrelated > 0 ? `, in ${unrelated} incident${unrelated === 1 ? '' : 's'} unrelated to this one` : ''}.` : '') +
     (corroborating > 0 ? ` ${corroborating} more measure${corroborating === 1 ? 's' : ''} the same episode${corroborating === 1 ? '' : 's'} by other means.` : '');
@@ -409,7 +421,10 @@ export function postmortem(model: ReportModel): Postmortem | null {
   const byStart = [...chain].sort((a, b) => (findingWindowMs(a)?.start ?? Infinity) - (findingWindowMs(b)?.start ?? Infinity));
   const first = byStart[0] ?? root;
   // counters since boot (NUMA, hugepages) have no time window: saying "first seen —" would look like a bug
-  const trigger = first.window ? `${first.title}, first seen ${formatTime(zone, first.window.start)}.` : `${first.title} (a state or counter since boot: the data gives no start time).`;
+  const trigger =
+    first.window && !readAtCollection(model, first)
+      ? `${first.title}, first seen ${formatTime(zone, first.window.start)}.`
+      : `${first.title} (a state or counter read at collection: the data gives no start time).`;
   const rootText = `${root.title}. ${root.reasoning[0] ?? ''}`.trim();
   const collected = formatTime(zone, model.report.bundle.collectedAt);
   const earliest = ranked.map(findingWindowMs).filter((w) => w !== null).sort((a, b) => a.start - b.start)[0];
@@ -422,7 +437,7 @@ export function postmortem(model: ReportModel): Postmortem | null {
   if (resolution.length === 0) resolution.push('No remediation is attached to the root-cause finding; see the action items.');
   const timeline: { time: string; what: string }[] = [];
   for (const f of byStart) {
-    if (f.window) timeline.push({ time: formatTime(zone, f.window.start), what: `${f.title} begins` });
+    if (f.window) timeline.push({ time: formatTime(zone, f.window.start), what: readAtCollection(model, f) ? `${f.title} (read at collection)` : `${f.title} begins` });
   }
   for (const e of model.events) {
     if (e.type === 'oom-kill' || e.type === 'hung-task' || e.type === 'boot' || e.type.startsWith('vm-')) {

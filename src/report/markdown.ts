@@ -239,7 +239,7 @@ export function renderMarkdown(model: ReportModel): string {
     const min = model.thresholds?.find((t) => t.rule === 'numa-cross-node' && t.name === 'minLocalityPct')?.value ?? 90;
     const severe = model.thresholds?.find((t) => t.rule === 'numa-cross-node' && t.name === 'severeLocalityPct')?.value ?? 60;
     out.push('## NUMA locality', '');
-    out.push(`Share of pages allocated for tasks on each node that came from that node, since boot; ${min}% expected, ${severe}% or less severe (VMware practice; no Linux threshold is published).`, '');
+    out.push(`Share of each node's allocated pages that went to tasks running on that node's CPUs, since boot (the kernel counts local_node and other_node on the node the page came from); ${min}% expected, ${severe}% or less severe (VMware practice; no Linux threshold is published).`, '');
     out.push(
       table(
         ['Node', 'Locality', 'Local pages', 'Remote pages', 'Against the lines'],

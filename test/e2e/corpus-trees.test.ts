@@ -232,3 +232,26 @@ describe('a sosreport taken while a 256 MiB cgroup thrashed swap (03:56:19 → 0
     expect(r.findings.some((f) => f.rule === 'oom-kill')).toBe(false);
   });
 });
+
+describe('a sosreport taken inside a 2-node guest while a task on node 0 ran with its memory bound to node 1 (04:03:24 → 04:10:24 UTC)', async () => {
+  const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
+  const { model } = await analyze([path.join(fx, 'sosmortem-numa-cross-node.tar.xz')]);
+  const r = model.report;
+  it('finds node 1, whose memory went to node 0\'s task, with the counters in the bundle; nothing else', () => {
+    expect(r.bundle).toMatchObject({ numaNodes: 2, cpus: 2 });
+    expect(r.findings.map((f) => [f.rule, f.subject['node'], f.severity])).toEqual([['numa-cross-node', '1', 'high']]);
+    const f = r.findings[0];
+    expect(f?.metrics).toMatchObject({ localPages: 83890, otherPages: 5176024 });
+    expect(f?.metrics['localityPct']).toBeCloseTo(1.59, 1);
+    expect(f?.message).toContain("of the pages allocated from node 1's memory went to tasks running on another node's CPUs");
+    expect(model.numa?.find((n) => n.node === '0')?.localityPct).toBeGreaterThan(99);
+  });
+  it('advises binding the task, not guests it does not have, and does not date a counter since boot to the collection', () => {
+    const f = r.findings[0];
+    expect(f?.remediation.map((x) => x.action)).toEqual(["Run the tasks that use node 1's memory on node 1's CPUs, or let their memory follow them"]);
+    const pm = postmortem(model);
+    expect(pm?.trigger).toContain('read at collection: the data gives no start time');
+    expect(pm?.summary).toMatch(/^When the bundle was collected \(2026-12-07 04:08:48\)/);
+    expect(verdict(model).line).toContain('read at collection (2026-12-07 04:08:48)');
+  });
+});
