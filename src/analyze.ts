@@ -15,7 +15,7 @@ import { orderFacts } from './timeline/fact-order.js';
 import { bundleFacts, deriveClock } from './timeline/facts.js';
 import { kvmInventory } from './timeline/kvm.js';
 import { RecordStore } from './timeline/store.js';
-import { buildTimeline, type Series, type Timeline } from './timeline/timeline.js';
+import { buildTimeline, type Series, type Timeline, type TimelineEvent } from './timeline/timeline.js';
 import { mark } from './timings.js';
 import { VERSION } from './version.js';
 
@@ -280,12 +280,31 @@ function topByPeak(list: Series[], n: number): Series[] {
   return [...list].sort((a, b) => (peaks.get(b) as number) - (peaks.get(a) as number)).slice(0, n);
 }
 
+/** What an event is, in words, for the postmortem's timeline ("vm-log-ends-running app01" read like an error code). */
+const EVENT_WORDS: Record<string, (who: string, attrs: TimelineEvent['attrs']) => string> = {
+  'oom-kill': (who) => `OOM killer killed ${who || 'a process'}`,
+  'hung-task': (who) => `${who || 'a task'} reported hung`,
+  boot: () => 'host booted',
+  'soft-lockup': (who) => `soft lockup${who ? ` (${who})` : ''}`,
+  'hard-lockup': () => 'hard lockup',
+  'io-error': (who) => `I/O error${who ? ` on ${who}` : ''}`,
+  'alloc-failure': (who) => `page allocation failure${who ? ` (${who})` : ''}`,
+  'kvm-error': () => 'KVM error',
+  'vm-start': (who) => `guest ${who} started`,
+  'vm-shutdown': (who, attrs) => `guest ${who} stopped${attrs['reason'] ? ` (reason=${String(attrs['reason'])})` : ''}`,
+  'vm-crash': (who) => `guest ${who} crashed`,
+  'vm-migrate': (who) => `guest ${who} migrated`,
+  'vm-log-ends-running': (who) => `guest ${who}'s log ends, the guest still running`,
+  'libvirtd-error': () => 'libvirtd error',
+};
+
 function eventViews(timeline: Timeline): TimelineEventView[] {
   const out: TimelineEventView[] = [];
   for (const e of timeline.events) {
     if (e.t === null) continue;
-    const who = e.attrs['comm'] ?? e.attrs['domain'] ?? e.labels['domain'] ?? e.attrs['device'] ?? '';
-    out.push({ type: e.type, t: e.t, label: `${e.type}${who !== '' ? ` ${String(who)}` : ''}`, labels: e.labels, source: timeline.filePath(e.file), line: e.line });
+    const who = String(e.attrs['comm'] ?? e.attrs['domain'] ?? e.labels['domain'] ?? e.attrs['device'] ?? '');
+    const words = EVENT_WORDS[e.type];
+    out.push({ type: e.type, t: e.t, label: words ? words(who, e.attrs) : `${e.type}${who !== '' ? ` ${who}` : ''}`, labels: e.labels, source: timeline.filePath(e.file), line: e.line });
     if (out.length >= 500) break;
   }
   return out;

@@ -4,7 +4,8 @@
 import type { LineParser, ParseContext, RecordSink, SourceParser } from './types.js';
 import { fields, num } from './util.js';
 
-const PATH = /^sos_commands\/(?:virsh|libvirt)\/virsh_-r_(list_--all|freecell_--all|nodeinfo|dommemstat_(.+))$/;
+// sos 4.0 runs `virsh -r freecell` without --all (the total only)
+const PATH = /^sos_commands\/(?:virsh|libvirt)\/virsh_-r_(list_--all|freecell(?:_--all)?|nodeinfo|dommemstat_(.+))$/;
 
 type Kind = 'list' | 'freecell' | 'nodeinfo' | 'dommemstat' | 'unknown';
 

@@ -437,12 +437,18 @@ export function postmortem(model: ReportModel): Postmortem | null {
   if (resolution.length === 0) resolution.push('No remediation is attached to the root-cause finding; see the action items.');
   const timeline: { time: string; what: string }[] = [];
   for (const f of byStart) {
-    if (f.window) timeline.push({ time: formatTime(zone, f.window.start), what: readAtCollection(model, f) ? `${f.title} (read at collection)` : `${f.title} begins` });
+    if (f.window) timeline.push({ time: formatTime(zone, f.window.start), what: readAtCollection(model, f) ? `${f.title} (read at collection)` : f.window.start === f.window.end ? f.title : `${f.title} begins` });
   }
+  // An event a finding of the chain already stands for (its crash, its kill, at the same second) is not listed twice,
+  // nor libvirt's "stopped (reason=crashed)" beside the crash event of the same line.
+  const told = new Set(byStart.filter((f) => f.window).map((f) => `${formatTime(zone, f.window?.start ?? null)}|${f.class}`));
+  const crashAt = new Set(model.events.filter((e) => e.type === 'vm-crash').map((e) => `${e.t}|${e.labels['domain'] ?? ''}`));
   for (const e of model.events) {
-    if (e.type === 'oom-kill' || e.type === 'hung-task' || e.type === 'boot' || e.type.startsWith('vm-')) {
-      timeline.push({ time: formatTimeMs(zone, e.t), what: e.label });
-    }
+    if (!(e.type === 'oom-kill' || e.type === 'hung-task' || e.type === 'boot' || e.type.startsWith('vm-'))) continue;
+    const time = formatTimeMs(zone, e.t);
+    if (told.has(`${time}|${e.type}`)) continue;
+    if (e.type === 'vm-shutdown' && e.label.endsWith('(reason=crashed)') && crashAt.has(`${e.t}|${e.labels['domain'] ?? ''}`)) continue;
+    timeline.push({ time, what: e.label });
   }
   timeline.sort((a, b) => a.time.localeCompare(b.time));
   return { summary, impact, trigger, rootCause: rootText, detection, resolution, timeline };

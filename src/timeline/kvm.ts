@@ -69,6 +69,20 @@ export function kvmInventory(timeline: Timeline): KvmInventory | null {
     if (f.name === 'numa.freeMiB') n.freeMiB = num(f.value);
     nodes.set(node, n);
   }
+  // Without numactl --hardware (sos's numa plugin needs the numactl package), sysfs's node meminfo says the same.
+  for (const [name, key] of [
+    ['nodeMeminfo.MemTotal', 'sizeMiB'],
+    ['nodeMeminfo.MemFree', 'freeMiB'],
+  ] as const) {
+    for (const f of timeline.factsNamed(name)) {
+      const node = f.labels['node'];
+      const kib = num(f.value);
+      if (node === undefined || kib === null) continue;
+      const n = nodes.get(node) ?? { node, cpus: null, sizeMiB: null, freeMiB: null };
+      n[key] ??= Math.round(kib / 1024);
+      nodes.set(node, n);
+    }
+  }
   const cpuNode = new Map<number, string>();
   for (const n of nodes.values()) if (n.cpus) for (const c of expandCpuList(n.cpus)) cpuNode.set(c, n.node);
   const pidDomain = new Map<string, string>();
@@ -90,6 +104,8 @@ export function kvmInventory(timeline: Timeline): KvmInventory | null {
     const disks: GuestView['disks'] = [];
     for (const f of timeline.factsNamed('vm.disk')) {
       if (f.labels['domain'] !== domain || typeof f.value !== 'string') continue;
+      // etc/libvirt/qemu/<guest>.xml and `virsh dumpxml` describe the same disks: each target once.
+      if (disks.some((d) => d.target === (f.labels['target'] ?? '?'))) continue;
       try {
         const d = JSON.parse(f.value) as Record<string, unknown>;
         disks.push({ target: f.labels['target'] ?? '?', bus: String(d['bus'] ?? '?'), cache: String(d['cache'] ?? 'default'), io: String(d['io'] ?? 'default') });

@@ -255,3 +255,31 @@ describe('a sosreport taken inside a 2-node guest while a task on node 0 ran wit
     expect(verdict(model).line).toContain('read at collection (2026-12-07 04:08:48)');
   });
 });
+
+describe('a sosreport of a libvirt host whose guests ended three ways: web01 SIGKILLed (04:03:38), db01 panicked (04:05:13), app01 gone with libvirtd (04:06:27)', async () => {
+  const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
+  const { model } = await analyze([path.join(fx, 'sosmortem-libvirt-vm-crash.tar.xz')]);
+  const r = model.report;
+  it('finds the two crashes libvirt logged and the guest whose log just stops, at their times, and nothing else', () => {
+    expect(r.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    expect(r.findings.map((f) => [f.rule, f.subject['domain'], f.window?.start])).toEqual([
+      ['vm-crash', 'web01', '2026-12-07T04:03:40+00:00'],
+      ['vm-crash', 'db01', '2026-12-07T04:05:13+00:00'],
+      ['vm-vanished', 'app01', '2026-12-07T04:02:09+00:00'],
+    ]);
+    expect(r.findings[0]?.title).toBe('Guest web01 crashed (libvirt: reason=crashed)');
+    // no signal was logged: no placeholder for one
+    expect(r.findings[0]?.metrics).toEqual({ crashes: 1 });
+  });
+  it('says when the silent guest can have stopped, and what a silent log means with a running libvirtd', () => {
+    const gone = r.findings.find((f) => f.rule === 'vm-vanished');
+    expect(gone?.message).toContain('it stopped some time in the 5 min 11 s between that line and the collection');
+    expect(gone?.message).toContain('most likely the host went down');
+    expect(postmortem(model)?.timeline.map((e) => e.what)).toContain("guest app01's log ends, the guest still running");
+  });
+  it('lists each guest disk once (domain XML and virsh dumpxml both hold it) and the node memory from sysfs', () => {
+    for (const g of model.kvm?.guests ?? []) expect(g.disks.map((d) => d.target)).toEqual(['vda']);
+    expect(model.kvm?.nodes).toEqual([{ node: '0', cpus: '0-1', sizeMiB: 24105, freeMiB: 19037 }]);
+    expect(r.coverage.find((c) => c.source === 'virsh')?.files).toContain('sos_commands/virsh/virsh_-r_freecell');
+  });
+});
