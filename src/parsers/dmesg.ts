@@ -193,7 +193,7 @@ export const dmesg: SourceParser = {
           sink.diagnostic(undefined, 'warning', 'dmesg has no time stamps: its events cannot be placed on the timeline');
         }
         if (scanner.boots === 0 && !toldSyslog) {
-          sink.diagnostic(undefined, 'warning', 'no "Linux version" line: the ring buffer wrapped before collection, so earlier kernel events are lost');
+          sink.diagnostic(undefined, 'warning', 'no "Linux version" line: the log does not reach back to boot (the ring buffer wrapped before collection, or the file was cut), so earlier kernel events are missing');
         }
       },
     };

@@ -28,6 +28,8 @@ export function compressCpuList(cpus: number[]): string {
 const SHOW_KEYS: Record<string, string> = {
   policy: 'numa.policy',
   'preferred node': 'numa.preferredNode',
+  // numactl >= 2.0.15: the preferred-many node set, empty unless --preferred-many was given
+  preferred: 'numa.preferredMany',
   physcpubind: 'numa.physcpubind',
   cpubind: 'numa.cpubind',
   nodebind: 'numa.nodebind',

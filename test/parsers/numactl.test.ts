@@ -57,6 +57,12 @@ describe('numactl', () => {
     expect(m.get('numa.membind')).toBe('0');
   });
 
+  it('knows the "preferred:" line numactl 2.0.16 prints (a real capture: it was "not recognised")', () => {
+    const r = parse('policy: default\npreferred node: current\nphyscpubind: 0 1 \ncpubind: 0 1 \nnodebind: 0 1 \nmembind: 0 1 \npreferred: \n', 'sos_commands/numa/numactl_--show');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.facts.find((f) => f.name === 'numa.preferredMany')?.value).toBe('');
+  });
+
   it('reads sysfs node numastat with the node from the path and computes locality', () => {
     const r = parse(node(1), 'sys/devices/system/node/node1/numastat');
     const m = new Map(r.facts.map((f) => [f.name, f]));
