@@ -37,68 +37,55 @@ describe('collectHints', () => {
 describe('incidents, and the verdict that leads with the top-ranked one', async () => {
   const { incidents, postmortem, rootCause, verdict } = await import('../../src/report/format.js');
   const { loadModel } = await import('./helpers.js');
+  type Finding = ReturnType<typeof loadModel>['report']['findings'][number];
+  /** The leak fixture plus findings made from its first one, linked to nothing unless `extra` says so. */
+  const withFindings = (...extra: Partial<Finding>[]): ReturnType<typeof loadModel> => {
+    const m = loadModel('leak-swap-oom');
+    const leak = m.report.findings[0];
+    if (!leak) throw new Error('fixture has no finding');
+    for (const e of extra) m.report.findings.push({ ...structuredClone(leak), causes: [], effects: [], ...e });
+    return m;
+  };
 
   it('one causal chain is one incident, rooted at its cause, and the verdict tells the chain alone', () => {
-    const m = loadModel('leak-swap-oom');
+    const m = withFindings();
     expect(incidents(m).map((i) => [i.root.id, i.findings.length, i.severity])).toEqual([['memory-leak/java-4242', 5, 'critical']]);
     expect(verdict(m).line).toMatch(/^Main bottleneck: memory — .*\(memory-leak → swap-thrash → oom-kill\); confidence/);
     expect(verdict(m).line).not.toContain('Separately');
   });
 
   it('an unrelated problem ranked above the chain leads the verdict, the postmortem and the actions; the chain is named after it', () => {
-    const m = loadModel('leak-swap-oom');
-    const leak = m.report.findings[0];
-    if (!leak) throw new Error('fixture has no finding');
-    // a disk failing on its own, ranked first, linked to nothing
-    m.report.findings.push({
-      ...structuredClone(leak),
+    // a disk failing on its own, ranked first
+    const m = withFindings({
       id: 'disk-errors/sdb',
       rule: 'disk-errors',
       class: 'disk-errors',
       title: 'sdb: 40 medium errors',
       severity: 'critical',
       score: 99,
-      causes: [],
-      effects: [],
     });
-    const found = incidents(m);
-    expect(found.map((i) => i.root.id)).toEqual(['disk-errors/sdb', 'memory-leak/java-4242']);
+    expect(incidents(m).map((i) => i.root.id)).toEqual(['disk-errors/sdb', 'memory-leak/java-4242']);
     expect(rootCause(m)?.id).toBe('disk-errors/sdb');
-    const line = verdict(m).line;
-    expect(line).toMatch(
+    expect(verdict(m).line).toMatch(
       /^Main bottleneck: disk errors — sdb: 40 medium errors; confidence .*\. Separately: memory — .*\(memory-leak → swap-thrash → oom-kill\)\.$/,
     );
     expect(postmortem(m)?.summary).toContain('showed sdb: 40 medium errors. 5 other finding(s) were raised, in 1 incident unrelated to this one.');
   });
 
   it('"same episode" ties a corroborating finding into its lead\'s incident; a low-severity stray is not worth a "Separately"', () => {
-    const m = loadModel('leak-swap-oom');
-    const leak = m.report.findings[0];
-    if (!leak) throw new Error('fixture has no finding');
-    m.report.findings.push({
-      ...structuredClone(leak),
-      id: 'memory-pressure',
-      rule: 'memory-pressure',
-      class: 'swap-thrash',
-      title: 'memory PSI',
-      severity: 'high',
-      score: 50,
-      causes: [],
-      effects: [],
-      sameEpisodeAs: ['swap-thrash'],
-    });
-    m.report.findings.push({
-      ...structuredClone(leak),
-      id: 'hugepages-unused',
-      rule: 'hugepages-unused',
-      class: 'hugepages-unused',
-      title: '1 GiB of hugepages unused',
-      severity: 'low',
-      score: 10,
-      causes: [],
-      effects: [],
-    });
-    expect(incidents(m).map((i) => i.findings.map((f) => f.id).length)).toEqual([6, 1]);
+    const m = withFindings(
+      {
+        id: 'memory-pressure',
+        rule: 'memory-pressure',
+        class: 'swap-thrash',
+        title: 'memory PSI',
+        severity: 'high',
+        score: 50,
+        sameEpisodeAs: ['swap-thrash'],
+      },
+      { id: 'hugepages-unused', rule: 'hugepages-unused', class: 'hugepages-unused', title: '1 GiB of hugepages unused', severity: 'low', score: 10 },
+    );
+    expect(incidents(m).map((i) => i.findings.length)).toEqual([6, 1]);
     expect(verdict(m).line).not.toContain('Separately');
   });
 });
