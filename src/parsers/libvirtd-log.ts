@@ -27,6 +27,11 @@ export const libvirtdLog: SourceParser = {
         const colon = head.indexOf(':');
         const tid = colon >= 0 ? head.slice(0, colon).trim() : '';
         const level = (colon >= 0 ? head.slice(colon + 1) : head).trim();
+        // libvirtd writes its version first thing whenever it starts: a start after a guest's log went silent says the daemon (or the host) restarted
+        if (level === 'info' && parts.length >= 2 && (parts[parts.length - 1] ?? '').startsWith('libvirt version:')) {
+          sink.event({ type: 'libvirtd-start', timeBase: 'utc', t: st.t, labels: {}, attrs: { version: (parts[parts.length - 1] ?? '').slice('libvirt version:'.length).trim().slice(0, 200) }, line: lineNo, lines: [{ line: lineNo, text: line }] });
+          return;
+        }
         if (level !== 'error') return;
         const fn = parts.length >= 3 ? (parts[1] ?? '').trim() : '';
         const msgRaw = parts.slice(parts.length >= 3 ? 2 : 1).join(' : ').trim();

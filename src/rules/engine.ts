@@ -92,6 +92,13 @@ function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[]): Env 
       return hits.map((f) => ({ value: f.value, labels: { ...f.labels } }));
     }) as unknown as Value,
     eventCount: ((type: Value) => timeline.events.filter((e) => e.type === String(type)).length) as unknown as Value,
+    /** the time of the first event of a type after an instant, e.g. libvirtd starting again after a guest's log went silent */
+    firstEventAfter: ((type: Value, t: Value) => {
+      const after = Number(t);
+      if (!Number.isFinite(after)) return undefined;
+      // events are sorted by time
+      return timeline.events.find((e) => e.type === String(type) && e.t !== null && e.t > after)?.t ?? undefined;
+    }) as unknown as Value,
     /** the sample of a metric nearest to an instant (within 30 min), e.g. available memory when a leak was last seen */
     valueAt: ((metric: Value, t: Value) => {
       const at = Number(t);

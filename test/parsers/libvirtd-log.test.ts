@@ -16,17 +16,19 @@ function parse(text: string) {
 }
 
 describe('libvirtd-log', () => {
-  it('emits libvirtd-error events for error lines only, at UTC', () => {
+  it('emits libvirtd-error events for error lines only, at UTC, and a libvirtd-start for the version line the daemon writes when it starts', () => {
     const r = parse(LOG);
-    expect(r.events).toHaveLength(2);
-    expect(r.events[0]).toMatchObject({
+    expect(r.events.map((e) => e.type)).toEqual(['libvirtd-start', 'libvirtd-error', 'libvirtd-error']);
+    expect(r.events[0]?.attrs['version']).toBe('4.5.0, package: 10.el7');
+    const errors = r.events.slice(1);
+    expect(errors[0]).toMatchObject({
       type: 'libvirtd-error',
       timeBase: 'utc',
       t: Date.UTC(2019, 5, 4, 5, 40, 1, 100),
       line: 3,
       attrs: { msg: 'internal error: End of file from qemu monitor', fn: 'qemuMonitorIO:718', tid: 1250 },
     });
-    expect(r.events[1]?.attrs['msg']).toBe('End of file while reading data: Input/output error');
+    expect(errors[1]?.attrs['msg']).toBe('End of file while reading data: Input/output error');
     expect(r.diagnostics).toEqual([]);
   });
 
