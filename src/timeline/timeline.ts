@@ -147,17 +147,12 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
       bad = last.bad;
     } else {
       const before = t.slice();
-      let lo = Infinity;
-      let hi = -Infinity;
       for (let i = 0; i < raw.n; i++) {
         const placed = place(raw.timeBase, t[i] as number);
         if (placed === null) bad++;
-        else {
-          if (placed < lo) lo = placed;
-          if (placed > hi) hi = placed;
-        }
         t[i] = placed ?? NaN;
       }
+      const [lo, hi] = endsOf(t);
       last = { timeBase: raw.timeBase, raw: before, placed: t, bad, lo, hi };
     }
     if (last.lo <= last.hi) {
@@ -173,7 +168,7 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
       m = { metric: raw.metric, labels, parts: [] };
       merged.set(key, m);
     }
-    m.parts.push({ t, v: raw.v.subarray(0, raw.n), line: raw.line.subarray(0, raw.n), file: raw.fileIdx });
+    m.parts.push({ t, v: raw.v.subarray(0, raw.n), line: raw.line.subarray(0, raw.n), file: raw.fileIdx, lo: last.lo, hi: last.hi, placed: raw.n - bad });
   }
   for (const [fileIdx, count] of unplaced) {
     diagnostics.push({
@@ -214,6 +209,22 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
 }
 
 /**
+ * A series' first and last placed instants, as its span. Parsers emit samples in
+ * file order, which is time order; where it is not, this is narrower than the true
+ * span, which only makes preferOneSource keep more (it never drops on a guess).
+ */
+function endsOf(t: Float64Array): [number, number] {
+  let i = 0;
+  let j = t.length - 1;
+  while (i <= j && Number.isNaN(t[i] as number)) i++;
+  while (j >= i && Number.isNaN(t[j] as number)) j--;
+  if (i > j) return [Infinity, -Infinity];
+  const a = t[i] as number;
+  const b = t[j] as number;
+  return a <= b ? [a, b] : [b, a];
+}
+
+/**
  * One metric from two files over the same time (sar's run queue and a vmstat
  * attachment's `r`, sar and iostat for one disk) is one quantity sampled at
  * different instants, and often counted a little differently: interleaved, the
@@ -226,21 +237,37 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
  */
 function preferOneSource(parts: Part[], attachment: (file: number) => boolean): Part[] {
   if (parts.length < 2) return parts;
+  // The usual case, one file after another (sar01, sar02 …): each part starts after all before it ended.
+  let reach = -Infinity;
+  let inOrder = true;
+  // A file with one instant (a snapshot read at collection) owns no span: it is kept, and takes nothing from others.
+  for (const p of parts) {
+    if (p.placed < 2 || p.lo === p.hi) continue;
+    if (p.lo <= reach) {
+      inOrder = false;
+      break;
+    }
+    reach = p.hi;
+  }
+  if (inOrder) return parts;
   const files = new Map<number, { lo: number; hi: number; n: number }>();
   for (const p of parts) {
     const f = files.get(p.file) ?? { lo: Infinity, hi: -Infinity, n: 0 };
-    for (let i = 0; i < p.t.length; i++) {
-      const x = p.t[i] as number;
-      if (Number.isNaN(x)) continue;
-      if (x < f.lo) f.lo = x;
-      if (x > f.hi) f.hi = x;
-      f.n++;
-    }
+    f.lo = Math.min(f.lo, p.lo);
+    f.hi = Math.max(f.hi, p.hi);
+    f.n += p.placed;
     files.set(p.file, f);
   }
   if (files.size < 2) return parts;
-  const spans = [...files].filter(([, f]) => f.n > 0);
-  const overlapping = spans.some(([a, fa], i) => spans.slice(i + 1).some(([b, fb]) => a !== b && fa.lo <= fb.hi && fb.lo <= fa.hi));
+  const spans = [...files].filter(([, f]) => f.n > 1 && f.lo < f.hi);
+  // Day files follow one another: sorted by start, none begins before the ones before it ended.
+  const byStart = spans.map(([, f]) => f).sort((a, b) => a.lo - b.lo);
+  let ended = -Infinity;
+  let overlapping = false;
+  for (const f of byStart) {
+    if (f.lo <= ended) overlapping = true;
+    ended = Math.max(ended, f.hi);
+  }
   if (!overlapping) return parts;
   const step = (f: { lo: number; hi: number; n: number }): number => (f.n > 1 ? (f.hi - f.lo) / (f.n - 1) : Infinity);
   const order = spans
@@ -259,7 +286,7 @@ function preferOneSource(parts: Part[], attachment: (file: number) => boolean): 
     let n = 0;
     for (let i = 0; i < p.t.length; i++) if (ok(p.t[i] as number)) n++;
     if (n === p.t.length) return p;
-    const out: Part = { t: new Float64Array(n), v: new Float64Array(n), line: new Int32Array(n), file: p.file };
+    const out: Part = { t: new Float64Array(n), v: new Float64Array(n), line: new Int32Array(n), file: p.file, lo: p.lo, hi: p.hi, placed: n };
     let j = 0;
     for (let i = 0; i < p.t.length; i++) {
       if (!ok(p.t[i] as number)) continue;
@@ -314,6 +341,10 @@ interface Part {
   v: Float64Array;
   line: Int32Array;
   file: number;
+  /** first and last placed instant, and how many were placed (known from placing them: no second pass) */
+  lo: number;
+  hi: number;
+  placed: number;
 }
 
 function mergeParts(key: string, metric: string, labels: Labels, parts: Part[]): Series {
