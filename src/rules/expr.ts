@@ -85,6 +85,15 @@ export const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
   num: (x) => (typeof x === 'number' ? x : Number(x)),
   str: (x) => (x === undefined || x === null ? '' : String(x)),
   contains: (s, sub) => String(s ?? '').includes(String(sub ?? '')),
+  startsWith: (s, prefix) => String(s ?? '').startsWith(String(prefix ?? '')),
+  /** the first n items of a list */
+  head: (list, n) => listOf(list).slice(0, Math.max(0, Number(n) || 0)),
+  /** numbers ascending, anything else after them in first-seen order (sectors listed in order) */
+  sorted: (list) => {
+    const items = listOf(list);
+    const nums = items.filter((x): x is number => typeof x === 'number').sort((a, b) => a - b);
+    return [...nums, ...items.filter((x) => typeof x !== 'number')];
+  },
   lower: (s) => String(s ?? '').toLowerCase(),
   /** the number of items of a list, whatever they hold (count() counts numbers only) */
   len: (list) => listOf(list).length,

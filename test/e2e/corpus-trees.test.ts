@@ -283,3 +283,24 @@ describe('a sosreport of a libvirt host whose guests ended three ways: web01 SIG
     expect(r.coverage.find((c) => c.source === 'virsh')?.files).toContain('sos_commands/virsh/virsh_-r_freecell');
   });
 });
+
+describe('a sosreport taken while a loop device failed reads and writes at known sectors (04:29:27 → 04:36:57 UTC)', async () => {
+  const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
+  const { model } = await analyze([path.join(fx, 'sosmortem-disk-errors.tar.xz'), path.join(fx, 'sosmortem-disk-errors-attachments')]);
+  const r = model.report;
+  it('counts the failed requests, the rate-limited ones and what followed, from the first real failure, not from mkfs probing DISCARD', () => {
+    expect(r.findings.map((f) => f.rule)).toEqual(['disk-errors']);
+    const f = r.findings[0];
+    expect(f?.subject).toEqual({ device: 'loop0' });
+    expect(f?.window?.start).toBe('2026-12-07T04:29:27+00:00');
+    expect(f?.metrics).toMatchObject({ requests: 51, bufferErrors: 17, fsErrors: 10, suppressed: 272 });
+    // the bad ranges were 304-311, 307200-307455 and 400000-400999 (a readahead from 264 took in 304)
+    expect(f?.metrics['firstSector']).toBe(264);
+    expect(f?.metrics['lastSector']).toBeLessThan(401000);
+    expect(f?.evidence.some((e) => e.text.includes('operation not supported'))).toBe(false);
+    expect(f?.message).toContain('(unable to read itable block)');
+  });
+  it('advises looking at the file behind a loop device, not at SMART', () => {
+    expect(r.findings[0]?.remediation.map((x) => x.action)[0]).toBe('Check the file behind loop0, its filesystem and its disk');
+  });
+});
