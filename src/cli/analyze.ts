@@ -154,10 +154,16 @@ async function analyzeAndWrite(
     process.stderr.write(`sosmortem: ${findings.length} finding${findings.length === 1 ? '' : 's'} for ${b.hostname ?? 'unknown host'}`);
     if (findings[0]) process.stderr.write(`; top: [${findings[0].severity}] ${findings[0].title}`);
     process.stderr.write('\n');
-    for (const f of written) process.stderr.write(`  wrote ${path.relative(process.cwd(), f) || f}\n`);
+    for (const f of written) process.stderr.write(`  wrote ${shownPath(f)}\n`);
   }
   if (failOn) {
     const limit = SEVERITIES.indexOf(failOn);
     if (model.report.findings.some((f) => SEVERITIES.indexOf(f.severity) <= limit)) process.exitCode = 1;
   }
+}
+
+/** A written file as the user would type it: relative below the working directory, absolute elsewhere ("../../tmp/out/report.json" read badly). */
+export function shownPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? path.resolve(file) : rel;
 }

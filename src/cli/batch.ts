@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { parseShard, type Shard } from '../batch/discover.js';
 import { progressReporter } from '../batch/progress.js';
 import { runBatch } from '../batch/run.js';
-import { parseFormats } from './analyze.js';
+import { parseFormats, shownPath } from './analyze.js';
 import { UsageError } from './main.js';
 
 /** Exit code of a batch in which some bundles could not be analysed. */
@@ -78,7 +78,7 @@ Examples:
       const s = result.stats;
       if (process.stderr.isTTY && !flags.quiet) {
         process.stderr.write(`sosmortem: ${s.analysed} analysed, ${s.resumed} already done, ${s.failed} failed in ${(s.elapsedMs / 1000).toFixed(1)} s\n`);
-        process.stderr.write(`  wrote ${path.relative(process.cwd(), path.join(path.resolve(flags.output), 'summary.csv'))} and fleet.html\n`);
+        process.stderr.write(`  wrote ${shownPath(path.join(path.resolve(flags.output), 'summary.csv'))} and fleet.html\n`);
       }
       if (s.total === 0) throw new UsageError(`no bundle found in ${inputs.join(' ')}`, 'give sosreport archives, extracted sosreport directories, or folders that hold them');
       if (s.failed > 0) process.exitCode = EXIT_SOME_FAILED;
