@@ -289,7 +289,7 @@ describe('a sosreport taken while a loop device failed reads and writes at known
   const { model } = await analyze([path.join(fx, 'sosmortem-disk-errors.tar.xz'), path.join(fx, 'sosmortem-disk-errors-attachments')]);
   const r = model.report;
   it('counts the failed requests, the rate-limited ones and what followed, from the first real failure, not from mkfs probing DISCARD', () => {
-    expect(r.findings.map((f) => f.rule)).toEqual(['disk-errors']);
+    expect(r.findings.map((f) => f.rule)).toEqual(['disk-errors', 'fs-errors']);
     const f = r.findings[0];
     expect(f?.subject).toEqual({ device: 'loop0' });
     expect(f?.window?.start).toBe('2026-12-07T04:29:27+00:00');
@@ -299,6 +299,15 @@ describe('a sosreport taken while a loop device failed reads and writes at known
     expect(f?.metrics['lastSector']).toBeLessThan(401000);
     expect(f?.evidence.some((e) => e.text.includes('operation not supported'))).toBe(false);
     expect(f?.message).toContain('(unable to read itable block)');
+  });
+  it("reads ext4's own record of the errors from dumpe2fs -h, as what the failed requests led to", () => {
+    const fs = r.findings.find((f) => f.rule === 'fs-errors');
+    expect(fs?.metrics).toMatchObject({ errors: 16, firstErrorBlock: 38 });
+    expect(fs?.title).toBe('ext4 on loop0 has recorded 16 errors, the last on 2026-12-07 04:32:14');
+    expect(fs?.causes).toEqual([r.findings[0]?.id]);
+    expect(fs?.remediation.map((x) => x.action)).toContain('Make ext4 stop writing after an error: mount with errors=remount-ro');
+    // read at collection, it does not stretch the impact past the failures
+    expect(verdict(model).line).toContain('impact 2026-12-07 04:29:27 → 04:36:56');
   });
   it('advises looking at the file behind a loop device, not at SMART', () => {
     expect(r.findings[0]?.remediation.map((x) => x.action)[0]).toBe('Check the file behind loop0, its filesystem and its disk');

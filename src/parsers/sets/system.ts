@@ -19,6 +19,7 @@ import { freeParser } from '../free.js';
 import { sysctlParser } from '../sysctl.js';
 import { sysMmParser } from '../sys-mm.js';
 import { manifestParser } from '../manifest.js';
+import { dumpe2fsParser } from '../dumpe2fs.js';
 
 /**
  * Host facts: clock, identity, memory and block-device state read once.
@@ -43,6 +44,7 @@ export const SYSTEM_PARSERS: readonly SourceParser[] = [
   freeParser,
   sysctlParser,
   sysMmParser,
+  dumpe2fsParser,
   dateParser,
   hostnameParser,
 ];
