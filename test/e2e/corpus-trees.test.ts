@@ -313,3 +313,19 @@ describe('a sosreport taken while a loop device failed reads and writes at known
     expect(r.findings[0]?.remediation.map((x) => x.action)[0]).toBe('Check the file behind loop0, its filesystem and its disk');
   });
 });
+
+describe('a sosreport taken during a host-wide leak of 240 MiB/min from 04:35:18 UTC, beside page-cache growth that is no leak', async () => {
+  const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
+  const { model } = await analyze([path.join(fx, 'sosmortem-host-leak.tar.xz')]);
+  const r = model.report;
+  it('finds the leak from sar alone at its rate, from when it began (not from sar\'s first sample, 1 min 50 s before), and nothing else', () => {
+    expect(r.findings.map((f) => f.rule)).toEqual(['memory-leak-system']);
+    const f = r.findings[0];
+    expect(f?.metrics['growthMiBPerMin']).toBeGreaterThan(240 * 0.97);
+    expect(f?.metrics['growthMiBPerMin']).toBeLessThan(240 * 1.03);
+    // sar samples every 10 s: the onset is the sample before or at the leak's start
+    expect(Date.parse(f?.window?.start ?? '')).toBeGreaterThanOrEqual(Date.parse('2026-12-07T04:35:08Z'));
+    expect(Date.parse(f?.window?.start ?? '')).toBeLessThanOrEqual(Date.parse('2026-12-07T04:35:18Z'));
+    expect(f?.window?.end).toBe('2026-12-07T05:08:08+00:00');
+  });
+});

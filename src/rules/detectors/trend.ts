@@ -16,9 +16,12 @@ export function detectTrend(d: TrendDetect, timeline: Timeline, baseEnv: Env, re
   const minPoints = resolve(d.minPoints);
   const minSpanMs = resolve(d.minSpanSec) * 1000;
   const out: Candidate[] = [];
-  for (const [, s] of seriesBySubject(timeline, spec, d.groupBy)) {
+  for (const [, whole] of seriesBySubject(timeline, spec, d.groupBy)) {
+    if (whole.t.length < minPoints) continue;
+    // Fit from where the growth began, when the series was flat before it (a leak started mid-collection).
+    const k = onset(whole.t, whole.v, minPoints, minSpanMs);
+    const s = k === 0 ? whole : { ...whole, t: whole.t.subarray(k), v: whole.v.subarray(k), file: whole.file.subarray(k), line: whole.line.subarray(k) };
     const n = s.t.length;
-    if (n < minPoints) continue;
     const t0 = s.t[0] as number;
     const spanMs = (s.t[n - 1] as number) - t0;
     if (spanMs < minSpanMs) continue;
@@ -67,4 +70,105 @@ export function detectTrend(d: TrendDetect, timeline: Timeline, baseEnv: Env, re
     });
   }
   return out;
+}
+
+/**
+ * Where a growth began when the series held flat before it: the index k that
+ * best splits it into a flat stretch [0, k) and a straight line [k, n), by
+ * least squares (prefix sums: one pass). 0, the whole series, unless the split
+ * explains at least half of what one straight line leaves unexplained, the flat
+ * stretch has a few points, and the line keeps minPoints and minSpanMs. A real
+ * capture's host-wide leak began 1 min 50 s after sar did; fitted from sar's
+ * first sample, the finding said it had "begun" then.
+ */
+export function onset(t: ArrayLike<number>, v: ArrayLike<number>, minPoints: number, minSpanMs: number): number {
+  const n = t.length;
+  const MIN_FLAT = 3;
+  if (n < MIN_FLAT + Math.max(3, minPoints)) return 0;
+  // centred, so the sums of squares keep their precision
+  const t0 = t[0] as number;
+  let my = 0;
+  for (let i = 0; i < n; i++) my += v[i] as number;
+  my /= n;
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  const mx = ((t[n - 1] as number) - t0) / 120000;
+  for (let i = 0; i < n; i++) {
+    x[i] = ((t[i] as number) - t0) / 60000 - mx;
+    y[i] = (v[i] as number) - my;
+  }
+  let Sx = 0;
+  let Sy = 0;
+  let Sxx = 0;
+  let Sxy = 0;
+  let Syy = 0;
+  for (let i = 0; i < n; i++) {
+    const xi = x[i] as number;
+    const yi = y[i] as number;
+    Sx += xi;
+    Sy += yi;
+    Sxx += xi * xi;
+    Sxy += xi * yi;
+    Syy += yi * yi;
+  }
+  const lineSse = (m: number, sx: number, sy: number, sxx: number, sxy: number, syy: number): number => {
+    const cxx = sxx - (sx * sx) / m;
+    const cxy = sxy - (sx * sy) / m;
+    const cyy = syy - (sy * sy) / m;
+    return cxx > 0 ? Math.max(0, cyy - (cxy * cxy) / cxx) : Math.max(0, cyy);
+  };
+  const single = lineSse(n, Sx, Sy, Sxx, Sxy, Syy);
+  const slope = (m: number, sx: number, sy: number, sxx: number, sxy: number): number => {
+    const cxx = sxx - (sx * sx) / m;
+    return cxx > 0 ? (sxy - (sx * sy) / m) / cxx : 0;
+  };
+  const overall = slope(n, Sx, Sy, Sxx, Sxy);
+  // the one line's squared residuals, summed from the start: how badly it fits a would-be flat stretch
+  const b0 = Sy / n - (overall * Sx) / n;
+  const lineBefore = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const r = (y[i] as number) - (b0 + overall * (x[i] as number));
+    lineBefore[i + 1] = (lineBefore[i] as number) + r * r;
+  }
+  let best = 0;
+  let bestSse = single;
+  let px = 0;
+  let py = 0;
+  let pxx = 0;
+  let pxy = 0;
+  let pyy = 0;
+  for (let k = 1; k <= n - Math.max(3, minPoints); k++) {
+    const xi = x[k - 1] as number;
+    const yi = y[k - 1] as number;
+    px += xi;
+    py += yi;
+    pxx += xi * xi;
+    pxy += xi * yi;
+    pyy += yi * yi;
+    if (k < MIN_FLAT) continue;
+    if ((t[n - 1] as number) - (t[k] as number) < minSpanMs) break;
+    const flat = Math.max(0, pyy - (py * py) / k);
+    const m = n - k;
+    const rest = lineSse(m, Sx - px, Sy - py, Sxx - pxx, Sxy - pxy, Syy - pyy);
+    // the line after the split grows the way the whole series does
+    if (Math.sign(slope(m, Sx - px, Sy - py, Sxx - pxx, Sxy - pxy)) !== Math.sign(overall)) continue;
+    if (flat + rest < bestSse) {
+      bestSse = flat + rest;
+      best = k;
+    }
+  }
+  if (best === 0) return 0;
+  // Taken when the flat stretch fits its points at least twice as well as the one line did: noise
+  // elsewhere in the series (other users' spikes) then does not hide an onset, and a straight line
+  // with noise, whose first points a flat stretch fits worse, keeps its start.
+  const flatBest = (() => {
+    let sy = 0;
+    let syy = 0;
+    for (let i = 0; i < best; i++) {
+      sy += y[i] as number;
+      syy += (y[i] as number) ** 2;
+    }
+    return Math.max(0, syy - (sy * sy) / best);
+  })();
+  return flatBest <= 0.5 * (lineBefore[best] as number) ? best : 0;
 }
