@@ -430,7 +430,8 @@ export function postmortem(model: ReportModel): Postmortem | null {
     first.window && !readAtCollection(model, first)
       ? `${first.title}, first seen ${formatTime(zone, first.window.start)}.`
       : `${first.title} (a state or counter read at collection: the data gives no start time).`;
-  const rootText = `${root.title}. ${root.reasoning[0] ?? ''}`.trim();
+  // The title alone repeats the trigger: the reasoning says why, or else the finding's own first sentence says what was seen.
+  const rootText = `${root.title}. ${root.reasoning[0] ?? firstSentence(root.message)}`.trim();
   const collected = formatTime(zone, model.report.bundle.collectedAt);
   const earliest = ranked.map(findingWindowMs).filter((w) => w !== null).sort((a, b) => a.start - b.start)[0];
   const detection =
@@ -539,4 +540,11 @@ export function gapRows(model: ReportModel): { from: string; to: string; duratio
  */
 export function checkTitle(c: RuleCheck): string {
   return c.title.includes('…') ? c.rule : c.title;
+}
+
+/** The first sentence of a finding's message (Markdown emphasis dropped), for a one-line summary. */
+export function firstSentence(message: string): string {
+  const text = message.replace(/\*\*/g, '').replace(/\s+/g, ' ').trim();
+  const end = text.search(/[.!?](\s|$)/);
+  return end < 0 ? text : text.slice(0, end + 1);
 }
