@@ -329,3 +329,28 @@ describe('a sosreport taken during a host-wide leak of 240 MiB/min from 04:35:18
     expect(f?.window?.end).toBe('2026-12-07T05:08:08+00:00');
   });
 });
+
+describe('a sosreport taken with memory fragmented by mlocked pages and THP set to always (9,753 direct compactions, 05:25:15 → collection)', async () => {
+  const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
+  const { model } = await analyze([path.join(fx, 'sosmortem-fragmented-thp.tar.xz')]);
+  const r = model.report;
+  const byRule = (rule: string): (typeof r.findings)[number] | undefined => r.findings.find((f) => f.rule === rule);
+  it('finds the fragmented Normal zone and the THP stalls it caused, as one incident, high', () => {
+    expect(r.findings.map((f) => [f.rule, f.severity])).toEqual([
+      ['memory-fragmentation', 'high'],
+      ['thp-compaction-stall', 'high'],
+    ]);
+    expect(byRule('memory-fragmentation')?.metrics).toMatchObject({ highOrderBlocks: 0, order0Blocks: 2200316, compactFailed: 9748, thpFallbacks: 3338 });
+    expect(byRule('memory-fragmentation')?.metrics['freeMiB']).toBeCloseTo(8665.4, 0);
+    expect(byRule('thp-compaction-stall')?.metrics['compactStall']).toBe(9753);
+    expect(byRule('thp-compaction-stall')?.causes).toEqual([byRule('memory-fragmentation')?.id]);
+  });
+  it('says compaction cannot help while locked pages may not move, instead of advising compact_memory', () => {
+    const frag = byRule('memory-fragmentation');
+    expect(frag?.message).toContain('vm.compact_unevictable_allowed is 0');
+    expect(frag?.remediation.map((x) => x.action)[0]).toBe('Find what holds memory locked, or let compaction move locked pages');
+    expect(frag?.remediation.map((x) => x.action)).not.toContain('Compact memory now, and keep a larger reserve of free blocks');
+    // sos does not collect THP's defrag: the rollback must not invent the old value
+    expect(byRule('thp-compaction-stall')?.remediation[0]?.rollback).toContain('the bundle does not have it');
+  });
+});
