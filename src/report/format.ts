@@ -209,7 +209,8 @@ export function verdict(model: ReportModel): Verdict {
   const zone = zoneOf(model);
   const ranked = rankFindings(model.report.findings);
   const top = ranked[0] ?? null;
-  const win = impactWindow(ranked, rootCause(model), model.report.bundle.collectedAt);
+  const [main, ...rest] = incidents(model);
+  const win = impactWindow(ranked, main?.root, model.report.bundle.collectedAt);
   if (!top) {
     const noData = model.report.analysis.checks.filter((c) => c.status === 'no-data').length;
     const line =
@@ -218,14 +219,13 @@ export function verdict(model: ReportModel): Verdict {
         : 'No bottleneck found: every check came back clear.';
     return { line, top: null, impactWindow: null };
   }
-  const [main, ...rest] = incidents(model);
   const root = main?.root ?? top;
   const resource = resourceOf(root.class);
   const chainText = (f: Finding): string => {
     const chain = causalChain(model, f);
     return chain.length > 1 ? ` (${chain.map((g) => g.rule).join(' → ')})` : '';
   };
-  const pointAtCollection = win !== null && win.start === win.end && incidents(model)[0]?.findings.every((f) => !f.window || readAtCollection(model, f));
+  const pointAtCollection = win !== null && win.start === win.end && (main?.findings ?? []).every((f) => !f.window || readAtCollection(model, f));
   const when = win ? (pointAtCollection ? `, read at collection (${formatTime(zone, win.start)})` : `, impact ${formatWindow(zone, win)}`) : '';
   // Other problems that share no cause with the main one, worth a reader's time (medium or worse).
   const separate = rest.filter((i) => SEVERITY_RANK[i.severity] <= SEVERITY_RANK.medium);
@@ -446,14 +446,14 @@ export function postmortem(model: ReportModel): Postmortem | null {
     if (f.window) timeline.push({ time: formatTime(zone, f.window.start), what: readAtCollection(model, f) ? `${f.title} (read at collection)` : f.window.start === f.window.end ? f.title : `${f.title} begins` });
   }
   // An event a finding of the chain already stands for (its crash, its kill, at the same second) is not listed twice,
-  // nor libvirt's "stopped (reason=crashed)" beside the crash event of the same line.
+  // nor a guest's stop beside its crash at the same instant (libvirt's "shutting down, reason=crashed" is both).
   const told = new Set(byStart.filter((f) => f.window).map((f) => `${formatTime(zone, f.window?.start ?? null)}|${f.class}`));
   const crashAt = new Set(model.events.filter((e) => e.type === 'vm-crash').map((e) => `${e.t}|${e.labels['domain'] ?? ''}`));
   for (const e of model.events) {
     if (!(e.type === 'oom-kill' || e.type === 'hung-task' || e.type === 'boot' || e.type.startsWith('vm-'))) continue;
     const time = formatTimeMs(zone, e.t);
     if (told.has(`${time}|${e.type}`)) continue;
-    if (e.type === 'vm-shutdown' && e.label.endsWith('(reason=crashed)') && crashAt.has(`${e.t}|${e.labels['domain'] ?? ''}`)) continue;
+    if (e.type === 'vm-shutdown' && crashAt.has(`${e.t}|${e.labels['domain'] ?? ''}`)) continue;
     timeline.push({ time, what: e.label });
   }
   timeline.sort((a, b) => a.time.localeCompare(b.time));
