@@ -193,6 +193,9 @@ export class KernelEventScanner {
       return;
     }
     if (message.startsWith('EXT4-fs error (device ')) return this.fsError(message, this.at());
+    if (message.startsWith('XFS (')) return this.xfsMessage(message);
+    if (message.startsWith('EXT4-fs (') && message.includes('Remounting filesystem read-only')) return this.fsState(message, 'EXT4-fs ('.length, 'ext4', 'remounted read-only', true);
+    if (message.includes(': writeback error on inode ')) return this.writebackError(message);
     if (message.startsWith('sd ') && (message.includes('FAILED Result:') || message.includes('Unhandled error code'))) return this.scsiError(message, this.at());
     if (message.includes('soft lockup - CPU#')) return this.softLockup(message, this.at());
     if (message.includes('hard LOCKUP on cpu')) return this.hardLockup(message, this.at());
@@ -455,6 +458,59 @@ export class KernelEventScanner {
     const block = numberAfter(message, 'block ');
     if (block !== undefined) attrs.block = block;
     this.emitIoError(at, attrs, device);
+  }
+
+  /**
+   * XFS's complaints (fs/xfs/xfs_buf.c, xfs_fsops.c; a real capture on 6.18): "XFS (loop0): metadata
+   * I/O error in "…" at daddr 0x2c0 len 32 error 28", "Failing async write on buffer block 0x120080.
+   * Retrying async write.", "Metadata I/O Error (0x1) detected at … Shutting down filesystem.";
+   * mount, unmount and "Please unmount …" lines are not errors.
+   */
+  private xfsMessage(message: string): void {
+    const close = message.indexOf('): ');
+    if (close < 0) return;
+    const rest = message.slice(close + 3);
+    const shutdown = /Shutting down filesystem|has been shut down|shut down/.test(rest);
+    const what = /^metadata I\/O error/i.test(rest)
+      ? shutdown
+        ? 'shut down after a metadata I/O error'
+        : 'metadata I/O error'
+      : /^log I\/O error/i.test(rest)
+        ? shutdown
+          ? 'shut down after a log I/O error'
+          : 'log I/O error'
+        : rest.startsWith('Failing async write')
+          ? 'metadata writes failing, retried'
+          : /Corruption/.test(rest)
+            ? shutdown
+              ? 'shut down after corruption was detected'
+              : 'corruption detected'
+            : shutdown
+              ? 'shut down'
+              : null;
+    if (what === null) return;
+    this.fsState(message, 'XFS ('.length, 'xfs', what, shutdown);
+  }
+
+  /** A filesystem's own error or change of state, "<fs> (<device>): …" from `open` on: one fs event. */
+  private fsState(message: string, open: number, fs: string, what: string, stopped: boolean): void {
+    const close = message.indexOf(')', open);
+    const device = close > open ? message.slice(open, close) : '';
+    if (!device) return;
+    const attrs: EventRecord['attrs'] = { device, kind: 'fs', fs, what };
+    // shut down (XFS) or read-only (ext4 errors=remount-ro): the filesystem stopped taking writes
+    if (stopped) attrs.stopped = true;
+    this.emitIoError(this.at(), attrs, device);
+  }
+
+  /** iomap's "loop0: writeback error on inode 131, offset 0, sector 524368" (XFS and other iomap filesystems): written data was lost. */
+  private writebackError(message: string): void {
+    const device = message.slice(0, message.indexOf(': writeback error on inode '));
+    if (!/^[\w.-]+$/.test(device)) return;
+    const attrs: EventRecord['attrs'] = { device, kind: 'fs', what: 'writeback error: written data lost' };
+    const inode = numberAfter(message, 'inode ');
+    if (inode !== undefined) attrs.inode = inode;
+    this.emitIoError(this.at(), attrs, device);
   }
 
   private ioError(message: string, at: At): void {

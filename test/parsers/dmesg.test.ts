@@ -13,8 +13,26 @@ const K8S = fixture('dmesg', 'ubuntu20.04_5.4_juju-k8s_full-dmesg_loop-io-error.
 const HOTSOS = fixture('dmesg', 'hotsos-openstack-compute4/sos_commands/kernel/dmesg');
 const PBENCH = fixture('dmesg', 'pbench-fedora27-dhcp31-44/sos_commands/kernel/dmesg');
 const PATH = 'sos_commands/kernel/dmesg';
+const XFS = fixture('dmesg', 'xfs-shutdown-loop.dmesg');
 
 describe('dmesg', () => {
+  it('reads a real XFS shutdown on a loop device whose backing store filled up (kernel 6.18): failed writes, writeback and metadata errors, the shutdown', () => {
+    const c = parseText(dmesg, XFS, { path: PATH });
+    const io = eventsOf(c, 'io-error');
+    const kinds = (k: string): number => io.filter((e) => e.attrs['kind'] === k).length;
+    // 70 "critical space allocation error" lines; the DISCARD-style WRITE_ZEROES probe of mkfs is no failure
+    expect(kinds('blk')).toBe(70);
+    const fs = io.filter((e) => e.attrs['kind'] === 'fs');
+    expect(fs.filter((e) => e.attrs['what'] === 'writeback error: written data lost')).toHaveLength(12);
+    expect(fs.filter((e) => e.attrs['what'] === 'metadata writes failing, retried')).toHaveLength(9);
+    expect(fs.filter((e) => e.attrs['what'] === 'metadata I/O error')).toHaveLength(1);
+    const down = fs.filter((e) => e.attrs['stopped'] === true);
+    expect(down.map((e) => [e.attrs['what'], e.attrs['fs'], e.line])).toEqual([['shut down after a metadata I/O error', 'xfs', 103]]);
+    // mount, "Please unmount" and unmount lines are not errors; every event is loop0's
+    expect(new Set(io.map((e) => e.attrs['device']))).toEqual(new Set(['loop0']));
+    expect(io.reduce((n, e) => n + Number(e.attrs['suppressedBefore'] ?? 0), 0)).toBeGreaterThan(600);
+  });
+
   it('reads the RHEL 9.3 OOM from French dmesg -T: victim postmaster 3499662, anon-rss 854636 kB, shmem 3.4 GB', () => {
     const c = parseText(dmesg, RHEL93, { path: 'sos_commands/kernel/dmesg_-T' });
     const oom = eventsOf(c, 'oom-kill');
