@@ -327,6 +327,8 @@ describe('a sosreport taken during a host-wide leak of 240 MiB/min from 04:35:18
     expect(Date.parse(f?.window?.start ?? '')).toBeGreaterThanOrEqual(Date.parse('2026-12-07T04:35:08Z'));
     expect(Date.parse(f?.window?.start ?? '')).toBeLessThanOrEqual(Date.parse('2026-12-07T04:35:18Z'));
     expect(f?.window?.end).toBe('2026-12-07T05:08:08+00:00');
+    // R² 0.98 over 33 min reads "high", not "medium (79%)"
+    expect(f?.confidence).toBeGreaterThanOrEqual(0.8);
   });
 });
 
