@@ -91,6 +91,14 @@ const MAX_KVM_MESSAGE = 300;
  * Mem-Info, task table, summary, victim) and hung-task reports run until the
  * call trace ends, so both are held open until the line that completes them.
  */
+/** What an XFS line complains of, and how it reads after "shut down after" when the same line shuts the filesystem down. */
+const XFS_COMPLAINTS: { match: RegExp; what: string; after: string }[] = [
+  { match: /^metadata I\/O error/i, what: 'metadata I/O error', after: 'a metadata I/O error' },
+  { match: /^log I\/O error/i, what: 'log I/O error', after: 'a log I/O error' },
+  { match: /^Failing async write/, what: 'metadata writes failing, retried', after: 'metadata writes failed' },
+  { match: /Corruption/, what: 'corruption detected', after: 'corruption was detected' },
+];
+
 /** The kernel's rate limiters in front of I/O error messages (block/blk-core.c, fs/buffer.c). */
 const IO_RATELIMITERS = ['blk_print_req_error:', 'print_req_error:', 'blk_update_request:', 'buffer_io_error:'];
 
@@ -471,23 +479,8 @@ export class KernelEventScanner {
     if (close < 0) return;
     const rest = message.slice(close + 3);
     const shutdown = /Shutting down filesystem|has been shut down|shut down/.test(rest);
-    const what = /^metadata I\/O error/i.test(rest)
-      ? shutdown
-        ? 'shut down after a metadata I/O error'
-        : 'metadata I/O error'
-      : /^log I\/O error/i.test(rest)
-        ? shutdown
-          ? 'shut down after a log I/O error'
-          : 'log I/O error'
-        : rest.startsWith('Failing async write')
-          ? 'metadata writes failing, retried'
-          : /Corruption/.test(rest)
-            ? shutdown
-              ? 'shut down after corruption was detected'
-              : 'corruption detected'
-            : shutdown
-              ? 'shut down'
-              : null;
+    const complaint = XFS_COMPLAINTS.find((c) => c.match.test(rest));
+    const what = complaint ? (shutdown ? `shut down after ${complaint.after}` : complaint.what) : shutdown ? 'shut down' : null;
     if (what === null) return;
     this.fsState(message, 'XFS ('.length, 'xfs', what, shutdown);
   }

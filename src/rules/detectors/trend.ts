@@ -76,8 +76,8 @@ export function detectTrend(d: TrendDetect, timeline: Timeline, baseEnv: Env, re
  * Where a growth began when the series held flat before it: the index k that
  * best splits it into a flat stretch [0, k) and a straight line [k, n), by
  * least squares (prefix sums: one pass). 0, the whole series, unless the split
- * explains at least half of what one straight line leaves unexplained, the flat
- * stretch has a few points, and the line keeps minPoints and minSpanMs. A real
+ * fits better than one line, its flat stretch (a few points at least) fits them
+ * twice as well as the line did, and the line keeps minPoints and minSpanMs. A real
  * capture's host-wide leak began 1 min 50 s after sar did; fitted from sar's
  * first sample, the finding said it had "begun" then.
  */
@@ -132,6 +132,7 @@ export function onset(t: ArrayLike<number>, v: ArrayLike<number>, minPoints: num
   }
   let best = 0;
   let bestSse = single;
+  let bestFlat = 0;
   let px = 0;
   let py = 0;
   let pxx = 0;
@@ -154,21 +155,12 @@ export function onset(t: ArrayLike<number>, v: ArrayLike<number>, minPoints: num
     if (Math.sign(slope(m, Sx - px, Sy - py, Sxx - pxx, Sxy - pxy)) !== Math.sign(overall)) continue;
     if (flat + rest < bestSse) {
       bestSse = flat + rest;
+      bestFlat = flat;
       best = k;
     }
   }
-  if (best === 0) return 0;
   // Taken when the flat stretch fits its points at least twice as well as the one line did: noise
   // elsewhere in the series (other users' spikes) then does not hide an onset, and a straight line
   // with noise, whose first points a flat stretch fits worse, keeps its start.
-  const flatBest = (() => {
-    let sy = 0;
-    let syy = 0;
-    for (let i = 0; i < best; i++) {
-      sy += y[i] as number;
-      syy += (y[i] as number) ** 2;
-    }
-    return Math.max(0, syy - (sy * sy) / best);
-  })();
-  return flatBest <= 0.5 * (lineBefore[best] as number) ? best : 0;
+  return best > 0 && bestFlat <= 0.5 * (lineBefore[best] as number) ? best : 0;
 }
