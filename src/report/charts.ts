@@ -593,6 +593,9 @@ function heatmapSpec(frame: Frame, zone: Zone, util: readonly ChartSeries[]): To
   });
 }
 
+/** How far past the axis's end a finding read at collection may fall and still be drawn at it (sos runs after the last sample). */
+const COLLECTION_SLACK_MS = 10 * 60_000;
+
 /** One lane per finding class with its windows as bars; events as markers; the span on x. */
 export async function swimlane(model: ReportModel, zone: Zone): Promise<ChartOut | null> {
   const frame = frameOf(model, zone);
@@ -606,8 +609,11 @@ export async function swimlane(model: ReportModel, zone: Zone): Promise<ChartOut
     if (!lanes.includes(f.class)) lanes.push(f.class);
     const w = findingWindowMs(f);
     if (!w) continue;
-    const a = Math.max(d0, shift(zone, w.start));
-    const b = Math.min(d1, Math.max(shift(zone, w.end), a + minWidth));
+    // A state read at collection falls a few seconds after the last sample, past the axis: drawn at its end.
+    const start = shift(zone, w.start);
+    const late = start > d1 && start - d1 <= COLLECTION_SLACK_MS;
+    const a = late ? d1 - minWidth : Math.max(d0, start);
+    const b = late ? d1 : Math.min(d1, Math.max(shift(zone, w.end), a + minWidth));
     if (b < d0 || a > d1) continue;
     bars.push({ lane: f.class, a, b, sev: f.severity, title: f.title });
   }
@@ -617,7 +623,8 @@ export async function swimlane(model: ReportModel, zone: Zone): Promise<ChartOut
     .map((e) => ({ lane: 'events', t: shift(zone, e.t), type: e.type }))
     .filter((e) => e.t >= d0 && e.t <= d1);
   if (events.length) lanes.push('events');
-  if (lanes.length === 0) return null;
+  // lanes with nothing to draw in them would be an empty frame under a title
+  if (bars.length === 0 && events.length === 0) return null;
   const usedSev = SEVERITIES.filter((s) => bars.some((b) => b.sev === s));
   const eventTypes = [...new Set(events.map((e) => e.type))].sort();
   const layers: object[] = [...gapLayer(frame)];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downsample, guestNodeMemoryChart, numaLocalityChart, standardCharts, swimlane } from '../../src/report/charts.js';
+import { downsample, guestNodeMemoryChart, numaLocalityChart, SEVERITY_COLOURS, standardCharts, swimlane } from '../../src/report/charts.js';
 import { formatDuration, formatKiB, zoneOf } from '../../src/report/format.js';
 import type { ChartSeries } from '../../src/report/model.js';
 import { loadModel } from './helpers.js';
@@ -78,6 +78,18 @@ describe('charts', () => {
     const svg = (await swimlane(m, zoneOf(m)))?.svg ?? '';
     for (const lane of ['memory-leak', 'oom-kill', 'swap-thrash', 'io-saturation', 'hung-task', 'events']) expect(svg).toContain(`>${lane}<`);
     expect(svg).not.toContain('xmlns');
+  });
+
+  it('draws a finding read at collection, a few minutes after the last sample, at the end of the swimlane; with nothing to draw, no swimlane', async () => {
+    const m = loadModel('leak-swap-oom');
+    // a real capture: both findings read at collection, 4 s after sar's last sample, left the swimlane an empty frame
+    const at = m.report.bundle.collectedAt as string;
+    for (const f of m.report.findings) f.window = { start: at, end: at };
+    m.events = [];
+    const svg = (await swimlane(m, zoneOf(m)))?.svg ?? '';
+    expect(svg).toContain(SEVERITY_COLOURS.critical);
+    for (const f of m.report.findings) f.window = null;
+    expect(await swimlane(m, zoneOf(m))).toBeNull();
   });
 
   it('greys collection gaps on the swimlane and on the time charts, and says so in the caption', async () => {
