@@ -9,6 +9,7 @@ import type { RecordStore } from '../timeline/store.js';
 import { ArchiveSource, sanitizeName, sniffArchive } from './archive.js';
 import { timeFromName } from './attachments.js';
 import { DirectorySource } from './directory.js';
+import { eventStorms, ITEMISED_PER_SHAPE } from './event-storm.js';
 import { DEFAULT_LINE_LIMITS, LineSplitter, type LineFilter, type LineLimits } from './lines.js';
 import type { BundleLimits, BundleSource, WalkNote } from './walk.js';
 
@@ -373,12 +374,13 @@ function cappedSink(inner: RecordSink): { sink: RecordSink; finish: () => void }
   let diagnostics = 0;
   let events = 0;
   let facts = 0;
+  const storms = eventStorms((e) => {
+    if (++events <= PER_FILE_CAPS.events) inner.event(e);
+  });
   const sink: RecordSink = {
     // Explicit parameters: a rest-args forwarder cost ~8 ms per typical bundle (a million samples).
     sample: (metric, labels, timeBase, t, value, line) => inner.sample(metric, labels, timeBase, t, value, line),
-    event(e) {
-      if (++events <= PER_FILE_CAPS.events) inner.event(e);
-    },
+    event: (e) => storms.event(e),
     fact(name, value, line, labels) {
       if (++facts <= PER_FILE_CAPS.facts) inner.fact(name, value, line, labels);
     },
@@ -389,8 +391,13 @@ function cappedSink(inner: RecordSink): { sink: RecordSink; finish: () => void }
     wants: (m) => inner.wants(m),
   };
   const finish = (): void => {
+    const { folded, shapes } = storms.finish();
+    if (folded > 0) {
+      const names = shapes.length > 3 ? `${shapes.slice(0, 3).join('; ')} and ${shapes.length - 3} more` : shapes.join('; ');
+      inner.diagnostic(undefined, 'info', `${folded} repeated events (${names}) were counted, not itemised: the first ${ITEMISED_PER_SHAPE} of each kind are kept whole, with their sectors, pids and lines`);
+    }
     if (diagnostics > PER_FILE_CAPS.diagnostics) inner.diagnostic(undefined, 'warning', `${diagnostics - PER_FILE_CAPS.diagnostics} more problems in this file were not listed`);
-    if (events > PER_FILE_CAPS.events) inner.diagnostic(undefined, 'warning', `${events} events in this file: only the first ${PER_FILE_CAPS.events} were kept`);
+    if (events > PER_FILE_CAPS.events) inner.diagnostic(undefined, 'warning', `${events} different events in this file: only the first ${PER_FILE_CAPS.events} were kept`);
     if (facts > PER_FILE_CAPS.facts) inner.diagnostic(undefined, 'warning', `${facts} settings in this file: only the first ${PER_FILE_CAPS.facts} were kept`);
   };
   return { sink, finish };

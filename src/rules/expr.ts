@@ -98,11 +98,19 @@ export const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
   /** the number of items of a list, whatever they hold (count() counts numbers only) */
   len: (list) => listOf(list).length,
   /** a field of every item of a list of objects (`value`, or `labels.node`) */
-  pluck: (list, key) => listOf(list).map((x) => fieldOf(x, String(key))),
+  pluck: (list, key) => {
+    const path = String(key).split('.');
+    return listOf(list).map((x) => fieldAt(x, path));
+  },
   /** the numeric `value` of every item of a fact list */
   values: (list) => listOf(list).map((x) => fieldOf(x, 'value')),
   /** distinct values, in first-seen order */
-  uniq: (list) => listOf(list).filter((x, i, a) => x !== undefined && x !== null && a.indexOf(x) === i),
+  uniq: (list) => {
+    // A Set, not indexOf: a disk failing for hours logs thousands of distinct sectors.
+    const seen = new Set<Value>();
+    for (const x of listOf(list)) if (x !== undefined && x !== null && !(typeof x === 'number' && Number.isNaN(x))) seen.add(x);
+    return [...seen];
+  },
   /** the given field of the item whose `value` is largest (the node with the most free memory) */
   argmax: (list, key) => {
     let best: Value;
@@ -136,6 +144,17 @@ export const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
   join: (list, sep) => listOf(list).map((x) => (x === undefined || x === null ? '' : String(x))).join(String(sep ?? ', ')),
   /** how many items of a list equal a value: countOf(values(factsWhere('vm.hugepages')), true) */
   countOf: (list, v) => listOf(list).filter((x) => x === v).length,
+  /** how many events have a field equal to a value, a folded storm counting for all it stands for: countWhere(events, 'kind', 'buffer') */
+  countWhere: (list, key, v) => {
+    const path = String(key).split('.');
+    let n = 0;
+    for (const x of listOf(list)) {
+      if (fieldAt(x, path) !== v) continue;
+      const r = fieldAt(x, ['repeats']);
+      n += typeof r === 'number' && r >= 1 ? r : 1;
+    }
+    return n;
+  },
   /** the label after the first needle that the text contains: firstMatch(stack, ['nfs', 'NFS', 'jbd2', 'the journal'], 'unknown') */
   firstMatch: (text, pairs, dflt) => {
     const t = String(text ?? '');
@@ -153,8 +172,12 @@ function listOf(v: Value): Value[] {
 }
 
 function fieldOf(x: Value, path: string): Value {
+  return fieldAt(x, path.split('.'));
+}
+
+function fieldAt(x: Value, path: string[]): Value {
   let cur: Value = x;
-  for (const k of path.split('.')) {
+  for (const k of path) {
     if (cur === null || cur === undefined || typeof cur !== 'object' || Array.isArray(cur) || !Object.prototype.hasOwnProperty.call(cur, k)) return undefined;
     cur = (cur as Record<string, Value>)[k];
   }

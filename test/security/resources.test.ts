@@ -50,10 +50,18 @@ function xzBlocks(data: Buffer, blocks: number): Buffer {
   return r.stdout;
 }
 
-async function analyzeInChild(input: string, out: string, maxTotal?: number, scratch = false): Promise<{ maxRssKiB: number; files: string[]; diagnostics: string[] }> {
+interface ChildFinding {
+  rule: string;
+  severity: string;
+  subject: Record<string, string | number>;
+  metrics: Record<string, number>;
+  window: { start: string; end: string } | null;
+}
+
+async function analyzeInChild(input: string, out: string, maxTotal?: number, scratch = false): Promise<{ maxRssKiB: number; files: string[]; diagnostics: string[]; findings: ChildFinding[] }> {
   const args = ['--import', 'tsx', path.join(import.meta.dirname, 'child-analyze.ts'), input, out, String(maxTotal ?? ''), scratch ? 'scratch' : ''];
   const { stdout } = await run(process.execPath, args, { maxBuffer: 64 * MiB });
-  return JSON.parse(stdout) as { maxRssKiB: number; files: string[]; diagnostics: string[] };
+  return JSON.parse(stdout) as { maxRssKiB: number; files: string[]; diagnostics: string[]; findings: ChildFinding[] };
 }
 
 describe('resource bounds', () => {
@@ -124,6 +132,59 @@ describe('resource bounds', () => {
     const r = await analyzeInChild(bundle, path.join(dir, 'out'));
     expect(r.files).toContain('var/log/messages');
     expect(r.maxRssKiB).toBeLessThan(MEMORY_CAP_KIB);
+  });
+
+  it('reads a 300 MB log that is one storm of I/O errors under the memory cap, counts every error and keeps what follows it', async () => {
+    // ~2.6 million kernel errors, four kinds on two devices, each logged many times over: a
+    // failing SAN path in a month of syslog. Kept one by one, events held their read chunks (a
+    // 1 GB log took 1.4 GB), and a cap on events per file dropped everything after it.
+    const dir = await tempDir();
+    const bundle = path.join(dir, TOP);
+    await mkdir(path.join(bundle, 'var/log'), { recursive: true });
+    await mkdir(path.join(bundle, 'sos_commands/host'), { recursive: true });
+    await mkdir(path.join(bundle, 'sos_commands/date'), { recursive: true });
+    await writeFile(path.join(bundle, 'sos_commands/host/hostname'), 'web01\n');
+    await writeFile(path.join(bundle, 'sos_commands/date/date'), 'Mon Nov 23 23:59:00 UTC 2026\n');
+    const fh = await open(path.join(bundle, 'var/log/messages'), 'w');
+    const stamp = (sec: number): string => `Nov 23 ${[Math.floor(sec / 3600), Math.floor(sec / 60) % 60, sec % 60].map((n) => String(n).padStart(2, '0')).join(':')} web01 kernel: `;
+    let errors = 0;
+    let suppressed = 0;
+    for (let hour = 0; hour < 20; hour++) {
+      const lines: string[] = [];
+      for (let i = 0; i < 14400; i++) {
+        const sec = hour * 3600 + Math.floor(i / 4);
+        lines.push(`${stamp(sec)}blk_update_request: I/O error, dev sdc, sector ${1000 + i * 8} op 0x1:(WRITE) flags 0x800 phys_seg 1 prio class 0`);
+        lines.push(`${stamp(sec)}XFS (sdc1): metadata I/O error in "xfs_buf_ioend+0x110/0x3c0" at daddr 0x${(i * 8).toString(16)} len 8 error 5`);
+        lines.push(`${stamp(sec)}Buffer I/O error on dev sdd1, logical block ${i}, lost async page write`);
+        errors += 3;
+        if (i % 1000 === 999) {
+          lines.push(`${stamp(sec)}blk_update_request: 7 callbacks suppressed`);
+          suppressed += 7;
+        }
+      }
+      const chunk = Buffer.from(`${lines.join('\n')}\n`);
+      // each hour's lines logged three times over (a multipath retrying), ~285 MB in all
+      for (let rep = 0; rep < 3; rep++) await fh.write(chunk);
+    }
+    await fh.write(`${stamp(20 * 3600 + 60)}XFS (sdc1): log I/O error -5\n${stamp(20 * 3600 + 61)}XFS (sdc1): Log I/O Error (0x2) detected at xlog_ioend_work+0x6e/0x70 [xfs] (fs/xfs/xfs_log.c:1378).  Shutting down filesystem.\n`);
+    await fh.write(`${stamp(21 * 3600)}java invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0\n${stamp(21 * 3600)}Out of memory: Killed process 4242 (java) total-vm:12345678kB, anon-rss:10211212kB, file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:20480kB oom_score_adj:0\n`);
+    await fh.close();
+    errors *= 3;
+    suppressed *= 3;
+    const r = await analyzeInChild(bundle, path.join(dir, 'out'));
+    expect(r.maxRssKiB).toBeLessThan(MEMORY_CAP_KIB);
+    expect(r.findings.filter((f) => f.rule === 'oom-kill')).toHaveLength(1);
+    const sdc = r.findings.find((f) => f.rule === 'disk-errors' && f.subject['device'] === 'sdc');
+    const sdc1 = r.findings.find((f) => f.rule === 'disk-errors' && f.subject['device'] === 'sdc1');
+    const sdd1 = r.findings.find((f) => f.rule === 'disk-errors' && f.subject['device'] === 'sdd1');
+    expect(sdc?.metrics).toMatchObject({ errors: errors / 3, requests: errors / 3, suppressed });
+    // the shutdown after the storm is read: the filesystem stopped taking writes
+    expect(sdc1?.metrics).toMatchObject({ errors: errors / 3 + 2, fsErrors: errors / 3 + 2, fsStopped: 1 });
+    expect(sdc1?.severity).toBe('critical');
+    expect(sdd1?.metrics).toMatchObject({ errors: errors / 3, bufferErrors: errors / 3 });
+    // the storm's window runs to its last line, not to where itemising stopped
+    expect(sdd1?.window?.end).toMatch(/^2026-11-23T19:59:59/);
+    expect(r.diagnostics.some((d) => /^var\/log\/messages: \d+ repeated events \(io-error .*\) were counted, not itemised/.test(d))).toBe(true);
   });
 
   it('stops at the entry cap with a diagnostic (200 000 tiny files)', async () => {

@@ -6,7 +6,15 @@ import type { EventDetect } from '../types.js';
 /** Events of one type (optionally filtered), one candidate per event or per group of them. */
 export function detectEvents(d: EventDetect, timeline: Timeline, baseEnv: Env): Candidate[] {
   const where = d.where ? compile(d.where) : null;
-  const events = timeline.eventsOf(d.event).filter((e) => !where || truthy(where({ ...baseEnv, ...eventEnv(e) })));
+  // One env per event, shared by the filter and the group's `events` list; the filter's env
+  // inherits the rule's base env rather than copying it per event (a disk storm logs tens of thousands).
+  const envs = new Map<TimelineEvent, Env>();
+  const envOf = (e: TimelineEvent): Env => {
+    let env = envs.get(e);
+    if (!env) envs.set(e, (env = eventEnv(e)));
+    return env;
+  };
+  const events = timeline.eventsOf(d.event).filter((e) => !where || truthy(where(Object.assign(Object.create(baseEnv) as Env, envOf(e)))));
   const groups = new Map<string, TimelineEvent[]>();
   events.forEach((e, i) => {
     const key = d.groupBy ? d.groupBy.map((k) => String(e.attrs[k] ?? e.labels[k] ?? '')).join('\u0000') : String(i);
@@ -25,9 +33,11 @@ export function detectEvents(d: EventDetect, timeline: Timeline, baseEnv: Env): 
     }
     const env: Env = {
       ...baseEnv,
-      ...eventEnv(head),
-      count: list.length,
-      events: list.map((e) => eventEnv(e) as Value),
+      ...envOf(head),
+      // a folded storm (bundle/event-storm.ts) stands for `repeats` events
+      count: list.reduce((n, e) => n + repeatsOf(e), 0),
+      itemised: list.length,
+      events: list.map((e) => envOf(e) as Value),
       firstTime: times.length ? Math.min(...times) : null,
       lastTime: times.length ? Math.max(...times) : null,
       windowStart: times.length ? Math.min(...times) : null,
@@ -41,8 +51,12 @@ export function detectEvents(d: EventDetect, timeline: Timeline, baseEnv: Env): 
   return out;
 }
 
+/** Expressions only read: the event's own attrs and labels are shared, not copied. */
 function eventEnv(e: TimelineEvent): Env {
-  const env: Env = { attrs: { ...e.attrs } as Record<string, Value>, labels: { ...e.labels }, t: e.t };
-  for (const [k, v] of Object.entries(e.attrs)) env[k] = v;
-  return env;
+  return Object.assign({ attrs: e.attrs as Record<string, Value>, labels: e.labels, t: e.t }, e.attrs) as Env;
+}
+
+function repeatsOf(e: TimelineEvent): number {
+  const r = e.attrs['repeats'];
+  return typeof r === 'number' && r >= 1 ? r : 1;
 }
