@@ -25,6 +25,13 @@ export interface DatasetSpec {
   pmaps: number;
   mappings: number;
   /**
+   * the kernel's share of the noise includes XFS metadata I/O errors on four
+   * devices (a failing SAN path logging for the whole span): a storm of
+   * events, folded at ingest. Off, the same lines are firewall drops, which
+   * start no event, as a healthy host's kernel noise.
+   */
+  ioErrorStorm: boolean;
+  /**
    * small files no parser reads (command outputs and copied configuration),
    * as in a real sosreport: one of this machine's had 4 415 entries in 18 MB
    */
@@ -34,17 +41,17 @@ export interface DatasetSpec {
 const MiB = 1024 * 1024;
 
 export const FULL: readonly DatasetSpec[] = [
-  { name: 'large', days: 30, cpus: 64, disks: 30, numaNodes: 4, syslogBytes: 1024 * MiB, dmesgBytes: 48 * MiB, psSnapshots: 24, procs: 1500, pmaps: 120, mappings: 400, otherFiles: 4000 },
-  { name: 'typical', days: 2, cpus: 16, disks: 8, numaNodes: 2, syslogBytes: 24 * MiB, dmesgBytes: 1 * MiB, psSnapshots: 2, procs: 600, pmaps: 8, mappings: 200, otherFiles: 4000 },
+  { name: 'large', days: 30, cpus: 64, disks: 30, numaNodes: 4, syslogBytes: 1024 * MiB, dmesgBytes: 48 * MiB, psSnapshots: 24, procs: 1500, pmaps: 120, mappings: 400, otherFiles: 4000, ioErrorStorm: true },
+  { name: 'typical', days: 2, cpus: 16, disks: 8, numaNodes: 2, syslogBytes: 24 * MiB, dmesgBytes: 1 * MiB, psSnapshots: 2, procs: 600, pmaps: 8, mappings: 200, otherFiles: 4000, ioErrorStorm: false },
 ];
 
 export const QUICK: readonly DatasetSpec[] = [
-  { name: 'large-quick', days: 2, cpus: 8, disks: 4, numaNodes: 2, syslogBytes: 6 * MiB, dmesgBytes: 512 * 1024, psSnapshots: 2, procs: 200, pmaps: 4, mappings: 100, otherFiles: 400 },
-  { name: 'typical-quick', days: 1, cpus: 4, disks: 2, numaNodes: 1, syslogBytes: 1 * MiB, dmesgBytes: 128 * 1024, psSnapshots: 1, procs: 100, pmaps: 2, mappings: 50, otherFiles: 400 },
+  { name: 'large-quick', days: 2, cpus: 8, disks: 4, numaNodes: 2, syslogBytes: 6 * MiB, dmesgBytes: 512 * 1024, psSnapshots: 2, procs: 200, pmaps: 4, mappings: 100, otherFiles: 400, ioErrorStorm: true },
+  { name: 'typical-quick', days: 1, cpus: 4, disks: 2, numaNodes: 1, syslogBytes: 1 * MiB, dmesgBytes: 128 * 1024, psSnapshots: 1, procs: 100, pmaps: 2, mappings: 50, otherFiles: 400, ioErrorStorm: false },
 ];
 
 /** Bumped whenever the generated content changes, so stale data is rebuilt. */
-const GENERATOR_VERSION = 6;
+const GENERATOR_VERSION = 7;
 const TOP = 'sosreport-db01-2026-11-20-bench';
 const SKELETON = 'samples/leak-swap-oom/sosreport-db01-2026-11-20-kqzvbnd';
 /** Collection: Fri Nov 20 16:05:12 CET 2026 (the skeleton's date); boot 18 d 9:52 before. */
@@ -287,6 +294,12 @@ function victim(oom: string[], k: number): string[] {
   return oom.map((l) => l.replace(/\bjava\b/g, `java-${n}`).replace(/\b4242\b/g, String(4242 + n)));
 }
 
+/** A firewall drop (firewalld's log-denied): the kernel noise of a healthy host, which starts no event. */
+const firewallDrop = (r: () => number): string =>
+  `filter_IN_public_REJECT: IN=ens3 OUT= SRC=10.20.${Math.floor(r() * 255)}.${Math.floor(r() * 255)} DST=10.20.0.5 LEN=60 TTL=63 PROTO=TCP SPT=${30000 + Math.floor(r() * 30000)} DPT=5432 SYN`;
+
+const XFS_ERROR_LINE = 4;
+
 const DAEMON_LINES: ((r: () => number) => string)[] = [
   (r) => `systemd[1]: Started Session ${Math.floor(r() * 90000)} of User root.`,
   (r) => `sshd[${10000 + Math.floor(r() * 50000)}]: Accepted publickey for deploy from 10.20.${Math.floor(r() * 255)}.${Math.floor(r() * 255)} port ${30000 + Math.floor(r() * 30000)} ssh2: RSA SHA256:3bQk1Wq0Zr8v4n9m2xYc7s5dLhFJtPq`,
@@ -319,7 +332,8 @@ function syslog(file: string, spec: DatasetSpec, r: () => number, inc: { oom: st
       for (const l of (i / every) % 2 ? victim(inc.oom, i / every) : inc.hung) out.line(`${stamp}kernel: ${l}`);
       continue;
     }
-    out.line(stamp + (DAEMON_LINES[Math.floor(r() * DAEMON_LINES.length)] as (r: () => number) => string)(r));
+    const pick = Math.floor(r() * DAEMON_LINES.length);
+    out.line(stamp + (pick === XFS_ERROR_LINE && !spec.ioErrorStorm ? `kernel: ${firewallDrop(r)}` : (DAEMON_LINES[pick] as (r: () => number) => string)(r)));
   }
   out.close();
 }
@@ -337,6 +351,7 @@ function dmesg(file: string, spec: DatasetSpec, r: () => number, inc: { oom: str
     }
     const k = Math.floor(r() * 4);
     if (k === 0) out.line(`${stampOf(up)}IPv4: martian source 10.0.${Math.floor(r() * 255)}.${Math.floor(r() * 255)} from 10.0.0.1, on dev ens3`);
+    else if (k === 1 && !spec.ioErrorStorm) out.line(`${stampOf(up)}${firewallDrop(r)}`);
     else if (k === 1) out.line(`${stampOf(up)}XFS (dm-${Math.floor(r() * 4)}): Metadata I/O error in "xfs_buf_ioend+0x110/0x3c0" at daddr 0x${Math.floor(r() * 1e8).toString(16)} len 8 error 5`);
     else if (k === 2) out.line(`${stampOf(up)}nfs: server fs${Math.floor(r() * 4)} not responding, still trying`);
     else out.line(`${stampOf(up)}perf: interrupt took too long (${2500 + Math.floor(r() * 900)} > ${2500 + Math.floor(r() * 100)}), lowering kernel.perf_event_max_sample_rate to ${Math.floor(r() * 90000)}`);

@@ -20,8 +20,18 @@ export function parserById(id: string): SourceParser | undefined {
 
 /** The parser responsible for a bundle-relative path, by the sosreport layout. */
 export function parserForPath(relPath: string): SourceParser | undefined {
+  // Most of a sosreport's thousands of files have no parser: one regex of all the
+  // paths turns them away in a single native pass instead of ~60 tests each.
+  if (!anyParserPath().test(relPath)) return undefined;
   for (const p of PARSERS) if (p.paths.some((re) => re.test(relPath))) return p;
   return undefined;
+}
+
+let anyPath: RegExp | null = null;
+
+function anyParserPath(): RegExp {
+  anyPath ??= new RegExp(PARSERS.flatMap((p) => p.paths.map((re) => `(?:${re.source})`)).join('|'));
+  return anyPath;
 }
 
 /** The parser for a loose attachment, by its content (and name as a hint). */
