@@ -8,7 +8,8 @@
  *   (exitOnSignals): a library must not take over its host's signals,
  * - when a batch worker is told to give up its bundle (stopAll): a
  *   terminated worker thread runs no exit hook, and its descriptors and
- *   child processes belong to the whole process.
+ *   child processes belong to the whole process. A signal to a batch
+ *   reaches its workers the same way, through a drain (beforeSignalExit).
  */
 
 type Stop = () => void;
@@ -47,6 +48,20 @@ export function runningCount(): number {
 const SIGNAL_EXIT = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 let signalsHooked = false;
 
+/** how long a signal's exit waits for drains (a batch's workers stopping their decoders) */
+export const DRAIN_MS = 2500;
+const drains = new Set<() => Promise<void>>();
+
+/**
+ * Work a signal's exit waits for, up to DRAIN_MS: what other threads must
+ * stop, which no synchronous `stop` can reach (a batch worker's xz is
+ * registered in that worker's thread). The function returned unregisters it.
+ */
+export function beforeSignalExit(drain: () => Promise<void>): () => void {
+  drains.add(drain);
+  return () => void drains.delete(drain);
+}
+
 /**
  * The CLI's handling of terminating signals: stop everything, then exit with
  * the shell's 128 + signal number. Exiting (rather than re-raising) lets every
@@ -55,10 +70,16 @@ let signalsHooked = false;
 export function exitOnSignals(): void {
   if (signalsHooked) return;
   signalsHooked = true;
+  let exiting = false;
   for (const [signal, code] of Object.entries(SIGNAL_EXIT)) {
     process.on(signal, () => {
+      // a second signal while draining: the user means now
+      if (exiting) process.exit(code);
+      exiting = true;
       stopAll();
-      process.exit(code);
+      if (drains.size === 0) process.exit(code);
+      const waits = [...drains].map((d) => d().catch(() => undefined));
+      void Promise.race([Promise.all(waits), new Promise((r) => setTimeout(r, DRAIN_MS).unref())]).then(() => process.exit(code));
     });
   }
 }

@@ -50,6 +50,8 @@ export class WorkerPool {
   /** timed-out workers given ABORT_GRACE_MS to stop their decoders, with the timer that terminates them anyway */
   private readonly retiring = new Map<Worker, NodeJS.Timeout>();
   private closed = false;
+  /** workers told to stop everything (abortAll), with what to call once they have */
+  private readonly stopping = new Map<Worker, () => void>();
   /** highest V8 heap a worker reported after a bundle */
   peakWorkerHeapBytes = 0;
 
@@ -62,6 +64,10 @@ export class WorkerPool {
     const worker = new Worker(entry, { eval: evalCode, workerData: this.options.setup, resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb } });
     const slot: Slot = { worker, task: null, resolve: null, timer: null };
     worker.on('message', (r: TaskResult | Aborted) => {
+      if ('aborted' in r) {
+        this.stopping.get(worker)?.();
+        this.stopping.delete(worker);
+      }
       // A retired worker (timed out) has one thing left to say: that it stopped its decoder.
       if (!this.slots.includes(slot)) {
         if ('aborted' in r) this.terminate(worker);
@@ -127,6 +133,27 @@ export class WorkerPool {
       if (idle) this.start(idle, task, resolve);
       else this.waiting.push({ task, resolve });
     });
+  }
+
+  /**
+   * Tells every worker with a bundle, and every timed-out one still stopping,
+   * to stop its decoder and scratch file; resolves once all have answered (or
+   * died). For a signal's exit: terminating the threads would leave their xz
+   * decoding on into an unlinked file.
+   */
+  abortAll(): Promise<void> {
+    const busy = [...this.slots.filter((s) => s.task !== null).map((s) => s.worker), ...this.retiring.keys()];
+    return Promise.all(
+      busy.map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            this.stopping.set(worker, resolve);
+            worker.once('exit', () => resolve());
+            // a retiring worker was told already; its answer resolves this too
+            if (!this.retiring.has(worker)) worker.postMessage({ abort: true } satisfies AbortTask);
+          }),
+      ),
+    ).then(() => undefined);
   }
 
   private terminate(worker: Worker): void {

@@ -16,6 +16,7 @@ import { WorkerPool } from './pool.js';
 import { errorRow, rowFromReport, type BundleRow } from './row.js';
 import { writeFleet } from './summary.js';
 import type { BundleTask, TaskResult } from './task.js';
+import { beforeSignalExit } from '../run-end.js';
 
 export interface BatchOptions {
   inputs: string[];
@@ -86,6 +87,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
 
   const setup = { done: options.resume ? Object.fromEntries(await completedBundles(outDir)) : {} };
   const pool = new WorkerPool({ size: Math.max(1, options.jobs), setup, timeoutMs: options.timeoutMs ?? 10 * 60_000, maxHeapMb: options.maxHeapMb ?? 2048 });
+  // If the CLI exits on a signal (run-end.ts), the workers stop their decoders first.
+  const undrain = beforeSignalExit(() => pool.abortAll());
   const wantPdf = options.formats.includes('pdf');
   const fleetPdf = options.fleetPdf ?? wantPdf;
   let browser: import('../report/browser-slot.js').BrowserSlot | null = null;
@@ -141,6 +144,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
     );
     stats.peakWorkerHeapBytes = pool.peakWorkerHeapBytes;
   } finally {
+    undrain();
     await pool.close();
   }
   try {

@@ -96,4 +96,23 @@ describe.skipIf(!XZ || process.platform !== 'linux')('a terminating signal durin
     },
     90_000,
   );
+
+  it('in a batch: the workers stop the xz they started before the batch exits with 128 + the signal', async () => {
+    // A worker's xz is registered in the worker's thread: exiting the process without asking the
+    // workers left it decoding on, into an unlinked file, after the batch had gone.
+    const run = mkdtempSync(path.join(dir, 'batch-'));
+    const input = path.join(run, 'in');
+    mkdirSync(input);
+    const bundle = slowBundle(path.join(input, 'slow.tar.xz'));
+    const child = spawn(process.execPath, [cli, 'batch', input, '-o', path.join(run, 'out'), '--format', 'json', '--jobs', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const [pid] = await xzDecoding(bundle, 20_000);
+    expect(pid, 'xz decoding the bundle').toBeDefined();
+    process.kill(pid as number, 'SIGSTOP');
+    child.kill('SIGTERM');
+    expect(await exited, stderr).toBe(143);
+    expect(await xzDecoding(bundle, 0)).toEqual([]);
+  }, 60_000);
 });
