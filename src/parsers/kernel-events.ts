@@ -483,15 +483,17 @@ export class KernelEventScanner {
     const complaint = XFS_COMPLAINTS.find((c) => c.match.test(rest));
     const what = complaint ? (shutdown ? `shut down after ${complaint.after}` : complaint.what) : shutdown ? 'shut down' : null;
     if (what === null) return;
-    this.fsState(message, 'XFS ('.length, 'xfs', what, shutdown);
+    // "at daddr 0x2c0 len 32": XFS's disk address counts 512-byte sectors of its device
+    this.fsState(message, 'XFS ('.length, 'xfs', what, shutdown, hexAfter(rest, ' daddr 0x'));
   }
 
   /** A filesystem's own error or change of state, "<fs> (<device>): …" from `open` on: one fs event. */
-  private fsState(message: string, open: number, fs: string, what: string, stopped: boolean): void {
+  private fsState(message: string, open: number, fs: string, what: string, stopped: boolean, sector?: number): void {
     const close = message.indexOf(')', open);
     const device = close > open ? message.slice(open, close) : '';
     if (!device) return;
     const attrs: EventRecord['attrs'] = { device, kind: 'fs', fs, what };
+    if (sector !== undefined) attrs.sector = sector;
     // shut down (XFS) or read-only (ext4 errors=remount-ro): the filesystem stopped taking writes
     if (stopped) attrs.stopped = true;
     this.emitIoError(this.at(), attrs, device);
@@ -711,6 +713,16 @@ function numberAfter(text: string, marker: string): number | undefined {
   while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
   if (i === start || (i === start + 1 && text[start] === '-')) return undefined;
   return Number(text.slice(start, i));
+}
+
+/** The hexadecimal number right after `marker` (which ends in "0x"), or undefined. */
+function hexAfter(text: string, marker: string): number | undefined {
+  const idx = text.indexOf(marker);
+  if (idx < 0) return undefined;
+  const start = idx + marker.length;
+  let i = start;
+  while (i < text.length && i - start < 13 && /[0-9a-f]/i.test(text[i] as string)) i++;
+  return i === start ? undefined : parseInt(text.slice(start, i), 16);
 }
 
 /** "op 0x1:(WRITE)" → WRITE */

@@ -25,7 +25,8 @@ describe('dmesg', () => {
     const fs = io.filter((e) => e.attrs['kind'] === 'fs');
     expect(fs.filter((e) => e.attrs['what'] === 'writeback error: written data lost')).toHaveLength(12);
     expect(fs.filter((e) => e.attrs['what'] === 'metadata writes failing, retried')).toHaveLength(9);
-    expect(fs.filter((e) => e.attrs['what'] === 'metadata I/O error')).toHaveLength(1);
+    // "at daddr 0x2c0 len 32": XFS's disk address, in 512-byte sectors
+    expect(fs.filter((e) => e.attrs['what'] === 'metadata I/O error').map((e) => e.attrs['sector'])).toEqual([0x2c0]);
     const down = fs.filter((e) => e.attrs['stopped'] === true);
     expect(down.map((e) => [e.attrs['what'], e.attrs['fs'], e.line])).toEqual([['shut down after a metadata I/O error', 'xfs', 103]]);
     // mount, "Please unmount" and unmount lines are not errors; every event is loop0's

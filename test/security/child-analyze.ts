@@ -13,6 +13,6 @@ process.stdout.write(
     maxRssKiB: process.resourceUsage().maxRSS,
     files: r.coverage.flatMap((c) => c.files),
     diagnostics: r.diagnostics.map((d) => `${d.source}: ${d.message}`),
-    findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, subject: f.subject, metrics: f.metrics, window: f.window })),
+    findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, subject: f.subject, metrics: f.metrics, window: f.window, evidenceLines: f.evidence.map((e) => e.line) })),
   }),
 );

@@ -56,6 +56,7 @@ interface ChildFinding {
   subject: Record<string, string | number>;
   metrics: Record<string, number>;
   window: { start: string; end: string } | null;
+  evidenceLines: number[];
 }
 
 async function analyzeInChild(input: string, out: string, maxTotal?: number, scratch = false): Promise<{ maxRssKiB: number; files: string[]; diagnostics: string[]; findings: ChildFinding[] }> {
@@ -149,6 +150,7 @@ describe('resource bounds', () => {
     const stamp = (sec: number): string => `Nov 23 ${[Math.floor(sec / 3600), Math.floor(sec / 60) % 60, sec % 60].map((n) => String(n).padStart(2, '0')).join(':')} web01 kernel: `;
     let errors = 0;
     let suppressed = 0;
+    let lineCount = 0;
     for (let hour = 0; hour < 20; hour++) {
       const lines: string[] = [];
       for (let i = 0; i < 14400; i++) {
@@ -165,6 +167,7 @@ describe('resource bounds', () => {
       const chunk = Buffer.from(`${lines.join('\n')}\n`);
       // each hour's lines logged three times over (a multipath retrying), ~285 MB in all
       for (let rep = 0; rep < 3; rep++) await fh.write(chunk);
+      lineCount += 3 * lines.length;
     }
     await fh.write(`${stamp(20 * 3600 + 60)}XFS (sdc1): log I/O error -5\n${stamp(20 * 3600 + 61)}XFS (sdc1): Log I/O Error (0x2) detected at xlog_ioend_work+0x6e/0x70 [xfs] (fs/xfs/xfs_log.c:1378).  Shutting down filesystem.\n`);
     await fh.write(`${stamp(21 * 3600)}java invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0\n${stamp(21 * 3600)}Out of memory: Killed process 4242 (java) total-vm:12345678kB, anon-rss:10211212kB, file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:20480kB oom_score_adj:0\n`);
@@ -184,6 +187,9 @@ describe('resource bounds', () => {
     expect(sdd1?.metrics).toMatchObject({ errors: errors / 3, bufferErrors: errors / 3 });
     // the storm's window runs to its last line, not to where itemising stopped
     expect(sdd1?.window?.end).toMatch(/^2026-11-23T19:59:59/);
+    // quoted: the first lines, and the storm's last (sdd1's is the last line of the storm)
+    expect(sdd1?.evidenceLines.slice(0, 2)).toEqual([3, 6]);
+    expect(sdd1?.evidenceLines.at(-1)).toBe(lineCount);
     expect(r.diagnostics.some((d) => /^var\/log\/messages: \d+ repeated events \(io-error .*\) were counted, not itemised/.test(d))).toBe(true);
   });
 

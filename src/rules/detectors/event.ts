@@ -45,7 +45,9 @@ export function detectEvents(d: EventDetect, timeline: Timeline, baseEnv: Env): 
       durationSec: times.length ? (Math.max(...times) - Math.min(...times)) / 1000 : 0,
       timed: times.length > 0,
     };
-    const evidence = list.slice(0, 6).flatMap((e) => e.lines.map((l) => ({ file: e.file, line: l.line, text: l.text })));
+    // the first ones, and the last: a storm's end is its own evidence (and the folded event's line)
+    const quoted = list.length > 6 ? [...list.slice(0, 5), list[list.length - 1] as TimelineEvent] : list;
+    const evidence = quoted.flatMap((e) => e.lines.map((l) => ({ file: e.file, line: l.line, text: l.text })));
     out.push({ labels, start: times.length ? Math.min(...times) : null, end: times.length ? Math.max(...times) : null, env, evidence, signals: [] });
   }
   return out;
