@@ -13,6 +13,13 @@ process.stdout.write(
     maxRssKiB: process.resourceUsage().maxRSS,
     files: r.coverage.flatMap((c) => c.files),
     diagnostics: r.diagnostics.map((d) => `${d.source}: ${d.message}`),
-    findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, subject: f.subject, metrics: f.metrics, window: f.window, evidenceLines: f.evidence.map((e) => e.line) })),
+    findings: r.findings.map((f) => ({
+      rule: f.rule,
+      severity: f.severity,
+      subject: f.subject,
+      metrics: f.metrics,
+      window: f.window,
+      evidenceLines: f.evidence.map((e) => e.line),
+    })),
   }),
 );
