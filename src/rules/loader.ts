@@ -165,9 +165,9 @@ export async function loadRules(extraDirs: string[] = [], includeBuiltin = true,
   for (const dir of dirs) {
     const compiled = dir === BUILTIN_RULES_DIR && !validateBuiltin ? await compiledBuiltin() : null;
     if (compiled) {
-      for (const r of compiled.rules) {
+      for (const r of withBuiltinPaths(compiled)) {
         seen.set(r.id, r.file);
-        rules.push({ ...r, file: path.join(BUILTIN_RULES_DIR, r.file) });
+        rules.push(r);
       }
       continue;
     }
@@ -236,6 +236,22 @@ async function builtinFingerprint(): Promise<string> {
 const compiledCache = new Map<string, Promise<CompiledRules | null>>();
 
 /** The compiled built-in rules when present and made from the files as they are now; null otherwise. */
+const builtinRuleObjects = new WeakMap<CompiledRules, RuleDef[]>();
+
+/**
+ * The compiled rules with their full paths, the same objects on every load: a
+ * batch worker loads the rules for each bundle, and what is derived from a rule
+ * (the ruleset digest, the metrics it reads) is kept per rule object.
+ */
+function withBuiltinPaths(compiled: CompiledRules): RuleDef[] {
+  let rules = builtinRuleObjects.get(compiled);
+  if (!rules) {
+    rules = compiled.rules.map((r) => Object.freeze({ ...r, file: path.join(BUILTIN_RULES_DIR, r.file) }));
+    builtinRuleObjects.set(compiled, rules);
+  }
+  return rules;
+}
+
 export function compiledBuiltin(file = COMPILED_RULES_FILE): Promise<CompiledRules | null> {
   let pending = compiledCache.get(file);
   if (!pending) {

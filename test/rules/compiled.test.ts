@@ -29,6 +29,26 @@ describe('built-in rules compiled at build time', () => {
     expect(await compiledBuiltin(file)).toBeNull();
   });
 
+  it('are the same frozen objects on every load (what is derived from a rule is kept per object), a user rule replacing one by id', async () => {
+    expect(await compiledBuiltin(), 'dist/rules.compiled.json is current (npm run build)').not.toBeNull();
+    const a = await loadRules([], true, { validateBuiltin: false });
+    const b = await loadRules([], true, { validateBuiltin: false });
+    expect(a.rules.length).toBeGreaterThan(20);
+    a.rules.forEach((r, i) => expect(b.rules[i]).toBe(r));
+    expect(Object.isFrozen(a.rules[0])).toBe(true);
+    const user = path.join(dir, 'user-rules');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(user, { recursive: true });
+    const yaml = await readFile(path.join(BUILTIN_RULES_DIR, 'storage/disk-errors.yaml'), 'utf8');
+    await writeFile(path.join(user, 'disk-errors.yaml'), yaml.replace('value: 10', 'value: 11'));
+    const c = await loadRules([user], true, { validateBuiltin: false });
+    expect(c.errors).toEqual([]);
+    const mine = c.rules.find((r) => r.id === 'disk-errors');
+    expect(mine?.thresholds['manyErrors']?.value).toBe(11);
+    // the built-in objects were not touched by the replacement
+    expect(a.rules.find((r) => r.id === 'disk-errors')?.thresholds['manyErrors']?.value).toBe(10);
+  });
+
   it('are ignored when missing or not JSON', async () => {
     expect(await compiledBuiltin(path.join(dir, 'absent.json'))).toBeNull();
     const bad = path.join(dir, 'bad.json');
