@@ -7,7 +7,7 @@ import { diffBundles, diffMarkdown, diffTable } from '../../src/batch/diff.js';
 import { globToRegExp, parseShard, shardOf } from '../../src/batch/discover.js';
 import { compareBundles } from '../../src/batch/compare.js';
 import type { FleetSummary } from '../../src/batch/fleet.js';
-import type { DigestFinding } from '../../src/batch/row.js';
+import { contentHash, type DigestFinding } from '../../src/batch/row.js';
 import { runBatch } from '../../src/batch/run.js';
 import { findChromium } from '../../src/report/browser.js';
 import { pdfText } from '../report/helpers.js';
@@ -80,6 +80,30 @@ describe('fleet counts', () => {
       ]);
     } finally {
       await rm(work, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('content hash of a directory bundle', () => {
+  it('digests the sorted "path NUL size NUL mtime" of every file, symlinks as themselves, so that --resume finds reports of earlier versions', async () => {
+    const { mkdir, writeFile, symlink, lstat } = await import('node:fs/promises');
+    const { createHash } = await import('node:crypto');
+    const dir = await mkdtemp(path.join(tmpdir(), 'sosmortem-hash-'));
+    try {
+      await mkdir(path.join(dir, 'sos_commands/kernel'), { recursive: true });
+      await mkdir(path.join(dir, 'empty'));
+      await writeFile(path.join(dir, 'sos_commands/kernel/dmesg'), 'x'.repeat(1000));
+      await writeFile(path.join(dir, 'version.txt'), 'sosreport: 4.8\n');
+      await symlink('sos_commands/kernel/dmesg', path.join(dir, 'dmesg'));
+      const line = async (rel: string): Promise<string> => {
+        const st = await lstat(path.join(dir, rel));
+        return `${rel}\0${st.size}\0${Math.floor(st.mtimeMs)}\n`;
+      };
+      const expected = createHash('sha256');
+      for (const l of (await Promise.all(['dmesg', 'sos_commands/kernel/dmesg', 'version.txt'].map(line))).sort()) expected.update(l);
+      expect(await contentHash(dir, 'directory')).toBe(expected.digest('hex'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
