@@ -296,16 +296,28 @@ const EVENT_WORDS: Record<string, (who: string, attrs: TimelineEvent['attrs']) =
   'vm-migrate': (who) => `guest ${who} migrated`,
   'vm-log-ends-running': (who) => `guest ${who}'s log ends, the guest still running`,
   'libvirtd-error': () => 'libvirtd error',
+  'fs-error-recorded': (who, attrs) => `ext4 on ${who} recorded its ${String(attrs['which'])} error${attrs['function'] ? ` (in ${String(attrs['function'])}${attrs['err'] ? `, ${String(attrs['err'])}` : ''})` : ''}`,
 };
+
+/** Events the report lists: this many of one kind for one subject, this many in all. */
+const EVENT_VIEWS_PER_KIND = 25;
+const EVENT_VIEWS_TOTAL = 500;
 
 function eventViews(timeline: Timeline): TimelineEventView[] {
   const out: TimelineEventView[] = [];
+  // Per kind and subject first: a storm of one device's I/O errors took all 500 places, and
+  // the OOM kills after it were missing from the postmortem timeline and the swimlane.
+  const perKind = new Map<string, number>();
   for (const e of timeline.events) {
     if (e.t === null) continue;
     const who = String(e.attrs['comm'] ?? e.attrs['domain'] ?? e.labels['domain'] ?? e.attrs['device'] ?? '');
+    const kind = `${e.type}\u0000${who}`;
+    const n = perKind.get(kind) ?? 0;
+    if (n >= EVENT_VIEWS_PER_KIND) continue;
+    perKind.set(kind, n + 1);
     const words = EVENT_WORDS[e.type];
     out.push({ type: e.type, t: e.t, label: words ? words(who, e.attrs) : `${e.type}${who !== '' ? ` ${who}` : ''}`, labels: e.labels, source: timeline.filePath(e.file), line: e.line });
-    if (out.length >= 500) break;
+    if (out.length >= EVENT_VIEWS_TOTAL) break;
   }
   return out;
 }

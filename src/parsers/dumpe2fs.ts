@@ -14,6 +14,14 @@ export function ctimeText(text: string): string {
   return `${m[4]}-${String(month + 1).padStart(2, '0')}-${(m[2] ?? '').padStart(2, '0')} ${m[3]}`;
 }
 
+/** ctime's text as wall-clock milliseconds (the local time base), or null. */
+function ctimeWallMs(text: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(ctimeText(text));
+  if (!m) return null;
+  const [y, mo, d, h, mi, se] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  return Date.UTC(y, mo - 1, d, h, mi, se);
+}
+
 /** "/dev/sda1" from sos's file name ".dev.sda1" ("." for "/"; "mapper/rhel-root" stays a path below /dev). */
 export function deviceOfPath(path: string): string | null {
   const m = /dumpe2fs(?:_-h)?_+\.dev\.(.+)$/.exec(path);
@@ -37,10 +45,22 @@ const KEPT: Record<string, { fact: string; numeric: boolean }> = {
   'Last mounted on': { fact: 'fs.mountPoint', numeric: false },
 };
 
+/** The superblock's first and last error, each one event on the timeline once its fields are read. */
+interface RecordedError {
+  which: 'first' | 'last';
+  t: number;
+  line: number;
+  text: string;
+  attrs: Record<string, string | number>;
+}
+
+const ERROR_DETAIL: Record<string, string> = { function: 'function', err: 'err', 'block #': 'block', 'inode #': 'inode' };
+
 function create(ctx: ParseContext, sink: RecordSink): LineParser {
   const device = deviceOfPath(ctx.path);
   let seen = false;
   let inGroups = false;
+  const recorded: RecordedError[] = [];
   return {
     push(line, lineNo) {
       if (inGroups || device === null) return;
@@ -51,9 +71,23 @@ function create(ctx: ParseContext, sink: RecordSink): LineParser {
       }
       const colon = line.indexOf(':');
       if (colon <= 0) return;
-      const kept = KEPT[line.slice(0, colon)];
+      const name = line.slice(0, colon);
+      const kept = KEPT[name];
       if (!kept) return;
       const text = line.slice(colon + 1).trim();
+      const err = /^(First|Last) error (time|function|err|block #|inode #)$/.exec(name);
+      if (err) {
+        const which = err[1] === 'First' ? 'first' : 'last';
+        if (err[2] === 'time') {
+          const t = ctimeWallMs(text);
+          if (t !== null) recorded.push({ which, t, line: lineNo, text: line, attrs: { device: device, which } });
+        } else {
+          const r = recorded.find((x) => x.which === which);
+          const key = ERROR_DETAIL[err[2] as string] as string;
+          const v = key === 'block' || key === 'inode' ? Number(text) : text;
+          if (r && v !== '' && !(typeof v === 'number' && !Number.isFinite(v))) r.attrs[key] = v;
+        }
+      }
       if (kept.numeric) {
         const v = Number(text);
         if (!Number.isFinite(v)) {
@@ -75,6 +109,23 @@ function create(ctx: ParseContext, sink: RecordSink): LineParser {
       }
       sink.format('dumpe2fs -h');
       sink.fact('fs.device', device, 1, { device });
+      // dumpe2fs prints the times in the host's zone (ctime): local wall clock, as a syslog's
+      const [first, last] = [recorded.find((r) => r.which === 'first'), recorded.find((r) => r.which === 'last')];
+      // one error, or several within the second: one event
+      if (first && last && first.t === last.t) {
+        first.attrs['which'] = 'first and last';
+        recorded.splice(recorded.indexOf(last), 1);
+      }
+      for (const r of recorded)
+        sink.event({
+          type: 'fs-error-recorded',
+          timeBase: 'local',
+          t: r.t,
+          labels: { device },
+          attrs: r.attrs,
+          line: r.line,
+          lines: [{ line: r.line, text: r.text }],
+        });
     },
   };
 }

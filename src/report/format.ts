@@ -449,8 +449,11 @@ export function postmortem(model: ReportModel): Postmortem | null {
   // nor a guest's stop beside its crash at the same instant (libvirt's "shutting down, reason=crashed" is both).
   const told = new Set(byStart.filter((f) => f.window).map((f) => `${formatTime(zone, f.window?.start ?? null)}|${f.class}`));
   const crashAt = new Set(model.events.filter((e) => e.type === 'vm-crash').map((e) => `${e.t}|${e.labels['domain'] ?? ''}`));
+  // ext4's superblock dates its first and last error (dumpe2fs): told when a finding is about that filesystem
+  const fsErrorDevices = new Set(model.report.findings.filter((f) => f.rule === 'fs-errors').map((f) => f.subject.device));
   for (const e of model.events) {
-    if (!(e.type === 'oom-kill' || e.type === 'hung-task' || e.type === 'boot' || e.type.startsWith('vm-'))) continue;
+    const recorded = e.type === 'fs-error-recorded' && fsErrorDevices.has(e.labels['device']);
+    if (!(recorded || e.type === 'oom-kill' || e.type === 'hung-task' || e.type === 'boot' || e.type.startsWith('vm-'))) continue;
     const time = formatTimeMs(zone, e.t);
     if (told.has(`${time}|${e.type}`)) continue;
     if (e.type === 'vm-shutdown' && crashAt.has(`${e.t}|${e.labels['domain'] ?? ''}`)) continue;

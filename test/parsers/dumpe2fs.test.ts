@@ -26,6 +26,27 @@ describe('dumpe2fs -h', () => {
     expect(f.get('fs.firstErrorTime')?.value).toBe('2026-12-07 04:32:14');
     expect(f.get('fs.firstErrorBlock')?.value).toBe(38);
     expect(r.diagnostics).toEqual([]);
+    // first and last in the same second: one event, on the host's wall clock
+    expect(r.events).toHaveLength(1);
+    expect(r.events[0]).toMatchObject({
+      type: 'fs-error-recorded',
+      timeBase: 'local',
+      t: Date.UTC(2026, 11, 7, 4, 32, 14),
+      labels: { device: 'loop0' },
+      line: 8,
+    });
+    expect(r.events[0]?.attrs).toEqual({ device: 'loop0', which: 'first and last', function: '__ext4_get_inode_loc_noinmem', block: 38, err: 'EIO' });
+  });
+  it('places a first and a last error apart as two events, each with its own details', () => {
+    const text = HEAD.replace(
+      'Last error time:          Mon Dec  7 04:32:14 2026',
+      'Last error time:          Tue Dec  8 10:00:01 2026\nLast error function:      ext4_find_entry\nLast error err:           EUCLEAN',
+    );
+    const r = parseText(dumpe2fsParser, text, { path: 'sos_commands/filesys/dumpe2fs_-h_.dev.sda1' });
+    expect(r.events.map((e) => [e.attrs['which'], e.t, e.attrs['function'], e.attrs['err']])).toEqual([
+      ['first', Date.UTC(2026, 11, 7, 4, 32, 14), '__ext4_get_inode_loc_noinmem', 'EIO'],
+      ['last', Date.UTC(2026, 11, 8, 10, 0, 1), 'ext4_find_entry', 'EUCLEAN'],
+    ]);
   });
   it('stops at the group table of a full dump, and names devices below /dev/mapper', () => {
     const r = parseText(dumpe2fsParser, `${HEAD}\nGroup 0: (Blocks 0-32767) csum 0x1234\n  Primary superblock at 0\nFS Error count: 99\n`, {

@@ -13,6 +13,7 @@ process.stdout.write(
     maxRssKiB: process.resourceUsage().maxRSS,
     files: r.coverage.flatMap((c) => c.files),
     diagnostics: r.diagnostics.map((d) => `${d.source}: ${d.message}`),
+    eventTypes: model.events.reduce<Record<string, number>>((n, e) => ({ ...n, [e.type]: (n[e.type] ?? 0) + 1 }), {}),
     findings: r.findings.map((f) => ({
       rule: f.rule,
       severity: f.severity,
