@@ -11,7 +11,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runBatch } from '../src/batch/run.js';
+import { existsSync } from 'node:fs';
+import type { runBatch as RunBatch } from '../src/batch/run.js';
 import { makeFleet } from '../test/batch/fixtures.js';
 
 interface Measure {
@@ -28,6 +29,17 @@ interface Measure {
 
 const MiB = 1024 * 1024;
 
+/**
+ * The built batch (dist/, as the CLI runs it; `npm run bench` builds first): from the
+ * TypeScript sources each worker thread would compile them again through tsx at its
+ * start, and that, not the analyses, was what the 1- and 2-worker figures measured.
+ */
+async function loadRunBatch(): Promise<typeof RunBatch> {
+  const built = new URL('../dist/batch/run.js', import.meta.url);
+  const mod = (await import(existsSync(built) ? built.href : '../src/batch/run.js')) as { runBatch: typeof RunBatch };
+  return mod.runBatch;
+}
+
 async function child(input: string, out: string, jobs: number): Promise<void> {
   let peakRss = 0;
   let peakHeap = 0;
@@ -38,6 +50,7 @@ async function child(input: string, out: string, jobs: number): Promise<void> {
   };
   const timer = setInterval(sample, 20);
   const started = performance.now();
+  const runBatch = await loadRunBatch();
   const r = await runBatch({ inputs: [input], outDir: out, jobs, formats: ['json'], resume: false, shard: null, fleetHtml: false, fleetPdf: false });
   const seconds = (performance.now() - started) / 1000;
   clearInterval(timer);

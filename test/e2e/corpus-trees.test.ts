@@ -309,7 +309,7 @@ describe('a sosreport taken while a loop device failed reads and writes at known
     // read at collection, it does not stretch the impact past the failures
     expect(verdict(model).line).toContain('impact 2026-12-07 04:29:27 → 04:36:56');
     // the superblock's error time, on the host's clock, takes its place in the postmortem's timeline
-    expect(postmortem(model).timeline).toContainEqual({ time: '2026-12-07 04:32:14', what: 'ext4 on loop0 recorded its first and last error (in __ext4_get_inode_loc_noinmem, EIO)' });
+    expect(postmortem(model)?.timeline).toContainEqual({ time: '2026-12-07 04:32:14', what: 'ext4 on loop0 recorded its first and last error (in __ext4_get_inode_loc_noinmem, EIO)' });
   });
   it('advises looking at the file behind a loop device, not at SMART', () => {
     expect(r.findings[0]?.remediation.map((x) => x.action)[0]).toBe('Check the file behind loop0, its filesystem and its disk');
