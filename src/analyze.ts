@@ -329,9 +329,74 @@ function unitOf(metric: string): string {
   return '';
 }
 
+/** Widths an event finding's rate is counted in: the finest that keeps the chart under RATE_MAX_BUCKETS. */
+const RATE_BUCKETS_MS = [60_000, 5 * 60_000, 10 * 60_000, 30 * 60_000, 3_600_000, 6 * 3_600_000, 86_400_000];
+const RATE_MAX_BUCKETS = 150;
+/** Fewer events than this tell their story in the evidence lines; a chart adds nothing. */
+const RATE_MIN_EVENTS = 20;
+
+/**
+ * How often an event finding's events came, per bucket of time: a storm's
+ * shape (when it began, peaked, ended). Events folded at ingest
+ * (bundle/event-storm.ts) count for their repeats; they are dated per ten
+ * minutes, so the buckets are never finer than that when any were folded.
+ */
+function eventRateChart(d: DraftFinding): FindingChart | null {
+  const c = d.candidate;
+  if (d.rule.detect.kind !== 'event' || c.start === null || c.end === null) return null;
+  const events = (Array.isArray(c.env['events']) ? c.env['events'] : []) as { t?: unknown; repeats?: unknown }[];
+  let total = 0;
+  let folded = false;
+  for (const e of events) {
+    const r = typeof e.repeats === 'number' && e.repeats >= 1 ? e.repeats : 1;
+    if (r > 1) folded = true;
+    total += r;
+  }
+  if (total < RATE_MIN_EVENTS) return null;
+  const span = c.end - c.start;
+  const width = RATE_BUCKETS_MS.find((w) => (!folded || w >= 10 * 60_000) && span / w <= RATE_MAX_BUCKETS) ?? (RATE_BUCKETS_MS.at(-1) as number);
+  const first = Math.floor(c.start / width);
+  const n = Math.floor(c.end / width) - first + 1;
+  if (n < 3) return null;
+  const counts = new Float64Array(n);
+  for (const e of events) {
+    if (typeof e.t !== 'number') continue;
+    const i = Math.floor(e.t / width) - first;
+    if (i >= 0 && i < n) counts[i] = (counts[i] as number) + (typeof e.repeats === 'number' && e.repeats >= 1 ? e.repeats : 1);
+  }
+  const points: [number, number][] = [];
+  for (let i = 0; i < n; i++) points.push([(first + i) * width, counts[i] as number]);
+  const per = fmtWidth(width);
+  const type = d.rule.detect.event;
+  return {
+    findingId: d.finding.id,
+    title: `${RATE_WORDS[type] ?? `${type} events`} per ${per}`,
+    unit: `per ${per}`,
+    series: [{ metric: d.rule.detect.event, labels: { ...c.labels }, points }],
+    windowStart: c.start,
+    windowEnd: c.end,
+  };
+}
+
+const RATE_WORDS: Record<string, string> = {
+  'io-error': 'I/O errors',
+  'oom-kill': 'OOM kills',
+  'hung-task': 'hung-task reports',
+  'soft-lockup': 'soft lockup reports',
+  'hard-lockup': 'hard lockup reports',
+  'alloc-failure': 'page allocation failures',
+};
+
+function fmtWidth(ms: number): string {
+  return ms >= 86_400_000 ? 'day' : ms >= 3_600_000 ? (ms === 3_600_000 ? 'hour' : `${ms / 3_600_000} h`) : `${ms / 60_000} min`;
+}
+
 function findingChart(d: DraftFinding): FindingChart[] {
   const c = d.candidate;
-  if (c.signals.length === 0) return [];
+  if (c.signals.length === 0) {
+    const rate = eventRateChart(d);
+    return rate ? [rate] : [];
+  }
   const first = c.signals[0];
   if (!first) return [];
   const detect = d.rule.detect;

@@ -720,9 +720,16 @@ function hexAfter(text: string, marker: string): number | undefined {
   const idx = text.indexOf(marker);
   if (idx < 0) return undefined;
   const start = idx + marker.length;
+  let v = 0;
   let i = start;
-  while (i < text.length && i - start < 13 && /[0-9a-f]/i.test(text[i] as string)) i++;
-  return i === start ? undefined : parseInt(text.slice(start, i), 16);
+  // a storm's every XFS line passes here: character codes, not a regex per character
+  for (; i < text.length && i - start < 13; i++) {
+    const c = text.charCodeAt(i) | 0x20;
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (d < 0) break;
+    v = v * 16 + d;
+  }
+  return i === start ? undefined : v;
 }
 
 /** "op 0x1:(WRITE)" → WRITE */

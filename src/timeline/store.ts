@@ -1,5 +1,6 @@
 import type { Diagnostic, Labels, TimeBase } from '../model.js';
 import type { EventRecord, RecordSink } from '../parsers/types.js';
+import { detachEvent } from './detach.js';
 
 /**
  * Points of one metric in one file, in the file's own time base. Columns are
@@ -187,7 +188,7 @@ export class RecordStore {
         info.records++;
       },
       event(e) {
-        events.push(detached(e, fileIdx));
+        events.push({ ...detachEvent(e), fileIdx });
         info.records++;
       },
       fact(name, value, line, labels = {}) {
@@ -249,26 +250,4 @@ export class RecordStore {
   firstFact(name: string): FactEntry | undefined {
     return this.facts.find((f) => f.name === name);
   }
-}
-
-/**
- * A copy of an event whose strings no longer point into the chunk they were cut
- * from. V8 keeps a substring as a view of its parent, so one event's line would
- * hold its whole read chunk (64 KiB or more) alive: a log with a storm of I/O
- * errors then kept nearly all of itself in memory (1.4 GB for a 1 GB syslog).
- */
-function detached(e: Omit<EventRecord, 'kind'>, fileIdx: number): RawEvent {
-  const attrs: EventRecord['attrs'] = {};
-  for (const k in e.attrs) {
-    const v = e.attrs[k] as string | number | boolean;
-    attrs[k] = typeof v === 'string' ? own(v) : v;
-  }
-  const labels: Record<string, string> = {};
-  for (const k in e.labels) labels[k] = own(e.labels[k] as string);
-  return { ...e, attrs, labels, lines: e.lines.map((l) => ({ line: l.line, text: own(l.text) })), fileIdx };
-}
-
-/** A string of its own: concatenation then slice makes V8 copy the characters (a flat string), dropping the parent. */
-function own(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
 }

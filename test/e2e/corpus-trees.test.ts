@@ -311,6 +311,14 @@ describe('a sosreport taken while a loop device failed reads and writes at known
     // the superblock's error time, on the host's clock, takes its place in the postmortem's timeline
     expect(postmortem(model)?.timeline).toContainEqual({ time: '2026-12-07 04:32:14', what: 'ext4 on loop0 recorded its first and last error (in __ext4_get_inode_loc_noinmem, EIO)' });
   });
+  it('draws how often the errors came, per minute, every line counted once', () => {
+    const rate = model.findingCharts.filter((c) => c.findingId === r.findings[0]?.id);
+    expect(rate.map((c) => c.title)).toEqual(['I/O errors per 1 min']);
+    const points = rate[0]?.series[0]?.points ?? [];
+    expect(points.reduce((n, [, v]) => n + v, 0)).toBe(r.findings[0]?.metrics['errors']);
+    expect(points.length).toBe(8);
+    expect(new Date(points[0]?.[0] ?? 0).toISOString()).toBe('2026-12-07T04:29:00.000Z');
+  });
   it('advises looking at the file behind a loop device, not at SMART', () => {
     expect(r.findings[0]?.remediation.map((x) => x.action)[0]).toBe('Check the file behind loop0, its filesystem and its disk');
   });

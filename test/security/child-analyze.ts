@@ -14,12 +14,19 @@ process.stdout.write(
     files: r.coverage.flatMap((c) => c.files),
     diagnostics: r.diagnostics.map((d) => `${d.source}: ${d.message}`),
     eventTypes: model.events.reduce<Record<string, number>>((n, e) => ({ ...n, [e.type]: (n[e.type] ?? 0) + 1 }), {}),
+    rates: Object.fromEntries(
+      model.findingCharts.map((c) => {
+        const values = c.series.flatMap((s) => s.points.map(([, v]) => v));
+        return [c.findingId, { title: c.title, total: values.reduce((n, v) => n + v, 0), max: Math.max(...values) }];
+      }),
+    ),
     findings: r.findings.map((f) => ({
       rule: f.rule,
       severity: f.severity,
       subject: f.subject,
       metrics: f.metrics,
       window: f.window,
+      id: f.id,
       evidenceLines: f.evidence.map((e) => e.line),
     })),
   }),

@@ -56,13 +56,14 @@ interface ChildFinding {
   subject: Record<string, string | number>;
   metrics: Record<string, number>;
   window: { start: string; end: string } | null;
+  id: string;
   evidenceLines: number[];
 }
 
-async function analyzeInChild(input: string, out: string, maxTotal?: number, scratch = false): Promise<{ maxRssKiB: number; files: string[]; diagnostics: string[]; findings: ChildFinding[]; eventTypes: Record<string, number> }> {
+async function analyzeInChild(input: string, out: string, maxTotal?: number, scratch = false): Promise<{ maxRssKiB: number; files: string[]; diagnostics: string[]; findings: ChildFinding[]; eventTypes: Record<string, number>; rates: Record<string, { title: string; total: number; max: number }> }> {
   const args = ['--import', 'tsx', path.join(import.meta.dirname, 'child-analyze.ts'), input, out, String(maxTotal ?? ''), scratch ? 'scratch' : ''];
   const { stdout } = await run(process.execPath, args, { maxBuffer: 64 * MiB });
-  return JSON.parse(stdout) as { maxRssKiB: number; files: string[]; diagnostics: string[]; findings: ChildFinding[]; eventTypes: Record<string, number> };
+  return JSON.parse(stdout) as { maxRssKiB: number; files: string[]; diagnostics: string[]; findings: ChildFinding[]; eventTypes: Record<string, number>; rates: Record<string, { title: string; total: number; max: number }> };
 }
 
 describe('resource bounds', () => {
@@ -192,6 +193,9 @@ describe('resource bounds', () => {
     // quoted: the first lines, and the storm's last (sdd1's is the last line of the storm)
     expect(sdd1?.evidenceLines.slice(0, 2)).toEqual([3, 6]);
     expect(sdd1?.evidenceLines.at(-1)).toBe(lineCount);
+    // its rate over time counts every error, the folded ones in their ten minutes
+    // (2 400 lines of sdd1 every ten minutes, logged three times over: no bucket holds more)
+    expect(r.rates[sdd1?.id ?? '']).toEqual({ title: 'I/O errors per 10 min', total: errors / 3, max: 7200 });
     expect(r.diagnostics.some((d) => /^var\/log\/messages: \d+ repeated events \(io-error .*\) were counted, not itemised/.test(d))).toBe(true);
   });
 
