@@ -336,25 +336,17 @@ const RATE_MAX_BUCKETS = 150;
 const RATE_MIN_EVENTS = 20;
 
 /**
- * How often an event finding's events came, per bucket of time: a storm's
- * shape (when it began, peaked, ended). Events folded at ingest
- * (bundle/event-storm.ts) count for their repeats; they are dated per ten
- * minutes, so the buckets are never finer than that when any were folded.
+ * How often an event finding's events came, per bucket of time: when they
+ * began, peaked and ended. Not drawn for a storm folded at ingest
+ * (bundle/event-storm.ts): its folded events are dated by their last one only.
  */
 function eventRateChart(d: DraftFinding): FindingChart | null {
   const c = d.candidate;
   if (d.rule.detect.kind !== 'event' || c.start === null || c.end === null) return null;
   const events = (Array.isArray(c.env['events']) ? c.env['events'] : []) as { t?: unknown; repeats?: unknown }[];
-  let total = 0;
-  let folded = false;
-  for (const e of events) {
-    const r = typeof e.repeats === 'number' && e.repeats >= 1 ? e.repeats : 1;
-    if (r > 1) folded = true;
-    total += r;
-  }
-  if (total < RATE_MIN_EVENTS) return null;
+  if (events.length < RATE_MIN_EVENTS || events.some((e) => typeof e.repeats === 'number')) return null;
   const span = c.end - c.start;
-  const width = RATE_BUCKETS_MS.find((w) => (!folded || w >= 10 * 60_000) && span / w <= RATE_MAX_BUCKETS) ?? (RATE_BUCKETS_MS.at(-1) as number);
+  const width = RATE_BUCKETS_MS.find((w) => span / w <= RATE_MAX_BUCKETS) ?? (RATE_BUCKETS_MS.at(-1) as number);
   const first = Math.floor(c.start / width);
   const n = Math.floor(c.end / width) - first + 1;
   if (n < 3) return null;
@@ -362,7 +354,7 @@ function eventRateChart(d: DraftFinding): FindingChart | null {
   for (const e of events) {
     if (typeof e.t !== 'number') continue;
     const i = Math.floor(e.t / width) - first;
-    if (i >= 0 && i < n) counts[i] = (counts[i] as number) + (typeof e.repeats === 'number' && e.repeats >= 1 ? e.repeats : 1);
+    if (i >= 0 && i < n) counts[i] = (counts[i] as number) + 1;
   }
   const points: [number, number][] = [];
   for (let i = 0; i < n; i++) points.push([(first + i) * width, counts[i] as number]);

@@ -18,44 +18,22 @@ export const ITEMISED_PER_SHAPE = 2000;
  */
 const ADDITIVE_ATTRS: readonly string[] = ['suppressedBefore'];
 
-/**
- * Folded events are counted per ten minutes of their own clock, so that a storm
- * keeps its shape in time (when it began, peaked and ended) at a bounded cost:
- * a month of storm is at most 4 320 events per shape.
- */
-const FOLD_BUCKET_MS = 10 * 60_000;
-
-interface Fold {
-  count: number;
-  /** the last event of the bucket: it dates the bucket's end and is its evidence */
-  last: Event;
-  sums: Map<string, number>;
-}
-
 interface Shape {
   /** the first event of this shape, to compare the next ones with */
   exemplar: Event;
   itemised: number;
   folded: number;
-  /** folded events by time bucket, in the order the buckets came up */
-  buckets: Map<number, Fold>;
-  /** the bucket folded into last: its `last` event still holds its read chunk */
-  open: Fold | null;
-}
-
-/** The bucket of an event's raw time: dmesg counts seconds since boot, the others milliseconds. */
-function bucketOf(e: Event): number {
-  if (e.t === null || !Number.isFinite(e.t) || e.timeBase === 'collected') return Number.NaN;
-  return Math.floor(e.timeBase === 'uptime' ? (e.t * 1000) / FOLD_BUCKET_MS : e.t / FOLD_BUCKET_MS);
+  /** the last folded event: it dates the end of the storm and is its evidence */
+  last: Event | null;
+  sums: Map<string, number>;
 }
 
 /**
  * Events of one file, with storms folded: events alike in type, labels and text
  * attributes (numbers, such as a sector or a pid, may differ) are passed on as
- * they come up to ITEMISED_PER_SHAPE; past that each shape is counted per ten
- * minutes, and `finish` passes on one event per shape and bucket, the last one
- * seen in it, with `repeats` = how many it stands for. Rules count events by
- * their repeats.
+ * they come up to ITEMISED_PER_SHAPE; past that each shape is counted, and
+ * `finish` passes on one event per folded shape, the last one seen, with
+ * `repeats` = how many it stands for. Rules count events by their repeats.
  */
 export function eventStorms(pass: (e: Event) => void): { event: (e: Event) => void; finish: () => { folded: number; shapes: string[] } } {
   const shapes = new Map<string, Shape>();
@@ -66,8 +44,8 @@ export function eventStorms(pass: (e: Event) => void): { event: (e: Event) => vo
     for (const r of recent) if (sameShape(e, r.exemplar)) return r;
     const key = shapeOf(e);
     let s = shapes.get(key);
-    // the exemplar lives as long as the file's parse: a copy, not a view of its chunk
-    if (!s) shapes.set(key, (s = { exemplar: detachEvent(e), itemised: 0, folded: 0, buckets: new Map(), open: null }));
+    // the exemplar lives as long as the file's parse: a copy, not a view of its read chunk
+    if (!s) shapes.set(key, (s = { exemplar: detachEvent(e), itemised: 0, folded: 0, last: null, sums: new Map() }));
     if (recent.length >= RECENT_SHAPES) recent.pop();
     recent.unshift(s);
     return s;
@@ -81,35 +59,22 @@ export function eventStorms(pass: (e: Event) => void): { event: (e: Event) => vo
         return;
       }
       s.folded++;
-      const b = bucketOf(e);
-      // NaN is no Map key that matches itself twice: events with no time share bucket -1
-      const key = Number.isNaN(b) ? -1 : b;
-      let fold = s.buckets.get(key);
-      if (!fold) s.buckets.set(key, (fold = { count: 0, last: e, sums: new Map() }));
-      // A bucket left behind keeps its last event: copied out of the read chunk once, here,
-      // or a month of buckets would hold a month of chunks.
-      if (s.open && s.open !== fold) s.open.last = detachEvent(s.open.last);
-      s.open = fold;
-      fold.count++;
-      fold.last = e;
+      s.last = e;
       for (const a of ADDITIVE_ATTRS) {
         const v = e.attrs[a];
-        if (typeof v === 'number') fold.sums.set(a, (fold.sums.get(a) ?? 0) + v);
+        if (typeof v === 'number') s.sums.set(a, (s.sums.get(a) ?? 0) + v);
       }
     },
     finish() {
       let folded = 0;
       const named: string[] = [];
       for (const s of shapes.values()) {
-        if (s.folded === 0) continue;
+        if (!s.last) continue;
         folded += s.folded;
-        for (const fold of s.buckets.values()) {
-          const attrs: Event['attrs'] = { ...fold.last.attrs, repeats: fold.count };
-          for (const [a, v] of fold.sums) attrs[a] = v;
-          pass({ ...fold.last, attrs });
-        }
-        const e = s.exemplar;
-        named.push(`${e.type}${Object.keys(e.labels).length ? ` (${Object.values(e.labels).join(', ')})` : ''}`);
+        const attrs: Event['attrs'] = { ...s.last.attrs, repeats: s.folded };
+        for (const [a, v] of s.sums) attrs[a] = v;
+        pass({ ...s.last, attrs });
+        named.push(`${s.last.type}${Object.keys(s.last.labels).length ? ` (${Object.values(s.last.labels).join(', ')})` : ''}`);
       }
       shapes.clear();
       recent.length = 0;
