@@ -28,19 +28,25 @@ export function deviceOfPath(path: string): string | null {
   return m?.[1] ? m[1].replace(/\./g, '/') : null;
 }
 
-/** The superblock lines kept: name in dumpe2fs → fact, and whether it is a number. */
-const KEPT: Record<string, { fact: string; numeric: boolean }> = {
+/** Which of the superblock's two recorded errors a line describes, and the event attribute it fills. */
+interface ErrorField {
+  which: 'first' | 'last';
+  attr: 'time' | 'function' | 'err' | 'block' | 'inode';
+}
+
+/** The superblock lines kept: name in dumpe2fs → fact, whether it is a number, and the recorded error it describes. */
+const KEPT: Record<string, { fact: string; numeric: boolean; error?: ErrorField }> = {
   'Filesystem state': { fact: 'fs.state', numeric: false },
   'Errors behavior': { fact: 'fs.errorsBehavior', numeric: false },
   'FS Error count': { fact: 'fs.errorCount', numeric: true },
-  'First error time': { fact: 'fs.firstErrorTime', numeric: false },
-  'First error function': { fact: 'fs.firstErrorFunction', numeric: false },
-  'First error err': { fact: 'fs.firstErrorErr', numeric: false },
-  'First error block #': { fact: 'fs.firstErrorBlock', numeric: true },
-  'First error inode #': { fact: 'fs.firstErrorInode', numeric: true },
-  'Last error time': { fact: 'fs.lastErrorTime', numeric: false },
-  'Last error function': { fact: 'fs.lastErrorFunction', numeric: false },
-  'Last error err': { fact: 'fs.lastErrorErr', numeric: false },
+  'First error time': { fact: 'fs.firstErrorTime', numeric: false, error: { which: 'first', attr: 'time' } },
+  'First error function': { fact: 'fs.firstErrorFunction', numeric: false, error: { which: 'first', attr: 'function' } },
+  'First error err': { fact: 'fs.firstErrorErr', numeric: false, error: { which: 'first', attr: 'err' } },
+  'First error block #': { fact: 'fs.firstErrorBlock', numeric: true, error: { which: 'first', attr: 'block' } },
+  'First error inode #': { fact: 'fs.firstErrorInode', numeric: true, error: { which: 'first', attr: 'inode' } },
+  'Last error time': { fact: 'fs.lastErrorTime', numeric: false, error: { which: 'last', attr: 'time' } },
+  'Last error function': { fact: 'fs.lastErrorFunction', numeric: false, error: { which: 'last', attr: 'function' } },
+  'Last error err': { fact: 'fs.lastErrorErr', numeric: false, error: { which: 'last', attr: 'err' } },
   'Last checked': { fact: 'fs.lastChecked', numeric: false },
   'Last mounted on': { fact: 'fs.mountPoint', numeric: false },
 };
@@ -53,8 +59,6 @@ interface RecordedError {
   text: string;
   attrs: Record<string, string | number>;
 }
-
-const ERROR_DETAIL: Record<string, string> = { function: 'function', err: 'err', 'block #': 'block', 'inode #': 'inode' };
 
 function create(ctx: ParseContext, sink: RecordSink): LineParser {
   const device = deviceOfPath(ctx.path);
@@ -71,31 +75,26 @@ function create(ctx: ParseContext, sink: RecordSink): LineParser {
       }
       const colon = line.indexOf(':');
       if (colon <= 0) return;
-      const name = line.slice(0, colon);
-      const kept = KEPT[name];
+      const kept = KEPT[line.slice(0, colon)];
       if (!kept) return;
       const text = line.slice(colon + 1).trim();
-      const err = /^(First|Last) error (time|function|err|block #|inode #)$/.exec(name);
-      if (err) {
-        const which = err[1] === 'First' ? 'first' : 'last';
-        if (err[2] === 'time') {
-          const t = ctimeWallMs(text);
-          if (t !== null) recorded.push({ which, t, line: lineNo, text: line, attrs: { device: device, which } });
-        } else {
-          const r = recorded.find((x) => x.which === which);
-          const key = ERROR_DETAIL[err[2] as string] as string;
-          const v = key === 'block' || key === 'inode' ? Number(text) : text;
-          if (r && v !== '' && !(typeof v === 'number' && !Number.isFinite(v))) r.attrs[key] = v;
-        }
-      }
+      let value: string | number = text;
       if (kept.numeric) {
-        const v = Number(text);
-        if (!Number.isFinite(v)) {
+        value = Number(text);
+        if (!Number.isFinite(value)) {
           sink.diagnostic(lineNo, 'warning', `${line.slice(0, colon)}: not a number`);
           return;
         }
-        sink.fact(kept.fact, v, lineNo, { device });
-      } else sink.fact(kept.fact, kept.fact.endsWith('Time') || kept.fact === 'fs.lastChecked' ? ctimeText(text) : text, lineNo, { device });
+      } else if (kept.fact.endsWith('Time') || kept.fact === 'fs.lastChecked') value = ctimeText(text);
+      sink.fact(kept.fact, value, lineNo, { device });
+      const err = kept.error;
+      if (err?.attr === 'time') {
+        const t = ctimeWallMs(text);
+        if (t !== null) recorded.push({ which: err.which, t, line: lineNo, text: line, attrs: { device, which: err.which } });
+      } else if (err && value !== '') {
+        const r = recorded.find((x) => x.which === err.which);
+        if (r) r.attrs[err.attr] = value;
+      }
       seen = true;
     },
     end() {

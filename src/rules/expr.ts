@@ -149,9 +149,7 @@ export const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
     const path = String(key).split('.');
     let n = 0;
     for (const x of listOf(list)) {
-      if (fieldAt(x, path) !== v) continue;
-      const r = fieldAt(x, ['repeats']);
-      n += typeof r === 'number' && r >= 1 ? r : 1;
+      if (fieldAt(x, path) === v) n += repeatsOf(fieldAt(x, ['repeats']));
     }
     return n;
   },
@@ -166,6 +164,11 @@ export const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
   vcpupinXml: (n, cpuset) =>
     Array.from({ length: Math.max(0, Math.min(512, Math.floor(Number(n)) || 0)) }, (_, i) => `<vcpupin vcpu='${i}' cpuset='${String(cpuset ?? '')}'/>`).join(''),
 };
+
+/** How many events one stands for: a storm folded at ingest (bundle/event-storm.ts) carries `repeats`. */
+export function repeatsOf(repeats: unknown): number {
+  return typeof repeats === 'number' && repeats >= 1 ? repeats : 1;
+}
 
 function listOf(v: Value): Value[] {
   return Array.isArray(v) ? v : [];

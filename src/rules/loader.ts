@@ -235,7 +235,6 @@ async function builtinFingerprint(): Promise<string> {
 
 const compiledCache = new Map<string, Promise<CompiledRules | null>>();
 
-/** The compiled built-in rules when present and made from the files as they are now; null otherwise. */
 const builtinRuleObjects = new WeakMap<CompiledRules, RuleDef[]>();
 
 /**
@@ -252,6 +251,7 @@ function withBuiltinPaths(compiled: CompiledRules): RuleDef[] {
   return rules;
 }
 
+/** The compiled built-in rules when present and made from the files as they are now; null otherwise. */
 export function compiledBuiltin(file = COMPILED_RULES_FILE): Promise<CompiledRules | null> {
   let pending = compiledCache.get(file);
   if (!pending) {

@@ -1,6 +1,6 @@
 import type { Timeline, TimelineEvent } from '../../timeline/timeline.js';
 import type { Candidate } from '../candidate.js';
-import { compile, truthy, type Env, type Value } from '../expr.js';
+import { compile, repeatsOf, truthy, type Env, type Value } from '../expr.js';
 import type { EventDetect } from '../types.js';
 
 /** Events of one type (optionally filtered), one candidate per event or per group of them. */
@@ -35,7 +35,7 @@ export function detectEvents(d: EventDetect, timeline: Timeline, baseEnv: Env): 
       ...baseEnv,
       ...envOf(head),
       // a folded storm (bundle/event-storm.ts) stands for `repeats` events
-      count: list.reduce((n, e) => n + repeatsOf(e), 0),
+      count: list.reduce((n, e) => n + repeatsOf(e.attrs['repeats']), 0),
       itemised: list.length,
       events: list.map((e) => envOf(e) as Value),
       firstTime: times.length ? Math.min(...times) : null,
@@ -56,9 +56,4 @@ export function detectEvents(d: EventDetect, timeline: Timeline, baseEnv: Env): 
 /** Expressions only read: the event's own attrs and labels are shared, not copied. */
 function eventEnv(e: TimelineEvent): Env {
   return Object.assign({ attrs: e.attrs as Record<string, Value>, labels: e.labels, t: e.t }, e.attrs) as Env;
-}
-
-function repeatsOf(e: TimelineEvent): number {
-  const r = e.attrs['repeats'];
-  return typeof r === 'number' && r >= 1 ? r : 1;
 }
