@@ -5,6 +5,7 @@ import path from 'node:path';
 import { EvidenceText, ingestAttachments, ingestBundle, InputError, isArchiveOrDirectory, openBundle, SAR_TEXT_DAY, SAR_XML_DAY } from './bundle/ingest.js';
 import type { BundleSource } from './bundle/walk.js';
 import type { Diagnostic } from './model.js';
+import type { EventSpread } from './parsers/types.js';
 import type { ChartSeries, FindingChart, Report, ReportModel, TimelineEventView } from './report/model.js';
 import { correlate, loadCorrelations } from './rules/correlate.js';
 import { attachEvidence, runRules, type DraftFinding } from './rules/engine.js';
@@ -337,24 +338,30 @@ const RATE_MIN_EVENTS = 20;
 
 /**
  * How often an event finding's events came, per bucket of time: when they
- * began, peaked and ended. Not drawn for a storm folded at ingest
- * (bundle/event-storm.ts): its folded events are dated by their last one only.
+ * began, peaked and ended. A storm folded at ingest (bundle/event-storm.ts)
+ * is counted from its events per minute; a folded event without them (one
+ * with no time, say) could only be dated by its last one, so none is drawn.
  */
 function eventRateChart(d: DraftFinding): FindingChart | null {
   const c = d.candidate;
   if (d.rule.detect.kind !== 'event' || c.start === null || c.end === null) return null;
-  const events = (Array.isArray(c.env['events']) ? c.env['events'] : []) as { t?: unknown; repeats?: unknown }[];
-  if (events.length < RATE_MIN_EVENTS || events.some((e) => typeof e.repeats === 'number')) return null;
+  const events = (Array.isArray(c.env['events']) ? c.env['events'] : []) as { t?: unknown; repeats?: unknown; spread?: EventSpread }[];
+  if (events.some((e) => typeof e.repeats === 'number' && !e.spread)) return null;
+  const total = events.reduce((n, e) => n + (e.spread ? e.spread.n.reduce((a, b) => a + b, 0) : 1), 0);
+  if (total < RATE_MIN_EVENTS) return null;
   const span = c.end - c.start;
   const width = RATE_BUCKETS_MS.find((w) => span / w <= RATE_MAX_BUCKETS) ?? (RATE_BUCKETS_MS.at(-1) as number);
   const first = Math.floor(c.start / width);
   const n = Math.floor(c.end / width) - first + 1;
   if (n < 3) return null;
   const counts = new Float64Array(n);
+  const add = (t: number, k: number): void => {
+    const i = Math.floor(t / width) - first;
+    if (i >= 0 && i < n) counts[i] = (counts[i] as number) + k;
+  };
   for (const e of events) {
-    if (typeof e.t !== 'number') continue;
-    const i = Math.floor(e.t / width) - first;
-    if (i >= 0 && i < n) counts[i] = (counts[i] as number) + 1;
+    if (e.spread) for (let r = 0; r < e.spread.t.length; r++) add(e.spread.t[r] as number, e.spread.n[r] as number);
+    else if (typeof e.t === 'number') add(e.t, 1);
   }
   const points: [number, number][] = [];
   for (let i = 0; i < n; i++) points.push([(first + i) * width, counts[i] as number]);

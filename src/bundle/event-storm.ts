@@ -26,14 +26,22 @@ interface Shape {
   /** the last folded event: it dates the end of the storm and is its evidence */
   last: Event | null;
   sums: Map<string, number>;
+  /**
+   * When the folded events came, in runs of one minute of the events' own time
+   * base: run i is the minute starting at spreadT[i] and held spreadN[i] events.
+   * null once a pathological file made too many runs, or an event had no time.
+   */
+  spreadT: number[] | null;
+  spreadN: number[];
 }
 
 /**
- * Events of one file, with storms folded: events alike in type, labels and text
- * attributes (numbers, such as a sector or a pid, may differ) are passed on as
- * they come up to ITEMISED_PER_SHAPE; past that each shape is counted, and
+ * Events of one file, with storms folded: events alike in type, time base, labels
+ * and text attributes (numbers, such as a sector or a pid, may differ) are passed
+ * on as they come up to ITEMISED_PER_SHAPE; past that each shape is counted, and
  * `finish` passes on one event per folded shape, the last one seen, with
- * `repeats` = how many it stands for. Rules count events by their repeats.
+ * `repeats` = how many it stands for and `spread` = how many came in each
+ * minute. Rules count events by their repeats; the report draws the spread.
  */
 export function eventStorms(pass: (e: Event) => void): { event: (e: Event) => void; finish: () => { folded: number; shapes: string[] } } {
   const shapes = new Map<string, Shape>();
@@ -45,7 +53,7 @@ export function eventStorms(pass: (e: Event) => void): { event: (e: Event) => vo
     const key = shapeOf(e);
     let s = shapes.get(key);
     // the exemplar lives as long as the file's parse: a copy, not a view of its read chunk
-    if (!s) shapes.set(key, (s = { exemplar: detachEvent(e), itemised: 0, folded: 0, last: null, sums: new Map() }));
+    if (!s) shapes.set(key, (s = { exemplar: detachEvent(e), itemised: 0, folded: 0, last: null, sums: new Map(), spreadT: [], spreadN: [] }));
     if (recent.length >= RECENT_SHAPES) recent.pop();
     recent.unshift(s);
     return s;
@@ -60,6 +68,7 @@ export function eventStorms(pass: (e: Event) => void): { event: (e: Event) => vo
       }
       s.folded++;
       s.last = e;
+      if (s.spreadT) addToSpread(s, e);
       for (const a of ADDITIVE_ATTRS) {
         const v = e.attrs[a];
         if (typeof v === 'number') s.sums.set(a, (s.sums.get(a) ?? 0) + v);
@@ -73,7 +82,7 @@ export function eventStorms(pass: (e: Event) => void): { event: (e: Event) => vo
         folded += s.folded;
         const attrs: Event['attrs'] = { ...s.last.attrs, repeats: s.folded };
         for (const [a, v] of s.sums) attrs[a] = v;
-        pass({ ...s.last, attrs });
+        pass(s.spreadT ? { ...s.last, attrs, spread: { t: s.spreadT, n: s.spreadN } } : { ...s.last, attrs });
         named.push(`${s.last.type}${Object.keys(s.last.labels).length ? ` (${Object.values(s.last.labels).join(', ')})` : ''}`);
       }
       shapes.clear();
@@ -85,8 +94,38 @@ export function eventStorms(pass: (e: Event) => void): { event: (e: Event) => vo
 
 const RECENT_SHAPES = 8;
 
+/**
+ * Runs of one shape's spread past which it is given up: 100 000 minutes is ten
+ * weeks of an unbroken storm (1.6 MB); only a log whose times jump back and
+ * forth on every line gets there, and its rate over time would mean little.
+ */
+const MAX_SPREAD_RUNS = 100_000;
+
+function addToSpread(s: Shape, e: Event): void {
+  const runs = s.spreadT as number[];
+  if (e.t === null) {
+    s.spreadT = null;
+    s.spreadN = [];
+    return;
+  }
+  const unit = e.timeBase === 'uptime' ? 60 : 60_000;
+  const minute = Math.floor(e.t / unit) * unit;
+  const last = runs.length - 1;
+  if (last >= 0 && runs[last] === minute) {
+    s.spreadN[last] = (s.spreadN[last] as number) + 1;
+    return;
+  }
+  if (runs.length >= MAX_SPREAD_RUNS) {
+    s.spreadT = null;
+    s.spreadN = [];
+    return;
+  }
+  runs.push(minute);
+  s.spreadN.push(1);
+}
+
 function sameShape(a: Event, b: Event): boolean {
-  if (a.type !== b.type) return false;
+  if (a.type !== b.type || a.timeBase !== b.timeBase) return false;
   let n = 0;
   for (const k in a.labels) {
     if (a.labels[k] !== b.labels[k]) return false;
@@ -105,7 +144,7 @@ function sameShape(a: Event, b: Event): boolean {
 }
 
 function shapeOf(e: Event): string {
-  let key = e.type;
+  let key = `${e.type}\u0000${e.timeBase}`;
   for (const k in e.labels) key += `\u0000${k}=${e.labels[k]}`;
   key += '\u0001';
   for (const k in e.attrs) {

@@ -23,6 +23,17 @@ export interface EventRecord {
   line: number;
   /** the lines that prove it (first is the headline) */
   lines: { line: number; text: string }[];
+  /**
+   * Only on an event that stands for a folded storm (`attrs.repeats`, set in
+   * bundle/event-storm.ts, never by a parser): how many of its events came in
+   * each minute, minute i starting at t[i] in this event's time base.
+   */
+  spread?: EventSpread;
+}
+
+export interface EventSpread {
+  t: number[];
+  n: number[];
 }
 
 /** A setting or state read once: THP mode, MemTotal, a domain's XML. */

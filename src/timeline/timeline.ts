@@ -1,4 +1,5 @@
 import type { Diagnostic, Labels, TimeBase } from '../model.js';
+import type { EventSpread } from '../parsers/types.js';
 import type { Clock } from './clock.js';
 import type { FactEntry, FileInfo, RecordStore } from './store.js';
 import { labelsKey } from './store.js';
@@ -23,6 +24,8 @@ export interface TimelineEvent {
   file: number;
   line: number;
   lines: { line: number; text: string }[];
+  /** a folded storm's events per minute (EventRecord.spread), placed: minute i starts at t[i] epoch ms */
+  spread?: EventSpread;
 }
 
 /**
@@ -199,7 +202,9 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
     let labels = e.labels;
     const dev = labels['device'];
     if (dev !== undefined && devMap.has(dev)) labels = { ...labels, device: devMap.get(dev) as string };
-    events.push({ type: e.type, t, labels, attrs: e.attrs, file: e.fileIdx, line: e.line, lines: e.lines });
+    const event: TimelineEvent = { type: e.type, t, labels, attrs: e.attrs, file: e.fileIdx, line: e.line, lines: e.lines };
+    if (e.spread && t !== null) event.spread = placeSpread(e.spread, e.timeBase, place);
+    events.push(event);
   }
   if (unplacedEvents > 0) {
     diagnostics.push({ source: 'timeline', severity: 'warning', message: `${unplacedEvents} events have no absolute time (boot time or collection time unknown); they are listed without a time` });
@@ -417,4 +422,15 @@ function deviceNameMap(store: RecordStore): Map<string, string> {
     }
   }
   return map;
+}
+
+function placeSpread(spread: EventSpread, timeBase: TimeBase, place: (timeBase: TimeBase, t: number) => number | null): EventSpread {
+  const out: EventSpread = { t: [], n: [] };
+  for (let i = 0; i < spread.t.length; i++) {
+    const t = place(timeBase, spread.t[i] as number);
+    if (t === null) continue;
+    out.t.push(t);
+    out.n.push(spread.n[i] as number);
+  }
+  return out;
 }

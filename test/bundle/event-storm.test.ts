@@ -59,6 +59,43 @@ describe('event storms', () => {
     ).toEqual(['sdc/', 'sdc/buffer', 'sdd/']);
   });
 
+  it('says when the folded events came: a count per minute of their own clock, summing to the repeats', () => {
+    // one event a second for 2000 s, then a storm of 50 a second for 3 minutes, then 5 more a minute later
+    const events: Event[] = [];
+    for (let i = 1; i <= ITEMISED_PER_SHAPE; i++) events.push(ioError(i, 'sdc'));
+    const at = (ms: number, line: number): Event => ({ ...ioError(line, 'sdc'), t: ms });
+    let line = ITEMISED_PER_SHAPE;
+    for (let s = 0; s < 180; s++) for (let k = 0; k < 50; k++) events.push(at(3_000_000 + s * 1000 + k * 20, ++line));
+    for (let k = 0; k < 5; k++) events.push(at(3_240_000 + k * 1000, ++line));
+    const r = fold(events);
+    const last = r.passed[r.passed.length - 1] as Event;
+    expect(last.attrs['repeats']).toBe(180 * 50 + 5);
+    expect(last.spread).toEqual({ t: [3_000_000, 3_060_000, 3_120_000, 3_240_000], n: [3000, 3000, 3000, 5] });
+    // itemised events carry none: each is its own time
+    expect(r.passed.filter((e) => e.spread)).toHaveLength(1);
+  });
+
+  it('counts an uptime-stamped storm (dmesg) in minutes of seconds, and keeps it apart from the same message on another clock', () => {
+    const events: Event[] = [];
+    for (let i = 1; i <= ITEMISED_PER_SHAPE + 90; i++) events.push({ ...ioError(i, 'sdc'), timeBase: 'uptime', t: i / 2 });
+    for (let i = 1; i <= ITEMISED_PER_SHAPE + 1; i++) events.push(ioError(i, 'sdc'));
+    const r = fold(events);
+    const folded = r.passed.filter((e) => e.spread);
+    expect(folded.map((e) => [e.timeBase, e.attrs['repeats'], e.spread])).toEqual([
+      ['uptime', 90, { t: [960, 1020], n: [39, 51] }],
+      ['local', 1, { t: [1_980_000], n: [1] }],
+    ]);
+  });
+
+  it('gives up the spread, not the count, when an event of the storm has no time', () => {
+    const events = Array.from({ length: ITEMISED_PER_SHAPE + 4 }, (_, i) => ioError(i + 1, 'sdc'));
+    (events[ITEMISED_PER_SHAPE + 1] as Event).t = null;
+    const r = fold(events);
+    const last = r.passed[r.passed.length - 1] as Event;
+    expect(last.attrs['repeats']).toBe(4);
+    expect(last.spread).toBeUndefined();
+  });
+
   it('adds up the counts a folded event carries (rate-limited messages), so totals stay exact', () => {
     const events = Array.from({ length: ITEMISED_PER_SHAPE + 3 }, (_, i) => ioError(i + 1, 'sdc', { suppressedBefore: 7 }));
     const r = fold(events);

@@ -193,8 +193,10 @@ describe('resource bounds', () => {
     // quoted: the first lines, and the storm's last (sdd1's is the last line of the storm)
     expect(sdd1?.evidenceLines.slice(0, 2)).toEqual([3, 6]);
     expect(sdd1?.evidenceLines.at(-1)).toBe(lineCount);
-    // a folded storm is dated by its last event only: no rate over time is drawn for it
-    expect(r.rates[sdd1?.id ?? '']).toBeUndefined();
+    // its rate over time counts every error, the folded ones by the minute they came in:
+    // 4 a second logged three times over is 7 200 in each ten minutes of the 20 hours
+    expect(r.rates[sdd1?.id ?? '']).toEqual({ title: 'I/O errors per 10 min', total: errors / 3, max: 7200 });
+    expect(r.rates[sdc1?.id ?? '']).toMatchObject({ total: errors / 3 + 2 });
     expect(r.diagnostics.some((d) => /^var\/log\/messages: \d+ repeated events \(io-error .*\) were counted, not itemised/.test(d))).toBe(true);
   });
 

@@ -25,7 +25,14 @@ export function detectEvents(d: EventDetect, timeline: Timeline, baseEnv: Env): 
   const out: Candidate[] = [];
   for (const list of groups.values()) {
     const head = list[0] as TimelineEvent;
-    const times = list.map((e) => e.t).filter((t): t is number => t !== null);
+    // A loop, not Math.min(...times): a group of a hundred thousand events overflows the call's arguments.
+    let first: number | null = null;
+    let last: number | null = null;
+    for (const e of list) {
+      if (e.t === null) continue;
+      if (first === null || e.t < first) first = e.t;
+      if (last === null || e.t > last) last = e.t;
+    }
     const labels: Record<string, string> = { ...head.labels };
     for (const k of d.groupBy ?? Object.keys(head.attrs)) {
       const v = head.attrs[k];
@@ -38,22 +45,24 @@ export function detectEvents(d: EventDetect, timeline: Timeline, baseEnv: Env): 
       count: list.reduce((n, e) => n + repeatsOf(e.attrs['repeats']), 0),
       itemised: list.length,
       events: list.map((e) => envOf(e) as Value),
-      firstTime: times.length ? Math.min(...times) : null,
-      lastTime: times.length ? Math.max(...times) : null,
-      windowStart: times.length ? Math.min(...times) : null,
-      windowEnd: times.length ? Math.max(...times) : null,
-      durationSec: times.length ? (Math.max(...times) - Math.min(...times)) / 1000 : 0,
-      timed: times.length > 0,
+      firstTime: first,
+      lastTime: last,
+      windowStart: first,
+      windowEnd: last,
+      durationSec: first !== null && last !== null ? (last - first) / 1000 : 0,
+      timed: first !== null,
     };
     // the first ones, and the last: a storm's end is its own evidence (and the folded event's line)
     const quoted = list.length > 6 ? [...list.slice(0, 5), list[list.length - 1] as TimelineEvent] : list;
     const evidence = quoted.flatMap((e) => e.lines.map((l) => ({ file: e.file, line: l.line, text: l.text })));
-    out.push({ labels, start: times.length ? Math.min(...times) : null, end: times.length ? Math.max(...times) : null, env, evidence, signals: [] });
+    out.push({ labels, start: first, end: last, env, evidence, signals: [] });
   }
   return out;
 }
 
 /** Expressions only read: the event's own attrs and labels are shared, not copied. */
 function eventEnv(e: TimelineEvent): Env {
-  return Object.assign({ attrs: e.attrs as Record<string, Value>, labels: e.labels, t: e.t }, e.attrs) as Env;
+  const env = Object.assign({ attrs: e.attrs as Record<string, Value>, labels: e.labels, t: e.t }, e.attrs) as Env;
+  if (e.spread) env['spread'] = e.spread as unknown as Value;
+  return env;
 }
