@@ -293,7 +293,7 @@ const EVENT_WORDS: Record<string, (who: string, attrs: TimelineEvent['attrs']) =
   'kvm-error': () => 'KVM error',
   'vm-start': (who) => `guest ${who} started`,
   'vm-shutdown': (who, attrs) => `guest ${who} stopped${attrs['reason'] ? ` (reason=${String(attrs['reason'])})` : ''}`,
-  'vm-crash': (who) => `guest ${who} crashed`,
+  'vm-crash': (who, attrs) => (attrs['paused'] === true ? `KVM could not run guest ${who} (${String(attrs['what'] ?? 'internal error')}): QEMU paused it` : `guest ${who} crashed`),
   'vm-migrate': (who) => `guest ${who} migrated`,
   'vm-log-ends-running': (who) => `guest ${who}'s log ends, the guest still running`,
   'libvirtd-error': () => 'libvirtd error',

@@ -112,6 +112,12 @@ export interface Finding {
    * comparing two bundles. Absent when unchanged.
    */
   own?: { severity: Severity; score: number };
+  /**
+   * True when the finding is a state or counter read when the bundle was
+   * collected (its window is that one instant), not something that happened
+   * then: the report says "read at collection" rather than "began".
+   */
+  readAtCollection?: true;
   reasoning: string[];
   remediation: Remediation[];
   references: string[];

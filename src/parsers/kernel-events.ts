@@ -10,6 +10,7 @@
  *   and end_request), fs/buffer.c (buffer_io_error), drivers/scsi/scsi_logging.c
  * - soft/hard lockup: kernel/watchdog.c; page allocation failure: mm/page_alloc.c (warn_alloc)
  */
+import { libvirtGuestOfCgroup } from './libvirt-machine.js';
 import type { TimeBase } from '../model.js';
 import type { EventRecord, RecordSink } from './types.js';
 
@@ -43,6 +44,8 @@ interface PendingOom {
   constraintLine?: At;
   constraint?: string;
   cgroup?: string;
+  /** the victim's own cgroup (task_memcg, or "Task in X"), which may sit below the limited one */
+  taskCgroup?: string;
   memcg: boolean;
   /** the limited cgroup's "memory: usage NkB, limit NkB" line (mm/memcontrol.c, mem_cgroup_print_oom_meminfo) */
   memcgUsageKiB?: number;
@@ -261,6 +264,8 @@ export class KernelEventScanner {
     // oom_memcg is the cgroup whose limit was hit; task_memcg only where the victim lived.
     const cgroup = kv.get('oom_memcg') ?? kv.get('task_memcg');
     if (cgroup) oom.cgroup = cgroup;
+    const task = kv.get('task_memcg');
+    if (task) oom.taskCgroup = task;
   }
 
   /**
@@ -284,6 +289,8 @@ export class KernelEventScanner {
     oom.memcg = true;
     const limit = message.slice(message.indexOf(' killed as a result of limit of ') + ' killed as a result of limit of '.length).trim();
     if (limit) oom.cgroup = limit;
+    const task = message.slice('Task in '.length, message.indexOf(' killed as a result of limit of ')).trim();
+    if (task) oom.taskCgroup = task;
     oom.constraintLine ??= at;
   }
 
@@ -322,6 +329,8 @@ export class KernelEventScanner {
       memcg: oom.memcg,
     };
     if (oom.cgroup !== undefined) attrs.cgroup = oom.cgroup;
+    const guest = libvirtGuestOfCgroup(oom.taskCgroup ?? oom.cgroup ?? '');
+    if (guest !== undefined) attrs.guest = guest;
     if (oom.constraint !== undefined) attrs.constraint = oom.constraint;
     if (oom.invokedBy !== undefined) attrs.invokedBy = oom.invokedBy;
     if (oom.memcgUsageKiB !== undefined) attrs.memcgUsageKiB = oom.memcgUsageKiB;
@@ -362,6 +371,8 @@ export class KernelEventScanner {
     if (!last) return attrs;
     attrs.cgroup = last.cgroup;
     attrs.cgroupInferred = true;
+    const guest = libvirtGuestOfCgroup(last.cgroup);
+    if (guest !== undefined) attrs.guest = guest;
     if (last.limitKiB !== undefined) attrs.memcgLimitKiB = last.limitKiB;
     return attrs;
   }

@@ -1,7 +1,7 @@
 // libvirt per-domain QEMU log, /var/log/libvirt/qemu/<domain>.log.
 // Written by libvirt's qemuProcessLaunch/qemuProcessStop (src/qemu/qemu_process.c) and by QEMU's
 // own error_report() with `-msg timestamp=on` (util/error-report.c): https://libvirt.org/logging.html
-import type { ParseContext, RecordSink, SourceParser, LineParser } from './types.js';
+import type { EventRecord, ParseContext, RecordSink, SourceParser, LineParser } from './types.js';
 
 const PATHS = [/^var\/log\/(?:containers\/)?libvirt\/qemu\/[^/]+\.log(?:\.\d+|-\d{8})?$/];
 
@@ -67,10 +67,38 @@ interface PendingCrash {
   line: number;
   kind: CrashKind;
   signal?: number;
+  /** KVM_EXIT_INTERNAL_ERROR's suberror, from "KVM internal error. Suberror: N" */
+  suberror?: number;
   lines: { line: number; text: string }[];
 }
 
 const crashSignals = new Set([4, 6, 7, 8, 11]);
+
+/** KVM_INTERNAL_ERROR_* in linux/kvm.h: what KVM could not handle. */
+const KVM_SUBERRORS: Record<number, string> = {
+  1: 'emulation failure',
+  2: 'simultaneous exceptions',
+  3: 'event delivery failure',
+  4: 'unexpected exit reason',
+};
+
+/** The crash in words, for titles that list a guest's crashes of several kinds. */
+function crashWords(crash: PendingCrash): string {
+  switch (crash.kind) {
+    case 'kvm-internal-error': {
+      const sub = crash.suberror !== undefined ? (KVM_SUBERRORS[crash.suberror] ?? `suberror ${crash.suberror}`) : undefined;
+      return sub ? `KVM internal error, ${sub}` : 'KVM internal error';
+    }
+    case 'reason-crashed':
+      return 'libvirt: reason=crashed';
+    case 'signal':
+      return crash.signal !== undefined ? `signal ${crash.signal}` : 'fatal signal';
+    case 'assertion':
+      return 'assertion failed';
+    case 'abort':
+      return 'abort()';
+  }
+}
 
 export const libvirtQemuLog: SourceParser = {
   id: 'libvirt-qemu-log',
@@ -96,8 +124,18 @@ export const libvirtQemuLog: SourceParser = {
       const attrs: Record<string, string | number | boolean> = { domain, kind: crash.kind };
       if (crash.signal !== undefined) attrs['signal'] = crash.signal;
       if (crash.kind === 'reason-crashed') attrs['reason'] = 'crashed';
+      if (crash.suberror !== undefined) attrs['suberror'] = crash.suberror;
+      // QEMU stops the guest on a KVM internal error (vm_stop, RUN_STATE_INTERNAL_ERROR): it stays paused, its QEMU alive
+      if (crash.kind === 'kvm-internal-error') attrs['paused'] = true;
+      attrs['what'] = crashWords(crash);
       sink.event({ type: 'vm-crash', timeBase: 'utc', t: crash.t, labels, attrs, line: crash.line, lines: crash.lines });
       crash = null;
+    };
+
+    let signalStop: Omit<EventRecord, 'kind'> | null = null;
+    const flushSignalStop = (): void => {
+      if (signalStop) sink.event(signalStop);
+      signalStop = null;
     };
 
     const noteCrash = (kind: CrashKind, line: number, text: string, signal?: number): void => {
@@ -166,6 +204,7 @@ export const libvirtQemuLog: SourceParser = {
 
         if (rest.startsWith('starting up')) {
           flushCrash();
+          flushSignalStop();
           running = true;
           startLine = lineNo;
           migrateOutSeen = false;
@@ -181,15 +220,15 @@ export const libvirtQemuLog: SourceParser = {
           const m = /reason=([\w-]+)/.exec(rest);
           const reason = m?.[1] ?? 'unknown';
           running = false;
-          sink.event({
-            type: 'vm-shutdown',
-            timeBase: 'utc',
-            t: st ? st.t : lastT,
-            labels,
-            attrs: { domain, reason },
-            line: lineNo,
-            lines: [{ line: lineNo, text: line }],
-          });
+          const attrs: Record<string, string | number | boolean> = { domain, reason };
+          const lines = [{ line: lineNo, text: line }];
+          if (signalStop) {
+            // the signal libvirt's stop sent: one shutdown, with both lines
+            for (const k of ['signal', 'fromPid', 'fromCmd']) if (signalStop.attrs[k] !== undefined) attrs[k] = signalStop.attrs[k] as string | number;
+            lines.unshift(...signalStop.lines);
+            signalStop = null;
+          }
+          sink.event({ type: 'vm-shutdown', timeBase: 'utc', t: st ? st.t : lastT, labels, attrs, line: lineNo, lines });
           if (reason === 'crashed') noteCrash('reason-crashed', lineNo, line);
           else if (reason === 'migrated' && !migrateOutSeen) {
             migrateOutSeen = true;
@@ -207,18 +246,22 @@ export const libvirtQemuLog: SourceParser = {
           const signal = Number(sig[1]);
           if (crashSignals.has(signal)) noteCrash('signal', lineNo, line, signal);
           else if (running) {
-            // SIGTERM/SIGKILL without libvirt's own shutdown line: someone killed QEMU outside libvirt's stop path
+            // QEMU logs the SIGTERM that libvirt's own stop sends too (virsh destroy), just before libvirt's
+            // "shutting down" line: held until then, and passed on alone only when no such line follows
+            // (someone killed QEMU outside libvirt's stop path)
             running = false;
             const attrs: Record<string, string | number | boolean> = { domain, reason: 'signal', signal };
             const from = /from pid (\d+)(?: \(([^)]*)\))?/.exec(rest);
             if (from?.[1] !== undefined) attrs['fromPid'] = Number(from[1]);
             if (from?.[2] !== undefined) attrs['fromCmd'] = from[2];
-            sink.event({ type: 'vm-shutdown', timeBase: 'utc', t: st ? st.t : lastT, labels, attrs, line: lineNo, lines: [{ line: lineNo, text: line }] });
+            signalStop = { type: 'vm-shutdown', timeBase: 'utc', t: st ? st.t : lastT, labels, attrs, line: lineNo, lines: [{ line: lineNo, text: line }] };
           }
           return;
         }
         if (rest.includes('KVM internal error')) {
           noteCrash('kvm-internal-error', lineNo, line);
+          const sub = /Suberror: (\d+)/.exec(rest);
+          if (sub?.[1] !== undefined && crash) (crash as PendingCrash).suberror ??= Number(sub[1]);
           return;
         }
         if (rest.includes('Assertion') && rest.includes('failed')) {
@@ -238,6 +281,7 @@ export const libvirtQemuLog: SourceParser = {
       end(): void {
         finishCmdline();
         flushCrash();
+        flushSignalStop();
         if (running) {
           // normal for a guest still up at collection; the timeline pairs it with virsh list to tell a silent death
           sink.event({

@@ -250,6 +250,9 @@ function draftOf(rule: RuleDef, c: Candidate, timeline: Timeline, n: number): Dr
     remediation,
     references: rule.references,
   };
+  // States and snapshots are placed at the collection instant itself; an event logged seconds before it is not one.
+  const collected = timeline.clock.collectedMs;
+  if (collected !== null && c.start === collected && c.end === collected) finding.readAtCollection = true;
   return { finding, refs: c.evidence, candidate: c, rule };
 }
 

@@ -284,6 +284,35 @@ describe('a sosreport of a libvirt host whose guests ended three ways: web01 SIG
   });
 });
 
+describe("a sosreport taken after a guest's QEMU was killed for memory by a limit on its cgroup (08:02:25 UTC), and earlier paused on a KVM internal error", async () => {
+  const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
+  const { model } = await analyze([path.join(fx, 'sosmortem-libvirt-guest-oom.tar.xz')]);
+  const r = model.report;
+  const oom = r.findings.find((f) => f.rule === 'oom-kill');
+  const crash = r.findings.find((f) => f.rule === 'vm-crash');
+  it('names the guest whose QEMU the OOM killer ended, and tells it to lift the limit rather than raise a service\'s MemoryMax', () => {
+    expect(r.findings.map((f) => f.rule).sort()).toEqual(['oom-kill', 'vm-crash']);
+    expect(oom?.title).toBe("cgroup OOM kill of guest oom01's QEMU (pid 28476, 322 MiB)");
+    expect(oom?.subject).toEqual({ pid: 28476, comm: 'qemu-system-x86', cgroup: '/machine/qemu-4-oom01.libvirt-qemu', domain: 'oom01' });
+    expect(oom?.metrics).toMatchObject({ memcg: 1, memcgLimitKiB: 307200 });
+    expect(oom?.message).toContain('It was the QEMU of guest oom01: the guest went down with it');
+    expect(oom?.message).not.toContain('bystander');
+    expect(oom?.remediation.map((x) => x.action)).toEqual(['Lift the memory limit that killed guest oom01']);
+  });
+  it("links the guest's crash to the kill, and says the first stop was a pause on a KVM internal error, not an end", () => {
+    expect(crash?.title).toBe('Guest oom01 crashed 2 times (KVM internal error, emulation failure; libvirt: reason=crashed)');
+    expect(crash?.causes).toEqual([oom?.id]);
+    expect(crash?.reasoning.join(' ')).toContain("The OOM killer killed the guest's QEMU process");
+    expect(crash?.message).toContain('QEMU paused the guest, which stays frozen, its QEMU still running');
+    // the kill is dated by the kernel's clock, 23 s before sos ran: an event, not a state read at collection
+    expect(oom?.window?.start).toBe('2026-12-07T08:02:25+00:00');
+    expect(oom?.readAtCollection).toBeUndefined();
+    const pm = postmortem(model);
+    expect(pm?.timeline.map((e) => e.what)).toContain("cgroup OOM kill of guest oom01's QEMU (pid 28476, 322 MiB)");
+    expect(pm?.timeline.filter((e) => e.what.startsWith('guest oom01 stopped')).map((e) => e.what)).toEqual(['guest oom01 stopped (reason=failed)', 'guest oom01 stopped (reason=destroyed)', 'guest oom01 stopped (reason=destroyed)']);
+  });
+});
+
 describe('a sosreport taken while a loop device failed reads and writes at known sectors (04:29:27 → 04:36:57 UTC)', async () => {
   const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
   const { model } = await analyze([path.join(fx, 'sosmortem-disk-errors.tar.xz'), path.join(fx, 'sosmortem-disk-errors-attachments')]);

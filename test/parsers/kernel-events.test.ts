@@ -14,6 +14,34 @@ function scan(text: string): RecordCollector {
 
 // Message shapes as printed by mm/oom_kill.c in the kernels named; values are made up.
 describe('kernel-events: OOM', () => {
+  it("names the libvirt guest whose QEMU was killed, from its cgroup (real lines: libvirt 9.0's limit on a guest, kernel 6.18)", () => {
+    const c = scan(
+      [
+        'CPU 0/TCG invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+        'memory: usage 307200kB, limit 307200kB, failcnt 73',
+        'Memory cgroup stats for /machine/qemu-4-oom01.libvirt-qemu:',
+        'oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=vcpu0,mems_allowed=0,oom_memcg=/machine/qemu-4-oom01.libvirt-qemu,task_memcg=/machine/qemu-4-oom01.libvirt-qemu,task=qemu-system-x86,pid=28476,uid=64055',
+        'Memory cgroup out of memory: Killed process 28476 (qemu-system-x86) total-vm:1886084kB, anon-rss:306192kB, file-rss:23716kB, shmem-rss:0kB, UID:64055 pgtables:820kB oom_score_adj:0',
+      ].join('\n'),
+    );
+    const [e] = eventsOf(c, 'oom-kill');
+    expect(e?.attrs).toMatchObject({ pid: 28476, comm: 'qemu-system-x86', memcg: true, cgroup: '/machine/qemu-4-oom01.libvirt-qemu', guest: 'oom01', memcgLimitKiB: 307200, invokedBy: 'CPU 0/TCG' });
+  });
+
+  it('names the guest by the victim\'s own cgroup when a global OOM kills it, and none for other victims', () => {
+    const c = scan(
+      [
+        'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/machine.slice/machine-qemu\\x2d2\\x2dweb\\x2d01.scope/libvirt/emulator,task=qemu-kvm,pid=4242,uid=107',
+        'Out of memory: Killed process 4242 (qemu-kvm) total-vm:9000000kB, anon-rss:8000000kB, file-rss:1000kB, shmem-rss:0kB, UID:107 pgtables:16000kB oom_score_adj:0',
+        'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/mariadb.service,task=mariadbd,pid=1040,uid=992',
+        'Out of memory: Killed process 1040 (mariadbd) total-vm:2000000kB, anon-rss:1000000kB, file-rss:0kB, shmem-rss:0kB, UID:992 pgtables:4000kB oom_score_adj:0',
+      ].join('\n'),
+    );
+    const [qemu, db] = eventsOf(c, 'oom-kill');
+    expect(qemu?.attrs).toMatchObject({ comm: 'qemu-kvm', memcg: false, guest: 'web-01' });
+    expect(db?.attrs['guest']).toBeUndefined();
+  });
+
   it('reads a 5.x memcg OOM: constraint line gives the limited cgroup', () => {
     const c = scan(
       [

@@ -79,6 +79,23 @@ describe('libvirt-qemu-log', () => {
     expect(r.events.some((e) => e.type === 'vm-log-ends-running')).toBe(false);
   });
 
+  it('reads a real KVM internal error (the guest paused) and a later run killed for memory as two crashes, each said in words', () => {
+    // libvirt 9.0, QEMU 7.2: run 2 paused on an emulation failure and was destroyed, run 4's QEMU was OOM-killed
+    const r = parse(fixture('debian12_libvirt9.0_qemu7.2_oom01_kvm-internal-error_then-oom-killed.log'), 'var/log/libvirt/qemu/oom01.log');
+    const crashes = r.events.filter((e) => e.type === 'vm-crash');
+    expect(crashes.map((e) => [e.line, e.t, e.attrs['kind'], e.attrs['what'], e.attrs['paused'] ?? false])).toEqual([
+      [83, Date.UTC(2026, 11, 7, 7, 58, 44, 940), 'kvm-internal-error', 'KVM internal error, emulation failure', true],
+      [197, Date.UTC(2026, 11, 7, 8, 2, 27, 200), 'reason-crashed', 'libvirt: reason=crashed', false],
+    ]);
+    expect(crashes[0]?.attrs['suberror']).toBe(1);
+    expect(crashes[0]?.lines[0]?.text).toBe('KVM internal error. Suberror: 1');
+    // virsh destroy: QEMU logs libvirtd's SIGTERM, then libvirt its shutdown line; one shutdown, not two
+    const stops = r.events.filter((e) => e.type === 'vm-shutdown');
+    expect(stops.map((e) => e.attrs['reason'])).toEqual(['failed', 'destroyed', 'destroyed', 'crashed']);
+    expect(stops[2]?.attrs).toMatchObject({ signal: 15, fromPid: 28149, fromCmd: 'libvirtd' });
+    expect(stops[2]?.lines.map((l) => l.line)).toEqual([155, 156]);
+  });
+
   it('reports an assertion failure and signal 11 as crashes, and a one-line old-style command line', () => {
     const text = [
       '2016-01-01 10:00:00.000+0000: starting up libvirt version: 1.2.17',
