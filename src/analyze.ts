@@ -9,6 +9,7 @@ import type { EventSpread } from './parsers/types.js';
 import type { ChartSeries, FindingChart, Report, ReportModel, TimelineEventView } from './report/model.js';
 import { correlate, loadCorrelations } from './rules/correlate.js';
 import { attachEvidence, runRules, type DraftFinding } from './rules/engine.js';
+import { repeatsOf } from './rules/expr.js';
 import { loadRules } from './rules/loader.js';
 import type { RuleDef } from './rules/types.js';
 import { toIso, zoneLabel } from './timeline/clock.js';
@@ -309,15 +310,27 @@ function eventViews(timeline: Timeline): TimelineEventView[] {
   // Per kind and subject first: a storm of one device's I/O errors took all 500 places, and
   // the OOM kills after it were missing from the postmortem timeline and the swimlane.
   const perKind = new Map<string, number>();
+  // and events of one kind and subject in the same second are one view, counted: 99 kills of a respawning
+  // worker in four seconds took all 25 places of its kind, and the postmortem listed the same line 25 times
+  const lastOfKind = new Map<string, TimelineEventView>();
   for (const e of timeline.events) {
     if (e.t === null) continue;
     const who = String(e.attrs['comm'] ?? e.attrs['domain'] ?? e.labels['domain'] ?? e.attrs['device'] ?? '');
     const kind = `${e.type}\u0000${who}`;
+    const previous = lastOfKind.get(kind);
+    if (previous && Math.floor(previous.t / 1000) === Math.floor(e.t / 1000)) {
+      previous.count = (previous.count ?? 1) + repeatsOf(e.attrs['repeats']);
+      continue;
+    }
     const n = perKind.get(kind) ?? 0;
     if (n >= EVENT_VIEWS_PER_KIND) continue;
     perKind.set(kind, n + 1);
     const words = EVENT_WORDS[e.type];
-    out.push({ type: e.type, t: e.t, label: words ? words(who, e.attrs) : `${e.type}${who !== '' ? ` ${who}` : ''}`, labels: e.labels, source: timeline.filePath(e.file), line: e.line });
+    const view: TimelineEventView = { type: e.type, t: e.t, label: words ? words(who, e.attrs) : `${e.type}${who !== '' ? ` ${who}` : ''}`, labels: e.labels, source: timeline.filePath(e.file), line: e.line };
+    const repeats = repeatsOf(e.attrs['repeats']);
+    if (repeats > 1) view.count = repeats;
+    lastOfKind.set(kind, view);
+    out.push(view);
     if (out.length >= EVENT_VIEWS_TOTAL) break;
   }
   return out;

@@ -457,11 +457,12 @@ export function postmortem(model: ReportModel): Postmortem | null {
     const time = formatTimeMs(zone, e.t);
     if (told.has(`${time}|${e.type}`)) continue;
     if (e.type === 'vm-shutdown' && crashAt.has(`${e.t}|${e.labels['domain'] ?? ''}`)) continue;
-    timeline.push({ time, what: e.label });
+    timeline.push({ time, what: e.count !== undefined && e.count > 1 ? `${e.label} (${e.count} times)` : e.label });
   }
   timeline.sort((a, b) => a.time.localeCompare(b.time));
   return { summary, impact, trigger, rootCause: rootText, detection, resolution, timeline };
 }
+
 
 /** Records, span and format per source, ready to print. */
 export function coverageTotals(model: ReportModel): { files: number; records: number; sources: number } {

@@ -48,6 +48,8 @@ export interface TimelineEventView {
   labels: Labels;
   source: string;
   line: number;
+  /** how many events of this kind and subject it stands for in the same second (an OOM storm kills a respawning worker dozens of times a second); absent for one */
+  count?: number;
 }
 
 /** Per finding, what its charts draw: the signals, the threshold and, for leaks, the fitted line. */
