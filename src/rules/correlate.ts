@@ -141,6 +141,9 @@ function linkAndRank(findings: Finding[], links: CorrelationLink[], same: SameEp
         const e = byId.get(eid);
         if (e && direct.has(`${f.id}>${eid}`) && worse(e.severity, f.severity)) {
           f.severity = e.severity;
+          // and ranks with it: a high OOM kill raised to critical for the guest crash it caused kept its
+          // score of 70, and the crash, put just below its cause, fell under unrelated high findings
+          f.score = Math.max(f.score, e.score);
           raisedBy.set(f.id, e);
           changed = true;
         }

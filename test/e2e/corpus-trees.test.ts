@@ -302,6 +302,11 @@ describe("a sosreport taken after a guest's QEMU was killed for memory by a limi
   it("links the guest's crash to the kill, and says the first stop was a pause on a KVM internal error, not an end", () => {
     expect(crash?.title).toBe('Guest oom01 crashed 2 times (KVM internal error, emulation failure; libvirt: reason=crashed)');
     expect(crash?.causes).toEqual([oom?.id]);
+    // the kill is raised to the crash's severity and ranks with it, the crash just below: not a critical
+    // pair scored 70 and 69, under any unrelated high finding
+    expect([oom?.severity, crash?.severity]).toEqual(['critical', 'critical']);
+    expect(oom?.score).toBe((crash?.score ?? 0) + 1);
+    expect(oom?.score).toBeGreaterThanOrEqual(85);
     expect(crash?.reasoning.join(' ')).toContain("The OOM killer killed the guest's QEMU process");
     expect(crash?.message).toContain('QEMU paused the guest, which stays frozen, its QEMU still running');
     // the kill is dated by the kernel's clock, 23 s before sos ran: an event, not a state read at collection
