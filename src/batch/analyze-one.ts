@@ -3,6 +3,7 @@
  * report of the same content exists (--resume), analyse it, and write its
  * reports into a temporary directory that is renamed into place at the end.
  */
+import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { analyze } from '../analyze.js';
@@ -21,6 +22,8 @@ export async function analyzeOne(task: BundleTask, done: Readonly<Record<string,
   let hash: string;
   try {
     hash = await contentHash(task.path, task.kind);
+    // the attachments are part of what was analysed: new ones make --resume analyse the bundle again
+    if (task.attachments) hash = createHash('sha256').update(`${hash}\u0000attachments\u0000${await contentHash(task.attachments, 'directory')}`).digest('hex');
   } catch (err) {
     return { seq: task.seq, kind: 'failed', row: errorRow(task.rel, `cannot read: ${(err as Error).message}`, null, Date.now() - started), heapUsedBytes: heap() };
   }
@@ -29,7 +32,7 @@ export async function analyzeOne(task: BundleTask, done: Readonly<Record<string,
 
   let partialDir: string | null = null;
   try {
-    const { model } = await analyze([task.path], task.analyzeOptions);
+    const { model } = await analyze(task.attachments ? [task.path, task.attachments] : [task.path], task.analyzeOptions);
     const report = model.report;
     const id = bundleId(report.bundle.hostname, report.bundle.collectedAt, hash);
     partialDir = await makePartialDir(task.outDir, hash);

@@ -16,6 +16,32 @@ export interface FoundBundle {
   /** '/'-separated path relative to the root it was found under */
   rel: string;
   kind: 'directory' | 'archive';
+  /** absolute path of the directory of loose attachments beside it (ATTACHMENTS_SUFFIXES), when there is one */
+  attachments?: string;
+}
+
+/**
+ * A directory beside a bundle, named after it with one of these, holds its
+ * attachments (`vmstat -t`, timed `pmap -x` or `ps` snapshots…), analysed with
+ * it as `sosmortem analyze <bundle> <attachments>` would:
+ * `sosreport-db01-….tar.xz` and `sosreport-db01-…-attachments/`.
+ */
+export const ATTACHMENTS_SUFFIXES = ['-attachments', '.attachments'];
+
+/** The bundle's name without its archive extension: what its attachments directory is named after. */
+function stemOf(file: string): string {
+  return path.basename(file).replace(ARCHIVE_NAME, '');
+}
+
+/** The attachments directory beside a bundle, if one is there. */
+async function attachmentsOf(bundle: string): Promise<string | undefined> {
+  for (const suffix of ATTACHMENTS_SUFFIXES) {
+    const dir = path.join(path.dirname(bundle), `${stemOf(bundle)}${suffix}`);
+    // lstat: a link so named could point anywhere on the machine running the batch
+    const st = await lstat(dir).catch(() => null);
+    if (st?.isDirectory() && !(await isBundleDir(dir))) return dir;
+  }
+  return undefined;
 }
 
 /** Something given or met that cannot be a bundle; it still gets a row. */
@@ -85,6 +111,12 @@ export async function discover(args: readonly string[], options: { exclude?: str
     seen.add(b.path);
     out.bundles.push(b);
   };
+  const pairAttachments = async (): Promise<void> => {
+    for (const b of out.bundles) {
+      const dir = await attachmentsOf(b.path);
+      if (dir !== undefined && !excluded.has(dir)) b.attachments = dir;
+    }
+  };
 
   async function visit(abs: string, rel: string, depth: number, explicit: boolean, pattern: RegExp | null): Promise<void> {
     if (excluded.has(abs)) return;
@@ -101,8 +133,12 @@ export async function discover(args: readonly string[], options: { exclude?: str
       }
       if (depth >= MAX_DEPTH) return;
       const names = (await readdir(abs).catch(() => [] as string[])).sort();
+      // a bundle's attachments directory is read with it, not searched for bundles of its own
+      const stems = new Set(names.map(stemOf));
       for (const name of names) {
         if (name.startsWith('.')) continue;
+        const suffix = ATTACHMENTS_SUFFIXES.find((x) => name.endsWith(x));
+        if (suffix && stems.has(name.slice(0, -suffix.length))) continue;
         await visit(path.join(abs, name), rel ? `${rel}/${name}` : name, depth + 1, false, pattern);
       }
       return;
@@ -154,6 +190,7 @@ export async function discover(args: readonly string[], options: { exclude?: str
     for (const name of names) if (!name.startsWith('.')) await visitGlob(path.join(abs, name), `${rel}/${name}`, pattern);
   }
 
+  await pairAttachments();
   out.bundles.sort((a, b) => a.rel.localeCompare(b.rel) || a.path.localeCompare(b.path));
   out.rejected.sort((a, b) => a.rel.localeCompare(b.rel));
   return out;

@@ -136,7 +136,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   try {
     await Promise.all(
       mine.map(async (b, seq) => {
-        const task: BundleTask = { seq, path: b.path, rel: b.rel, kind: b.kind, outDir, formats, analyzeOptions: { scratchDir: outDir, ...options.analyzeOptions } };
+        const task: BundleTask = { seq, path: b.path, rel: b.rel, kind: b.kind, ...(b.attachments ? { attachments: b.attachments } : {}), outDir, formats, analyzeOptions: { scratchDir: outDir, ...options.analyzeOptions } };
         const r = await pool.run(task);
         if (r.kind === 'needs-pdf') await printing(() => handle(task, r));
         else await handle(task, r);

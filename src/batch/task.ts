@@ -8,6 +8,8 @@ export interface BundleTask {
   path: string;
   rel: string;
   kind: 'directory' | 'archive';
+  /** the directory of loose attachments found beside the bundle (discover.ts) */
+  attachments?: string;
   outDir: string;
   formats: OutputFormat[];
   analyzeOptions: AnalyzeOptions;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Papa from 'papaparse';
@@ -171,6 +171,32 @@ describe('batch', () => {
     expect(timeless(await readSummary(merged))).toEqual(timeless(wholeSummary));
     expect(await readFile(path.join(merged, 'summary.csv'), 'utf8')).toBe(await readFile(path.join(whole, 'summary.csv'), 'utf8'));
     expect(wholeSummary.histories.length).toBeGreaterThan(0);
+  });
+
+  it("analyses a bundle with the attachments directory beside it, as `analyze <bundle> <attachments>` does, and analyses it again when they change", async () => {
+    // a real capture: a python process leaking 48 MiB/min, seen only in its timed pmap -x attachments
+    const fx = path.join(REPO, 'test/fixtures/sosreport-archives');
+    const inputs = path.join(work, 'with-attachments/in');
+    await mkdir(inputs, { recursive: true });
+    await cp(path.join(fx, 'sosmortem-python-leak.tar.xz'), path.join(inputs, 'case-1.tar.xz'));
+    await cp(path.join(fx, 'sosmortem-python-leak-attachments'), path.join(inputs, 'case-1-attachments'), { recursive: true });
+    // the same bundle without them, and an archive a customer attached that is not a bundle of its own;
+    // case-2's "attachments" are a link out of the tree, not followed
+    await cp(path.join(fx, 'sosmortem-python-leak.tar.xz'), path.join(inputs, 'case-2.tar.xz'));
+    await symlink(path.join(fx, 'sosmortem-python-leak-attachments'), path.join(inputs, 'case-2-attachments'));
+    tarXz(HEALTHY, path.join(inputs, 'case-1-attachments', 'old-sosreport.tar.xz'));
+    const out = path.join(work, 'with-attachments/out');
+    const run = (): ReturnType<typeof runBatch> => runBatch({ inputs: [inputs], outDir: out, jobs: 1, formats: ['json'], resume: true, shard: null, fleetHtml: false });
+
+    const first = await run();
+    expect(first.rows.map((r) => [r.path, r.status, r.findings.map((f) => f.rule)])).toEqual([
+      ['case-1.tar.xz', 'ok', ['memory-leak']],
+      ['case-2.tar.xz', 'ok', []],
+    ]);
+    // resumed while nothing changed; analysed again once an attachment is added
+    expect((await run()).stats).toMatchObject({ analysed: 0, resumed: 2 });
+    await writeFile(path.join(inputs, 'case-1-attachments', 'notes.txt'), 'customer notes\n');
+    expect((await run()).stats).toMatchObject({ analysed: 1, resumed: 1 });
   });
 
   it('exits 2 on a malformed shard', async () => {
