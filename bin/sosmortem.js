@@ -4,7 +4,14 @@
 // it is not older than tsc's output (a `tsc` run alone does not rebundle),
 // else tsc's output. SOSMORTEM_UNBUNDLED=1 always runs tsc's output.
 import { existsSync, statSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// A run is short and its hot loops are few: TurboFan inlining small functions into them cost ~70 ms of
+// compiler-thread CPU on a typical bundle (of ~250) and gained nothing measurable on a 1.5 GB one.
+// V8 reads the flag when it compiles, so setting it before any code of ours is hot is enough
+// (docs/performance.md, twelfth round). SOSMORTEM_TURBO_INLINING=1 keeps V8's default.
+if (process.env.SOSMORTEM_TURBO_INLINING !== '1') setFlagsFromString('--no-turbo-inlining');
 
 const packed = fileURLToPath(new URL('../dist/packed/run.js', import.meta.url));
 const plain = fileURLToPath(new URL('../dist/cli/run.js', import.meta.url));
