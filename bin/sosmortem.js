@@ -7,11 +7,25 @@ import { existsSync, statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-// A run is short and its hot loops are few: TurboFan inlining small functions into them cost ~70 ms of
-// compiler-thread CPU on a typical bundle (of ~250) and gained nothing measurable on a 1.5 GB one.
-// V8 reads the flag when it compiles, so setting it before any code of ours is hot is enough
-// (docs/performance.md, twelfth round). SOSMORTEM_TURBO_INLINING=1 keeps V8's default.
-if (process.env.SOSMORTEM_TURBO_INLINING !== '1') setFlagsFromString('--no-turbo-inlining');
+// TurboFan's inlining pays for itself only in a long run. On a typical 4 MB .tar.xz (a 0.5 s run)
+// it cost ~70 ms of compiler-thread CPU on a machine whose second core xz already uses: off, the
+// run took 0.45 s instead of 0.49. On a 1 GB syslog it gains 0.2 s of 2.8. So it is turned off for
+// an archive small enough to be analysed in about a second; V8 reads the flag when it compiles,
+// before any code of ours is hot (docs/performance.md, twelfth round).
+// SOSMORTEM_TURBO_INLINING=1 (or 0) forces it on (or off).
+const SHORT_RUN_ARCHIVE_BYTES = 64 * 1024 * 1024;
+const inlining = process.env.SOSMORTEM_TURBO_INLINING;
+if (inlining === '0' || (inlining !== '1' && process.argv[2] === 'analyze' && isSmallArchive(process.argv[3]))) setFlagsFromString('--no-turbo-inlining');
+
+function isSmallArchive(arg) {
+  if (arg === undefined || arg.startsWith('-')) return false;
+  try {
+    const st = statSync(arg);
+    return st.isFile() && st.size < SHORT_RUN_ARCHIVE_BYTES;
+  } catch {
+    return false;
+  }
+}
 
 const packed = fileURLToPath(new URL('../dist/packed/run.js', import.meta.url));
 const plain = fileURLToPath(new URL('../dist/cli/run.js', import.meta.url));
