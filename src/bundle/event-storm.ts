@@ -43,8 +43,13 @@ interface Shape {
  * `repeats` = how many it stands for and `spread` = how many came in each
  * minute. Rules count events by their repeats; the report draws the spread.
  */
-export function eventStorms(pass: (e: Event) => void): { event: (e: Event) => void; finish: () => { folded: number; shapes: string[] } } {
+export function eventStorms(
+  pass: (e: Event) => void,
+  spreadRunsPerFile = MAX_SPREAD_RUNS_PER_FILE,
+): { event: (e: Event) => void; finish: () => { folded: number; shapes: string[] } } {
   const shapes = new Map<string, Shape>();
+  // runs of every shape's spread, against spreadRunsPerFile
+  const budget = { runs: 0, max: spreadRunsPerFile };
   // A storm repeats a handful of shapes (one per device, say): comparing with the last
   // few is cheaper than building and hashing a key for each of a million events.
   const recent: Shape[] = [];
@@ -68,7 +73,7 @@ export function eventStorms(pass: (e: Event) => void): { event: (e: Event) => vo
       }
       s.folded++;
       s.last = e;
-      if (s.spreadT) addToSpread(s, e);
+      if (s.spreadT) addToSpread(s, e, budget);
       for (const a of ADDITIVE_ATTRS) {
         const v = e.attrs[a];
         if (typeof v === 'number') s.sums.set(a, (s.sums.get(a) ?? 0) + v);
@@ -100,10 +105,17 @@ const RECENT_SHAPES = 8;
  * forth on every line gets there, and its rate over time would mean little.
  */
 const MAX_SPREAD_RUNS = 100_000;
+/**
+ * And of all the shapes of one file (~16 MB): a log of many storms whose times
+ * jump on every line would otherwise hold a run per line (20 million in a file
+ * at the size cap, ~500 MB). The shapes that ask for a run past it lose their spread.
+ */
+export const MAX_SPREAD_RUNS_PER_FILE = 1_000_000;
 
-function addToSpread(s: Shape, e: Event): void {
+function addToSpread(s: Shape, e: Event, budget: { runs: number; max: number }): void {
   const runs = s.spreadT as number[];
   if (e.t === null) {
+    budget.runs -= runs.length;
     s.spreadT = null;
     s.spreadN = [];
     return;
@@ -115,13 +127,15 @@ function addToSpread(s: Shape, e: Event): void {
     s.spreadN[last] = (s.spreadN[last] as number) + 1;
     return;
   }
-  if (runs.length >= MAX_SPREAD_RUNS) {
+  if (runs.length >= MAX_SPREAD_RUNS || budget.runs >= budget.max) {
+    budget.runs -= runs.length;
     s.spreadT = null;
     s.spreadN = [];
     return;
   }
   runs.push(minute);
   s.spreadN.push(1);
+  budget.runs++;
 }
 
 function sameShape(a: Event, b: Event): boolean {

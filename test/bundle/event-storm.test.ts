@@ -87,6 +87,24 @@ describe('event storms', () => {
     ]);
   });
 
+  it('bounds the spreads of a whole file: a shape asking for a run past the budget loses its spread, not its count', () => {
+    // three storms whose times jump back and forth on every line: a run per event
+    const events: Event[] = [];
+    for (const dev of ['sda', 'sdb', 'sdc'])
+      for (let i = 0; i < ITEMISED_PER_SHAPE + 60; i++) events.push({ ...ioError(i + 1, dev), t: (i % 2) * 3_600_000 + i * 60_000 });
+    const passed: Event[] = [];
+    const storms = eventStorms((e) => passed.push(e), 130);
+    for (const e of events) storms.event(e);
+    storms.finish();
+    const folded = passed.filter((e) => e.attrs['repeats'] !== undefined);
+    expect(folded.map((e) => [e.labels['device'], e.attrs['repeats'], e.spread?.t.length ?? null])).toEqual([
+      ['sda', 60, 60],
+      ['sdb', 60, 60],
+      // sdc reached the budget of 130 at its 11th run
+      ['sdc', 60, null],
+    ]);
+  });
+
   it('gives up the spread, not the count, when an event of the storm has no time', () => {
     const events = Array.from({ length: ITEMISED_PER_SHAPE + 4 }, (_, i) => ioError(i + 1, 'sdc'));
     (events[ITEMISED_PER_SHAPE + 1] as Event).t = null;
