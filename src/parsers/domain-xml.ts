@@ -162,6 +162,9 @@ export const domainXml: SourceParser = {
         fact('vm.memoryKiB', toKiB(text(mem), attr(mem, 'unit')), 'memory');
         const cur = child(dom, 'currentMemory');
         fact('vm.currentMemoryKiB', toKiB(text(cur), attr(cur, 'unit')), 'currentMemory');
+        // the memory cgroup limit libvirt puts on the guest's whole QEMU: set too low, the kernel kills it
+        const hardLimit = child(child(dom, 'memtune'), 'hard_limit');
+        if (hardLimit) fact('vm.hardLimitKiB', toKiB(text(hardLimit), attr(hardLimit, 'unit')), 'hard_limit');
 
         const cputune = child(dom, 'cputune');
         const pins = children(cputune, 'vcpupin').map((p) => ({ vcpu: Number(attr(p, 'vcpu')), cpuset: attr(p, 'cpuset') ?? '' }));

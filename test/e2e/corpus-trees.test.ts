@@ -295,7 +295,10 @@ describe("a sosreport taken after a guest's QEMU was killed for memory by a limi
     expect(oom?.title).toBe("cgroup OOM kill of guest oom01's QEMU (pid 28476, 322 MiB)");
     expect(oom?.subject).toEqual({ pid: 28476, comm: 'qemu-system-x86', cgroup: '/machine/qemu-4-oom01.libvirt-qemu', domain: 'oom01' });
     expect(oom?.metrics).toMatchObject({ memcg: 1, memcgLimitKiB: 307200 });
-    expect(oom?.message).toContain('It was the QEMU of guest oom01: the guest went down with it');
+    // the guest's size from its domain XML, against the limit that killed it (set by hand on the cgroup, none in the XML)
+    expect(oom?.message).toContain('It was the QEMU of guest oom01 (512 MiB of RAM in its domain XML): the guest went down with it');
+    expect(oom?.message).toContain("The limit, 300 MiB, was below the guest's own RAM");
+    expect(oom?.remediation[0]?.detail).toContain('Its domain XML sets no hard_limit: something else limited the cgroup');
     expect(oom?.message).not.toContain('bystander');
     expect(oom?.remediation.map((x) => x.action)).toEqual(['Lift the memory limit that killed guest oom01']);
   });

@@ -20,6 +20,9 @@ const PINNED = `<domstatus state='running' reason='booted' pid='4242'>
     <uuid>11111111-2222-3333-4444-555555555555</uuid>
     <memory unit='GiB'>16</memory>
     <currentMemory unit='MiB'>8192</currentMemory>
+    <memtune>
+      <hard_limit unit='GiB'>20</hard_limit>
+    </memtune>
     <memoryBacking>
       <hugepages>
         <page size='1' unit='G' nodeset='0'/>
@@ -64,6 +67,7 @@ describe('domain-xml', () => {
     expect(f.get('vm.vcpus')).toBe(1);
     expect(f.get('vm.memoryKiB')).toBe(2097152);
     expect(f.get('vm.currentMemoryKiB')).toBe(2097152);
+    expect(f.has('vm.hardLimitKiB')).toBe(false);
     expect(f.get('vm.hugepages')).toBe(false);
     expect(f.get('vm.nosharepages')).toBe(false);
     expect(f.has('vm.vcpupin')).toBe(false);
@@ -97,7 +101,10 @@ describe('domain-xml', () => {
     expect(JSON.parse(String(f.get('vm.disk[sdb]')))).toMatchObject({ bus: 'scsi', cache: 'none', io: 'native', type: 'block', source: '/dev/mapper/data' });
     expect(f.get('vm.interfaceModels')).toBe('virtio,e1000');
     expect(f.get('vm.memballoonAutodeflate')).toBe(true);
-    expect(r.facts.find((x) => x.name === 'vm.disk' && x.labels['target'] === 'sdb')?.line).toBe(29);
+    expect(r.facts.find((x) => x.name === 'vm.disk' && x.labels['target'] === 'sdb')?.line).toBe(32);
+    // <memtune><hard_limit>: the cgroup limit that gets the guest's QEMU OOM-killed when set too low
+    expect(f.get('vm.hardLimitKiB')).toBe(20 * 1024 * 1024);
+    expect(r.facts.find((x) => x.name === 'vm.hardLimitKiB')?.line).toBe(8);
   });
 
   it('converts libvirt units: KB is 1000 bytes, k/KiB 1024, bytes', () => {
