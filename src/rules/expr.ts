@@ -111,6 +111,19 @@ export const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
     for (const x of listOf(list)) if (x !== undefined && x !== null && !(typeof x === 'number' && Number.isNaN(x))) seen.add(x);
     return [...seen];
   },
+  /** the first item of each distinct value of a field, in first-seen order: a guest's facts read from its domain XML and again from virsh dumpxml count once, uniqBy(factsNamed('vm.memoryKiB'), 'labels.domain') */
+  uniqBy: (list, key) => {
+    const path = String(key).split('.');
+    const seen = new Set<Value>();
+    const out: Value[] = [];
+    for (const x of listOf(list)) {
+      const k = fieldAt(x, path);
+      if (k === undefined || k === null || seen.has(k)) continue;
+      seen.add(k);
+      out.push(x);
+    }
+    return out;
+  },
   /** the given field of the item whose `value` is largest (the node with the most free memory) */
   argmax: (list, key) => {
     let best: Value;
