@@ -3,7 +3,7 @@
  * browser is never downloaded: a report tool that fetches 150 MB at run time
  * would not work offline, which is where sosreports are read.
  */
-import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { inspect } from 'node:util';
@@ -102,8 +102,13 @@ export async function launchBrowser(executablePath: string | null = findChromium
   const userDataDir = mkdtempSync(join(tmpdir(), 'sosmortem-chromium-'));
   const removeProfile = (): void => rmSync(userDataDir, { recursive: true, force: true, maxRetries: 3 });
   // The profile must not outlive the run (analyze starts the browser before it reads the bundle,
-  // so that window is the whole analysis); puppeteer's own exit hook kills Chromium.
-  const unregister = atRunEnd(removeProfile);
+  // so that window is the whole analysis). Chromium goes first: puppeteer's own exit hook kills it
+  // only after ours has run, and a Chromium still starting up (a loaded machine) wrote its profile
+  // again after it had been removed.
+  const unregister = atRunEnd(() => {
+    killProcessesUsing(userDataDir);
+    removeProfile();
+  });
   let browser: Browser;
   try {
     browser = await puppeteer.default.launch({
@@ -137,6 +142,38 @@ export async function launchBrowser(executablePath: string | null = findChromium
       }
     },
   };
+}
+
+/**
+ * SIGKILLs the processes started with `--user-data-dir=<dir>` (Chromium, and
+ * its process group), found through /proc; elsewhere than Linux, nothing.
+ * Only our own temporary profile is ever named, so nothing else is touched.
+ */
+function killProcessesUsing(dir: string): void {
+  if (process.platform !== 'linux') return;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid);
+  } catch {
+    return;
+  }
+  const flag = `--user-data-dir=${dir}`;
+  for (const d of pids) {
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${d}/cmdline`, 'latin1');
+    } catch {
+      continue;
+    }
+    if (!cmdline.split('\0').includes(flag)) continue;
+    for (const target of [-Number(d), Number(d)]) {
+      try {
+        process.kill(target, 'SIGKILL');
+      } catch {
+        /* not a group leader, or already gone */
+      }
+    }
+  }
 }
 
 /** Runs fn with a browser, launching (and closing) one only when none was given. */
