@@ -115,7 +115,8 @@ export const libvirtQemuLog: SourceParser = {
     let startLine = 0;
     let migrateOutSeen = false;
     let lastLine = { line: 0, text: '' };
-    let cmd: { parts: string[]; line: number } | null = null;
+    /** the command line libvirt logs, one option per backslash-continued line: each part with its line */
+    let cmd: { parts: string[]; partLines: number[]; line: number } | null = null;
     let crash: PendingCrash | null = null;
     sink.format('libvirt qemu domain log');
 
@@ -153,17 +154,24 @@ export const libvirtQemuLog: SourceParser = {
       if (!cmd) return;
       const joined = cmd.parts.join(' ').replace(/\s+/g, ' ').trim();
       sink.fact('vm.cmdline', joined.length > CMDLINE_MAX ? joined.slice(0, CMDLINE_MAX) : joined, cmd.line, labels);
+      // an option's own line, where libvirt wrote one per line (its evidence), else the command's first
+      const optionLine = new Map<string, number>();
+      cmd.parts.forEach((part, i) => {
+        const first = part.trimStart().split(' ', 1)[0] ?? '';
+        if (first.startsWith('-') && !optionLine.has(first)) optionLine.set(first, cmd?.partLines[i] ?? 0);
+      });
+      const lineOf = (opt: string): number => optionLine.get(opt) ?? (cmd as { line: number }).line;
       const tokens = joined.split(' ');
       for (let i = 0; i + 1 < tokens.length; i++) {
         const opt = tokens[i];
         const arg = tokens[i + 1] ?? '';
         if (opt === '-m') {
           const mib = qemuMemoryMiB(arg);
-          if (Number.isFinite(mib)) sink.fact('vm.qemuMemoryMiB', mib, cmd.line, labels);
+          if (Number.isFinite(mib)) sink.fact('vm.qemuMemoryMiB', mib, lineOf('-m'), labels);
         } else if (opt === '-smp') {
           const first = arg.split(',')[0] ?? '';
           const n = first.startsWith('cpus=') ? Number(first.slice(5)) : Number(first);
-          if (Number.isInteger(n) && n > 0) sink.fact('vm.qemuSmp', n, cmd.line, labels);
+          if (Number.isInteger(n) && n > 0) sink.fact('vm.qemuSmp', n, lineOf('-smp'), labels);
         } else if (opt === '-incoming') {
           // libvirt starts the destination QEMU paused with -incoming: this run is a migration into this host
           sink.event({
@@ -186,6 +194,7 @@ export const libvirtQemuLog: SourceParser = {
         if (cmd) {
           const cont = line.endsWith('\\');
           cmd.parts.push(cont ? line.slice(0, -1) : line);
+          cmd.partLines.push(lineNo);
           if (!cont) finishCmdline();
           return;
         }
@@ -195,9 +204,10 @@ export const libvirtQemuLog: SourceParser = {
         if (st) lastT = st.t;
 
         if (!st && (line.startsWith('LC_ALL=') || /^(?:\S*\/)?qemu-(?:kvm|system-\w+) /.test(line))) {
-          cmd = { parts: [], line: lineNo };
+          cmd = { parts: [], partLines: [], line: lineNo };
           const cont = line.endsWith('\\');
           cmd.parts.push(cont ? line.slice(0, -1) : line);
+          cmd.partLines.push(lineNo);
           if (!cont) finishCmdline();
           return;
         }

@@ -174,8 +174,17 @@ export function runRules(rules: RuleDef[], timeline: Timeline): EngineResult {
       const candidates = candidatesOf(rule, timeline, env, accessed);
       let n = 0;
       for (const c of candidates) {
+        accessed.length = 0;
         const d = draftOf(rule, c, timeline, ++n);
-        if (d) drafts.push(d);
+        if (!d) continue;
+        // The figures its words were drawn from (a guest's RAM in its domain XML) prove it too. Only
+        // numbers: a flag or a command line is located at its element or first line, not quotable as proof.
+        const quoted = new Set(d.refs.map((r) => `${r.file}:${r.line}`));
+        const facts = accessed
+          .filter((f, i) => typeof f.value === 'number' && !quoted.has(`${f.fileIdx}:${f.line}`) && accessed.findIndex((g) => g.fileIdx === f.fileIdx && g.line === f.line) === i)
+          .slice(0, FACT_REFS_PER_FINDING);
+        if (facts.length > 0) d.refs = [...d.refs.slice(0, EVIDENCE_PER_FINDING - facts.length), ...facts.map((f) => ({ file: f.fileIdx, line: f.line }))];
+        drafts.push(d);
       }
       const fired = drafts.filter((d) => d.rule.id === rule.id).length;
       checks.push({
@@ -267,8 +276,13 @@ export function severityRank(s: Severity): number {
   return SEVERITIES.indexOf(s);
 }
 
+/** Lines quoted per finding. */
+const EVIDENCE_PER_FINDING = 12;
+/** Of them, at most this many settings read by the finding's words rather than by its detection. */
+const FACT_REFS_PER_FINDING = 3;
+
 /** Quotes the lines each finding points at, reading files once more only where needed. */
-export async function attachEvidence(drafts: DraftFinding[], timeline: Timeline, readLines: (req: Map<string, Set<number>>) => Promise<Map<string, Map<number, string>>>, maxPerFinding = 12): Promise<void> {
+export async function attachEvidence(drafts: DraftFinding[], timeline: Timeline, readLines: (req: Map<string, Set<number>>) => Promise<Map<string, Map<number, string>>>, maxPerFinding = EVIDENCE_PER_FINDING): Promise<void> {
   const req = new Map<string, Set<number>>();
   for (const d of drafts) {
     for (const r of d.refs.slice(0, maxPerFinding)) {

@@ -299,6 +299,8 @@ describe("a sosreport taken after a guest's QEMU was killed for memory by a limi
     expect(oom?.message).toContain('It was the QEMU of guest oom01 (512 MiB of RAM in its domain XML): the guest went down with it');
     expect(oom?.message).toContain("The limit, 300 MiB, was below the guest's own RAM");
     expect(oom?.remediation[0]?.detail).toContain('Its domain XML sets no hard_limit: something else limited the cgroup');
+    // the figure the words were drawn from is quoted with the kernel's lines
+    expect(oom?.evidence.at(-1)).toEqual({ source: 'etc/libvirt/qemu/oom01.xml', line: 11, text: "  <memory unit='KiB'>524288</memory>" });
     expect(oom?.message).not.toContain('bystander');
     expect(oom?.remediation.map((x) => x.action)).toEqual(['Lift the memory limit that killed guest oom01']);
   });

@@ -48,6 +48,8 @@ describe('libvirt-qemu-log', () => {
     expect(String(cmd?.value).length).toBeLessThanOrEqual(2000);
     expect(r.facts.find((f) => f.name === 'vm.qemuMemoryMiB')?.value).toBe(2048);
     expect(r.facts.find((f) => f.name === 'vm.qemuSmp')?.value).toBe(1);
+    // located at the option's own line, which a finding quoting the guest's size then shows
+    expect(r.facts.filter((f) => f.name === 'vm.qemuMemoryMiB' || f.name === 'vm.qemuSmp').map((f) => f.line)).toEqual([15, 17]);
   });
 
   it('flags a guest started with -incoming as migrated in, and a log that ends while running', () => {
