@@ -74,6 +74,16 @@ interface PendingCrash {
 
 const crashSignals = new Set([4, 6, 7, 8, 11]);
 
+/**
+ * QEMU's dump after a KVM internal error: the exit's raw data words and the
+ * vCPU's registers, 30 lines that crowded the evidence out. The instruction
+ * pointer (RIP=, EIP=) and the code bytes at it (Code=) are kept: they say
+ * where the guest was.
+ */
+function isMachineState(line: string): boolean {
+  return line.startsWith('extra data[') || /^(?:[RE](?:[A-DS]X|[SD]I|[BS]P)|R\d{1,2} ?|[ECSDFG]S ?|LDT|TR ?|[GI]DT|CR0|DR[0-7]|EFER)=/.test(line);
+}
+
 /** KVM_INTERNAL_ERROR_* in linux/kvm.h: what KVM could not handle. */
 const KVM_SUBERRORS: Record<number, string> = {
   1: 'emulation failure',
@@ -286,7 +296,7 @@ export const libvirtQemuLog: SourceParser = {
           sink.event({ type: 'vm-migrate', timeBase: 'utc', t: st ? st.t : lastT, labels, attrs: { domain, status: 'failed' }, line: lineNo, lines: [{ line: lineNo, text: line }] });
           return;
         }
-        if (crash && crash.lines.length < CRASH_LINES_MAX && !st) crash.lines.push({ line: lineNo, text: line });
+        if (crash && crash.lines.length < CRASH_LINES_MAX && !st && !isMachineState(line)) crash.lines.push({ line: lineNo, text: line });
       },
       end(): void {
         finishCmdline();
