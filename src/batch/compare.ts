@@ -4,7 +4,7 @@ import { analyze, type AnalyzeOptions } from '../analyze.js';
 import { InputError } from '../bundle/ingest.js';
 import type { Report } from '../report/model.js';
 import { diffBundles, type BundleDiff, type DiffSide } from './diff.js';
-import { digestFinding } from './row.js';
+import { digestFinding, noDataRules } from './row.js';
 
 function isReport(v: unknown): v is Report {
   return typeof v === 'object' && v !== null && 'schemaVersion' in v && 'findings' in v && Array.isArray((v as { findings: unknown }).findings) && 'bundle' in v;
@@ -24,7 +24,7 @@ export async function loadSide(location: string, options: AnalyzeOptions = {}): 
     if (!isReport(parsed)) throw new InputError(`${location} is not a sosmortem report`, 'give a report.json written by sosmortem analyze or batch');
     report = parsed;
   } else report = (await analyze([location], options)).model.report;
-  return { host: report.bundle.hostname, collectedAt: report.bundle.collectedAt, findings: report.findings.map((f) => digestFinding(f, report.findings)) };
+  return { host: report.bundle.hostname, collectedAt: report.bundle.collectedAt, findings: report.findings.map((f) => digestFinding(f, report.findings)), noData: noDataRules(report) };
 }
 
 export async function compareBundles(a: string, b: string, options: AnalyzeOptions = {}): Promise<BundleDiff> {

@@ -6,7 +6,11 @@
 import { SEVERITIES, type Severity } from '../model.js';
 import { problems, type DigestFinding } from './row.js';
 
-export type ChangeKind = 'appeared' | 'vanished' | 'worsened' | 'improved' | 'unchanged';
+/**
+ * `unchecked`: in one bundle only, and the other lacked the data its rule needs
+ * (sar not collected, say): not a problem that appeared or went away.
+ */
+export type ChangeKind = 'appeared' | 'vanished' | 'worsened' | 'improved' | 'unchanged' | 'unchecked';
 
 export interface MetricDelta {
   metric: string;
@@ -35,7 +39,7 @@ export interface BundleDiff {
   counts: Record<ChangeKind, number>;
 }
 
-const KIND_ORDER: readonly ChangeKind[] = ['appeared', 'worsened', 'improved', 'vanished', 'unchanged'];
+const KIND_ORDER: readonly ChangeKind[] = ['appeared', 'worsened', 'improved', 'vanished', 'unchecked', 'unchanged'];
 
 function metricDeltas(a: Record<string, number> | null, b: Record<string, number> | null): MetricDelta[] {
   const names = [...new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})])].sort();
@@ -60,17 +64,22 @@ function byKey(list: readonly DigestFinding[]): Map<string, DigestFinding> {
   return m;
 }
 
-/** Compares the problems of two bundles; a finding that measures another again (corroborates) is no change of its own. */
-export function diffFindings(before: readonly DigestFinding[], after: readonly DigestFinding[]): FindingChange[] {
+/**
+ * Compares the problems of two bundles; a finding that measures another again (corroborates) is no change of its own.
+ * `noDataBefore`/`noDataAfter`: the rules each bundle lacked the data for (its checks of status no-data).
+ */
+export function diffFindings(before: readonly DigestFinding[], after: readonly DigestFinding[], noDataBefore: readonly string[] = [], noDataAfter: readonly string[] = []): FindingChange[] {
   const a = byKey(problems(before));
   const b = byKey(problems(after));
+  const blindBefore = new Set(noDataBefore);
+  const blindAfter = new Set(noDataAfter);
   const out: FindingChange[] = [];
   for (const key of [...new Set([...a.keys(), ...b.keys()])]) {
     const x = a.get(key) ?? null;
     const y = b.get(key) ?? null;
     let kind: ChangeKind;
-    if (!x) kind = 'appeared';
-    else if (!y) kind = 'vanished';
+    if (!x) kind = blindBefore.has((y as DigestFinding).rule) ? 'unchecked' : 'appeared';
+    else if (!y) kind = blindAfter.has(x.rule) ? 'unchecked' : 'vanished';
     else {
       // Each side as its rule rated it: a finding ranked below a new cause, or raised for a new effect, has not itself changed.
       const sev = SEVERITIES.indexOf(ownOf(x).severity) - SEVERITIES.indexOf(ownOf(y).severity); // a lower index is worse
@@ -97,11 +106,13 @@ export interface DiffSide {
   host: string | null;
   collectedAt: string | null;
   findings: readonly DigestFinding[];
+  /** rules the bundle lacked the data for; absent from rows written before it was recorded */
+  noData?: readonly string[];
 }
 
 export function diffBundles(before: DiffSide, after: DiffSide): BundleDiff {
-  const changes = diffFindings(before.findings, after.findings);
-  const counts: Record<ChangeKind, number> = { appeared: 0, vanished: 0, worsened: 0, improved: 0, unchanged: 0 };
+  const changes = diffFindings(before.findings, after.findings, before.noData, after.noData);
+  const counts: Record<ChangeKind, number> = { appeared: 0, vanished: 0, worsened: 0, improved: 0, unchanged: 0, unchecked: 0 };
   for (const c of changes) counts[c.kind]++;
   return {
     before: { host: before.host, collectedAt: before.collectedAt },
@@ -149,8 +160,11 @@ export function diffTable(d: BundleDiff): string {
   const lines = [header(d), '', fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)];
   if (rows.length === 0) lines.push('(no findings in either bundle)');
   lines.push('', KIND_ORDER.map((k) => `${d.counts[k]} ${k}`).join(', '));
+  if (d.counts.unchecked > 0) lines.push(UNCHECKED_NOTE);
   return `${lines.join('\n')}\n`;
 }
+
+const UNCHECKED_NOTE = 'unchecked: found in one bundle only, and the other lacked the data its rule needs (sar not collected, say): whether it changed is unknown.';
 
 function mdCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -159,5 +173,6 @@ function mdCell(text: string): string {
 export function diffMarkdown(d: BundleDiff): string {
   const lines = [`# Changes: ${mdCell(header(d))}`, '', KIND_ORDER.map((k) => `${d.counts[k]} ${k}`).join(', '), '', '| change | severity | score | finding | metrics |', '|---|---|---|---|---|'];
   for (const c of d.changes) lines.push(`| ${c.kind} | ${severityText(c)} | ${num(c.scoreBefore)}→${num(c.scoreAfter)} | ${mdCell(c.title)} | ${mdCell(metricSummary(c, 8))} |`);
+  if (d.counts.unchecked > 0) lines.push('', UNCHECKED_NOTE);
   return `${lines.join('\n')}\n`;
 }

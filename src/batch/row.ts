@@ -49,6 +49,8 @@ export interface BundleRow {
   /** sha256 of the archive bytes, or of the directory's sorted paths, sizes and mtimes */
   hash: string | null;
   findings: DigestFinding[];
+  /** rules the bundle lacked the data for: a finding of theirs absent here is unknown, not gone */
+  noData?: string[];
   diagnostics: { errors: number; warnings: number };
   /** timing, not content: ignored when comparing runs */
   durationMs: number | null;
@@ -89,12 +91,18 @@ export function rowFromReport(report: Report, where: { id: string; path: string;
     error: null,
     hash: where.hash,
     findings: report.findings.map((f) => digestFinding(f, report.findings)),
+    noData: noDataRules(report),
     diagnostics: {
       errors: report.diagnostics.filter((d) => d.severity === 'error').length,
       warnings: report.diagnostics.filter((d) => d.severity === 'warning').length,
     },
     durationMs: where.durationMs,
   };
+}
+
+/** The rules a report could not check for lack of data. */
+export function noDataRules(report: Report): string[] {
+  return (report.analysis?.checks ?? []).filter((c) => c.status === 'no-data').map((c) => c.rule);
 }
 
 export function errorRow(rel: string, reason: string, hash: string | null = null, durationMs: number | null = null): BundleRow {

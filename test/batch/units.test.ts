@@ -22,7 +22,7 @@ describe('diff', () => {
     const before = [finding('leak', 'medium', 50, { slopeKiBPerHour: 100 }), finding('steal', 'high', 70), finding('gone', 'low', 20)];
     const after = [finding('leak', 'high', 72, { slopeKiBPerHour: 400 }), finding('steal', 'high', 60), finding('new', 'critical', 90)];
     const d = diffBundles({ host: 'a', collectedAt: null, findings: before }, { host: 'a', collectedAt: null, findings: after });
-    expect(d.counts).toEqual({ appeared: 1, vanished: 1, worsened: 1, improved: 1, unchanged: 0 });
+    expect(d.counts).toEqual({ appeared: 1, vanished: 1, worsened: 1, improved: 1, unchanged: 0, unchecked: 0 });
     expect(d.changes.find((c) => c.rule === 'leak')?.metrics).toEqual([{ metric: 'slopeKiBPerHour', before: 100, after: 400, delta: 300 }]);
     expect(d.sameHost).toBe(true);
     expect(diffTable(d)).toContain('medium→high');
@@ -48,6 +48,26 @@ describe('diff', () => {
     const lead = finding('memory-stall', 'high', 70);
     const again: DigestFinding = { ...finding('memory-pressure', 'high', 60), corroborates: lead.key };
     expect(diffBundles({ host: 'a', collectedAt: null, findings: [lead] }, { host: 'a', collectedAt: null, findings: [lead, again] }).counts.appeared).toBe(0);
+  });
+
+  it('calls a finding absent from a bundle that lacked its data unchecked, not vanished or appeared', async () => {
+    const leak = finding('memory-leak', 'high', 70);
+    const gone = finding('cpu-steal', 'medium', 50);
+    const d = diffBundles(
+      { host: 'a', collectedAt: null, findings: [leak, gone], noData: [] },
+      { host: 'a', collectedAt: null, findings: [], noData: ['memory-leak'] },
+    );
+    expect(d.changes.map((c) => [c.rule, c.kind])).toEqual([
+      ['cpu-steal', 'vanished'],
+      ['memory-leak', 'unchecked'],
+    ]);
+    expect(
+      diffBundles({ host: 'a', collectedAt: null, findings: [], noData: ['memory-leak'] }, { host: 'a', collectedAt: null, findings: [leak] }).counts,
+    ).toMatchObject({ appeared: 0, unchecked: 1 });
+    // two real sosreports of one machine: the second taken without sos's sar plugin
+    const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
+    const real = await compareBundles(path.join(fx, 'sosmortem-io-throttled-loop.tar.xz'), path.join(fx, 'sosmortem-libvirt-guest-oom.tar.xz'));
+    expect(real.changes.filter((c) => c.rule === 'io-saturation').map((c) => c.kind)).toEqual(['unchecked']);
   });
 
   it('compares a bundle with itself as unchanged and the leak sample with the healthy one as appeared', async () => {
