@@ -463,7 +463,6 @@ export function postmortem(model: ReportModel): Postmortem | null {
   return { summary, impact, trigger, rootCause: rootText, detection, resolution, timeline };
 }
 
-
 /** Records, span and format per source, ready to print. */
 export function coverageTotals(model: ReportModel): { files: number; records: number; sources: number } {
   let files = 0;
