@@ -134,6 +134,8 @@ describe('a sosreport taken during a known I/O saturation (4 direct writers on a
     expect(byRule('io-pressure')?.sameEpisodeAs).toEqual([byRule('io-stall')?.id]);
     // vda, under the throttle, was never busy: no finding names it.
     expect(r.findings.some((f) => f.subject['device'] === 'vda')).toBe(false);
+    // a loop device is a file: the advice is to look under it, not to change its scheduler
+    expect(sat?.remediation.map((x) => x.action)).toEqual(['Find and move the I/O that saturates loop0', 'Find what the file behind loop0 is stored on']);
   });
   it('rates the saturation by what it caused: medium on its own (62 ms await, 6 min), high for the stall it led to', () => {
     const sat = byRule('io-saturation');
