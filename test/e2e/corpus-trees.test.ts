@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze.js';
-import { postmortem, verdict } from '../../src/report/format.js';
+import { collectHints, postmortem, verdict } from '../../src/report/format.js';
 
 const trees = path.resolve(import.meta.dirname, '../fixtures/sosreport-trees');
 
@@ -322,6 +322,10 @@ describe("a sosreport taken after a guest's QEMU was killed for memory by a limi
     const pm = postmortem(model);
     expect(pm?.timeline.map((e) => e.what)).toContain("cgroup OOM kill of guest oom01's QEMU (pid 28476, 322 MiB)");
     expect(pm?.timeline.filter((e) => e.what.startsWith('guest oom01 stopped')).map((e) => e.what)).toEqual(['guest oom01 stopped (reason=failed)', 'guest oom01 stopped (reason=destroyed)', 'guest oom01 stopped (reason=destroyed)']);
+  });
+  it('says how to collect what sos left out here (no sar plugin): sysstat, once, for every rule that needed it', () => {
+    const sar = collectHints(r.analysis.checks).find((h) => h.hint.includes('systemctl enable --now sysstat'));
+    expect(sar?.rules).toEqual(['cpu-saturation', 'cpu-steal', 'memory-leak-system', 'swap-thrash', 'io-saturation']);
   });
 });
 
