@@ -112,12 +112,17 @@ const MAX_SPREAD_RUNS = 100_000;
  */
 export const MAX_SPREAD_RUNS_PER_FILE = 1_000_000;
 
+/** Gives a shape's spread up, returning its runs to the file's budget; its count stays. */
+function dropSpread(s: Shape, budget: { runs: number }): void {
+  budget.runs -= s.spreadT?.length ?? 0;
+  s.spreadT = null;
+  s.spreadN = [];
+}
+
 function addToSpread(s: Shape, e: Event, budget: { runs: number; max: number }): void {
   const runs = s.spreadT as number[];
   if (e.t === null) {
-    budget.runs -= runs.length;
-    s.spreadT = null;
-    s.spreadN = [];
+    dropSpread(s, budget);
     return;
   }
   const unit = e.timeBase === 'uptime' ? 60 : 60_000;
@@ -128,9 +133,7 @@ function addToSpread(s: Shape, e: Event, budget: { runs: number; max: number }):
     return;
   }
   if (runs.length >= MAX_SPREAD_RUNS || budget.runs >= budget.max) {
-    budget.runs -= runs.length;
-    s.spreadT = null;
-    s.spreadN = [];
+    dropSpread(s, budget);
     return;
   }
   runs.push(minute);
