@@ -3,28 +3,58 @@
 // the bundled build in dist/packed/ when there is one (it starts faster) and
 // it is not older than tsc's output (a `tsc` run alone does not rebundle),
 // else tsc's output. SOSMORTEM_UNBUNDLED=1 always runs tsc's output.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 // TurboFan's inlining pays for itself only in a long run. On a typical 4 MB .tar.xz (a 0.5 s run)
 // it cost ~70 ms of compiler-thread CPU on a machine whose second core xz already uses: off, the
 // run took 0.45 s instead of 0.49. On a 1 GB syslog it gains 0.2 s of 2.8. So it is turned off for
-// an archive small enough to be analysed in about a second; V8 reads the flag when it compiles,
-// before any code of ours is hot (docs/performance.md, twelfth round).
+// a bundle small enough to be analysed in about a second; V8 reads the flag when it compiles,
+// before any code of ours is hot (docs/performance.md, twelfth and thirteenth rounds).
 // SOSMORTEM_TURBO_INLINING=1 (or 0) forces it on (or off).
-const SHORT_RUN_ARCHIVE_BYTES = 64 * 1024 * 1024;
+const SHORT_RUN_BYTES = 64 * 1024 * 1024;
+// A directory's run time is its logs' and sar's size; walking all of it (4 000 small files in a
+// real sosreport) would cost half of what the flag saves, so only where the bulk lives is summed.
+const BULK_DIRS = ['var/log', 'var/log/sa', 'var/log/sysstat', 'var/log/journal', 'sos_commands/sar', 'sos_commands/logs', 'sos_commands/kernel'];
 const inlining = process.env.SOSMORTEM_TURBO_INLINING;
-if (inlining === '0' || (inlining !== '1' && process.argv[2] === 'analyze' && isSmallArchive(process.argv[3]))) setFlagsFromString('--no-turbo-inlining');
+if (inlining === '0' || (inlining !== '1' && process.argv[2] === 'analyze' && isShortRun(process.argv[3]))) {
+  setFlagsFromString('--no-turbo-inlining');
+  // for SOSMORTEM_TIMINGS=1 (src/timings.ts): V8 has no way to read a flag back
+  globalThis[Symbol.for('sosmortem.turboInliningOff')] = true;
+}
 
-function isSmallArchive(arg) {
+function isShortRun(arg) {
   if (arg === undefined || arg.startsWith('-')) return false;
   try {
     const st = statSync(arg);
-    return st.isFile() && st.size < SHORT_RUN_ARCHIVE_BYTES;
+    if (st.isFile()) return st.size < SHORT_RUN_BYTES;
+    return st.isDirectory() && bulkOfDirectory(arg) < SHORT_RUN_BYTES;
   } catch {
     return false;
   }
+}
+
+function bulkOfDirectory(root) {
+  let bytes = 0;
+  for (const rel of BULK_DIRS) {
+    let entries;
+    try {
+      entries = readdirSync(`${root}/${rel}`, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      try {
+        bytes += statSync(`${root}/${rel}/${entry.name}`).size;
+      } catch {
+        // gone or unreadable: the analysis will say so
+      }
+      if (bytes >= SHORT_RUN_BYTES) return bytes;
+    }
+  }
+  return bytes;
 }
 
 const packed = fileURLToPath(new URL('../dist/packed/run.js', import.meta.url));

@@ -22,6 +22,9 @@ export function printTimings(): void {
     lines.push(`  ${phase.padEnd(28)} ${(at - (marks[i - 1] as [string, number])[1]).toFixed(1).padStart(8)} ms`);
   }
   lines.push(`  ${'total'.padEnd(28)} ${performance.now().toFixed(1).padStart(8)} ms`);
+  // bin/sosmortem.js turns TurboFan's inlining off for a short run; a figure means little without knowing which
+  const inliningOff = (globalThis as Record<symbol, unknown>)[Symbol.for('sosmortem.turboInliningOff')] === true;
+  lines.push(`  V8 TurboFan inlining: ${inliningOff ? 'off (a short run, or SOSMORTEM_TURBO_INLINING=0)' : 'on'}`);
   const cpu = cpuByThread();
   if (cpu) {
     lines.push('CPU used so far (on two cores this, more than the phases, sets the wall time):');

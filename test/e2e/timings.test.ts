@@ -25,4 +25,16 @@ describe('SOSMORTEM_TIMINGS=1', () => {
     }
     expect(run({}).stderr).not.toMatch(/sosmortem timings:|CPU used/);
   });
+
+  it('says whether TurboFan inlining was off: off for a small directory bundle unless SOSMORTEM_TURBO_INLINING=1 forces it on', () => {
+    const { SOSMORTEM_TURBO_INLINING: _, ...inherited } = process.env;
+    const inlining = (env: Record<string, string>): string | undefined => {
+      const r = spawnSync('node', [path.join(root, 'bin', 'sosmortem.js'), 'analyze', bundle, '--format', 'json', '-o', out, '--force'], { encoding: 'utf8', env: { ...inherited, SOSMORTEM_TIMINGS: '1', ...env }, timeout: 60_000 });
+      expect(r.status).toBe(0);
+      return /V8 TurboFan inlining: (\w+)/.exec(r.stderr)?.[1];
+    };
+    expect(inlining({})).toBe('off');
+    expect(inlining({ SOSMORTEM_TURBO_INLINING: '1' })).toBe('on');
+    expect(inlining({ SOSMORTEM_TURBO_INLINING: '0' })).toBe('off');
+  });
 });
