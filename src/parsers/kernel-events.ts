@@ -50,6 +50,8 @@ interface PendingOom {
   /** the limited cgroup's "memory: usage NkB, limit NkB" line (mm/memcontrol.c, mem_cgroup_print_oom_meminfo) */
   memcgUsageKiB?: number;
   memcgLimitKiB?: number;
+  /** that line, quoted as evidence: it is where the limit the finding names is written */
+  memcgUsageLine?: At;
   /** from the pre-4.19 "Kill process N (x) score S or sacrifice child" line */
   victimPid?: number;
   victimComm?: string;
@@ -192,7 +194,7 @@ export class KernelEventScanner {
 
     if (message.includes('invoked oom-killer:')) return this.oomInvoked(message, this.at());
     if (message.startsWith('oom-kill:')) return this.oomConstraint(message, this.at());
-    if (this.oom !== null && message.startsWith('memory: usage ')) return this.oomMemcgUsage(message);
+    if (this.oom !== null && message.startsWith('memory: usage ')) return this.oomMemcgUsage(message, this.at());
     // Outside an OOM report only the kernel's own victim line (with its KiB fields) counts: user space logs "Killed process" too.
     if (message.includes('Killed process ') && (this.oom !== null || message.includes('total-vm:'))) return this.oomKilled(message, this.at());
     if (message.includes('Kill process ') && (this.oom !== null || message.includes(' or sacrifice child'))) return this.oomChosen(message, this.at());
@@ -274,9 +276,10 @@ export class KernelEventScanner {
    * v2). A limit of 8 PiB or more is no limit: v1 prints 9007199254740988kB
    * (2^63 bytes) for a cgroup without one.
    */
-  private oomMemcgUsage(message: string): void {
+  private oomMemcgUsage(message: string, at: At): void {
     const m = /^memory: usage (\d+)kB, limit (\d+)kB/.exec(message);
     if (!m || !this.oom) return;
+    this.oom.memcgUsageLine = at;
     const usage = Number(m[1]);
     const limit = Number(m[2]);
     if (Number.isSafeInteger(usage)) this.oom.memcgUsageKiB = usage;
@@ -382,6 +385,9 @@ export class KernelEventScanner {
     const more: EventLine[] = [];
     if (head !== killed) more.push({ line: killed.line, text: killed.text });
     if (oom.constraintLine) more.push({ line: oom.constraintLine.line, text: oom.constraintLine.text });
+    if (oom.memcgUsageLine) more.push({ line: oom.memcgUsageLine.line, text: oom.memcgUsageLine.text });
+    // in the log's order, as a reader scrolling the file meets them (the kernel writes oom-kill: before Killed process)
+    more.sort((a, b) => a.line - b.line);
     const labels: Record<string, string> = { comm: String(attrs.comm), pid: String(attrs.pid) };
     this.emit('oom-kill', head, attrs, labels, more);
   }

@@ -44,7 +44,8 @@ describe('dmesg', () => {
     // "[ven. nov. 28 07:26:44 2025]" is local wall clock
     expect(e?.timeBase).toBe('local');
     expect(e?.t).toBe(Date.UTC(2025, 10, 28, 7, 26, 44));
-    expect(e?.lines.map((l) => l.line)).toEqual([1, 223, 222]);
+    // in the log's order: the head, oom-kill:, then Killed process
+    expect(e?.lines.map((l) => l.line)).toEqual([1, 222, 223]);
     expect(c.diagnostics.find((d) => d.severity === 'info')?.message).toMatch(/approximate/);
   });
 

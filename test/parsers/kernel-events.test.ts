@@ -72,7 +72,8 @@ describe('kernel-events: OOM', () => {
       memcgLimitKiB: 1048576,
     });
     expect(e?.t).toBe(1);
-    expect(e?.lines.map((l) => l.line)).toEqual([1, 5, 4]);
+    // in the log's order, with the "memory: usage …, limit …" line that holds the limit
+    expect(e?.lines.map((l) => l.line)).toEqual([1, 3, 4, 5]);
   });
 
   it('takes a cgroup v1 "no limit" (2^63 bytes) for none, and a "memory: usage" line outside an OOM report for nothing', () => {
