@@ -10,7 +10,7 @@
  *   and end_request), fs/buffer.c (buffer_io_error), drivers/scsi/scsi_logging.c
  * - soft/hard lockup: kernel/watchdog.c; page allocation failure: mm/page_alloc.c (warn_alloc)
  */
-import { libvirtGuestOfCgroup } from './libvirt-machine.js';
+import { guestAttrsOfCgroup } from './libvirt-machine.js';
 import type { TimeBase } from '../model.js';
 import type { EventRecord, RecordSink } from './types.js';
 
@@ -332,8 +332,7 @@ export class KernelEventScanner {
       memcg: oom.memcg,
     };
     if (oom.cgroup !== undefined) attrs.cgroup = oom.cgroup;
-    const guest = libvirtGuestOfCgroup(oom.taskCgroup ?? oom.cgroup ?? '');
-    if (guest !== undefined) attrs.guest = guest;
+    Object.assign(attrs, guestAttrsOfCgroup(oom.taskCgroup ?? oom.cgroup ?? ''));
     if (oom.constraint !== undefined) attrs.constraint = oom.constraint;
     if (oom.invokedBy !== undefined) attrs.invokedBy = oom.invokedBy;
     if (oom.memcgUsageKiB !== undefined) attrs.memcgUsageKiB = oom.memcgUsageKiB;
@@ -374,8 +373,7 @@ export class KernelEventScanner {
     if (!last) return attrs;
     attrs.cgroup = last.cgroup;
     attrs.cgroupInferred = true;
-    const guest = libvirtGuestOfCgroup(last.cgroup);
-    if (guest !== undefined) attrs.guest = guest;
+    Object.assign(attrs, guestAttrsOfCgroup(last.cgroup));
     if (last.limitKiB !== undefined) attrs.memcgLimitKiB = last.limitKiB;
     return attrs;
   }

@@ -1,5 +1,6 @@
 import type { Diagnostic, Labels, TimeBase } from '../model.js';
-import type { EventSpread } from '../parsers/types.js';
+import type { EventRecord, EventSpread } from '../parsers/types.js';
+import { resolveGuestName } from '../parsers/libvirt-machine.js';
 import type { Clock } from './clock.js';
 import type { FactEntry, FileInfo, RecordStore } from './store.js';
 import { labelsKey } from './store.js';
@@ -193,6 +194,7 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
 
   const events: TimelineEvent[] = [];
   let unplacedEvents = 0;
+  const domains = guestDomains(store);
   for (const e of store.events) {
     let t: number | null = null;
     if (e.t !== null) {
@@ -202,12 +204,16 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
     let labels = e.labels;
     const dev = labels['device'];
     if (dev !== undefined && devMap.has(dev)) labels = { ...labels, device: devMap.get(dev) as string };
-    const event: TimelineEvent = { type: e.type, t, labels, attrs: e.attrs, file: e.fileIdx, line: e.line, lines: e.lines };
+    const event: TimelineEvent = { type: e.type, t, labels, attrs: withDomainName(e.attrs, domains), file: e.fileIdx, line: e.line, lines: e.lines };
     if (e.spread && t !== null) event.spread = placeSpread(e.spread, e.timeBase, place);
     events.push(event);
   }
   if (unplacedEvents > 0) {
-    diagnostics.push({ source: 'timeline', severity: 'warning', message: `${unplacedEvents} events have no absolute time (boot time or collection time unknown); they are listed without a time` });
+    diagnostics.push({
+      source: 'timeline',
+      severity: 'warning',
+      message: `${unplacedEvents} events have no absolute time (boot time or collection time unknown); they are listed without a time`,
+    });
   }
   events.sort((a, b) => (a.t ?? Infinity) - (b.t ?? Infinity));
   return new Timeline(series, events, store.facts, store.files, clock, fileSpans);
@@ -422,6 +428,33 @@ function deviceNameMap(store: RecordStore): Map<string, string> {
     }
   }
   return map;
+}
+
+/** The libvirt domains the bundle names: its domain XMLs' and QEMU logs' facts and events. */
+function guestDomains(store: RecordStore): Set<string> {
+  const domains = new Set<string>();
+  for (const f of store.facts) {
+    const d = f.labels['domain'];
+    if (d) domains.add(d);
+  }
+  for (const e of store.events) {
+    const d = e.labels['domain'];
+    if (d) domains.add(d);
+  }
+  return domains;
+}
+
+/**
+ * An OOM kill names its guest as libvirt's cgroup names it: without the characters
+ * a machine name cannot hold and cut at 64 characters. Where one domain of the
+ * bundle fits, the event names that domain, so the guest's crash and domain XML
+ * link to it; the cgroup's form stays in `guestCgroupName`.
+ */
+function withDomainName(attrs: EventRecord['attrs'], domains: ReadonlySet<string>): EventRecord['attrs'] {
+  const guest = attrs['guest'];
+  if (typeof guest !== 'string' || domains.size === 0) return attrs;
+  const domain = resolveGuestName(guest, attrs['guestNameCut'] === true, domains);
+  return domain === undefined ? attrs : { ...attrs, guest: domain, guestCgroupName: guest };
 }
 
 function placeSpread(spread: EventSpread, timeBase: TimeBase, place: (timeBase: TimeBase, t: number) => number | null): EventSpread {
