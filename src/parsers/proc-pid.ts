@@ -3,6 +3,7 @@
 // https://man7.org/linux/man-pages/man5/proc_pid_status.5.html, proc_pid_numa_maps(5), proc_pid_cgroup(7).
 import type { LineParser, ParseContext, RecordSink, SourceParser } from './types.js';
 import { fields, num } from './util.js';
+import { libvirtGuestOfCgroup } from './libvirt-machine.js';
 
 const PATH = /^proc\/(\d+)\/(status|numa_maps|cgroup|cmdline)$/;
 
@@ -10,13 +11,6 @@ const PATH = /^proc\/(\d+)\/(status|numa_maps|cgroup|cmdline)$/;
 const STATUS_KB = new Set(['VmPeak', 'VmSize', 'VmLck', 'VmPin', 'VmHWM', 'VmRSS', 'RssAnon', 'RssFile', 'RssShmem', 'VmData', 'VmStk', 'VmSwap', 'HugetlbPages']);
 const STATUS_COUNT = new Set(['Threads', 'voluntary_ctxt_switches', 'nonvoluntary_ctxt_switches']);
 const STATUS_TEXT = new Set(['State', 'Cpus_allowed_list', 'Mems_allowed_list']);
-
-/** systemd escapes '-' as \x2d in machine scope names: machine-qemu\x2d3\x2dinstance\x2d0001.scope */
-export function domainFromScope(path: string): string | undefined {
-  const m = /machine-qemu\\x2d\d+\\x2d([^/]+?)\.scope/.exec(path);
-  if (!m?.[1]) return undefined;
-  return m[1].replace(/\\x([0-9a-fA-F]{2})/g, (_s, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-}
 
 export const procPid: SourceParser = {
   id: 'proc-pid',
@@ -94,7 +88,8 @@ export const procPid: SourceParser = {
           const controllers = line.slice(first + 1, second) || 'unified';
           const path = line.slice(second + 1);
           sink.fact('proc.cgroup', path, lineNo, { pid, controller: controllers });
-          const dom = domainFromScope(path);
+          // without systemd the cgroup is /machine/qemu-N-NAME.libvirt-qemu (libvirt-machine.ts reads both)
+          const dom = libvirtGuestOfCgroup(path);
           if (dom !== undefined && !domainSeen) {
             domainSeen = true;
             sink.fact('proc.libvirtDomain', dom, lineNo, { pid });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseText } from '../../src/parsers/collect.js';
-import { domainFromScope, procPid } from '../../src/parsers/proc-pid.js';
+import { procPid } from '../../src/parsers/proc-pid.js';
 import { fact, fixture } from './system-helpers.js';
 
 // Layouts from proc_pid_status(5), proc_pid_numa_maps(5) and proc_pid_cgroup(7); values invented.
@@ -70,7 +70,12 @@ describe('proc-pid', () => {
     expect(r.facts.find((f) => f.name === 'proc.cgroup' && f.labels['controller'] === 'memory')?.value).toBe('/machine.slice/machine-qemu\\x2d1\\x2dinstance\\x2d00000001.scope');
     expect(r.facts.find((f) => f.name === 'proc.cgroup' && f.labels['controller'] === 'unified')).toBeDefined();
     expect(r.facts.filter((f) => f.name === 'proc.libvirtDomain').map((f) => f.value)).toEqual(['instance-00000001']);
-    expect(domainFromScope('/user.slice')).toBeUndefined();
+    expect(parse('0::/user.slice/user-0.slice/session-1.scope\n', 'proc/7/cgroup').facts.filter((f) => f.name === 'proc.libvirtDomain')).toEqual([]);
+  });
+
+  it('reads the libvirt domain from a cgroup v1 host without systemd (/machine/qemu-N-NAME.libvirt-qemu, as this project\'s libvirt 9.0 capture has it)', () => {
+    const r = parse('4:memory:/machine/qemu-4-oom01.libvirt-qemu/emulator\n3:cpuset:/machine/qemu-4-oom01.libvirt-qemu/emulator\n', 'proc/28476/cgroup');
+    expect(r.facts.filter((f) => f.name === 'proc.libvirtDomain').map((f) => f.value)).toEqual(['oom01']);
   });
 
   it('reads a NUL-separated cmdline and the guest name', () => {
