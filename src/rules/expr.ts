@@ -88,11 +88,12 @@ export const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
   startsWith: (s, prefix) => String(s ?? '').startsWith(String(prefix ?? '')),
   /** the first n items of a list */
   head: (list, n) => listOf(list).slice(0, Math.max(0, Number(n) || 0)),
-  /** numbers ascending, anything else after them in first-seen order (sectors listed in order) */
+  /** numbers ascending, then strings in code-unit order, anything else after them in first-seen order (sectors listed in order; a subject's names the same in every bundle) */
   sorted: (list) => {
     const items = listOf(list);
     const nums = items.filter((x): x is number => typeof x === 'number').sort((a, b) => a - b);
-    return [...nums, ...items.filter((x) => typeof x !== 'number')];
+    const strs = items.filter((x): x is string => typeof x === 'string').sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return [...nums, ...strs, ...items.filter((x) => typeof x !== 'number' && typeof x !== 'string')];
   },
   lower: (s) => String(s ?? '').toLowerCase(),
   /** the number of items of a list, whatever they hold (count() counts numbers only) */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateExpression } from './expr.js';
 import type { Detect, RuleCase, RuleDef } from './types.js';
+import { isAttributeName } from './detectors/event.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The package root, both from src/ (tests, tsx) and from dist/ (installed). */
@@ -116,7 +117,12 @@ function expressionsOf(rule: RuleDef): [string, string][] {
     out.push(['/detect/enter', d.enter]);
     if (d.exit) out.push(['/detect/exit', d.exit]);
   } else if (d.kind === 'trend' || d.kind === 'state') out.push(['/detect/when', d.when]);
-  else if (d.where) out.push(['/detect/where', d.where]);
+  else {
+    if (d.where) out.push(['/detect/where', d.where]);
+    (d.groupBy ?? []).forEach((k, i) => {
+      if (!isAttributeName(k)) out.push([`/detect/groupBy/${i}`, k]);
+    });
+  }
   for (const [k, v] of Object.entries(rule.metrics)) out.push([`/metrics/${k}`, v]);
   rule.severity.forEach((s, i) => out.push([`/severity/${i}/when`, s.when]));
   if (typeof rule.confidence === 'string') out.push(['/confidence', rule.confidence]);

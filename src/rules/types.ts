@@ -47,7 +47,10 @@ export interface EventDetect {
   event: string;
   /** expression over the event's attrs (and labels) */
   where?: string;
-  /** attribute names whose values make one finding; omit for one finding per event */
+  /**
+   * attribute names whose values make one finding (they also label its subject), or expressions
+   * over the event that split groups further; omit for one finding per event
+   */
   groupBy?: string[];
 }
 

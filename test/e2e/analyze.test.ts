@@ -229,6 +229,17 @@ describe('user rules and redaction', () => {
     expect(r.analysis.checks.length).toBeGreaterThanOrEqual(6);
   });
 
+  it("a groupBy expression that does not parse is the rule file's error, at its place", async () => {
+    const { readFileSync, writeFileSync, mkdirSync } = await import('node:fs');
+    const dir = path.join(tmp, 'bad-group');
+    mkdirSync(dir, { recursive: true });
+    const text = readFileSync(path.join(root, 'rules/memory/oom-kill.yaml'), 'utf8').replace(`"memcg ? '' : comm"`, `"memcg ? '' :"`);
+    expect(text).toContain(`"memcg ? '' :"`);
+    writeFileSync(path.join(dir, 'oom-kill.yaml'), text);
+    const r = (await analyze([leakBundle], { rulesDirs: [dir] })).model.report;
+    expect(r.diagnostics.find((d) => d.source.endsWith('oom-kill.yaml') && d.severity === 'error')?.message).toContain('/detect/groupBy/2');
+  });
+
   it('--redact leaves no host name, domain or user name in any output', () => {
     const out = path.join(tmp, 'redacted');
     const res = spawnSync('node', [cli, 'analyze', leakBundle, leakAttachments, '-o', out, '--format', 'json,md', '--redact'], { encoding: 'utf8' });

@@ -16,8 +16,13 @@ export function detectEvents(d: EventDetect, timeline: Timeline, baseEnv: Env): 
   };
   const events = timeline.eventsOf(d.event).filter((e) => !where || truthy(where(Object.assign(Object.create(baseEnv) as Env, envOf(e)))));
   const groups = new Map<string, TimelineEvent[]>();
+  const keyParts = (d.groupBy ?? []).map((k): ((e: TimelineEvent) => string) => {
+    if (isAttributeName(k)) return (e) => String(e.attrs[k] ?? e.labels[k] ?? '');
+    const fn = compile(k);
+    return (e) => String(fn(Object.assign(Object.create(baseEnv) as Env, envOf(e))) ?? '');
+  });
   events.forEach((e, i) => {
-    const key = d.groupBy ? d.groupBy.map((k) => String(e.attrs[k] ?? e.labels[k] ?? '')).join('\u0000') : String(i);
+    const key = d.groupBy ? keyParts.map((part) => part(e)).join('\u0000') : String(i);
     const g = groups.get(key);
     if (g) g.push(e);
     else groups.set(key, [e]);
@@ -34,7 +39,7 @@ export function detectEvents(d: EventDetect, timeline: Timeline, baseEnv: Env): 
       if (last === null || e.t > last) last = e.t;
     }
     const labels: Record<string, string> = { ...head.labels };
-    for (const k of d.groupBy ?? Object.keys(head.attrs)) {
+    for (const k of (d.groupBy ?? Object.keys(head.attrs)).filter(isAttributeName)) {
       const v = head.attrs[k];
       if (v !== undefined && (typeof v === 'string' || typeof v === 'number')) labels[k] = String(v);
     }
@@ -58,6 +63,16 @@ export function detectEvents(d: EventDetect, timeline: Timeline, baseEnv: Env): 
     out.push({ labels, start: first, end: last, env, evidence, signals: [] });
   }
   return out;
+}
+
+/**
+ * A groupBy entry is an attribute's name, or an expression over the event that
+ * splits groups without naming the subject (oom-kill's "memcg ? '' : comm": a
+ * cgroup's limit is one finding whichever processes it killed, a global OOM's
+ * victims one per command).
+ */
+export function isAttributeName(k: string): boolean {
+  return /^[A-Za-z_$][\w$]*$/.test(k);
 }
 
 /** Expressions only read: the event's own attrs and labels are shared, not copied. */
