@@ -384,10 +384,24 @@ function eventRateChart(d: DraftFinding): FindingChart | null {
     findingId: d.finding.id,
     title: `${RATE_WORDS[type] ?? `${type} events`} per ${per}`,
     unit: `per ${per}`,
-    series: [{ metric: d.rule.detect.event, labels: { ...c.labels }, points }],
+    series: [{ metric: d.rule.detect.event, labels: rateLabels(d, events.length), points }],
     windowStart: c.start,
     windowEnd: c.end,
   };
+}
+
+/**
+ * The rate's legend: the finding's subject, which names what the events share (a device, a cgroup and
+ * the commands it killed). The first event's labels named its pid and command only, which a cgroup's
+ * kills of four commands do not share.
+ */
+function rateLabels(d: DraftFinding, events: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(d.finding.subject)) {
+    if (v === undefined || v === '' || (k === 'pid' && events > 1)) continue;
+    out[k] = String(v);
+  }
+  return out;
 }
 
 const RATE_WORDS: Record<string, string> = {

@@ -361,6 +361,7 @@ describe('a sosreport taken while a loop device failed reads and writes at known
   it('draws how often the errors came, per minute, every line counted once', () => {
     const rate = model.findingCharts.filter((c) => c.findingId === r.findings[0]?.id);
     expect(rate.map((c) => c.title)).toEqual(['I/O errors per 1 min']);
+    expect(rate[0]?.series[0]?.labels).toEqual({ device: 'loop0' });
     const points = rate[0]?.series[0]?.points ?? [];
     expect(points.reduce((n, [, v]) => n + v, 0)).toBe(r.findings[0]?.metrics['errors']);
     expect(points.length).toBe(8);

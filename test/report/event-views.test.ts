@@ -42,3 +42,37 @@ describe('the events the report lists', async () => {
     expect(model.report.findings.find((f) => f.rule === 'oom-kill')?.metrics['kills']).toBe(43);
   });
 });
+
+describe("an event finding's rate chart", async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sosmortem-rate-legend-'));
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+  const bundle = path.join(dir, 'sosreport-web02-2026-12-07-abcdefg');
+  for (const d of ['sos_commands/kernel', 'sos_commands/date', 'proc']) await mkdir(path.join(bundle, d), { recursive: true });
+  const lines = ['[    0.000000] Linux version 6.18.44 (root@build) (gcc 12.2.0) #1 PREEMPT'];
+  // 30 kills over five minutes in one cgroup, of two commands: one limit, one finding
+  for (let i = 0; i < 30; i++) {
+    const sec = 8000 + i * 10;
+    const comm = i % 3 === 0 ? 'python3' : 'stress-ng-vm';
+    lines.push(`[${sec}.000100] ${comm} invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0`);
+    lines.push(`[${sec}.000200] memory: usage 32768kB, limit 32768kB, failcnt ${i}`);
+    lines.push(
+      `[${sec}.000300] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/thrash,task_memcg=/thrash,task=${comm},pid=${300 + i},uid=0`,
+    );
+    lines.push(
+      `[${sec}.000400] Memory cgroup out of memory: Killed process ${300 + i} (${comm}) total-vm:548352kB, anon-rss:10688kB, file-rss:440kB, shmem-rss:0kB, UID:0 pgtables:104kB oom_score_adj:0`,
+    );
+  }
+  await writeFile(path.join(bundle, 'sos_commands/kernel/dmesg'), `${lines.join('\n')}\n`);
+  await writeFile(path.join(bundle, 'proc/stat'), 'cpu  1 2 3 4\ncpu0 1 2 3 4\nbtime 1765064168\n');
+  await writeFile(path.join(bundle, 'sos_commands/date/date'), 'Mon Dec  7 08:02:48 UTC 2026\n');
+  const { model } = await analyze([bundle]);
+
+  it("is labelled with what the events share, the finding's subject, not the first kill's pid and command", () => {
+    const oom = model.report.findings.filter((f) => f.rule === 'oom-kill');
+    expect(oom).toHaveLength(1);
+    const chart = model.findingCharts.find((c) => c.findingId === oom[0]?.id);
+    expect(chart?.title).toBe('OOM kills per 1 min');
+    expect(chart?.series[0]?.labels).toEqual({ comm: 'python3,stress-ng-vm', cgroup: '/thrash' });
+    expect(chart?.series[0]?.points.reduce((n, [, v]) => n + v, 0)).toBe(30);
+  });
+});
