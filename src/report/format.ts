@@ -156,7 +156,7 @@ export function resourceOf(cls: Finding['class']): string {
  * root cause when there are effects: a leak growing quietly for hours is the
  * cause, the swapping and the kill are the impact.
  */
-export function impactWindow(findings: readonly Finding[], root?: Finding | null): { start: string; end: string } | null {
+export function impactWindow(findings: readonly Finding[], root?: Finding | null, collectedAt?: string | null): { start: string; end: string } | null {
   // The impact is what the root cause led to (its effects, transitively); a
   // root with no effects is its own impact. Unrelated findings (a setting read
   // at collection time) say nothing about when users were hurt.
@@ -172,7 +172,7 @@ export function impactWindow(findings: readonly Finding[], root?: Finding | null
       const f = byId.get(id);
       if (!f) continue;
       // A state read at collection (a superblock's error count) says nothing of when users were hurt.
-      if (!atCollection(f)) effects.push(f);
+      if (!atCollection(f, collectedAt)) effects.push(f);
       queue.push(...f.effects);
     }
   }
@@ -196,13 +196,18 @@ export function impactWindow(findings: readonly Finding[], root?: Finding | null
  * or "begins" at the collection time dated a NUMA habit of days to the minute sos ran.
  */
 export function readAtCollection(model: ReportModel, f: Finding): boolean {
-  return atCollection(f);
+  return atCollection(f, model.report.bundle.collectedAt);
 }
 
-function atCollection(f: Finding): boolean {
+function atCollection(f: Finding, collectedAt: string | null | undefined): boolean {
   // Set by the engine (its window is the collection instant itself): an event logged seconds before
   // collection is not a reading, as a guess from the window's distance to collection took it.
-  return f.readAtCollection === true;
+  if (f.readAtCollection === true) return true;
+  // A report written before the engine set it (merge and diff read old reports): the same test, on the
+  // report's own times, which are whole seconds as the engine's were not.
+  const w = findingWindowMs(f);
+  const collected = Date.parse(collectedAt ?? '');
+  return w !== null && w.start === w.end && w.start === collected;
 }
 
 export function verdict(model: ReportModel): Verdict {
@@ -210,7 +215,7 @@ export function verdict(model: ReportModel): Verdict {
   const ranked = rankFindings(model.report.findings);
   const top = ranked[0] ?? null;
   const [main, ...rest] = incidents(model);
-  const win = impactWindow(ranked, main?.root);
+  const win = impactWindow(ranked, main?.root, model.report.bundle.collectedAt);
   if (!top) {
     const noData = model.report.analysis.checks.filter((c) => c.status === 'no-data').length;
     const line =
@@ -408,7 +413,7 @@ export function postmortem(model: ReportModel): Postmortem | null {
   if (!root) return null;
   const chain = causalChain(model, root);
   const host = model.report.bundle.hostname ?? 'the host';
-  const win = impactWindow(ranked, root);
+  const win = impactWindow(ranked, root, model.report.bundle.collectedAt);
   // A finding that corroborates another (the same episode measured twice) is not another problem.
   const problems = ranked.filter((f) => !f.sameEpisodeAs?.length || chain.includes(f));
   const others = problems.length - chain.length;
