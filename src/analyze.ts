@@ -292,6 +292,7 @@ const EVENT_WORDS: Record<string, (who: string, attrs: TimelineEvent['attrs']) =
   'io-error': (who) => `I/O error${who ? ` on ${who}` : ''}`,
   'alloc-failure': (who) => `page allocation failure${who ? ` (${who})` : ''}`,
   'kvm-error': () => 'KVM error',
+  segfault: (who, attrs) => `${who || 'a process'} killed by a ${String(attrs['fault'] ?? 'segfault')}`,
   'vm-start': (who) => `guest ${who} started`,
   'vm-shutdown': (who, attrs) => `guest ${who} stopped${attrs['reason'] ? ` (reason=${String(attrs['reason'])})` : ''}`,
   'vm-crash': (who, attrs) => (attrs['paused'] === true ? `KVM could not run guest ${who} (${String(attrs['what'] ?? 'internal error')}): QEMU paused it` : `guest ${who} crashed`),
@@ -411,6 +412,7 @@ const RATE_WORDS: Record<string, string> = {
   'soft-lockup': 'soft lockup reports',
   'hard-lockup': 'hard lockup reports',
   'alloc-failure': 'page allocation failures',
+  segfault: 'faults',
 };
 
 function fmtWidth(ms: number): string {

@@ -90,6 +90,10 @@ const LOCKUP_REPORT_LINES = ['Modules linked in:', 'CPU: ', 'Hardware name:', 'W
 /** Hung-task traces rarely matter past the top frames; a short stack keeps evidence readable. */
 const MAX_STACK_FRAMES = 8;
 const MAX_KVM_MESSAGE = 300;
+/** "comm[pid]: segfault at ADDR ip IP sp SP error CODE" (ip/sp as %px, or "(null)" on old kernels) */
+const SEGFAULT = /^(.{1,64}?)\[(\d+)\]: segfault at ([0-9a-f]+) ip ([0-9a-f]+|\(null\)) sp (?:[0-9a-f]+|\(null\)) error ([0-9a-f]+)/;
+/** "traps: comm[pid] general protection fault ip:IP sp:SP error:CODE", "… trap invalid opcode ip:…", "… trap divide error ip:…" */
+const TRAP = /^traps: (.{1,64}?)\[(\d+)\] (?:trap )?([a-z][a-z0-9 ]{2,40}?) ip:([0-9a-f]+) sp:[0-9a-f]+ error:([0-9a-f]+)/;
 
 /**
  * A small state machine: OOM reports span dozens of lines (invoker, trace,
@@ -215,6 +219,7 @@ export class KernelEventScanner {
     if (message.includes('page allocation failure')) return this.allocFailure(message, this.at());
     if (message.startsWith('Linux version ')) return this.boot(message, this.at());
     if (message.startsWith('kvm')) return this.kvm(message, this.at());
+    if (message.includes(']: segfault at ') || message.startsWith('traps: ')) return this.userFault(message);
   }
 
   end(): void {
@@ -677,6 +682,36 @@ export class KernelEventScanner {
     this.boots++;
     const kernel = message.split(' ')[2];
     this.emit('boot', at, kernel ? { kernel } : {});
+  }
+
+  /**
+   * A user-space process killed by a fault, as x86's kernel logs it (arch/x86/mm/fault.c
+   * show_signal_msg, arch/x86/kernel/traps.c show_signal):
+   * "qemu-system-x86[28212]: segfault at fffffffffffffffe ip fffffffffffffffe sp 00007fff91992150 error 15 likely on CPU 0 (core 0, socket 0)"
+   * (a real capture), "… error 4 in libc.so.6[167ad8,7fddbba44000+156000] …", and
+   * "traps: qemu-kvm[4242] general protection fault ip:7f… sp:7ffd… error:0 in libc.so.6[7f…+1bc000]".
+   * The comm is the thread's: QEMU's vCPU threads are "CPU 0/KVM" when debug-threads=on.
+   */
+  private userFault(message: string): void {
+    const seg = SEGFAULT.exec(message);
+    const trap = seg ? null : TRAP.exec(message);
+    const m = seg ?? trap;
+    if (!m) return;
+    const pid = Number(m[2]);
+    if (!Number.isSafeInteger(pid)) return;
+    const comm = m[1] as string;
+    const attrs: EventRecord['attrs'] = { comm, pid, fault: seg ? 'segfault' : (m[3] as string) };
+    if (seg) {
+      attrs.addr = m[3] as string;
+      attrs.ip = m[4] as string;
+      attrs.error = m[5] as string;
+    } else {
+      attrs.ip = m[4] as string;
+      attrs.error = m[5] as string;
+    }
+    const where = / in ([^\s[]+)\[/.exec(message.slice(m[0].length));
+    if (where?.[1] !== undefined) attrs.lib = where[1];
+    this.emit('segfault', this.at(), attrs, { comm, pid: String(pid) });
   }
 
   private kvm(message: string, at: At): void {

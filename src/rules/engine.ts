@@ -99,6 +99,23 @@ function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[]): Env 
       // events are sorted by time
       return timeline.events.find((e) => e.type === String(type) && e.t !== null && e.t > after)?.t ?? undefined;
     }) as unknown as Value,
+    /**
+     * events of a type from one instant to another (ms, both included), each as its attrs with `t` and
+     * `labels`: the guest whose crash libvirt logged just after the kernel logged a QEMU segfault
+     */
+    eventsBetween: ((type: Value, from: Value, to: Value) => {
+      const lo = Number(from);
+      const hi = Number(to);
+      if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
+      const out: Value[] = [];
+      for (const e of timeline.events) {
+        if (e.t === null || e.t < lo) continue;
+        // events are sorted by time
+        if (e.t > hi) break;
+        if (e.type === String(type)) out.push({ ...e.attrs, t: e.t, labels: { ...e.labels } } as unknown as Value);
+      }
+      return out;
+    }) as unknown as Value,
     /** the sample of a metric nearest to an instant (within 30 min), e.g. available memory when a leak was last seen */
     valueAt: ((metric: Value, t: Value) => {
       const at = Number(t);

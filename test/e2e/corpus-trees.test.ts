@@ -419,3 +419,23 @@ describe('a sosreport taken with memory fragmented by mlocked pages and THP set 
     expect(byRule('thp-compaction-stall')?.remediation[0]?.rollback).toContain('the bundle does not have it');
   });
 });
+
+describe("a sosreport taken after a guest's QEMU segfaulted (libvirt 9.0, QEMU 7.2; the fault at 10:50:09, reason=crashed at 10:50:11 UTC)", async () => {
+  const { model } = await analyze([path.resolve(import.meta.dirname, '../fixtures/sosreport-archives/sosmortem-libvirt-qemu-segfault.tar.xz')]);
+  const r = model.report;
+  it("names the guest whose QEMU crashed, from the kernel's fault line and libvirt's crash line, linked as cause and effect", () => {
+    expect(r.findings.map((f) => f.rule)).toEqual(['qemu-segfault', 'vm-crash']);
+    const [fault, crash] = r.findings;
+    expect(fault?.title).toBe('QEMU of guest seg01 crashed: segfault in qemu-system-x86 (pid 28212)');
+    expect(fault?.subject).toEqual({ pid: 28212, comm: 'qemu-system-x86', domain: 'seg01' });
+    expect(fault?.window?.start).toBe('2026-12-07T10:50:09+00:00');
+    expect(fault?.message).toContain('QEMU jumped to a bad address');
+    expect(crash?.causes).toEqual([fault?.id]);
+    expect(crash?.reasoning.join(' ')).toContain('QEMU itself crashed');
+    expect(fault?.remediation[0]?.detail).toContain('started with QEMU 7.2.22Debian 1:7.2+dfsg-7+deb12u18+b3');
+  });
+  it('takes the python3 segfault half a minute before for no crash of a guest', () => {
+    expect(model.events.filter((e) => e.type === 'segfault').map((e) => e.labels['comm'])).toEqual(['python3', 'qemu-system-x86']);
+    expect(r.findings.some((f) => f.subject['comm'] === 'python3')).toBe(false);
+  });
+});

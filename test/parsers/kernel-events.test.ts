@@ -322,3 +322,52 @@ describe('kernel-events: false friends', () => {
     expect(scan('systemd[1]: Killed process 77 (agent) with signal SIGKILL.').events).toEqual([]);
   });
 });
+
+describe('kernel-events: user-space faults', () => {
+  it("reads a QEMU segfault and a python3 one as this project's machine logged them (kernel 6.18), with the library the fault was in", () => {
+    const c = scan(
+      [
+        'python3[28042]: segfault at 0 ip 00007fddbbb85ad8 sp 00007ffdb6018b08 error 4 in libc.so.6[167ad8,7fddbba44000+156000] likely on CPU 1 (core 1, socket 0)',
+        'Code: e1 ff ff ff c3 66 2e 0f 1f 84 00 00 00 00 00 0f 1f 00 89 f8 62 a1 fd 00 ef c0 25 ff 0f 00 00 3d e0 0f 00 00 0f 87 38 01 00 00 <62> f3 7d 20 3f 07 00 c5',
+        'qemu-system-x86[28212]: segfault at fffffffffffffffe ip fffffffffffffffe sp 00007fff91992150 error 15 likely on CPU 0 (core 0, socket 0)',
+        'Code: Unable to access opcode bytes at 0xffffffffffffffd4.',
+      ].join('\n'),
+    );
+    const faults = eventsOf(c, 'segfault');
+    expect(faults.map((e) => e.attrs)).toEqual([
+      { comm: 'python3', pid: 28042, fault: 'segfault', addr: '0', ip: '00007fddbbb85ad8', error: '4', lib: 'libc.so.6' },
+      { comm: 'qemu-system-x86', pid: 28212, fault: 'segfault', addr: 'fffffffffffffffe', ip: 'fffffffffffffffe', error: '15' },
+    ]);
+    expect(faults.map((e) => e.labels)).toEqual([
+      { comm: 'python3', pid: '28042' },
+      { comm: 'qemu-system-x86', pid: '28212' },
+    ]);
+    expect(faults.map((e) => e.line)).toEqual([1, 3]);
+  });
+
+  it("reads a vCPU thread's segfault (QEMU names its threads with debug-threads=on) and the traps of arch/x86/kernel/traps.c", () => {
+    const c = scan(
+      [
+        'CPU 3/KVM[5121]: segfault at 18 ip 000055d0c3a1f2b4 sp 00007f2a3bffe6c0 error 4 in qemu-kvm[55d0c3600000+9b3000] likely on CPU 5 (core 5, socket 0)',
+        'traps: qemu-kvm[4242] general protection fault ip:7f4c2a1b2c3d sp:7ffd5e6f7a80 error:0 in libc.so.6[7f4c2a000000+1bc000]',
+        'traps: worker[77] trap invalid opcode ip:55d0c3a1f2b4 sp:7f2a3bffe6c0 error:0 in qemu-kvm[55d0c3600000+9b3000]',
+      ].join('\n'),
+    );
+    expect(eventsOf(c, 'segfault').map((e) => [e.attrs.comm, e.attrs.pid, e.attrs.fault, e.attrs.lib])).toEqual([
+      ['CPU 3/KVM', 5121, 'segfault', 'qemu-kvm'],
+      ['qemu-kvm', 4242, 'general protection fault', 'libc.so.6'],
+      ['worker', 77, 'invalid opcode', 'qemu-kvm'],
+    ]);
+  });
+
+  it('takes no other line for a fault: a user-space message that quotes one, a kernel oops', () => {
+    const c = scan(
+      [
+        'app[12]: worker said: segfault at startup',
+        'BUG: unable to handle page fault for address: ffffffffc0a1b2c3',
+        'traps: missing fields here',
+      ].join('\n'),
+    );
+    expect(eventsOf(c, 'segfault')).toEqual([]);
+  });
+});
