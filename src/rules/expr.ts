@@ -125,12 +125,13 @@ export const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
     }
     return out;
   },
-  /** the given field of the item whose `value` is largest (the node with the most free memory) */
-  argmax: (list, key) => {
+  /** the given field of the item whose `value` (or `by`) is largest: the node with the most free memory, argmax(events, 'pid', 'rssKiB') */
+  argmax: (list, key, by) => {
     let best: Value;
     let bestV = -Infinity;
+    const byField = by === undefined || by === null ? 'value' : String(by);
     for (const x of listOf(list)) {
-      const v = Number(fieldOf(x, 'value'));
+      const v = Number(fieldOf(x, byField));
       if (Number.isFinite(v) && v > bestV) {
         bestV = v;
         best = fieldOf(x, String(key));
