@@ -426,7 +426,7 @@ describe("a sosreport taken after a guest's QEMU segfaulted (libvirt 9.0, QEMU 7
   it("names the guest whose QEMU crashed, from the kernel's fault line and libvirt's crash line, linked as cause and effect", () => {
     expect(r.findings.map((f) => f.rule)).toEqual(['qemu-segfault', 'vm-crash']);
     const [fault, crash] = r.findings;
-    expect(fault?.title).toBe('QEMU of guest seg01 crashed: segfault in qemu-system-x86 (pid 28212)');
+    expect(fault?.title).toBe('QEMU of guest seg01 crashed: qemu-system-x86 (pid 28212) killed by a segfault');
     expect(fault?.subject).toEqual({ pid: 28212, comm: 'qemu-system-x86', domain: 'seg01' });
     expect(fault?.window?.start).toBe('2026-12-07T10:50:09+00:00');
     expect(fault?.message).toContain('QEMU jumped to a bad address');

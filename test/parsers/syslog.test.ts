@@ -43,6 +43,19 @@ describe('syslog', () => {
     expect(c.events.map((e) => [e.type, e.timeBase, e.t])).toEqual([['oom-kill', 'utc', Date.UTC(2026, 10, 23, 9, 49, 13, 123)]]);
   });
 
+  it("reads a QEMU segfault from the kernel's lines, with or without the [uptime] stamp, and not from a program's own", () => {
+    const text = [
+      'Dec  7 10:50:09 vm kernel: [40664.234403] qemu-system-x86[28212]: segfault at fffffffffffffffe ip fffffffffffffffe sp 00007fff91992150 error 15 likely on CPU 0 (core 0, socket 0)',
+      'Dec  7 10:50:09 vm kernel: qemu-kvm[28213]: segfault at 18 ip 000055d0c3a1f2b4 sp 00007f2a3bffe6c0 error 4 in qemu-kvm[55d0c3600000+9b3000]',
+      'Dec  7 10:50:10 vm app[77]: qemu-kvm[1]: segfault at 0 ip 0 sp 0 error 4',
+    ].join('\n');
+    const faults = eventsOf(parseText(syslog, text, { path: 'var/log/messages' }), 'segfault');
+    expect(faults.map((e) => [e.attrs.comm, e.attrs.pid, e.attrs.lib, e.t])).toEqual([
+      ['qemu-system-x86', 28212, undefined, noYearTime(11, 7, 10, 50, 9)],
+      ['qemu-kvm', 28213, 'qemu-kvm', noYearTime(11, 7, 10, 50, 9)],
+    ]);
+  });
+
   it('splits lines into time, host, program and message', () => {
     expect(parseSyslogLine('Nov 23 10:49:13 host systemd[1]: Started x.')).toEqual({ timeBase: 'local-noyear', t: noYearTime(10, 23, 10, 49, 13), host: 'host', program: 'systemd', message: 'Started x.' });
     expect(parseSyslogLine('Feb 29 00:00:00 h kernel: x')?.t).toBe(noYearTime(1, 29, 0, 0, 0));
