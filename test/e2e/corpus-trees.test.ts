@@ -437,5 +437,12 @@ describe("a sosreport taken after a guest's QEMU segfaulted (libvirt 9.0, QEMU 7
   it('takes the python3 segfault half a minute before for no crash of a guest', () => {
     expect(model.events.filter((e) => e.type === 'segfault').map((e) => e.labels['comm'])).toEqual(['python3', 'qemu-system-x86']);
     expect(r.findings.some((f) => f.subject['comm'] === 'python3')).toBe(false);
+    // told in the postmortem's timeline as what else happened; QEMU's fault once, as its finding
+    expect(postmortem(model)?.timeline.map((e) => `${e.time} ${e.what}`)).toEqual([
+      '2026-12-07 10:49:38 python3 killed by a segfault',
+      '2026-12-07 10:49:58 guest seg01 started',
+      '2026-12-07 10:50:09 QEMU of guest seg01 crashed: qemu-system-x86 (pid 28212) killed by a segfault',
+      '2026-12-07 10:50:11 Guest seg01 crashed (libvirt: reason=crashed)',
+    ]);
   });
 });
