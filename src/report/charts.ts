@@ -617,7 +617,7 @@ export async function swimlane(model: ReportModel, zone: Zone): Promise<ChartOut
     if (b < d0 || a > d1) continue;
     bars.push({ lane: f.class, a, b, sev: f.severity, title: f.title });
   }
-  const markerTypes = (t: string): boolean => t === 'oom-kill' || t === 'hung-task' || t === 'boot' || t.startsWith('vm-');
+  const markerTypes = (t: string): boolean => t === 'oom-kill' || t === 'hung-task' || t === 'boot' || t === 'segfault' || t.startsWith('vm-');
   const events = model.events
     .filter((e) => markerTypes(e.type))
     .map((e) => ({ lane: 'events', t: shift(zone, e.t), type: e.type }))

@@ -80,6 +80,13 @@ describe('charts', () => {
     expect(svg).not.toContain('xmlns');
   });
 
+  it("marks a process the kernel killed for a fault on the swimlane's event lane (the real QEMU segfault capture)", async () => {
+    const { analyze } = await import('../../src/analyze.js');
+    const { model } = await analyze([new URL('../fixtures/sosreport-archives/sosmortem-libvirt-qemu-segfault.tar.xz', import.meta.url).pathname]);
+    const svg = (await swimlane(model, zoneOf(model)))?.svg ?? '';
+    for (const legend of ['segfault', 'vm-crash', 'vm-start']) expect(svg).toContain(`>${legend}<`);
+  });
+
   it('draws a finding read at collection, a few minutes after the last sample, at the end of the swimlane; with nothing to draw, no swimlane', async () => {
     const m = loadModel('leak-swap-oom');
     // a real capture: both findings read at collection, 4 s after sar's last sample, left the swimlane an empty frame
