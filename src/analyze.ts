@@ -103,7 +103,8 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
   const timeline = buildTimeline(store, clock, diagnostics);
   mark('clock and timeline');
   const facts = bundleFacts(store, clock, first);
-  const { drafts, checks } = runRules(rules, timeline);
+  const { drafts, checks, diagnostics: ruleDiagnostics } = runRules(rules, timeline);
+  diagnostics.push(...ruleDiagnostics);
   mark('run rules');
   await attachEvidence(drafts, timeline, (req) => evidence.lines(req));
   const findings = drafts.map((d) => d.finding);

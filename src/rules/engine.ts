@@ -1,9 +1,9 @@
-import type { Evidence, Finding, Remediation, Severity, Subject } from '../model.js';
+import type { Diagnostic, Evidence, Finding, Remediation, Severity, Subject } from '../model.js';
 import { SEVERITIES } from '../model.js';
 import type { RuleCheck } from '../report/model.js';
 import { toIso } from '../timeline/clock.js';
 import type { FactEntry } from '../timeline/store.js';
-import type { Timeline } from '../timeline/timeline.js';
+import type { Timeline, TimelineEvent } from '../timeline/timeline.js';
 import type { Candidate } from './candidate.js';
 import { detectEvents } from './detectors/event.js';
 import { detectState } from './detectors/state.js';
@@ -21,8 +21,18 @@ export interface DraftFinding {
   rule: RuleDef;
 }
 
+/**
+ * Findings one rule may raise in one bundle. A real one raises a few, a storage host
+ * with hundreds of saturated LUNs some hundreds; a hostile log of 200 000 events each
+ * its own group (a distinct pid or command per line) would have raised 200 000, at
+ * ~0.4 ms each and more to link them. Past it, the heaviest candidates are kept (the
+ * most events, then the longest) and a diagnostic counts the rest.
+ */
+export const MAX_FINDINGS_PER_RULE = 1000;
+
 export interface EngineResult {
   drafts: DraftFinding[];
+  diagnostics: Diagnostic[];
   checks: RuleCheck[];
 }
 
@@ -108,10 +118,20 @@ function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[]): Env 
       const hi = Number(to);
       if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
       const out: Value[] = [];
-      for (const e of timeline.events) {
-        if (e.t === null || e.t < lo) continue;
-        // events are sorted by time
-        if (e.t > hi) break;
+      const events = timeline.events;
+      // Events are sorted by time, those without one last: a binary search to the first at or after
+      // `from`, as a rule may ask once per finding and a hostile log can hold 200 000 events.
+      let a = 0;
+      let b = events.length;
+      while (a < b) {
+        const mid = (a + b) >>> 1;
+        const t = (events[mid] as TimelineEvent).t;
+        if (t !== null && t < lo) a = mid + 1;
+        else b = mid;
+      }
+      for (let i = a; i < events.length; i++) {
+        const e = events[i] as TimelineEvent;
+        if (e.t === null || e.t > hi) break;
         if (e.type === String(type)) out.push({ ...e.attrs, t: e.t, labels: { ...e.labels } } as unknown as Value);
       }
       return out;
@@ -143,17 +163,20 @@ function resolver(rule: RuleDef): (v: string | number) => number {
   return (v) => (typeof v === 'number' ? v : (rule.thresholds[v]?.value ?? NaN));
 }
 
-function candidatesOf(rule: RuleDef, timeline: Timeline, env: Env, accessed: FactEntry[]): Candidate[] {
+/** At most MAX_FINDINGS_PER_RULE candidates, and how many there were in all. */
+function candidatesOf(rule: RuleDef, timeline: Timeline, env: Env, accessed: FactEntry[]): { candidates: Candidate[]; total: number } {
   const d = rule.detect;
+  const capped = (all: Candidate[]): { candidates: Candidate[]; total: number } => ({ candidates: heaviest(all, MAX_FINDINGS_PER_RULE), total: all.length });
   switch (d.kind) {
     case 'threshold':
-      return detectThreshold(d, timeline, env, resolver(rule));
+      return capped(detectThreshold(d, timeline, env, resolver(rule)));
     case 'trend':
-      return detectTrend(d, timeline, env, resolver(rule));
+      return capped(detectTrend(d, timeline, env, resolver(rule)));
     case 'event':
-      return detectEvents(d, timeline, env);
+      // capped before the groups past the cap are given an env
+      return detectEvents(d, timeline, env, MAX_FINDINGS_PER_RULE);
     case 'state':
-      return detectState(d, timeline, env, accessed);
+      return capped(detectState(d, timeline, env, accessed));
   }
 }
 
@@ -179,6 +202,7 @@ function subjectOf(rule: RuleDef, c: Candidate, env: Env): Subject {
 export function runRules(rules: RuleDef[], timeline: Timeline): EngineResult {
   const drafts: DraftFinding[] = [];
   const checks: RuleCheck[] = [];
+  const diagnostics: Diagnostic[] = [];
   for (const rule of rules) {
     const missing = missingRequirements(rule, timeline);
     if (missing.length > 0) {
@@ -188,7 +212,15 @@ export function runRules(rules: RuleDef[], timeline: Timeline): EngineResult {
     try {
       const accessed: FactEntry[] = [];
       const env = baseEnv(rule, timeline, accessed);
-      const candidates = candidatesOf(rule, timeline, env, accessed);
+      const { candidates, total } = candidatesOf(rule, timeline, env, accessed);
+      const skipped = total - candidates.length;
+      if (skipped > 0) {
+        diagnostics.push({
+          source: `rule ${rule.id}`,
+          severity: 'warning',
+          message: `${total} candidate findings, past the cap of ${MAX_FINDINGS_PER_RULE} per rule: the ${MAX_FINDINGS_PER_RULE} with the most events (or the longest) were evaluated, ${skipped} were not`,
+        });
+      }
       let n = 0;
       for (const c of candidates) {
         accessed.length = 0;
@@ -209,13 +241,30 @@ export function runRules(rules: RuleDef[], timeline: Timeline): EngineResult {
         class: rule.class,
         title: rule.title.replace(/\{\{[^}]*\}\}/g, '…'),
         status: fired > 0 ? 'fired' : 'clear',
-        detail: fired > 0 ? `${fired} finding${fired > 1 ? 's' : ''}` : 'checked: nothing crossed the thresholds',
+        detail: (fired > 0 ? `${fired} finding${fired > 1 ? 's' : ''}` : 'checked: nothing crossed the thresholds') + (skipped > 0 ? `; ${skipped} more candidates past the cap not evaluated` : ''),
       });
     } catch (err) {
       checks.push({ rule: rule.id, class: rule.class, title: rule.title, status: 'error', detail: `rule failed: ${(err as Error).message}` });
     }
   }
-  return { drafts, checks };
+  return { drafts, checks, diagnostics };
+}
+
+/** The `cap` candidates with the most events (a folded storm counts its repeats), then the longest, in their first order. */
+function heaviest(candidates: Candidate[], cap: number): Candidate[] {
+  if (candidates.length <= cap) return candidates;
+  const weight = (c: Candidate): [number, number] => {
+    const count = c.env['count'];
+    return [typeof count === 'number' ? count : 1, c.start !== null && c.end !== null ? c.end - c.start : 0];
+  };
+  const keep = new Set(
+    candidates
+      .map((c, i) => ({ c, i, w: weight(c) }))
+      .sort((x, y) => y.w[0] - x.w[0] || y.w[1] - x.w[1] || x.i - y.i)
+      .slice(0, cap)
+      .map((x) => x.c),
+  );
+  return candidates.filter((c) => keep.has(c));
 }
 
 function draftOf(rule: RuleDef, c: Candidate, timeline: Timeline, n: number): DraftFinding | null {

@@ -200,6 +200,30 @@ describe('resource bounds', () => {
     expect(r.diagnostics.some((d) => /^var\/log\/messages: \d+ repeated events \(io-error .*\) were counted, not itemised/.test(d))).toBe(true);
   });
 
+  it('evaluates at most MAX_FINDINGS_PER_RULE findings of a rule, the heaviest, and counts the rest (a log of OOM kills each of its own command)', async () => {
+    const { analyze } = await import('../../src/analyze.js');
+    const { MAX_FINDINGS_PER_RULE } = await import('../../src/rules/engine.js');
+    const dir = await tempDir();
+    const bundle = path.join(dir, TOP);
+    await mkdir(path.join(bundle, 'sos_commands/kernel'), { recursive: true });
+    const kill = (sec: number, pid: number, comm: string): string =>
+      `[${sec}.000000] Out of memory: Killed process ${pid} (${comm}) total-vm:1440493kB, anon-rss:1021284kB, file-rss:0kB, shmem-rss:0kB, UID:1001 pgtables:2341kB oom_score_adj:0`;
+    const lines: string[] = [];
+    const n = MAX_FINDINGS_PER_RULE + 500;
+    for (let i = 0; i < n; i++) lines.push(kill(1000 + i, 10_000 + i, `w${i}`));
+    // the last command, killed five times: the heaviest group, kept although it comes last
+    for (let i = 0; i < 5; i++) lines.push(kill(1000 + n + i, 90_000 + i, 'respawner'));
+    await writeFile(path.join(bundle, 'sos_commands/kernel/dmesg'), `${lines.join('\n')}\n`);
+    const r = (await analyze([bundle])).model.report;
+    const oom = r.findings.filter((f) => f.rule === 'oom-kill');
+    expect(oom).toHaveLength(MAX_FINDINGS_PER_RULE);
+    expect(oom.some((f) => f.subject.comm === 'respawner' && f.metrics['kills'] === 5)).toBe(true);
+    expect(r.diagnostics.find((d) => d.source === 'rule oom-kill')?.message).toBe(
+      `${n + 1} candidate findings, past the cap of ${MAX_FINDINGS_PER_RULE} per rule: the ${MAX_FINDINGS_PER_RULE} with the most events (or the longest) were evaluated, ${n + 1 - MAX_FINDINGS_PER_RULE} were not`,
+    );
+    expect(r.analysis.checks.find((c) => c.rule === 'oom-kill')?.detail).toBe(`${MAX_FINDINGS_PER_RULE} findings; ${n + 1 - MAX_FINDINGS_PER_RULE} more candidates past the cap not evaluated`);
+  });
+
   it('stops at the entry cap with a diagnostic (200 000 tiny files)', async () => {
     const entries = [{ header: { name: `${TOP}/`, type: 'directory' as const } }, { header: { name: HOSTNAME_FILE }, body: 'web01\n' }];
     for (let i = 0; i < 200_000; i++) entries.push({ header: { name: `${TOP}/many/f${i}` }, body: '' });

@@ -3,8 +3,13 @@ import type { Candidate } from '../candidate.js';
 import { compile, repeatsOf, truthy, type Env, type Value } from '../expr.js';
 import type { EventDetect } from '../types.js';
 
-/** Events of one type (optionally filtered), one candidate per event or per group of them. */
-export function detectEvents(d: EventDetect, timeline: Timeline, baseEnv: Env): Candidate[] {
+/**
+ * Events of one type (optionally filtered), one candidate per event or per group of them: at most
+ * `limit`, the groups with the most events (then the longest) kept, in their first order; `total`
+ * counts them all. The groups past the limit cost no env: a hostile log of 200 000 events, each its
+ * own group, held 2.2 GB of them.
+ */
+export function detectEvents(d: EventDetect, timeline: Timeline, baseEnv: Env, limit = Infinity): { candidates: Candidate[]; total: number } {
   const where = d.where ? compile(d.where) : null;
   // One env per event, shared by the filter and the group's `events` list; the filter's env
   // inherits the rule's base env rather than copying it per event (a disk storm logs tens of thousands).
@@ -27,9 +32,8 @@ export function detectEvents(d: EventDetect, timeline: Timeline, baseEnv: Env): 
     if (g) g.push(e);
     else groups.set(key, [e]);
   });
-  const out: Candidate[] = [];
+  const spans = new Map<TimelineEvent[], { first: number | null; last: number | null; count: number }>();
   for (const list of groups.values()) {
-    const head = list[0] as TimelineEvent;
     // A loop, not Math.min(...times): a group of a hundred thousand events overflows the call's arguments.
     let first: number | null = null;
     let last: number | null = null;
@@ -38,6 +42,28 @@ export function detectEvents(d: EventDetect, timeline: Timeline, baseEnv: Env): 
       if (first === null || e.t < first) first = e.t;
       if (last === null || e.t > last) last = e.t;
     }
+    // a folded storm (bundle/event-storm.ts) stands for `repeats` events
+    spans.set(list, { first, last, count: list.reduce((n, e) => n + repeatsOf(e.attrs['repeats']), 0) });
+  }
+  let kept = [...groups.values()];
+  if (kept.length > limit) {
+    const length = (l: TimelineEvent[]): number => {
+      const sp = spans.get(l);
+      return sp && sp.first !== null && sp.last !== null ? sp.last - sp.first : 0;
+    };
+    const heavy = new Set(
+      kept
+        .map((l, i) => ({ l, i }))
+        .sort((x, y) => (spans.get(y.l)?.count ?? 0) - (spans.get(x.l)?.count ?? 0) || length(y.l) - length(x.l) || x.i - y.i)
+        .slice(0, limit)
+        .map((x) => x.l),
+    );
+    kept = kept.filter((l) => heavy.has(l));
+  }
+  const out: Candidate[] = [];
+  for (const list of kept) {
+    const head = list[0] as TimelineEvent;
+    const { first, last, count } = spans.get(list) as { first: number | null; last: number | null; count: number };
     const labels: Record<string, string> = { ...head.labels };
     for (const k of (d.groupBy ?? Object.keys(head.attrs)).filter(isAttributeName)) {
       const v = head.attrs[k];
@@ -46,8 +72,7 @@ export function detectEvents(d: EventDetect, timeline: Timeline, baseEnv: Env): 
     const env: Env = {
       ...baseEnv,
       ...envOf(head),
-      // a folded storm (bundle/event-storm.ts) stands for `repeats` events
-      count: list.reduce((n, e) => n + repeatsOf(e.attrs['repeats']), 0),
+      count,
       itemised: list.length,
       events: list.map((e) => envOf(e) as Value),
       firstTime: first,
@@ -62,7 +87,7 @@ export function detectEvents(d: EventDetect, timeline: Timeline, baseEnv: Env): 
     const evidence = quoted.flatMap((e) => e.lines.map((l) => ({ file: e.file, line: l.line, text: l.text })));
     out.push({ labels, start: first, end: last, env, evidence, signals: [] });
   }
-  return out;
+  return { candidates: out, total: groups.size };
 }
 
 /**
