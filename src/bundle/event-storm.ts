@@ -53,12 +53,15 @@ export function eventStorms(
   // A storm repeats a handful of shapes (one per device, say): comparing with the last
   // few is cheaper than building and hashing a key for each of a million events.
   const recent: Shape[] = [];
-  const shapeFor = (e: Event): Shape => {
+  const shapeFor = (e: Event): Shape | null => {
     for (const r of recent) if (sameShape(e, r.exemplar)) return r;
     const key = shapeOf(e);
     let s = shapes.get(key);
-    // the exemplar lives as long as the file's parse: a copy, not a view of its read chunk
-    if (!s) shapes.set(key, (s = { exemplar: detachEvent(e), itemised: 0, folded: 0, last: null, sums: new Map(), spreadT: [], spreadN: [] }));
+    if (!s) {
+      if (shapes.size >= MAX_SHAPES_PER_FILE) return null;
+      // the exemplar lives as long as the file's parse: a copy, not a view of its read chunk
+      shapes.set(key, (s = { exemplar: detachEvent(e), itemised: 0, folded: 0, last: null, sums: new Map(), spreadT: [], spreadN: [] }));
+    }
     if (recent.length >= RECENT_SHAPES) recent.pop();
     recent.unshift(s);
     return s;
@@ -66,6 +69,10 @@ export function eventStorms(
   return {
     event(e) {
       const s = shapeFor(e);
+      if (s === null) {
+        pass(e);
+        return;
+      }
       if (s.itemised < ITEMISED_PER_SHAPE) {
         s.itemised++;
         pass(e);
@@ -98,6 +105,14 @@ export function eventStorms(
 }
 
 const RECENT_SHAPES = 8;
+
+/**
+ * Shapes one file's storms are looked for among. A storm repeats a handful; a log whose
+ * every event differs (200 000 OOM kills of as many commands) kept a key and a copy of
+ * each, twice the events' own memory, for nothing. Events of a shape first seen past it
+ * are passed on as they are, and the per-file cap on events bounds them.
+ */
+export const MAX_SHAPES_PER_FILE = 20_000;
 
 /**
  * Runs of one shape's spread past which it is given up: 100 000 minutes is ten

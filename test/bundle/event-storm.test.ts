@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventStorms, ITEMISED_PER_SHAPE } from '../../src/bundle/event-storm.js';
+import { eventStorms, ITEMISED_PER_SHAPE, MAX_SHAPES_PER_FILE } from '../../src/bundle/event-storm.js';
 import type { EventRecord } from '../../src/parsers/types.js';
 import { compile } from '../../src/rules/expr.js';
 
@@ -30,6 +30,19 @@ describe('event storms', () => {
     const r = fold(events);
     expect(r.passed).toEqual(events);
     expect(r.folded).toBe(0);
+  });
+
+  it('looks for storms among the first MAX_SHAPES_PER_FILE shapes: a storm of one of them still folds, events of a shape first seen after pass as they are', () => {
+    const distinct = Array.from({ length: MAX_SHAPES_PER_FILE }, (_, i) => ioError(i + 1, `dm-${i}`));
+    const early = Array.from({ length: ITEMISED_PER_SHAPE + 10 }, (_, i) => ioError(MAX_SHAPES_PER_FILE + i + 1, 'dm-0'));
+    const late = Array.from({ length: ITEMISED_PER_SHAPE + 10 }, (_, i) => ioError(MAX_SHAPES_PER_FILE * 2 + i + 1, 'sdz'));
+    const r = fold([...distinct, ...early, ...late]);
+    // dm-0's storm: its first ITEMISED_PER_SHAPE (one of them among the distinct ones) and one folded event for the rest
+    expect(r.folded).toBe(11);
+    expect(r.shapes).toEqual(['io-error (dm-0)']);
+    // sdz's, a shape first seen past the cap: every event passed on
+    expect(r.passed.filter((e) => e.labels['device'] === 'sdz')).toHaveLength(ITEMISED_PER_SHAPE + 10);
+    expect(r.passed).toHaveLength(MAX_SHAPES_PER_FILE + ITEMISED_PER_SHAPE - 1 + 1 + ITEMISED_PER_SHAPE + 10);
   });
 
   it('itemises the first of a shape, then folds the rest into one event that stands for them, dated and quoted from the last', () => {
