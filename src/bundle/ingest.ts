@@ -370,12 +370,22 @@ export async function ingestAttachments(paths: string[], store: RecordStore, evi
  */
 export const PER_FILE_CAPS = { diagnostics: 200, events: 200_000, facts: 100_000 };
 
-function cappedSink(inner: RecordSink): { sink: RecordSink; finish: () => void } {
+/**
+ * Events kept of the whole bundle, after folding: each file's cap alone let ten logs of
+ * 200 000 different events each (a hostile bundle) hold ~5 GB. A real bundle's storms fold
+ * to a few thousand (the bench's 1.14 million I/O errors to a handful).
+ */
+export const BUNDLE_EVENTS_CAP = 250_000;
+
+function cappedSink(inner: RecordSink, bundleEvents: () => number): { sink: RecordSink; finish: () => void } {
   let diagnostics = 0;
   let events = 0;
+  let overBundle = 0;
   let facts = 0;
   const storms = eventStorms((e) => {
-    if (++events <= PER_FILE_CAPS.events) inner.event(e);
+    if (++events > PER_FILE_CAPS.events) return;
+    if (bundleEvents() >= BUNDLE_EVENTS_CAP) overBundle++;
+    else inner.event(e);
   });
   const sink: RecordSink = {
     // Explicit parameters: a rest-args forwarder cost ~8 ms per typical bundle (a million samples).
@@ -398,6 +408,7 @@ function cappedSink(inner: RecordSink): { sink: RecordSink; finish: () => void }
     }
     if (diagnostics > PER_FILE_CAPS.diagnostics) inner.diagnostic(undefined, 'warning', `${diagnostics - PER_FILE_CAPS.diagnostics} more problems in this file were not listed`);
     if (events > PER_FILE_CAPS.events) inner.diagnostic(undefined, 'warning', `${events} different events in this file: only the first ${PER_FILE_CAPS.events} were kept`);
+    if (overBundle > 0) inner.diagnostic(undefined, 'warning', `${overBundle} events of this file were not kept: the bundle already held ${BUNDLE_EVENTS_CAP}, the cap for a whole bundle`);
     if (facts > PER_FILE_CAPS.facts) inner.diagnostic(undefined, 'warning', `${facts} settings in this file: only the first ${PER_FILE_CAPS.facts} were kept`);
   };
   return { sink, finish };
@@ -405,7 +416,7 @@ function cappedSink(inner: RecordSink): { sink: RecordSink; finish: () => void }
 
 async function parseStream(parser: SourceParser, relPath: string, fileTime: number | undefined, bytes: AsyncIterable<Uint8Array>, canStop: boolean, store: RecordStore, evidence: EvidenceText, limits: LineLimits, keepText: boolean): Promise<void> {
   const fileIdx = store.files.length;
-  const { sink, finish } = cappedSink(store.sinkFor(relPath, parser.id));
+  const { sink, finish } = cappedSink(store.sinkFor(relPath, parser.id), () => store.events.length);
   // The line parser itself (feedTextLines wraps it) is asked whether the head it saw lets the filter start.
   let inner: LineParser | null = null;
   const ready = (): boolean => {

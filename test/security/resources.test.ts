@@ -224,6 +224,23 @@ describe('resource bounds', () => {
     expect(r.analysis.checks.find((c) => c.rule === 'oom-kill')?.detail).toBe(`${MAX_FINDINGS_PER_RULE} findings; ${n + 1 - MAX_FINDINGS_PER_RULE} more candidates past the cap not evaluated`);
   });
 
+  it('keeps at most BUNDLE_EVENTS_CAP events of a whole bundle, however many files hold them, and says what was left out', async () => {
+    const { BUNDLE_EVENTS_CAP } = await import('../../src/bundle/ingest.js');
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'sos_commands/kernel'), { recursive: true });
+    await mkdir(path.join(dir, 'var/log'), { recursive: true });
+    // two kernel logs of OOM kills each of its own command: no two alike, so none folds
+    const perFile = BUNDLE_EVENTS_CAP / 2 + 5000;
+    const kills = (from: number): string =>
+      Array.from({ length: perFile }, (_, i) => `[${from + i}.000000] Out of memory: Killed process ${from + i} (w${from + i}) total-vm:1440kB, anon-rss:1021kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:23kB oom_score_adj:0`).join('\n');
+    await writeFile(path.join(dir, 'sos_commands/kernel/dmesg'), `${kills(1000)}\n`);
+    await writeFile(path.join(dir, 'var/log/dmesg'), `${kills(1000 + perFile)}\n`);
+    const r = await ingest(new DirectorySource(dir));
+    expect(r.store.events).toHaveLength(BUNDLE_EVENTS_CAP);
+    const over = r.diagnostics.find((d) => /events of this file were not kept/.test(d.message));
+    expect(over?.message).toBe(`10000 events of this file were not kept: the bundle already held ${BUNDLE_EVENTS_CAP}, the cap for a whole bundle`);
+  });
+
   it('stops at the entry cap with a diagnostic (200 000 tiny files)', async () => {
     const entries = [{ header: { name: `${TOP}/`, type: 'directory' as const } }, { header: { name: HOSTNAME_FILE }, body: 'web01\n' }];
     for (let i = 0; i < 200_000; i++) entries.push({ header: { name: `${TOP}/many/f${i}` }, body: '' });
