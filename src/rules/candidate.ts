@@ -27,3 +27,21 @@ export interface Candidate {
   threshold?: number;
   fit?: { slopePerMs: number; intercept: number; from: number; to: number };
 }
+
+/**
+ * The `cap` items of most weight, in their first order: weight is compared as
+ * [events, span] (the most events, then the longest), ties by position. How a
+ * rule's candidates past MAX_FINDINGS_PER_RULE are chosen, by the engine and,
+ * before it builds them, by the event detector.
+ */
+export function heaviest<T>(items: readonly T[], cap: number, weight: (item: T) => readonly [number, number]): T[] {
+  if (items.length <= cap) return [...items];
+  const keep = new Set(
+    items
+      .map((item, i) => ({ item, i, w: weight(item) }))
+      .sort((x, y) => y.w[0] - x.w[0] || y.w[1] - x.w[1] || x.i - y.i)
+      .slice(0, cap)
+      .map((x) => x.item),
+  );
+  return items.filter((item) => keep.has(item));
+}

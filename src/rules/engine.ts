@@ -4,7 +4,7 @@ import type { RuleCheck } from '../report/model.js';
 import { toIso } from '../timeline/clock.js';
 import type { FactEntry } from '../timeline/store.js';
 import type { Timeline, TimelineEvent } from '../timeline/timeline.js';
-import type { Candidate } from './candidate.js';
+import { heaviest, type Candidate } from './candidate.js';
 import { detectEvents } from './detectors/event.js';
 import { detectState } from './detectors/state.js';
 import { detectThreshold } from './detectors/threshold.js';
@@ -166,7 +166,7 @@ function resolver(rule: RuleDef): (v: string | number) => number {
 /** At most MAX_FINDINGS_PER_RULE candidates, and how many there were in all. */
 function candidatesOf(rule: RuleDef, timeline: Timeline, env: Env, accessed: FactEntry[]): { candidates: Candidate[]; total: number } {
   const d = rule.detect;
-  const capped = (all: Candidate[]): { candidates: Candidate[]; total: number } => ({ candidates: heaviest(all, MAX_FINDINGS_PER_RULE), total: all.length });
+  const capped = (all: Candidate[]): { candidates: Candidate[]; total: number } => ({ candidates: heaviest(all, MAX_FINDINGS_PER_RULE, weightOf), total: all.length });
   switch (d.kind) {
     case 'threshold':
       return capped(detectThreshold(d, timeline, env, resolver(rule)));
@@ -250,21 +250,10 @@ export function runRules(rules: RuleDef[], timeline: Timeline): EngineResult {
   return { drafts, checks, diagnostics };
 }
 
-/** The `cap` candidates with the most events (a folded storm counts its repeats), then the longest, in their first order. */
-function heaviest(candidates: Candidate[], cap: number): Candidate[] {
-  if (candidates.length <= cap) return candidates;
-  const weight = (c: Candidate): [number, number] => {
-    const count = c.env['count'];
-    return [typeof count === 'number' ? count : 1, c.start !== null && c.end !== null ? c.end - c.start : 0];
-  };
-  const keep = new Set(
-    candidates
-      .map((c, i) => ({ c, i, w: weight(c) }))
-      .sort((x, y) => y.w[0] - x.w[0] || y.w[1] - x.w[1] || x.i - y.i)
-      .slice(0, cap)
-      .map((x) => x.c),
-  );
-  return candidates.filter((c) => keep.has(c));
+/** A candidate's events (a folded storm counts its repeats; 1 for a threshold episode or a state) and span. */
+function weightOf(c: Candidate): [number, number] {
+  const count = c.env['count'];
+  return [typeof count === 'number' ? count : 1, c.start !== null && c.end !== null ? c.end - c.start : 0];
 }
 
 function draftOf(rule: RuleDef, c: Candidate, timeline: Timeline, n: number): DraftFinding | null {

@@ -1,5 +1,5 @@
 import type { Timeline, TimelineEvent } from '../../timeline/timeline.js';
-import type { Candidate } from '../candidate.js';
+import { heaviest, type Candidate } from '../candidate.js';
 import { compile, repeatsOf, truthy, type Env, type Value } from '../expr.js';
 import type { EventDetect } from '../types.js';
 
@@ -45,21 +45,10 @@ export function detectEvents(d: EventDetect, timeline: Timeline, baseEnv: Env, l
     // a folded storm (bundle/event-storm.ts) stands for `repeats` events
     spans.set(list, { first, last, count: list.reduce((n, e) => n + repeatsOf(e.attrs['repeats']), 0) });
   }
-  let kept = [...groups.values()];
-  if (kept.length > limit) {
-    const length = (l: TimelineEvent[]): number => {
-      const sp = spans.get(l);
-      return sp && sp.first !== null && sp.last !== null ? sp.last - sp.first : 0;
-    };
-    const heavy = new Set(
-      kept
-        .map((l, i) => ({ l, i }))
-        .sort((x, y) => (spans.get(y.l)?.count ?? 0) - (spans.get(x.l)?.count ?? 0) || length(y.l) - length(x.l) || x.i - y.i)
-        .slice(0, limit)
-        .map((x) => x.l),
-    );
-    kept = kept.filter((l) => heavy.has(l));
-  }
+  const kept = heaviest([...groups.values()], limit, (l) => {
+    const sp = spans.get(l);
+    return [sp?.count ?? 0, sp && sp.first !== null && sp.last !== null ? sp.last - sp.first : 0];
+  });
   const out: Candidate[] = [];
   for (const list of kept) {
     const head = list[0] as TimelineEvent;
