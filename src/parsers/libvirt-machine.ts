@@ -57,13 +57,12 @@ export function guestAttrsOfCgroup(path: string): { guest?: string; guestNameCut
  * What of a domain's name libvirt puts in its machine name, as
  * virDomainMachineNameAppendValid (src/hypervisor/domain_driver.c) does: only
  * letters, digits and '-'/'.', a run of '-'/'.' kept as its first, none at
- * the start or end, and nothing past `room` characters.
+ * the start or end (the cut at 64 characters is resolveGuestName's business).
  */
-export function libvirtMachineNamePart(domain: string, room = Infinity): string {
+export function libvirtMachineNamePart(domain: string): string {
   let out = '';
   let skip = true;
   for (const ch of domain) {
-    if (out.length >= room) break;
     if (ch === '.' || ch === '-') {
       if (!skip) {
         out += ch;

@@ -203,8 +203,7 @@ function atCollection(f: Finding, collectedAt: string | null | undefined): boole
   // Set by the engine (its window is the collection instant itself): an event logged seconds before
   // collection is not a reading, as a guess from the window's distance to collection took it.
   if (f.readAtCollection === true) return true;
-  // A report written before the engine set it (merge and diff read old reports): the same test, on the
-  // report's own times, which are whole seconds as the engine's were not.
+  // A report written before the engine set it (merge and diff read old reports): the engine's own test, on the report's times.
   const w = findingWindowMs(f);
   const collected = Date.parse(collectedAt ?? '');
   return w !== null && w.start === w.end && w.start === collected;
