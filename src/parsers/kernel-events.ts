@@ -391,7 +391,9 @@ export class KernelEventScanner {
     if (oom.memcgUsageLine) more.push({ line: oom.memcgUsageLine.line, text: oom.memcgUsageLine.text });
     // in the log's order, as a reader scrolling the file meets them (the kernel writes oom-kill: before Killed process)
     more.sort((a, b) => a.line - b.line);
-    const labels: Record<string, string> = { comm: String(attrs.comm), pid: String(attrs.pid) };
+    // The pid stays an attribute, not a label: a respawning worker killed a hundred thousand times over a
+    // month is one storm of its command, folded (bundle/event-storm.ts), not as many shapes kept one by one.
+    const labels: Record<string, string> = { comm: String(attrs.comm) };
     this.emit('oom-kill', head, attrs, labels, more);
   }
 
@@ -711,7 +713,8 @@ export class KernelEventScanner {
     }
     const where = / in ([^\s[]+)\[/.exec(message.slice(m[0].length));
     if (where?.[1] !== undefined) attrs.lib = where[1];
-    this.emit('segfault', this.at(), attrs, { comm, pid: String(pid) });
+    // as for an OOM kill, the pid is no label: a crash-looping service is one storm
+    this.emit('segfault', this.at(), attrs, { comm });
   }
 
   private kvm(message: string, at: At): void {

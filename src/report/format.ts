@@ -456,13 +456,13 @@ export function postmortem(model: ReportModel): Postmortem | null {
   // ext4's superblock dates its first and last error (dumpe2fs): told when a finding is about that filesystem
   const fsErrorDevices = new Set(model.report.findings.filter((f) => f.rule === 'fs-errors').map((f) => f.subject.device));
   // a process the kernel killed for a fault: the finding of a QEMU's is told as the finding, another program's as an event
-  const faultTold = new Set(byStart.filter((f) => f.window && f.subject.pid !== undefined).map((f) => `${formatTime(zone, f.window?.start ?? null)}|${f.subject.pid}`));
+  const faultTold = new Set(byStart.filter((f) => f.window && f.subject.comm !== undefined).map((f) => `${formatTime(zone, f.window?.start ?? null)}|${f.subject.comm}`));
   for (const e of model.events) {
     const recorded = e.type === 'fs-error-recorded' && fsErrorDevices.has(e.labels['device']);
     if (!(recorded || e.type === 'oom-kill' || e.type === 'hung-task' || e.type === 'boot' || e.type === 'segfault' || e.type.startsWith('vm-'))) continue;
     const time = formatTimeMs(zone, e.t);
     if (told.has(`${time}|${e.type}`)) continue;
-    if (e.type === 'segfault' && faultTold.has(`${time}|${e.labels['pid'] ?? ''}`)) continue;
+    if (e.type === 'segfault' && faultTold.has(`${time}|${e.labels['comm'] ?? ''}`)) continue;
     if (e.type === 'vm-shutdown' && crashAt.has(`${e.t}|${e.labels['domain'] ?? ''}`)) continue;
     timeline.push({ time, what: e.count !== undefined && e.count > 1 ? `${e.label} (${e.count} times)` : e.label });
   }

@@ -195,7 +195,10 @@ function subjectOf(rule: RuleDef, c: Candidate, env: Env): Subject {
   for (const [k, expr] of Object.entries(rule.subject ?? {})) {
     if ((SUBJECT_KEYS as readonly string[]).includes(k)) put(k as (typeof SUBJECT_KEYS)[number], compile(expr)(env));
   }
-  return s;
+  // in one order whatever set each field (pid, comm, … as reports always listed them)
+  const ordered: Subject = {};
+  for (const k of SUBJECT_KEYS) if (s[k] !== undefined) (ordered as Record<string, unknown>)[k] = s[k];
+  return ordered;
 }
 
 /** Runs every rule over the timeline; a rule that breaks becomes a check with status error. */

@@ -338,10 +338,8 @@ describe('kernel-events: user-space faults', () => {
       { comm: 'python3', pid: 28042, fault: 'segfault', addr: '0', ip: '00007fddbbb85ad8', error: '4', lib: 'libc.so.6' },
       { comm: 'qemu-system-x86', pid: 28212, fault: 'segfault', addr: 'fffffffffffffffe', ip: 'fffffffffffffffe', error: '15' },
     ]);
-    expect(faults.map((e) => e.labels)).toEqual([
-      { comm: 'python3', pid: '28042' },
-      { comm: 'qemu-system-x86', pid: '28212' },
-    ]);
+    // the pid is an attribute only: a crash-looping service is one storm of its command
+    expect(faults.map((e) => e.labels)).toEqual([{ comm: 'python3' }, { comm: 'qemu-system-x86' }]);
     expect(faults.map((e) => e.line)).toEqual([1, 3]);
   });
 
