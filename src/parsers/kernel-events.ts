@@ -702,15 +702,11 @@ export class KernelEventScanner {
     const pid = Number(m[2]);
     if (!Number.isSafeInteger(pid)) return;
     const comm = m[1] as string;
+    // both patterns capture the instruction pointer 4th and the error code 5th; the 3rd is a segfault's address, a trap's kind
     const attrs: EventRecord['attrs'] = { comm, pid, fault: seg ? 'segfault' : (m[3] as string) };
-    if (seg) {
-      attrs.addr = m[3] as string;
-      attrs.ip = m[4] as string;
-      attrs.error = m[5] as string;
-    } else {
-      attrs.ip = m[4] as string;
-      attrs.error = m[5] as string;
-    }
+    if (seg) attrs.addr = m[3] as string;
+    attrs.ip = m[4] as string;
+    attrs.error = m[5] as string;
     const where = / in ([^\s[]+)\[/.exec(message.slice(m[0].length));
     if (where?.[1] !== undefined) attrs.lib = where[1];
     // as for an OOM kill, the pid is no label: a crash-looping service is one storm
