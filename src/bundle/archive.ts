@@ -2,7 +2,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { open, stat } from 'node:fs/promises';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { BundleLimits, BundleSource, EntryVisitor, WalkNote } from './walk.js';
 import { cleanEntryName, DEFAULT_BUNDLE_LIMITS, safeRelativePath } from './walk.js';
@@ -36,7 +36,8 @@ const SYSTEM_XZ = ['/usr/bin/xz', '/bin/xz', '/usr/local/bin/xz'].find((p) => ex
 export const XZ_MEMLIMIT = '256MiB';
 
 interface Decompressed {
-  stream: Readable;
+  /** the decoded bytes, read once; a chunk is valid until the next one is asked for */
+  stream: AsyncIterable<Uint8Array>;
   /** the decoder's complaint once it has finished, or null */
   done: () => Promise<string | null>;
   /** stops decoding now: the rest of the archive is not wanted (a cap was hit) */
@@ -260,24 +261,28 @@ async function takeEarlyXz(file: string, threads: number, scratchDir: string | n
   return decoder;
 }
 
-/** Counts bytes and ends the stream at the cap (decompression bombs). */
-function byteCap(max: number, onCap: () => void): Transform {
+/**
+ * The decoded bytes up to the cap (decompression bombs). A decoder's failure
+ * ends them quietly: done() reports it. Pulled chunk by chunk, so a chunk
+ * stays valid until the tar reader asks for the next, as a decoder that
+ * reuses its buffer needs (xz-file.ts); a Transform between them would read
+ * ahead.
+ */
+async function* byteCap(chunks: AsyncIterable<Uint8Array>, max: number, onCap: () => void): AsyncGenerator<Uint8Array> {
   let total = 0;
-  let capped = false;
-  return new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      if (capped) return cb();
+  try {
+    for await (const chunk of chunks) {
       total += chunk.length;
       if (total > max) {
-        capped = true;
-        this.push(chunk.subarray(0, chunk.length - (total - max)));
-        this.push(null);
+        yield chunk.subarray(0, chunk.length - (total - max));
         onCap();
-        return cb();
+        return;
       }
-      cb(null, chunk);
-    },
-  });
+      yield chunk;
+    }
+  } catch {
+    /* reported through done() */
+  }
 }
 
 const SPECIAL_TYPES = new Set(['character-device', 'block-device', 'fifo']);
@@ -305,14 +310,12 @@ export class ArchiveSource implements BundleSource {
       let topDir: string | null | undefined;
       let entries = 0;
       let capped = false;
-      const cap = byteCap(this.limits.maxTotalBytes, () => {
+      // A stream's error before it is read must not go unhandled: done() reports it.
+      if (stream instanceof Readable) stream.on('error', () => {});
+      const source = byteCap(stream, this.limits.maxTotalBytes, () => {
         capped = true;
         stop();
       });
-      stream.on('error', () => {
-        /* reported through done() */
-      });
-      const source = stream.pipe(cap);
       const inBundle = (name: string): string | null => {
         const rel = safeRelativePath(name);
         if (rel === null || !topDir) return rel;

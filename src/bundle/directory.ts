@@ -32,6 +32,7 @@ export class DirectorySource implements BundleSource {
     let seen = 0;
     let totalBytes = 0;
     const stack: Pending[] = [{ dir: root, rel: '', depth: 0 }];
+    const readBuffer = Buffer.allocUnsafe(READ_BYTES);
     while (stack.length > 0) {
       const { dir, rel, depth } = stack.pop() as Pending;
       let dirents: Dirent[];
@@ -87,7 +88,7 @@ export class DirectorySource implements BundleSource {
         if (!consumer) continue;
         let overCap = false;
         try {
-          await readNoFollow(abs, (size) => {
+          await readNoFollow(abs, readBuffer, (size) => {
             if (totalBytes + size > this.limits.maxTotalBytes) {
               overCap = true;
               return null;
@@ -113,7 +114,12 @@ export class DirectorySource implements BundleSource {
  * A sosreport is thousands of small files already in the page cache: listing,
  * lstat() and reading them synchronously costs microseconds each, where every
  * promise-based call is a round trip through libuv's thread pool that the
- * parser sat idle for. Large files are read in chunks of this size.
+ * parser sat idle for. Large files are read in chunks of this size, all into
+ * one buffer per walk: a fresh 1 MiB buffer per read is memory the kernel
+ * must fault in and zero during the read, which took 28–50 ms of a 38 MB
+ * bundle's reads against 10 ms into a buffer already in use
+ * (docs/performance.md, fourteenth round). Consumers copy what they keep
+ * (EntryConsumer).
  */
 const READ_BYTES = 1024 * 1024;
 
@@ -122,26 +128,28 @@ const READ_BYTES = 1024 * 1024;
  * so a file swapped for a link (or a FIFO) after it was listed is not read.
  * The size is learned here, from the open file, and `admit` may still refuse it.
  */
-async function readNoFollow(abs: string, admit: (size: number) => EntryConsumer | null): Promise<void> {
+async function readNoFollow(abs: string, readBuffer: Buffer, admit: (size: number) => EntryConsumer | null): Promise<void> {
   const fd = openSync(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new Error('not a regular file any more');
     const consumer = admit(st.size);
-    if (consumer) await consumer(chunksOf(fd, st.size), true, st.size);
+    if (consumer) await consumer(chunksOf(fd, st.size, readBuffer), true, st.size);
   } finally {
     closeSync(fd);
   }
 }
 
-/** A file that fits in one chunk is one read (a byte more than its size, to see its end); a larger one goes chunk by chunk. */
-async function* chunksOf(fd: number, size: number): AsyncGenerator<Uint8Array> {
-  let want = Math.min(size + 1, READ_BYTES);
+/**
+ * A file that fits in one chunk is one read (a byte more than its size, to see its end); a larger one
+ * goes chunk by chunk. Every chunk is a view of `readBuffer`, overwritten by the next read.
+ */
+async function* chunksOf(fd: number, size: number, readBuffer: Buffer): AsyncGenerator<Uint8Array> {
+  let want = Math.min(size + 1, readBuffer.length);
   for (;;) {
-    const buf = Buffer.allocUnsafe(want);
-    const n = readSync(fd, buf, 0, want, null);
+    const n = readSync(fd, readBuffer, 0, want, null);
     if (n === 0) return;
-    yield n === want ? buf : buf.subarray(0, n);
-    want = READ_BYTES;
+    yield readBuffer.subarray(0, n);
+    want = readBuffer.length;
   }
 }

@@ -92,11 +92,12 @@ async function readEntries(input: ChunkReader, onEntry: TarEntryHandler): Promis
       if (raw.size > MAX_HEADER_BYTES) throw new Error('Header exceeds max size');
       const data = raw.size === 0 ? new Uint8Array(0) : await input.take(raw.size, false);
       if (data === null) throw new Error('Unexpected end of data');
-      await input.skip(padding(raw.size));
+      // Decoded before the padding is skipped: skipping may fetch the next chunk, and a source may read it into the buffer `data` views.
       if (typeflag === PAX) pax = decodePax(data, globalPax);
       else if (typeflag === PAX_GLOBAL) globalPax = decodePax(data, null);
       else if (typeflag === GNU_LONG_LINK) longLink = cString(data, 0, data.length);
       else longName = cString(data, 0, data.length);
+      await input.skip(padding(raw.size));
       continue;
     }
     const header: TarHeader = { name: raw.name, type: TYPES[typeflag] ?? null, size: raw.size, linkname: raw.linkname };
@@ -216,7 +217,11 @@ function decodePax(data: Uint8Array, base: Map<string, string> | null): Map<stri
   return out;
 }
 
-/** The decompressed stream as exact reads and skips; a read within one chunk is a view, not a copy. */
+/**
+ * The decompressed stream as exact reads and skips; a read within one chunk is
+ * a view, not a copy, valid until the next chunk is fetched (a source may
+ * read into the same buffer again).
+ */
 class ChunkReader {
   private chunk: Uint8Array = new Uint8Array(0);
   private at = 0;

@@ -63,6 +63,10 @@ export type EntryVisitor = (entry: WalkEntry) => EntryConsumer | null;
  * Reads one entry's bytes. `canStop` says whether the consumer may stop early
  * (a directory file can be closed; an archive entry must be read to its end
  * to reach the next one, so the consumer drains it instead).
+ *
+ * A chunk is valid only until the consumer asks for the next one: sources
+ * read into buffers they reuse, so a consumer copies (or decodes) what it
+ * keeps before it goes on.
  */
 export type EntryConsumer = (bytes: AsyncIterable<Uint8Array>, canStop: boolean, size: number) => Promise<void>;
 

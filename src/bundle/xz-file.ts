@@ -10,7 +10,9 @@
  * CPU in all for a 40 MB bundle, which on two cores is taken from xz and the
  * parser. A file never fills up: xz writes at its own pace and never waits,
  * and the main thread reads 1 MiB at a time with plain positional reads when
- * the tar reader asks (~20 ms of CPU for the same bundle).
+ * the tar reader asks (~20 ms of CPU for the same bundle). The bytes are
+ * pulled, not streamed: nothing is read ahead of the reader, so one buffer
+ * serves every read.
  *
  * Bounds: only archives whose index declares at most `expectedBytes` use it
  * (a few hundred MiB of scratch, freed at close); an xz that writes more than
@@ -19,7 +21,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { Readable } from 'node:stream';
 import { atRunEnd } from '../run-end.js';
 import type { WorkerXz } from './xz-worker.js';
 
@@ -35,12 +36,11 @@ export function fileXz(xz: string, args: string[], scratchFd: number, expectedBy
   let stopped = false;
   let closed = false;
   let failure: string | null = null;
-  // The read buffer, kept while no chunk has been handed out of it: a reader that polls or takes short reads allocates nothing.
-  let spare: Buffer | null = null;
   let exit: { code: number | null; message: string } | null = null;
-  let position = 0;
   let fdOpen = true;
+  // The reader waiting for xz to write more: its timer, and how to end the wait at once when xz ends.
   let poll: NodeJS.Timeout | null = null;
+  let endWait: (() => void) | null = null;
   let alive = true;
   // A pipe's writer dies of SIGPIPE when its reader goes; a file's would decode on to the end
   // for nobody (a run that ends early, a usage error after the early start, a signal, a batch
@@ -78,81 +78,81 @@ export function fileXz(xz: string, args: string[], scratchFd: number, expectedBy
   const kill = (): void => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
-
-  // The stream ends with what was read; done() says why.
+  // The chunks end with what was read; done() says why.
   const fail = (why: string): void => {
     failure = why;
     kill();
     closeFd();
-    stream.push(null);
   };
-  // A reader waiting on the poll looks again at once when xz ends.
+  // A reader waiting on the poll looks again at once when xz ends (or is stopped).
   const wake = (): void => {
-    if (poll === null) return;
-    clearTimeout(poll);
-    pump();
-  };
-  const pump = (): void => {
+    if (poll !== null) clearTimeout(poll);
     poll = null;
-    if (stopped || !fdOpen) return;
-    for (;;) {
-      // Checked before reading: closed then a read of nothing means everything xz wrote has been read.
-      const finished = closed;
-      const buf = spare ?? Buffer.allocUnsafe(READ_BYTES);
-      spare = buf;
-      let n: number;
-      try {
-        n = readSync(scratchFd, buf, 0, READ_BYTES, position);
-      } catch (err) {
-        fail(`reading the scratch file: ${(err as Error).message}`);
-        return;
-      }
-      if (n > 0) {
-        position += n;
-        if (position > expectedBytes || fstatSync(scratchFd).size > expectedBytes) {
-          fail(`decodes to more than the ${expectedBytes} bytes its index declares`);
+    const end = endWait;
+    endWait = null;
+    end?.();
+  };
+  const caughtUp = (): Promise<void> =>
+    new Promise((resolve) => {
+      endWait = resolve;
+      poll = setTimeout(wake, POLL_MS);
+      if (!alive) poll.unref();
+    });
+
+  // Every chunk is a view of this one buffer, read into again when the next chunk is asked for
+  // (EntryConsumer's contract): a fresh 1 MiB buffer per read is memory the kernel faults in and
+  // zeroes inside the read, 24–29 ms of a 38 MB bundle's reads against 9 ms into a buffer in use
+  // (docs/performance.md, fourteenth round). Allocated on the first read: a decoder started early
+  // and never read holds none.
+  let buffer: Buffer | null = null;
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    let position = 0;
+    try {
+      while (!stopped && fdOpen) {
+        // Checked before reading: closed then a read of nothing means everything xz wrote has been read.
+        const finished = closed;
+        buffer ??= Buffer.allocUnsafe(READ_BYTES);
+        let n: number;
+        try {
+          n = readSync(scratchFd, buffer, 0, READ_BYTES, position);
+        } catch (err) {
+          fail(`reading the scratch file: ${(err as Error).message}`);
           return;
         }
-        // A short read is copied out (a 1 MiB buffer per 8 KiB would waste memory downstream); a long one takes the buffer with it.
-        let chunk: Buffer;
-        if (n < READ_BYTES / 4) chunk = Buffer.from(buf.subarray(0, n));
-        else {
-          chunk = buf.subarray(0, n);
-          spare = null;
+        if (n > 0) {
+          position += n;
+          if (position > expectedBytes || fstatSync(scratchFd).size > expectedBytes) {
+            fail(`decodes to more than the ${expectedBytes} bytes its index declares`);
+            return;
+          }
+          yield buffer.subarray(0, n);
+          continue;
         }
-        if (!stream.push(chunk)) return;
-        continue;
+        if (finished) return;
+        await caughtUp();
       }
-      if (finished) {
-        closeFd();
-        stream.push(null);
-        return;
-      }
-      poll = setTimeout(pump, POLL_MS);
-      if (!alive) poll.unref();
-      return;
-    }
-  };
-
-  const stream = new Readable({
-    highWaterMark: READ_BYTES,
-    read() {
-      if (poll === null) pump();
-    },
-    destroy(err, cb) {
+    } finally {
+      // At the end, or when the reader stops early (xz, if still decoding, is stopped).
       if (!exit) stop();
       else closeFd();
-      cb(err);
+      buffer = null;
+    }
+  }
+  let taken = false;
+  const stream: AsyncIterable<Uint8Array> = {
+    [Symbol.asyncIterator]: () => {
+      if (taken) throw new Error('the decoded bytes can be read only once');
+      taken = true;
+      return chunks();
     },
-  });
+  };
 
   const stop = (): void => {
     if (stopped) return;
     stopped = true;
-    if (poll) clearTimeout(poll);
-    poll = null;
     kill();
     closeFd();
+    wake();
   };
   return {
     stream,

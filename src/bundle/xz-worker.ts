@@ -101,7 +101,8 @@ export interface WorkerXzOptions {
 }
 
 export interface WorkerXz {
-  stream: Readable;
+  /** the decoded bytes, read once; a chunk is valid until the next one is asked for (xz-file.ts reuses its buffer) */
+  stream: AsyncIterable<Uint8Array>;
   /** xz's exit: its complaint, or null when it exited 0 or was stopped */
   done: () => Promise<string | null>;
   stop: () => void;

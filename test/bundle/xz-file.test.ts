@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,6 +38,25 @@ describe.skipIf(!XZ || !existsSync('/proc/self/fd'))('xz decoded into an unnamed
     expect((await readAll(slow.stream, 1)).sha).toBe(sha);
     expect(await slow.done()).toBeNull();
     expect(readdirSync(out)).toEqual([]);
+    expect(descriptorsIn(out)).toEqual([]);
+  });
+
+  it('reads every chunk into one buffer, nothing ahead of the reader, and can be read only once', async () => {
+    const { file, sha, size } = makeXz('one-buffer.bin', 5 * 1024 * 1024);
+    const out = path.join(dir, 'out-one-buffer');
+    const r = fileXz(XZ as string, ['-dc', '--', file], scratchIn(out), size);
+    const h = createHash('sha256');
+    const buffers = new Set<ArrayBufferLike>();
+    let got = 0;
+    for await (const chunk of r.stream) {
+      buffers.add(chunk.buffer);
+      h.update(chunk);
+      got += chunk.length;
+    }
+    expect({ sha: h.digest('hex'), size: got }).toEqual({ sha, size });
+    expect(buffers.size).toBe(1);
+    expect(() => r.stream[Symbol.asyncIterator]()).toThrow(/only once/);
+    expect(await r.done()).toBeNull();
     expect(descriptorsIn(out)).toEqual([]);
   });
 
@@ -84,7 +103,7 @@ describe.skipIf(!XZ || !existsSync('/proc/self/fd'))('xz decoded into an unnamed
     writeFileSync(raw, Buffer.from(Array.from({ length: 1_600_000 }, (_, i) => `Nov 20 10:00:00 h kernel: line ${i} ${(i * 7919) % 100_003}\n`).join('')));
     execFileSync(XZ as string, ['-1', '-k', '-f', raw]);
     const out = path.join(dir, 'out-exit');
-    const script = `const { openScratch } = await import(${JSON.stringify(path.join(root, 'dist/bundle/scratch.js'))}); const { fileXz } = await import(${JSON.stringify(path.join(root, 'dist/bundle/xz-file.js'))}); const r = fileXz(${JSON.stringify(XZ)}, ['-dc', '--', ${JSON.stringify(`${raw}.xz`)}], openScratch(${JSON.stringify(out)}), 1e9); r.stream.once('data', () => {}); setTimeout(() => process.exit(0), 50);`;
+    const script = `const { openScratch } = await import(${JSON.stringify(path.join(root, 'dist/bundle/scratch.js'))}); const { fileXz } = await import(${JSON.stringify(path.join(root, 'dist/bundle/xz-file.js'))}); const r = fileXz(${JSON.stringify(XZ)}, ['-dc', '--', ${JSON.stringify(`${raw}.xz`)}], openScratch(${JSON.stringify(out)}), 1e9); r.stream[Symbol.asyncIterator]().next(); setTimeout(() => process.exit(0), 50);`;
     const res = spawnSync('node', ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
     expect(res.status).toBe(0);
     const running = spawnSync('pgrep', ['-f', `${raw}.xz`], { encoding: 'utf8' });

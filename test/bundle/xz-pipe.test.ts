@@ -31,7 +31,7 @@ function bigArchive(): string {
   return file;
 }
 
-async function sha(stream: NodeJS.ReadableStream): Promise<{ sha: string; size: number }> {
+async function sha(stream: AsyncIterable<Uint8Array>): Promise<{ sha: string; size: number }> {
   const h = createHash('sha256');
   let size = 0;
   for await (const chunk of stream) {

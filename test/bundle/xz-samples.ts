@@ -17,7 +17,7 @@ export function makeXz(dir: string, name: string, bytes: number): { file: string
 }
 
 /** Reads a stream to its end; with pauseEvery, a slow reader that sleeps 5 ms every that many chunks (the decoder must hold back and lose nothing). */
-export async function readAll(stream: NodeJS.ReadableStream, pauseEvery = 0): Promise<{ sha: string; size: number; chunks: number }> {
+export async function readAll(stream: AsyncIterable<Uint8Array>, pauseEvery = 0): Promise<{ sha: string; size: number; chunks: number }> {
   const h = createHash('sha256');
   let size = 0;
   let chunks = 0;
@@ -31,7 +31,7 @@ export async function readAll(stream: NodeJS.ReadableStream, pauseEvery = 0): Pr
 }
 
 /** Reads a stream until more than `bytes` have come, then stops reading (the decoder is then stopped by the test); returns how much came. */
-export async function readPast(stream: NodeJS.ReadableStream, bytes: number): Promise<number> {
+export async function readPast(stream: AsyncIterable<Uint8Array>, bytes: number): Promise<number> {
   let size = 0;
   for await (const chunk of stream) {
     size += (chunk as Buffer).length;
