@@ -3,7 +3,6 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import type { BundleLimits, BundleSource, EntryVisitor, WalkNote } from './walk.js';
 import { cleanEntryName, DEFAULT_BUNDLE_LIMITS, safeRelativePath } from './walk.js';
 import { readTar } from './tar.js';
@@ -56,6 +55,8 @@ async function decompressor(file: string, compression: Compression, xzThreads: n
   const raw = createReadStream(file, { highWaterMark: 1024 * 1024 });
   let stopped = false;
   if (compression === 'gzip') {
+    // Loaded here: zlib costs ~2 ms of start-up that an xz or directory run does not need.
+    const { createGunzip } = await import('node:zlib');
     const gunzip = createGunzip();
     let error: string | null = null;
     gunzip.on('error', (e) => {
