@@ -294,6 +294,7 @@ const EVENT_WORDS: Record<string, (who: string, attrs: TimelineEvent['attrs']) =
   'alloc-failure': (who) => `page allocation failure${who ? ` (${who})` : ''}`,
   'kvm-error': () => 'KVM error',
   segfault: (who, attrs) => `${who || 'a process'} killed by a ${String(attrs['fault'] ?? 'segfault')}`,
+  'hw-error': (who, attrs) => `${attrs['kind'] === 'page-retired' ? 'memory page retired' : `${String(attrs['kind'] ?? '')} hardware error`}${who ? ` (${who})` : ''}`,
   'vm-start': (who) => `guest ${who} started`,
   'vm-shutdown': (who, attrs) => `guest ${who} stopped${attrs['reason'] ? ` (reason=${String(attrs['reason'])})` : ''}`,
   'vm-crash': (who, attrs) => (attrs['paused'] === true ? `KVM could not run guest ${who} (${String(attrs['what'] ?? 'internal error')}): QEMU paused it` : `guest ${who} crashed`),
@@ -414,6 +415,7 @@ const RATE_WORDS: Record<string, string> = {
   'hard-lockup': 'hard lockup reports',
   'alloc-failure': 'page allocation failures',
   segfault: 'faults',
+  'hw-error': 'hardware error reports',
 };
 
 function fmtWidth(ms: number): string {

@@ -36,6 +36,7 @@ export type FindingClass =
   | 'thp-compaction-stall'
   | 'memory-fragmentation'
   | 'disk-errors'
+  | 'hardware-errors'
   | 'vm-crash';
 
 export const FINDING_CLASSES: readonly FindingClass[] = [
@@ -51,6 +52,7 @@ export const FINDING_CLASSES: readonly FindingClass[] = [
   'thp-compaction-stall',
   'memory-fragmentation',
   'disk-errors',
+  'hardware-errors',
   'vm-crash',
 ];
 

@@ -16,7 +16,7 @@ export const ITEMISED_PER_SHAPE = 2000;
  * Attributes that count something on their own (rate-limited messages before
  * this one): a folded event carries their sum, so totals stay exact.
  */
-const ADDITIVE_ATTRS: readonly string[] = ['suppressedBefore'];
+const ADDITIVE_ATTRS: readonly string[] = ['suppressedBefore', 'errorCount'];
 
 interface Shape {
   /** the first event of this shape, to compare the next ones with */

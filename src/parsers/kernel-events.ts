@@ -68,6 +68,22 @@ interface PendingHung extends TraceFrames {
   sawState: boolean;
 }
 
+interface PendingHwBlock {
+  style: 'ghes' | 'amd';
+  at: At;
+  more: EventLine[];
+  kind: 'corrected' | 'uncorrected' | 'fatal' | null;
+  unit: 'memory' | 'cache' | 'cpu' | 'unknown';
+  what: string | null;
+  location: string | null;
+}
+
+/** Whether two lines are within `sec` seconds of each other on the same clock. */
+function withinSec(a: { t: number | null; timeBase: TimeBase }, b: { t: number | null; timeBase: TimeBase }, sec: number): boolean {
+  if (a.t === null || b.t === null || a.timeBase !== b.timeBase) return false;
+  return Math.abs(b.t - a.t) <= (b.timeBase === 'uptime' ? sec : sec * 1000);
+}
+
 interface PendingLockup extends TraceFrames {
   type: 'soft-lockup' | 'hard-lockup';
   at: At;
@@ -94,6 +110,28 @@ const MAX_KVM_MESSAGE = 300;
 const SEGFAULT = /^(.{1,64}?)\[(\d+)\]: segfault at ([0-9a-f]+) ip ([0-9a-f]+|\(null\)) sp (?:[0-9a-f]+|\(null\)) error ([0-9a-f]+)/;
 /** "traps: comm[pid] general protection fault ip:IP sp:SP error:CODE", "… trap invalid opcode ip:…", "… trap divide error ip:…" */
 const TRAP = /^traps: (.{1,64}?)\[(\d+)\] (?:trap )?([a-z][a-z0-9 ]{2,40}?) ip:([0-9a-f]+) sp:[0-9a-f]+ error:([0-9a-f]+)/;
+
+/**
+ * EDAC's report of memory errors the memory controller saw (drivers/edac/edac_mc.c edac_raw_mc_handle_error):
+ * "EDAC MC0: 20 CE memory read error on CPU_SrcID#0_Ha#0_Chan#2_DIMM#0 (channel:2 slot:0 page:0x104e5c …)",
+ * a driver's name between EDAC and MC on some ("EDAC skx MC4: …"), no message on old kernels
+ * ("EDAC MC0: 1 CE on mc#0csrow#0channel#1 (csrow:0 …)"). The count is how many errors the line stands for.
+ */
+const EDAC = /^EDAC (?:[\w-]+ )?MC(\d+): (\d+) (CE|UE) (?:(.*?) )?on (.*?)(?: ?\((.*)\))?$/;
+/** 2.6-era EDAC: "EDAC MC0: CE page 0x1f2c, offset 0x2d0, grain 0, syndrome 0xab49, row 1, channel 0, label "DIMM_B1": i5000 …" */
+const EDAC_OLD = /^EDAC MC(\d+): (CE|UE) page 0x([0-9a-f]+),.*?label "([^"]*)"/;
+/** mm/memory-failure.c (pr_fmt "Memory failure: "): a page taken out of use, and what was done about its users */
+const MEMORY_FAILURE = /^Memory failure: 0x([0-9a-f]+): (.*)$/;
+/** arch/x86/kernel/cpu/mce/core.c print_mce: "mce: [Hardware Error]: CPU 2: Machine Check: 0 Bank 5: bea0000000000108" */
+const MCE_RECORD = /^mce: \[Hardware Error\]: CPU (\d+): Machine Check(?: Exception)?: [0-9a-f]+ Bank (\d+): ([0-9a-f]{1,16})\b/;
+/** drivers/acpi/apei/ghes.c and drivers/firmware/efi/cper.c: "{3}[Hardware Error]: event severity: corrected" */
+const GHES_LINE = /^\{\d+\}\[Hardware Error\]: +(.*)$/;
+/** drivers/edac/mce_amd.c decode_mce headline: "[Hardware Error]: Corrected error, no action required." */
+const AMD_HEADLINE = /^\[Hardware Error\]: (Corrected error|Deferred error|Uncorrected, software (?:restartable|containable) error|System Fatal error|Uncorrected, software non-restartable error)/;
+/** Notices within this many seconds of a decoded hardware error are that error, not another. */
+const HW_NOTICE_SAME_SEC = 5;
+/** Undecoded notices held for a decoded error to claim them; past this many the oldest are let go. */
+const MAX_PENDING_NOTICES = 1000;
 
 /**
  * A small state machine: OOM reports span dozens of lines (invoker, trace,
@@ -134,6 +172,14 @@ export class KernelEventScanner {
   private ioSuppressed = 0;
   /** how many "Linux version" lines were seen: zero in a dmesg means the ring buffer wrapped */
   boots = 0;
+  /** a GHES (firmware-first) or AMD-decoded hardware error report, held until its last line */
+  private hwBlock: PendingHwBlock | null = null;
+  /** "Machine check events logged" lines waiting to learn whether a decoded error accounts for them */
+  private hwNotices: At[] = [];
+  /** the last decoded hardware error's line: a notice just after it is the same error */
+  private lastHwError: At | null = null;
+  /** the last firmware-first memory error, which ghes_edac logs again as an EDAC line */
+  private lastGhesMemory: At | null = null;
 
   constructor(private readonly sink: RecordSink) {}
 
@@ -191,6 +237,11 @@ export class KernelEventScanner {
       this.emitLockup(this.lockup);
       this.lockup = null;
     }
+    if (this.hwBlock) {
+      if (this.absorbHwBlock(this.hwBlock, message)) return;
+      this.emitHwBlock(this.hwBlock);
+      this.hwBlock = null;
+    }
     if (message.length === 0) return;
     const c0 = message.charCodeAt(0);
     // Trace frames, register dumps and Mem-Info continuations all start with a space; none starts an event.
@@ -220,9 +271,16 @@ export class KernelEventScanner {
     if (message.startsWith('Linux version ')) return this.boot(message, this.at());
     if (message.startsWith('kvm')) return this.kvm(message, this.at());
     if (message.includes(']: segfault at ') || message.startsWith('traps: ')) return this.userFault(message);
+    if (message.startsWith('EDAC ')) return this.edac(message);
+    if (message.startsWith('mce: [Hardware Error]: ')) return this.mce(message);
+    if (message.startsWith('Memory failure: ')) return this.memoryFailure(message);
+    if (c0 === 123 /* { */ || message.startsWith('[Hardware Error]: ')) return this.hwBlockStart(message);
   }
 
   end(): void {
+    if (this.hwBlock) this.emitHwBlock(this.hwBlock);
+    this.hwBlock = null;
+    this.releaseHwNotices(null);
     if (this.hung) this.emitHung(this.hung);
     this.hung = null;
     if (this.lockup) this.emitLockup(this.lockup);
@@ -711,6 +769,178 @@ export class KernelEventScanner {
     if (where?.[1] !== undefined) attrs.lib = where[1];
     // as for an OOM kill, the pid is no label: a crash-looping service is one storm
     this.emit('segfault', this.at(), attrs, { comm });
+  }
+
+  // --- hardware errors ----------------------------------------------------
+
+  /**
+   * One event per hardware error report, whichever part of the kernel decoded it: EDAC, a machine
+   * check record, firmware-first (GHES), AMD's decoder, or memory-failure's handling of a bad page.
+   * Attributes: source, kind (corrected, uncorrected, fatal, or page-retired), unit (memory,
+   * cache, cpu or unknown), errorCount (added up when a storm is folded), location (a DIMM's
+   * label, or a CPU and bank) and what (the kernel's words).
+   */
+  private hwError(at: At, attrs: EventRecord['attrs'], more: EventLine[] = []): void {
+    const location = typeof attrs['location'] === 'string' ? attrs['location'] : '';
+    this.releaseHwNotices(at);
+    this.emit('hw-error', at, attrs, location ? { location } : {}, more);
+    this.lastHwError = at;
+  }
+
+  private edac(message: string): void {
+    const m = EDAC.exec(message);
+    if (m) {
+      // ghes_edac repeats as an EDAC line the memory error firmware just reported (GHES): counted once
+      if (this.lastGhesMemory && withinSec(this.lastGhesMemory, this.at(), 1)) return;
+      const count = Number(m[2]);
+      const detail = m[6] ?? '';
+      const attrs: EventRecord['attrs'] = {
+        source: 'edac',
+        kind: m[3] === 'UE' ? 'uncorrected' : 'corrected',
+        unit: 'memory',
+        errorCount: Number.isSafeInteger(count) ? count : 1,
+        location: (m[5] ?? '').trim().slice(0, 120),
+        mc: `MC${m[1] ?? ''}`,
+        what: (m[4] ?? 'memory error').trim().slice(0, 120),
+      };
+      const page = /\bpage:0x([0-9a-f]+)/.exec(detail);
+      if (page?.[1] !== undefined) attrs.page = parseInt(page[1], 16);
+      return this.hwError(this.at(), attrs);
+    }
+    const old = EDAC_OLD.exec(message);
+    if (old) {
+      const what = /label "[^"]*": ?(.*)$/.exec(message)?.[1];
+      this.hwError(this.at(), {
+        source: 'edac',
+        kind: old[2] === 'UE' ? 'uncorrected' : 'corrected',
+        unit: 'memory',
+        errorCount: 1,
+        location: (old[4] ?? '').slice(0, 120),
+        mc: `MC${old[1] ?? ''}`,
+        what: (what || 'memory error').slice(0, 120),
+        page: parseInt(old[3] ?? '0', 16),
+      });
+    }
+  }
+
+  /**
+   * A machine check the kernel printed whole (at a fatal one, and at boot for those the BIOS kept
+   * from before the reset), read from its MCi_STATUS bits (Intel SDM vol. 3B, 16.3.2.2; AMD APM
+   * vol. 2, 9.3): UC (61) set is uncorrected, with PCC (57) the processor context is corrupt. Or
+   * the notice that machine checks were logged (mce_notify_irq), which says no more.
+   */
+  private mce(message: string): void {
+    if (message.startsWith('mce: [Hardware Error]: Machine check events logged')) {
+      const at = this.at();
+      if (this.lastHwError && withinSec(this.lastHwError, at, HW_NOTICE_SAME_SEC)) return;
+      this.hwNotices.push(at);
+      if (this.hwNotices.length > MAX_PENDING_NOTICES) this.emitHwNotice(this.hwNotices.shift() as At);
+      return;
+    }
+    const m = MCE_RECORD.exec(message);
+    if (!m) return;
+    const status = BigInt(`0x${m[3] ?? '0'}`);
+    const uc = (status >> 61n) & 1n;
+    const pcc = (status >> 57n) & 1n;
+    this.hwError(this.at(), {
+      source: 'mce',
+      kind: uc === 0n ? 'corrected' : pcc === 1n ? 'fatal' : 'uncorrected',
+      unit: 'unknown',
+      errorCount: 1,
+      location: `CPU ${m[1] ?? '?'} bank ${m[2] ?? '?'}`,
+      what: `machine check, status 0x${m[3] ?? ''}`,
+    });
+  }
+
+  private emitHwNotice(at: At): void {
+    this.emit('hw-error', at, { source: 'mce', kind: 'corrected', unit: 'unknown', errorCount: 1, what: 'machine check events logged (not decoded in the kernel log)' });
+  }
+
+  /** Notices a decoded error at `at` accounts for are dropped; the rest before it, or all at the end (`at` null), are passed on. */
+  private releaseHwNotices(at: At | null): void {
+    if (this.hwNotices.length === 0) return;
+    for (const notice of this.hwNotices) if (at === null || !withinSec(notice, at, HW_NOTICE_SAME_SEC)) this.emitHwNotice(notice);
+    this.hwNotices = [];
+  }
+
+  /**
+   * "Memory failure: 0x46fab5: recovery action for dirty LRU page: Recovered", "…: Sending SIGBUS to
+   * qemu-kvm:4242 due to hardware memory corruption", "…: unhandlable page.": the kernel took a page
+   * out of use, for an uncorrected error or to retire one that kept correcting.
+   */
+  private memoryFailure(message: string): void {
+    const m = MEMORY_FAILURE.exec(message);
+    if (!m) return;
+    const what = (m[2] ?? '').trim();
+    const attrs: EventRecord['attrs'] = { source: 'memory-failure', kind: 'page-retired', unit: 'memory', errorCount: 1, page: parseInt(m[1] ?? '0', 16), what: what.slice(0, 160) };
+    const killed = /(?:Sending SIGBUS to|Killing) (.{1,64}?):(\d+) due to hardware memory corruption/.exec(what);
+    if (killed) {
+      attrs.killedComm = killed[1] as string;
+      attrs.killedPid = Number(killed[2]);
+    }
+    const result = /: (Recovered|Ignored|Failed|Delayed)\.?$/.exec(what);
+    if (result?.[1] !== undefined) attrs.result = result[1].toLowerCase();
+    this.hwError(this.at(), attrs);
+  }
+
+  /** The first line of a GHES record ("{3}[Hardware Error]: Hardware error from APEI …") or of AMD's decoded machine check. */
+  private hwBlockStart(message: string): void {
+    const ghes = GHES_LINE.exec(message);
+    if (ghes) {
+      this.hwBlock = { style: 'ghes', at: this.at(), more: [], kind: null, unit: 'unknown', what: null, location: null };
+      this.absorbHwBlock(this.hwBlock, message);
+      return;
+    }
+    const amd = AMD_HEADLINE.exec(message);
+    if (!amd) return;
+    const head = amd[1] ?? '';
+    const kind = head.startsWith('Corrected') || head.startsWith('Deferred') ? 'corrected' : head.startsWith('System Fatal') || head.includes('non-restartable') ? 'fatal' : 'uncorrected';
+    this.hwBlock = { style: 'amd', at: this.at(), more: [], kind, unit: 'unknown', what: null, location: null };
+  }
+
+  /** Takes a line of the held record; false when the line is not one of its. */
+  private absorbHwBlock(block: PendingHwBlock, message: string): boolean {
+    if (block.style === 'ghes') {
+      const m = GHES_LINE.exec(message);
+      if (!m) return false;
+      const body = (m[1] ?? '').trim();
+      // a second record's first line ends this one
+      if (body.startsWith('Hardware error from APEI') && this.curLine !== block.at.line) return false;
+      const sev = /^event severity: (\w+)/.exec(body);
+      if (sev) block.kind = sev[1] === 'corrected' || sev[1] === 'info' ? 'corrected' : sev[1] === 'fatal' ? 'fatal' : 'uncorrected';
+      if (body.startsWith('section_type: ')) {
+        const type = body.slice('section_type: '.length);
+        block.unit = /memory/i.test(type) ? 'memory' : /processor|cache/i.test(type) ? 'cpu' : 'unknown';
+        block.what ??= type;
+      }
+      const errorType = /^error_type: \d+, (.*)$/.exec(body);
+      if (errorType?.[1] !== undefined) block.what = errorType[1];
+      const dimm = /^DIMM location: (.*)$/.exec(body);
+      if (dimm?.[1] !== undefined) block.location = dimm[1].trim();
+      // cper's memory location: "node:0 card:0 module:0 rank:1 …", "node:0 device:0"; its first three fields place the DIMM
+      if (body.startsWith('node:') && block.location === null) block.location = body.split(/\s+/).slice(0, 3).join(' ').replaceAll(':', ' ');
+      if (!sev && this.curLine !== block.at.line && block.more.length < MAX_STACK_FRAMES) block.more.push({ line: this.curLine, text: this.curText });
+      return true;
+    }
+    if (!message.startsWith('[Hardware Error]: ') || AMD_HEADLINE.test(message)) return false;
+    const body = message.slice('[Hardware Error]: '.length).trim();
+    const cpu = /^CPU:(\d+) \([^)]*\) MC(\d+)_STATUS/.exec(body);
+    if (cpu) block.location = `CPU ${cpu[1]} bank ${cpu[2]}`;
+    const what = /^MC\d+ Error: (.*)$/.exec(body) ?? /Ext\. Error Code: \d+, (.*)$/.exec(body);
+    if (what?.[1] !== undefined && block.what === null) block.what = what[1].replace(/\.$/, '');
+    if (/DRAM|memory controller|UMC|ECC error detected on the NB/i.test(body)) block.unit = 'memory';
+    else if (/cache|L[123]\b|Fill|TLB/i.test(body) && block.unit === 'unknown') block.unit = 'cache';
+    if (block.more.length < MAX_STACK_FRAMES) block.more.push({ line: this.curLine, text: this.curText });
+    return true;
+  }
+
+  private emitHwBlock(block: PendingHwBlock): void {
+    // a GHES header with no severity line (cut short) says nothing of the error
+    if (block.kind === null) return;
+    const attrs: EventRecord['attrs'] = { source: block.style === 'ghes' ? 'ghes' : 'mce', kind: block.kind, unit: block.unit, errorCount: 1, what: (block.what ?? (block.style === 'ghes' ? 'hardware error (firmware-first)' : 'machine check')).slice(0, 160) };
+    if (block.location) attrs.location = block.location.slice(0, 120);
+    this.hwError(block.at, attrs, block.more);
+    if (block.style === 'ghes' && block.unit === 'memory') this.lastGhesMemory = block.at;
   }
 
   private kvm(message: string, at: At): void {

@@ -144,6 +144,7 @@ const CLASS_RESOURCE: Record<Finding['class'], string> = {
   'thp-compaction-stall': 'memory (THP compaction)',
   'memory-fragmentation': 'memory (fragmentation)',
   'disk-errors': 'disk errors',
+  'hardware-errors': 'hardware (ECC, machine checks)',
   'vm-crash': 'virtual machines',
 };
 

@@ -20,6 +20,8 @@ export interface CorrelationLink {
   effectMetrics?: Record<string, number>;
   /** metrics the effect must not reach, e.g. {minAvailablePct: 10}: swapping with memory to spare was a cgroup's, not the host's */
   effectBelow?: Record<string, number>;
+  /** metrics the cause must reach, e.g. {dataLost: 1}: only memory the hardware could not correct kills what held it */
+  causeAtLeast?: Record<string, number>;
   reason: string;
 }
 
@@ -106,6 +108,7 @@ function linkAndRank(findings: Finding[], links: CorrelationLink[], same: SameEp
     for (const link of links) {
       for (const cause of findings) {
         if (cause.class !== link.cause || (link.causeRule && cause.rule !== link.causeRule)) continue;
+        if (link.causeAtLeast && Object.entries(link.causeAtLeast).some(([k, v]) => !((cause.metrics[k] ?? -Infinity) >= v))) continue;
         for (const effect of findings) {
           if (effect === cause || effect.class !== link.effect) continue;
           if ((follows(cause) || follows(effect)) !== followers) continue;
