@@ -7,19 +7,22 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 const enabled = process.env['SOSMORTEM_TIMINGS'] === '1';
 /** performance.now() counts from the process's start, so the first mark shows the start-up */
-const marks: [string, number][] = [['node start-up and modules', 0]];
+const marks: [string, number, number, number][] = [['node start-up and modules', 0, 0, 0]];
 
-/** Ends the phase called `phase` now. */
+/** Ends the phase called `phase` now, with the resident set and the JS heap in use at its end. */
 export function mark(phase: string): void {
-  if (enabled) marks.push([phase, performance.now()]);
+  if (enabled) marks.push([phase, performance.now(), process.memoryUsage.rss(), process.memoryUsage().heapUsed]);
 }
 
 export function printTimings(): void {
   if (!enabled || marks.length < 2) return;
   const lines = ['sosmortem timings:'];
+  const mib = (bytes: number): string => `${Math.round(bytes / 1048576)}`.padStart(5);
   for (let i = 1; i < marks.length; i++) {
-    const [phase, at] = marks[i] as [string, number];
-    lines.push(`  ${phase.padEnd(28)} ${(at - (marks[i - 1] as [string, number])[1]).toFixed(1).padStart(8)} ms`);
+    const [phase, at, rss, heap] = marks[i] as [string, number, number, number];
+    lines.push(
+      `  ${phase.padEnd(28)} ${(at - (marks[i - 1] as [string, number, number, number])[1]).toFixed(1).padStart(8)} ms   RSS ${mib(rss)} MiB, JS heap ${mib(heap)} MiB at its end`,
+    );
   }
   lines.push(`  ${'total'.padEnd(28)} ${performance.now().toFixed(1).padStart(8)} ms`);
   // bin/sosmortem.js turns TurboFan's inlining off for a short run; a figure means little without knowing which

@@ -11,11 +11,15 @@ const out = mkdtempSync(path.join(tmpdir(), 'sosmortem-timings-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('SOSMORTEM_TIMINGS=1', () => {
-  it('prints each phase and, on Linux, the CPU each kind of thread used; without it nothing is printed', () => {
+  it('prints each phase with the memory held at its end and, on Linux, the CPU each kind of thread used; without it nothing is printed', () => {
     const run = (env: Record<string, string>) => spawnSync('node', [path.join(root, 'bin', 'sosmortem.js'), 'analyze', bundle, '--format', 'json', '-o', out, '--force'], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
     const on = run({ SOSMORTEM_TIMINGS: '1' });
     expect(on.status).toBe(0);
-    const ms = (label: string): number => Number(new RegExp(`^  ${label.replace(/[()]/g, '\\$&')}\\s+([\\d.]+) ms$`, 'm').exec(on.stderr)?.[1]);
+    const ms = (label: string): number => Number(new RegExp(`^  ${label.replace(/[()]/g, '\\$&')}\\s+([\\d.]+) ms(?: |$)`, 'm').exec(on.stderr)?.[1]);
+    // each phase also says how much memory the process held at its end
+    const mem = /^ {2}read and parse the bundle .* RSS +(\d+) MiB, JS heap +(\d+) MiB at its end$/m.exec(on.stderr);
+    expect(Number(mem?.[1])).toBeGreaterThan(Number(mem?.[2]));
+    expect(Number(mem?.[2])).toBeGreaterThan(1);
     for (const phase of ['node start-up and modules', 'read and parse the bundle', 'run rules', 'report model', 'write json']) expect(ms(phase), phase).toBeGreaterThanOrEqual(0);
     expect(ms('total')).toBeGreaterThan(ms('read and parse the bundle'));
     if (process.platform === 'linux') {
