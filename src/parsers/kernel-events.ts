@@ -27,6 +27,8 @@ interface At {
   text: string;
   timeBase: TimeBase;
   t: number | null;
+  /** the kernel's stamp of the line, seconds since boot, when it had one */
+  uptime: number | null;
 }
 
 /** A kill within this many seconds of a full memcg OOM report belongs to the same storm. */
@@ -189,6 +191,7 @@ export class KernelEventScanner {
   private curTimeBase: TimeBase = 'local';
   private curT: number | null = null;
   private curTime: (() => LineTime) | null = null;
+  private curUptime: number | null = null;
 
   /**
    * @param message the kernel message with any timestamp or syslog prefix removed (leading spaces kept: they mark trace lines)
@@ -200,6 +203,7 @@ export class KernelEventScanner {
     this.curTimeBase = timeBase;
     this.curT = t;
     this.curTime = null;
+    this.curUptime = timeBase === 'uptime' ? t : null;
     this.scan(message);
   }
 
@@ -209,10 +213,11 @@ export class KernelEventScanner {
    * stamp was a third of the syslog's parse. `time` is called, if at all,
    * before this returns.
    */
-  feedLazy(message: string, lineNo: number, text: string, time: () => LineTime): void {
+  feedLazy(message: string, lineNo: number, text: string, time: () => LineTime, uptime: number | null = null): void {
     this.curLine = lineNo;
     this.curText = text;
     this.curTime = time;
+    this.curUptime = uptime;
     this.scan(message);
   }
 
@@ -223,7 +228,7 @@ export class KernelEventScanner {
       this.curT = lt.t;
       this.curTime = null;
     }
-    return { line: this.curLine, text: this.curText, timeBase: this.curTimeBase, t: this.curT };
+    return { line: this.curLine, text: this.curText, timeBase: this.curTimeBase, t: this.curT, uptime: this.curUptime };
   }
 
   private scan(message: string): void {
@@ -298,6 +303,7 @@ export class KernelEventScanner {
       attrs,
       line: at.line,
       lines: [{ line: at.line, text: at.text }, ...more],
+      ...(at.uptime === null ? {} : { uptime: at.uptime }),
     });
   }
 

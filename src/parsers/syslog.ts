@@ -248,8 +248,9 @@ export class KernelLineFeeder {
     if (!r.programIs('kernel')) return true;
     this.kernelLines++;
     let message = line.slice(r.messageStart);
-    if (message.charCodeAt(0) === 91) message = stripUptimeStamp(message).message;
-    this.scanner.feedLazy(message, lineNo, line, this.timeOfLine);
+    let uptime: number | null = null;
+    if (message.charCodeAt(0) === 91) ({ message, uptimeSec: uptime } = stripUptimeStamp(message));
+    this.scanner.feedLazy(message, lineNo, line, this.timeOfLine, uptime);
     return true;
   }
 }

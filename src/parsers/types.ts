@@ -29,6 +29,12 @@ export interface EventRecord {
    * each minute, minute i starting at t[i] in this event's time base.
    */
   spread?: EventSpread;
+  /**
+   * The kernel's own stamp of the event's first line, seconds since boot, when the line carried one
+   * (dmesg, and syslog lines with "[…]"): the same line read from two logs has the same stamp, however
+   * late a syslog daemon wrote it down (timeline/kernel-twins.ts).
+   */
+  uptime?: number;
 }
 
 export interface EventSpread {

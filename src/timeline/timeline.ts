@@ -4,6 +4,7 @@ import { resolveGuestName } from '../parsers/libvirt-machine.js';
 import type { Clock } from './clock.js';
 import type { FactEntry, FileInfo, RecordStore } from './store.js';
 import { labelsKey } from './store.js';
+import { dropKernelTwins } from './kernel-twins.js';
 
 /** One metric for one subject, on absolute time, sorted. */
 export interface Series {
@@ -27,6 +28,8 @@ export interface TimelineEvent {
   lines: { line: number; text: string }[];
   /** a folded storm's events per minute (EventRecord.spread), placed: minute i starts at t[i] epoch ms */
   spread?: EventSpread;
+  /** the kernel's own stamp of the line, seconds since boot (EventRecord.uptime) */
+  uptime?: number;
 }
 
 /**
@@ -195,17 +198,28 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
   const events: TimelineEvent[] = [];
   let unplacedEvents = 0;
   const domains = guestDomains(store);
+  let lateKernelLines = 0;
   for (const e of store.events) {
     let t: number | null = null;
     if (e.t !== null) {
       t = place(e.timeBase, e.t);
       if (t === null) unplacedEvents++;
     }
+    if (t !== null && e.uptime !== undefined && e.timeBase !== 'uptime' && clock.bootMs !== null && t >= clock.bootMs) {
+      // A syslog daemon that starts after the kernel writes the ring buffer down with its own start time
+      // (at every boot, rsyslog stamps the kernel's first seconds late). The kernel's stamp is the event's.
+      const stamped = clock.bootMs + e.uptime * 1000;
+      if (t - stamped > LATE_KERNEL_LINE_MS) {
+        t = stamped;
+        lateKernelLines++;
+      }
+    }
     let labels = e.labels;
     const dev = labels['device'];
     if (dev !== undefined && devMap.has(dev)) labels = { ...labels, device: devMap.get(dev) as string };
     const event: TimelineEvent = { type: e.type, t, labels, attrs: withDomainName(e.attrs, domains), file: e.fileIdx, line: e.line, lines: e.lines };
     if (e.spread && t !== null) event.spread = placeSpread(e.spread, e.timeBase, place);
+    if (e.uptime !== undefined) event.uptime = e.uptime;
     events.push(event);
   }
   if (unplacedEvents > 0) {
@@ -215,9 +229,31 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
       message: `${unplacedEvents} events have no absolute time (boot time or collection time unknown); they are listed without a time`,
     });
   }
-  events.sort((a, b) => (a.t ?? Infinity) - (b.t ?? Infinity));
-  return new Timeline(series, events, store.facts, store.files, clock, fileSpans);
+  if (lateKernelLines > 0) {
+    diagnostics.push({
+      source: 'timeline',
+      severity: 'info',
+      message: `${lateKernelLines} kernel event${lateKernelLines === 1 ? ' was' : 's were'} written to a log later than the kernel stamped ${lateKernelLines === 1 ? 'it' : 'them'} (a syslog daemon started after the kernel): placed by the kernel's stamp and the boot time`,
+    });
+  }
+  const { kept, dropped } = dropKernelTwins(events, store.files);
+  for (const [fileIdx, n] of dropped) {
+    diagnostics.push({
+      source: store.files[fileIdx]?.path ?? '?',
+      severity: 'info',
+      message: `${n} kernel event${n === 1 ? ' was' : 's were'} also in another kernel log of the bundle (dmesg, syslog or the journal): counted once`,
+    });
+  }
+  kept.sort((a, b) => (a.t ?? Infinity) - (b.t ?? Infinity));
+  return new Timeline(series, kept, store.facts, store.files, clock, fileSpans);
 }
+
+/**
+ * How much later than the kernel's own stamp (seconds since boot, placed from the boot time) a log
+ * may date a kernel line before the kernel's stamp is taken instead: the boot time is known to the
+ * second, and a daemon that keeps up writes within a second.
+ */
+const LATE_KERNEL_LINE_MS = 10_000;
 
 /**
  * A series' first and last placed instants, as its span. Parsers emit samples in

@@ -446,3 +446,28 @@ describe("a sosreport taken after a guest's QEMU segfaulted (libvirt 9.0, QEMU 7
     ]);
   });
 });
+
+describe('a sosreport whose kernel lines are in dmesg, syslog and kern.log at once (rsyslog started hours after the events; SOURCES-sosreport-trees.md)', async () => {
+  const { model } = await analyze([path.resolve(import.meta.dirname, '../fixtures/sosreport-archives/sosmortem-kernel-logs-twice.tar.xz')]);
+  const r = model.report;
+  const titles = r.findings.map((f) => f.title);
+  it('counts each kernel event once, and the kills only syslog kept (the ring buffer had lost them) too', () => {
+    // each copy counted, the old reading was 363 requests, 323 kills, 30 reports, 3 and 3 kills
+    expect(titles).toEqual([
+      'I/O errors on loop0: 121 failed requests logged (2,287 more messages dropped) in 78 min',
+      'cgroup OOM kills of stress-ng-vm, stress-ng, python3 and 1 more in /thrash (109 kills, up to 31.8 MiB each)',
+      'dd hung in D state 10 times, waiting on block I/O',
+      "cgroup OOM kill of guest oom01's QEMU (pid 28476, 322 MiB)",
+      'cgroup OOM kill of python3 (pid 363, 70.1 MiB)',
+      'QEMU crashed: qemu-system-x86 (pid 28212) killed by a segfault',
+    ]);
+    expect(r.diagnostics.filter((d) => d.message.includes('counted once')).map((d) => d.source)).toEqual(['var/log/kern.log', 'var/log/syslog']);
+  });
+  it("dates what rsyslog wrote down late by the kernel's own stamp, not by rsyslog's start", () => {
+    // rsyslog stamped the whole ring buffer 12:58:27; the /thrash kills were at 8 151–8 853 s after the 23:32:25 boot
+    const thrash = r.findings.find((f) => f.subject.cgroup === '/thrash');
+    expect(thrash?.window).toEqual({ start: '2026-12-07T01:48:16+00:00', end: '2026-12-07T01:59:58+00:00' });
+    expect(r.findings.find((f) => f.rule === 'qemu-segfault')?.window?.start).toBe('2026-12-07T10:50:09+00:00');
+    expect(r.diagnostics.some((d) => d.source === 'timeline' && /^588 kernel events were written to a log later than the kernel stamped them/.test(d.message))).toBe(true);
+  });
+});

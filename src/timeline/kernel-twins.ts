@@ -1,0 +1,122 @@
+import type { FileInfo } from './store.js';
+import type { TimelineEvent } from './timeline.js';
+
+/**
+ * The kernel's messages reach a sosreport more than once: the ring buffer
+ * (`sos_commands/kernel/dmesg`, and `var/log/dmesg` saved at boot) and the
+ * logs the kernel's lines were written to (`var/log/messages`, `syslog`,
+ * `kern.log`, the journal). One OOM kill logged in both read as two kills,
+ * one corrected memory error as two. An event parsed from one of these files
+ * is dropped when an event of another of them says the same: type, labels
+ * and attributes alike (the same lines, parsed alike), and
+ * - the same kernel stamp ("[48384.771762]"), when both lines carry one: a
+ *   syslog daemon started after the kernel writes the whole ring buffer down
+ *   with its own start time, hours after the events (a real capture: rsyslog
+ *   started at 12:58 logged a 10:50 segfault as 12:58:27);
+ * - else times within TWIN_WINDOW_MS, nearest first and one to one per pair
+ *   of files, so a task reported hung twice, two minutes apart, stays two.
+ * Of two copies the one kept is the one dated by the kernel's own stamp
+ * (dmesg's, placed from the boot time), unless the other counted more of a
+ * folded storm.
+ */
+
+const KERNEL_LOG_PARSERS = new Set(['dmesg', 'syslog', 'journal']);
+
+/**
+ * How far apart the same line may be placed by two files when only their
+ * times can tell: dmesg's stamps count from a boot time known to the second,
+ * and its monotonic clock drifts from the wall clock syslog stamps with
+ * (NTP's slewing, a suspend); a minute either way leaves room for that and
+ * is far shorter than two distinct events with the same pid, address or
+ * sector would need.
+ */
+const TWIN_WINDOW_MS = 60_000;
+
+/** Attributes a storm's fold adds, which differ between two files' copies of one storm. */
+const FOLD_ATTRS = new Set(['repeats', 'suppressedBefore']);
+
+interface Kept {
+  e: TimelineEvent;
+  /** the files whose copy of it was found */
+  files: Set<number>;
+}
+
+/** The events with every twin of another kernel log removed; how many were removed, by file. */
+export function dropKernelTwins(events: TimelineEvent[], files: readonly FileInfo[]): { kept: TimelineEvent[]; dropped: Map<number, number> } {
+  const dropped = new Map<number, number>();
+  const fromKernelLog = (e: TimelineEvent): boolean => KERNEL_LOG_PARSERS.has(files[e.file]?.parser ?? '');
+  const logFiles = new Set<number>();
+  for (const e of events) if (fromKernelLog(e)) logFiles.add(e.file);
+  if (logFiles.size < 2) return { kept: events, dropped };
+
+  const fromRing = (e: TimelineEvent): boolean => files[e.file]?.parser === 'dmesg';
+  const twins = new Set<TimelineEvent>();
+  // The copy to drop of two: the less counted storm, else the one not dated by the kernel's stamp, else the later read.
+  const settle = (k: Kept, e: TimelineEvent): void => {
+    k.files.add(e.file);
+    const ke = Number(k.e.attrs['repeats'] ?? 1);
+    const ee = Number(e.attrs['repeats'] ?? 1);
+    const eWins = ee !== ke ? ee > ke : (k.e.t === null && e.t !== null) || (fromRing(e) && !fromRing(k.e) && e.t !== null);
+    const loser = eWins ? k.e : e;
+    if (eWins) k.e = e;
+    twins.add(loser);
+    dropped.set(loser.file, (dropped.get(loser.file) ?? 0) + 1);
+  };
+
+  const byKey = new Map<string, TimelineEvent[]>();
+  for (const e of events) {
+    if (!fromKernelLog(e)) continue;
+    const key = twinKey(e);
+    const same = byKey.get(key);
+    if (same) same.push(e);
+    else byKey.set(key, [e]);
+  }
+  for (const same of byKey.values()) {
+    if (same.length < 2) continue;
+    // First by the kernel's own stamp: the same line read twice.
+    const byStamp = new Map<number, Kept>();
+    const rest: TimelineEvent[] = [];
+    for (const e of same) {
+      if (e.uptime === undefined) {
+        rest.push(e);
+        continue;
+      }
+      const k = byStamp.get(e.uptime);
+      if (k && !k.files.has(e.file)) settle(k, e);
+      else if (!k) byStamp.set(e.uptime, { e, files: new Set([e.file]) });
+      else rest.push(e);
+    }
+    const stamped = [...byStamp.values()];
+    // Then by time, for a line one of whose copies has no stamp (RHEL's messages, dmesg -T).
+    const timed = [...stamped.map((k) => k.e), ...rest].filter((e) => e.t !== null);
+    if (timed.length < 2) continue;
+    const keptOf = new Map<TimelineEvent, Kept>(stamped.map((k) => [k.e, k]));
+    timed.sort((a, b) => (a.t as number) - (b.t as number));
+    const kept: Kept[] = [];
+    for (const e of timed) {
+      const t = e.t as number;
+      let twinOf: Kept | null = null;
+      for (let i = kept.length - 1; i >= 0; i--) {
+        const k = kept[i] as Kept;
+        if (t - (k.e.t as number) > TWIN_WINDOW_MS) break;
+        // two stamped lines with different stamps are two events
+        if (!k.files.has(e.file) && (k.e.uptime === undefined || e.uptime === undefined)) {
+          twinOf = k;
+          break;
+        }
+      }
+      if (twinOf === null) kept.push(keptOf.get(e) ?? { e, files: new Set([e.file]) });
+      else settle(twinOf, e);
+    }
+  }
+  if (twins.size === 0) return { kept: events, dropped };
+  return { kept: events.filter((e) => !twins.has(e)), dropped };
+}
+
+function twinKey(e: TimelineEvent): string {
+  let key = e.type;
+  for (const k of Object.keys(e.labels).sort()) key += `|${k}=${e.labels[k]}`;
+  key += '#';
+  for (const k of Object.keys(e.attrs).sort()) if (!FOLD_ATTRS.has(k)) key += `|${k}=${String(e.attrs[k])}`;
+  return key;
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { dropKernelTwins } from '../../src/timeline/kernel-twins.js';
+import type { FileInfo } from '../../src/timeline/store.js';
+import type { TimelineEvent } from '../../src/timeline/timeline.js';
+
+const files: FileInfo[] = [
+  { path: 'sos_commands/kernel/dmesg', parser: 'dmesg', records: 0, formats: [], diagnostics: 0 },
+  { path: 'var/log/messages', parser: 'syslog', records: 0, formats: [], diagnostics: 0 },
+  { path: 'var/log/kern.log', parser: 'syslog', records: 0, formats: [], diagnostics: 0 },
+  { path: 'sos_commands/sar/sar07', parser: 'sar', records: 0, formats: [], diagnostics: 0 },
+];
+const T0 = Date.UTC(2026, 11, 7, 10, 0, 0);
+
+function ev(file: number, t: number | null, attrs: TimelineEvent['attrs'], more: Partial<TimelineEvent> = {}): TimelineEvent {
+  return {
+    type: 'oom-kill',
+    t,
+    labels: { comm: String(attrs['comm'] ?? 'java') },
+    attrs: { comm: 'java', ...attrs },
+    file,
+    line: 1,
+    lines: [{ line: 1, text: 'x' }],
+    ...more,
+  };
+}
+
+describe('kernel events read from two logs (dropKernelTwins)', () => {
+  it("keeps one of the same line in dmesg and syslog, the ring buffer's, and counts what it dropped by file", () => {
+    const ring = ev(0, T0 + 800, { pid: 4242 }, { uptime: 9000.5 });
+    const log = ev(1, T0, { pid: 4242 });
+    const { kept, dropped } = dropKernelTwins([log, ring], files);
+    expect(kept).toEqual([ring]);
+    expect([...dropped]).toEqual([[1, 1]]);
+  });
+
+  it('pairs by the kernel stamp however late the log wrote the line, and never two lines of different stamps', () => {
+    const ring = ev(0, T0, { pid: 1 }, { uptime: 100.25 });
+    const late = ev(1, T0 + 3 * 3600_000, { pid: 1 }, { uptime: 100.25 });
+    const otherBoot = ev(2, T0 + 10_000, { pid: 1 }, { uptime: 7.5 });
+    const { kept } = dropKernelTwins([ring, late, otherBoot], files);
+    expect(kept).toEqual([ring, otherBoot]);
+  });
+
+  it('keeps a task reported hung twice, two minutes apart, as two reports, in one log or both', () => {
+    const hung = (file: number, t: number): TimelineEvent => ({ ...ev(file, t, { pid: 77, blockedSec: 120 }), type: 'hung-task' });
+    const events = [hung(0, T0 + 1500), hung(1, T0), hung(0, T0 + 121_500), hung(1, T0 + 120_000)];
+    const { kept } = dropKernelTwins(events, files);
+    expect(kept.map((e) => [e.file, e.t])).toEqual([
+      [0, T0 + 1500],
+      [0, T0 + 121_500],
+    ]);
+  });
+
+  it('leaves events of one file, of other sources, and different events alone', () => {
+    const a = ev(1, T0, { pid: 1 });
+    const b = ev(1, T0 + 1000, { pid: 1 });
+    const c = ev(0, T0 + 500, { pid: 2 });
+    const d = ev(3, T0, { pid: 1 });
+    const e = ev(0, T0 + 5 * 60_000, { pid: 1 });
+    expect(dropKernelTwins([a, b, c, d, e], files).kept).toEqual([a, b, c, d, e]);
+  });
+
+  it('keeps the copy of a folded storm that counted more, whichever log it is from', () => {
+    const ringStorm = ev(0, T0, { device: 'sdb', repeats: 300 }, { uptime: 50 });
+    const logStorm = ev(1, T0 + 200, { device: 'sdb', repeats: 9000 });
+    expect(dropKernelTwins([ringStorm, logStorm], files).kept).toEqual([logStorm]);
+  });
+});
