@@ -8,13 +8,13 @@ import type { TimelineEvent } from './timeline.js';
  * `kern.log`, the journal). One OOM kill logged in both read as two kills,
  * one corrected memory error as two. An event parsed from one of these files
  * is dropped when an event of another of them says the same: type, labels
- * and attributes alike (the same lines, parsed alike), and
- * - the same kernel stamp ("[48384.771762]"), when both lines carry one: a
- *   syslog daemon started after the kernel writes the whole ring buffer down
- *   with its own start time, hours after the events (a real capture: rsyslog
- *   started at 12:58 logged a 10:50 segfault as 12:58:27);
- * - else times within TWIN_WINDOW_MS, nearest first and one to one per pair
- *   of files, so a task reported hung twice, two minutes apart, stays two.
+ * and attributes alike (the same lines, parsed alike), placed within
+ * TWIN_WINDOW_MS, and with the same kernel stamp ("[48384.771762]") when both
+ * lines carry one. Pairs are made nearest first and one to one per pair of
+ * files, so a task reported hung twice, two minutes apart, stays two. A line
+ * a syslog daemon wrote down late is placed by its kernel stamp beforehand
+ * (timeline.ts), so its copies meet; the same stamp alone would not do, as
+ * every boot starts again from 0 ("Linux version" is at 0.000000 each time).
  * Of two copies the one kept is the one dated by the kernel's own stamp
  * (dmesg's, placed from the boot time), unless the other counted more of a
  * folded storm.
@@ -72,25 +72,8 @@ export function dropKernelTwins(events: TimelineEvent[], files: readonly FileInf
     else byKey.set(key, [e]);
   }
   for (const same of byKey.values()) {
-    if (same.length < 2) continue;
-    // First by the kernel's own stamp: the same line read twice.
-    const byStamp = new Map<number, Kept>();
-    const rest: TimelineEvent[] = [];
-    for (const e of same) {
-      if (e.uptime === undefined) {
-        rest.push(e);
-        continue;
-      }
-      const k = byStamp.get(e.uptime);
-      if (k && !k.files.has(e.file)) settle(k, e);
-      else if (!k) byStamp.set(e.uptime, { e, files: new Set([e.file]) });
-      else rest.push(e);
-    }
-    const stamped = [...byStamp.values()];
-    // Then by time, for a line one of whose copies has no stamp (RHEL's messages, dmesg -T).
-    const timed = [...stamped.map((k) => k.e), ...rest].filter((e) => e.t !== null);
+    const timed = same.filter((e) => e.t !== null);
     if (timed.length < 2) continue;
-    const keptOf = new Map<TimelineEvent, Kept>(stamped.map((k) => [k.e, k]));
     timed.sort((a, b) => (a.t as number) - (b.t as number));
     const kept: Kept[] = [];
     for (const e of timed) {
@@ -99,13 +82,13 @@ export function dropKernelTwins(events: TimelineEvent[], files: readonly FileInf
       for (let i = kept.length - 1; i >= 0; i--) {
         const k = kept[i] as Kept;
         if (t - (k.e.t as number) > TWIN_WINDOW_MS) break;
-        // two stamped lines with different stamps are two events
-        if (!k.files.has(e.file) && (k.e.uptime === undefined || e.uptime === undefined)) {
+        // two lines the kernel stamped differently are two events, however close
+        if (!k.files.has(e.file) && (k.e.uptime === undefined || e.uptime === undefined || k.e.uptime === e.uptime)) {
           twinOf = k;
           break;
         }
       }
-      if (twinOf === null) kept.push(keptOf.get(e) ?? { e, files: new Set([e.file]) });
+      if (twinOf === null) kept.push({ e, files: new Set([e.file]) });
       else settle(twinOf, e);
     }
   }
