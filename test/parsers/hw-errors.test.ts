@@ -10,7 +10,7 @@ import { RecordCollector, parseText } from '../../src/parsers/collect.js';
 import { dmesg } from '../../src/parsers/dmesg.js';
 import { KernelEventScanner } from '../../src/parsers/kernel-events.js';
 import { syslog } from '../../src/parsers/syslog.js';
-import { eventsOf, fixture } from './logs-helpers.js';
+import { eventsOf, fixture, fuzzParser } from './logs-helpers.js';
 
 const INTEL_DMESG = fixture('hw-errors', 'inspur-nf5270m3_sbridge-edac_dmesg-grep-error.txt');
 const INTEL_SYSLOG = fixture('hw-errors', 'inspur-nf5270m3_sbridge-edac_syslog-rfc3339.txt');
@@ -126,5 +126,12 @@ describe('kernel-events: hardware errors', () => {
       '{1}not a record',
     ]);
     expect(eventsOf(c, 'hw-error')).toEqual([]);
+  });
+});
+
+describe('hardware error lines, cut and mangled', () => {
+  it('never make a log parser throw or leave a diagnostic unlocated', () => {
+    fuzzParser(dmesg, 'sos_commands/kernel/dmesg', [INTEL_DMESG]);
+    fuzzParser(syslog, 'var/log/messages', [INTEL_SYSLOG, AMD_SYSLOG]);
   });
 });
