@@ -20,7 +20,8 @@ import type { TimelineEvent } from './timeline.js';
  * folded storm.
  */
 
-const KERNEL_LOG_PARSERS = new Set(['dmesg', 'syslog', 'journal']);
+/** where a kernel event can be read: the logs, and rasdaemon's record of the memory errors the kernel reported */
+const KERNEL_LOG_PARSERS = new Set(['dmesg', 'syslog', 'journal', 'rasdaemon']);
 
 /**
  * How far apart the same line may be placed by two files when only their
