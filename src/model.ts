@@ -104,6 +104,8 @@ export interface Finding {
   subject: Subject;
   metrics: Record<string, number>;
   evidence: Evidence[];
+  /** every pid the finding's events name, when more than one (a cgroup's OOM kills: the subject's is the largest victim); links on pid match any */
+  pids?: number[];
   causes: string[];
   effects: string[];
   /** findings of another rule that measured the same episode by other means, ranked above this one (correlations.yaml `same`) */

@@ -52,6 +52,15 @@ export async function loadCorrelations(file = CORRELATIONS_FILE): Promise<Correl
   return { links: data.links ?? [], same: data.same ?? [] };
 }
 
+/** Whether two findings agree on a subject field; on pid, a finding of several processes agrees on any of them. */
+function sameSubject(cause: Finding, effect: Finding, k: NonNullable<CorrelationLink['match']>[number]): boolean {
+  const a = cause.subject[k];
+  const b = effect.subject[k];
+  if (a === undefined || b === undefined) return false;
+  if (a === b) return true;
+  return k === 'pid' && ((effect.pids?.includes(a as number) ?? false) || (cause.pids?.includes(b as number) ?? false));
+}
+
 /** The longest lag of a link along which a cause takes its effect's severity (an hour). */
 const DIRECT_LAG_SEC = 3600;
 /** Windows this close count as meeting. */
@@ -114,7 +123,7 @@ function linkAndRank(findings: Finding[], links: CorrelationLink[], same: SameEp
           if ((follows(cause) || follows(effect)) !== followers) continue;
           if (effect.causes.includes(cause.id)) continue;
           if (followers && (leadOf(cause) === leadOf(effect) || leadOf(effect).causes.includes(leadOf(cause).id))) continue;
-          if (link.match && !link.match.every((k) => cause.subject[k] !== undefined && cause.subject[k] === effect.subject[k])) continue;
+          if (link.match && !link.match.every((k) => sameSubject(cause, effect, k))) continue;
           if (link.effectRule && effect.rule !== link.effectRule) continue;
           if (link.effectMetrics && !Object.entries(link.effectMetrics).every(([k, v]) => effect.metrics[k] === v)) continue;
           if (link.effectBelow && Object.entries(link.effectBelow).some(([k, v]) => (effect.metrics[k] ?? -Infinity) >= v)) continue;

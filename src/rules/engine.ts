@@ -201,6 +201,26 @@ function subjectOf(rule: RuleDef, c: Candidate, env: Env): Subject {
   return ordered;
 }
 
+/** The most pids a finding lists beside its subject's. */
+const MAX_FINDING_PIDS = 1000;
+
+/**
+ * Every pid an event finding's events name, when it names a pid and they are more than one (a
+ * cgroup's OOM kills, whose subject is the largest victim): a link matching on pid matches any of them.
+ */
+function eventPids(env: Env, subject: Subject): number[] | null {
+  const events = env['events'];
+  if (subject.pid === undefined || !Array.isArray(events)) return null;
+  const pids = new Set<number>();
+  for (const e of events as Record<string, Value>[]) {
+    const pid = e['pid'];
+    if (typeof pid === 'number' && Number.isInteger(pid)) pids.add(pid);
+    if (pids.size > MAX_FINDING_PIDS) break;
+  }
+  if (pids.size < 2) return null;
+  return [...pids].sort((a, b) => a - b).slice(0, MAX_FINDING_PIDS);
+}
+
 /** Runs every rule over the timeline; a rule that breaks becomes a check with status error. */
 export function runRules(rules: RuleDef[], timeline: Timeline): EngineResult {
   const drafts: DraftFinding[] = [];
@@ -317,6 +337,8 @@ function draftOf(rule: RuleDef, c: Candidate, timeline: Timeline, n: number): Dr
     remediation,
     references: rule.references,
   };
+  const pids = eventPids(env, subject);
+  if (pids) finding.pids = pids;
   // States and snapshots are placed at the collection instant itself; an event logged seconds before it is not one.
   const collected = timeline.clock.collectedMs;
   if (collected !== null && c.start === collected && c.end === collected) finding.readAtCollection = true;
