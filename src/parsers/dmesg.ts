@@ -104,8 +104,13 @@ export const dmesg: SourceParser = {
     const st = bracketStamp(s.slice(1, close));
     return st !== null;
   },
-  create(_ctx, sink): LineParser {
+  create(ctx, sink): LineParser {
     const scanner = new KernelEventScanner(sink);
+    // var/log/dmesg.0, .1 …: the ring buffer an earlier boot saved (Debian rotates var/log/dmesg at each
+    // boot). Its seconds count from that boot, whose time the bundle does not give: placed with this
+    // boot's, an OOM kill of last week would read as one of today.
+    const earlierBoot = /(?:^|\/)var\/log\/dmesg\.\d+$/.test(ctx.path);
+    let toldEarlierBoot = false;
     let lastBase: TimeBase = 'uptime';
     let lastT: number | null = null;
     let stamped = 0;
@@ -136,7 +141,11 @@ export const dmesg: SourceParser = {
             } else {
               base = st.timeBase;
               t = st.t;
-              if (base === 'uptime' && !firstUptimeDone) {
+              if (base === 'uptime' && earlierBoot) {
+                t = null;
+                if (!toldEarlierBoot) sink.diagnostic(undefined, 'info', "an earlier boot's kernel log: its seconds count from a boot whose time the bundle does not give, so its events are listed without a time");
+                toldEarlierBoot = true;
+              } else if (base === 'uptime' && !firstUptimeDone) {
                 firstUptimeDone = true;
                 sink.fact('dmesg.firstUptimeSec', t, lineNo);
                 sink.format('dmesg, seconds since boot');

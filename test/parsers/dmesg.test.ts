@@ -131,3 +131,15 @@ describe('dmesg', () => {
     fuzzParser(dmesg, PATH, [RHEL93.slice(0, 6000), SYSRQ.slice(0, 6000), DOCKER, FUSE, K8S.slice(-3000)]);
   });
 });
+
+describe("dmesg: an earlier boot's saved ring buffer", () => {
+  it('lists var/log/dmesg.0\'s events without a time (its boot time is not in the bundle), and var/log/dmesg\'s with one', () => {
+    const earlier = parseText(dmesg, SYSRQ, { path: 'var/log/dmesg.0' });
+    const kills = eventsOf(earlier, 'oom-kill');
+    expect(kills.length).toBeGreaterThan(0);
+    expect(kills.every((e) => e.t === null && e.uptime === undefined)).toBe(true);
+    expect(earlier.diagnostics.map((d) => d.message)).toContain("an earlier boot's kernel log: its seconds count from a boot whose time the bundle does not give, so its events are listed without a time");
+    const current = parseText(dmesg, SYSRQ, { path: 'var/log/dmesg' });
+    expect(eventsOf(current, 'oom-kill').every((e) => e.timeBase === 'uptime' && e.t !== null && e.uptime === e.t)).toBe(true);
+  });
+});
