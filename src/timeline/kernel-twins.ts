@@ -33,8 +33,11 @@ const KERNEL_LOG_PARSERS = new Set(['dmesg', 'syslog', 'journal', 'rasdaemon']);
  */
 const TWIN_WINDOW_MS = 60_000;
 
-/** Attributes a storm's fold adds, which differ between two files' copies of one storm. */
-const FOLD_ATTRS = new Set(['repeats', 'suppressedBefore']);
+/**
+ * Attributes that differ between two files' copies of one folded storm: its count, and the sums a
+ * fold keeps of additive attributes (event-storm.ts), which are a line's own values only unfolded.
+ */
+const FOLD_ATTRS = new Set(['repeats', 'suppressedBefore', 'errorCount']);
 
 interface Kept {
   e: TimelineEvent;
@@ -52,7 +55,7 @@ export function dropKernelTwins(events: TimelineEvent[], files: readonly FileInf
 
   const fromRing = (e: TimelineEvent): boolean => files[e.file]?.parser === 'dmesg';
   const twins = new Set<TimelineEvent>();
-  // The copy to drop of two: the less counted storm, else the one not dated by the kernel's stamp, else the later read.
+  // The copy to drop of two: the less counted storm, else the one not dated by the kernel's stamp, else the later placed.
   const settle = (k: Kept, e: TimelineEvent): void => {
     k.files.add(e.file);
     const ke = Number(k.e.attrs['repeats'] ?? 1);
@@ -101,6 +104,7 @@ function twinKey(e: TimelineEvent): string {
   let key = e.type;
   for (const k of Object.keys(e.labels).sort()) key += `|${k}=${e.labels[k]}`;
   key += '#';
-  for (const k of Object.keys(e.attrs).sort()) if (!FOLD_ATTRS.has(k)) key += `|${k}=${String(e.attrs[k])}`;
+  const folded = e.attrs['repeats'] !== undefined;
+  for (const k of Object.keys(e.attrs).sort()) if (!(folded ? FOLD_ATTRS.has(k) : k === 'suppressedBefore')) key += `|${k}=${String(e.attrs[k])}`;
   return key;
 }

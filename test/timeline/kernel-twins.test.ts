@@ -68,5 +68,13 @@ describe('kernel events read from two logs (dropKernelTwins)', () => {
     const ringStorm = ev(0, T0, { device: 'sdb', repeats: 300 }, { uptime: 50 });
     const logStorm = ev(1, T0 + 200, { device: 'sdb', repeats: 9000 });
     expect(dropKernelTwins([ringStorm, logStorm], files).kept).toEqual([logStorm]);
+    // a fold sums what each line counts (EDAC's "2 CE"): two copies' sums differ as their counts do
+    const ringEdac = ev(0, T0, { location: 'DIMM_A1', errorCount: 600, repeats: 300 }, { uptime: 50 });
+    const logEdac = ev(1, T0 + 200, { location: 'DIMM_A1', errorCount: 18_000, repeats: 9000 });
+    expect(dropKernelTwins([ringEdac, logEdac], files).kept).toEqual([logEdac]);
+    // unfolded, the count is the line's own: two lines counting differently are two errors
+    const one = ev(0, T0, { location: 'DIMM_A1', errorCount: 2 });
+    const other = ev(1, T0 + 200, { location: 'DIMM_A1', errorCount: 3 });
+    expect(dropKernelTwins([one, other], files).kept).toEqual([one, other]);
   });
 });
