@@ -3,13 +3,14 @@
  * the fixture is the real tool's output (rasdaemon 0.7, Debian 12) over a database rasdaemon created,
  * filled with rows shaped after the Inspur server's EDAC errors (test/fixtures/SOURCES-logs.md).
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze.js';
 import { parseText } from '../../src/parsers/collect.js';
 import { rasdaemon } from '../../src/parsers/rasdaemon.js';
+import { clockFiles, writeBundleDir } from '../helpers/bundle-dir.js';
 import { eventsOf, fixture, fuzzParser } from './logs-helpers.js';
 
 const ERRORS = fixture('rasdaemon', 'ras-mc-ctl_--errors.txt');
@@ -52,16 +53,13 @@ describe('rasdaemon (ras-mc-ctl --errors)', () => {
 describe("an error both in rasdaemon's record and in dmesg", async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'sosmortem-ras-'));
   afterAll(() => rm(dir, { recursive: true, force: true }));
-  const bundle = path.join(dir, 'sosreport-talos-2025-04-05-ddddddd');
-  for (const d of ['sos_commands/kernel', 'sos_commands/date', 'sos_commands/rasdaemon', 'proc']) await mkdir(path.join(bundle, d), { recursive: true });
-  await writeFile(path.join(bundle, 'sos_commands/rasdaemon/ras-mc-ctl_--errors'), ERRORS);
   // booted 2025-04-04 05:00:00 UTC; 19441 s later is 10:24:01 UTC, 18:24:01 +0800, rasdaemon's first record
-  await writeFile(path.join(bundle, 'proc/stat'), 'cpu  1 2 3 4\ncpu0 1 2 3 4\nbtime 1743742800\n');
-  await writeFile(path.join(bundle, 'sos_commands/date/date'), 'Sat Apr  5 09:00:00 UTC 2025\n');
-  await writeFile(
-    path.join(bundle, 'sos_commands/kernel/dmesg'),
-    '[19441.095090] EDAC MC0: 20 CE memory read error on CPU_SrcID#0_Ha#0_Chan#2_DIMM#0 (channel:2 slot:0 page:0x104e5c offset:0x8c0 grain:32 syndrome:0x0 -  OVERFLOW area:DRAM err_code:0001:0092 socket:0 ha:0 channel_mask:4 rank:1 )\n',
-  );
+  const bundle = await writeBundleDir(dir, 'sosreport-talos-2025-04-05-ddddddd', {
+    ...clockFiles(1743742800, 'Sat Apr  5 09:00:00 UTC 2025'),
+    'sos_commands/rasdaemon/ras-mc-ctl_--errors': ERRORS,
+    'sos_commands/kernel/dmesg':
+      '[19441.095090] EDAC MC0: 20 CE memory read error on CPU_SrcID#0_Ha#0_Chan#2_DIMM#0 (channel:2 slot:0 page:0x104e5c offset:0x8c0 grain:32 syndrome:0x0 -  OVERFLOW area:DRAM err_code:0001:0092 socket:0 ha:0 channel_mask:4 rank:1 )\n',
+  });
   const { model } = await analyze([bundle]);
   const dimm2 = model.report.findings.find((f) => f.subject.device === 'CPU_SrcID#0_Ha#0_Chan#2_DIMM#0');
 

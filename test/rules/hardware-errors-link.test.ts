@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze.js';
+import { clockFiles, writeBundleDir } from '../helpers/bundle-dir.js';
 
 /**
  * A guest's QEMU killed by the kernel for touching memory the hardware could not correct: the
@@ -13,15 +14,11 @@ describe('hardware errors and a guest that crashed', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'sosmortem-hw-link-'));
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  async function bundleWith(name: string, dmesg: string): Promise<string> {
-    const bundle = path.join(dir, name);
-    for (const d of ['sos_commands/kernel', 'sos_commands/date', 'proc', 'var/log/libvirt/qemu']) await mkdir(path.join(bundle, d), { recursive: true });
-    await writeFile(path.join(bundle, 'sos_commands/kernel/dmesg'), dmesg);
-    await writeFile(path.join(bundle, 'proc/stat'), 'cpu  1 2 3 4\ncpu0 1 2 3 4\nbtime 1796599945\n');
-    await writeFile(path.join(bundle, 'sos_commands/date/date'), 'Mon Dec  7 10:50:15 UTC 2026\n');
-    await writeFile(
-      path.join(bundle, 'var/log/libvirt/qemu/web01.log'),
-      [
+  const bundleWith = (name: string, dmesg: string): Promise<string> =>
+    writeBundleDir(dir, name, {
+      ...clockFiles(1796599945, 'Mon Dec  7 10:50:15 UTC 2026'),
+      'sos_commands/kernel/dmesg': dmesg,
+      'var/log/libvirt/qemu/web01.log': [
         '2026-12-07 01:12:44.123+0000: starting up libvirt version: 9.0.0, qemu version: 7.2.0, kernel: 6.1.0-28-amd64, hostname: kvm03',
         '/usr/bin/qemu-system-x86_64 \\',
         '-name guest=web01,debug-threads=on \\',
@@ -29,9 +26,7 @@ describe('hardware errors and a guest that crashed', async () => {
         '2026-12-07 02:02:27.011+0000: shutting down, reason=crashed',
         '',
       ].join('\n'),
-    );
-    return bundle;
-  }
+    });
 
   it('links an uncorrected error that killed QEMU to the crash', async () => {
     const bundle = await bundleWith(

@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze.js';
+import { clockFiles, writeBundleDir } from '../helpers/bundle-dir.js';
 
 /**
  * A DIMM that corrects errors all day logs an EDAC line every few seconds: past 2 000 lines a
@@ -11,8 +12,6 @@ import { analyze } from '../../src/analyze.js';
 describe('a storm of EDAC lines on one DIMM', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'sosmortem-hw-storm-'));
   afterAll(() => rm(dir, { recursive: true, force: true }));
-  const bundle = path.join(dir, 'sosreport-db07-2026-12-07-ccccccc');
-  for (const d of ['sos_commands/kernel', 'sos_commands/date', 'proc']) await mkdir(path.join(bundle, d), { recursive: true });
   const lines = ['[    0.000000] Linux version 6.1.0-28-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1'];
   for (let i = 0; i < 5000; i++) {
     const t = (1000 + i * 7.25).toFixed(6).padStart(12, ' ');
@@ -20,9 +19,10 @@ describe('a storm of EDAC lines on one DIMM', async () => {
       `[${t}] EDAC MC0: 2 CE memory read error on CPU_SrcID#0_MC#0_Chan#1_DIMM#0 (channel:1 slot:0 page:0x${(0x46f000 + (i % 97)).toString(16)} offset:0x0 grain:32 syndrome:0x0 - err_code:0000:009f socket:0 imc:0 rank:0)`,
     );
   }
-  await writeFile(path.join(bundle, 'sos_commands/kernel/dmesg'), `${lines.join('\n')}\n`);
-  await writeFile(path.join(bundle, 'proc/stat'), 'cpu  1 2 3 4\ncpu0 1 2 3 4\nbtime 1796599945\n');
-  await writeFile(path.join(bundle, 'sos_commands/date/date'), 'Mon Dec  7 10:50:15 UTC 2026\n');
+  const bundle = await writeBundleDir(dir, 'sosreport-db07-2026-12-07-ccccccc', {
+    ...clockFiles(1796599945, 'Mon Dec  7 10:50:15 UTC 2026'),
+    'sos_commands/kernel/dmesg': `${lines.join('\n')}\n`,
+  });
   const { model } = await analyze([bundle]);
   const f = model.report.findings.find((x) => x.rule === 'hardware-errors');
 
