@@ -34,10 +34,9 @@ interface At {
 /** A kill within this many seconds of a full memcg OOM report belongs to the same storm. */
 const STORM_GAP_SEC = 60;
 
-/** Whether two lines are within a storm's gap on the same clock (dmesg's uptime stamps count seconds; dated stamps, milliseconds). */
+/** Whether two lines are within a storm's gap on the same clock. */
 function sameStorm(a: { t: number | null; timeBase: TimeBase }, b: { t: number | null; timeBase: TimeBase }): boolean {
-  if (a.t === null || b.t === null || a.timeBase !== b.timeBase) return false;
-  return Math.abs(b.t - a.t) <= (b.timeBase === 'uptime' ? STORM_GAP_SEC : STORM_GAP_SEC * 1000);
+  return withinSec(a, b, STORM_GAP_SEC);
 }
 
 interface PendingOom {
@@ -80,7 +79,7 @@ interface PendingHwBlock {
   location: string | null;
 }
 
-/** Whether two lines are within `sec` seconds of each other on the same clock. */
+/** Whether two lines are within `sec` seconds of each other on the same clock (dmesg's uptime stamps count seconds; dated stamps, milliseconds). */
 function withinSec(a: { t: number | null; timeBase: TimeBase }, b: { t: number | null; timeBase: TimeBase }, sec: number): boolean {
   if (a.t === null || b.t === null || a.timeBase !== b.timeBase) return false;
   return Math.abs(b.t - a.t) <= (b.timeBase === 'uptime' ? sec : sec * 1000);
