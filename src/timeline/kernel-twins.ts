@@ -96,8 +96,75 @@ export function dropKernelTwins(events: TimelineEvent[], files: readonly FileInf
       else settle(twinOf, e);
     }
   }
+  dropStormsCoveredElsewhere(events, fromKernelLog, twins, dropped);
   if (twins.size === 0) return { kept: events, dropped };
   return { kept: events.filter((e) => !twins.has(e)), dropped };
+}
+
+/**
+ * A storm folded in one log (its first events itemised, the rest counted onto the last) pairs with
+ * another log's copy only at that last event: a ring buffer keeps the storm's end, so its first
+ * 2 000 itemised events are the log's counted ones, and pairing finds nothing to match them. When
+ * one file's folded storm of a shape spans every event of that shape in another file and counts at
+ * least as many, the other file's events of that shape are that storm again.
+ */
+function dropStormsCoveredElsewhere(
+  events: TimelineEvent[],
+  fromKernelLog: (e: TimelineEvent) => boolean,
+  twins: Set<TimelineEvent>,
+  dropped: Map<number, number>,
+): void {
+  interface Part {
+    events: TimelineEvent[];
+    count: number;
+    first: number;
+    last: number;
+    folded: boolean;
+  }
+  const byShape = new Map<string, Map<number, Part>>();
+  for (const e of events) {
+    if (e.t === null || twins.has(e) || !fromKernelLog(e)) continue;
+    const shape = shapeKey(e);
+    let files = byShape.get(shape);
+    if (!files) byShape.set(shape, (files = new Map()));
+    let part = files.get(e.file);
+    if (!part) files.set(e.file, (part = { events: [], count: 0, first: e.t, last: e.t, folded: false }));
+    part.events.push(e);
+    const repeats = e.attrs['repeats'];
+    part.count += typeof repeats === 'number' ? repeats : 1;
+    if (typeof repeats === 'number') part.folded = true;
+    part.first = Math.min(part.first, e.t);
+    part.last = Math.max(part.last, e.t);
+  }
+  for (const files of byShape.values()) {
+    if (files.size < 2) continue;
+    const parts = [...files.values()];
+    for (const storm of parts) {
+      if (!storm.folded) continue;
+      for (const other of parts) {
+        if (other === storm || other.events.every((e) => twins.has(e))) continue;
+        const covered = other.first >= storm.first - TWIN_WINDOW_MS && other.last <= storm.last + TWIN_WINDOW_MS;
+        if (!covered || other.count > storm.count) continue;
+        for (const e of other.events) {
+          if (twins.has(e)) continue;
+          twins.add(e);
+          dropped.set(e.file, (dropped.get(e.file) ?? 0) + 1);
+        }
+      }
+    }
+  }
+}
+
+/** What event-storm.ts folds by: the type, the labels and the attributes that are not numbers. */
+function shapeKey(e: TimelineEvent): string {
+  let key = e.type;
+  for (const k of Object.keys(e.labels).sort()) key += `|${k}=${e.labels[k]}`;
+  key += '#';
+  for (const k of Object.keys(e.attrs).sort()) {
+    const v = e.attrs[k];
+    if (typeof v !== 'number') key += `|${k}=${String(v)}`;
+  }
+  return key;
 }
 
 function twinKey(e: TimelineEvent): string {

@@ -77,4 +77,26 @@ describe('kernel events read from two logs (dropKernelTwins)', () => {
     const other = ev(1, T0 + 200, { location: 'DIMM_A1', errorCount: 3 });
     expect(dropKernelTwins([one, other], files).kept).toEqual([one, other]);
   });
+
+  it("drops a ring buffer's share of a storm the syslog folded over a longer span, and nothing of a storm it did not fold", () => {
+    const io = (file: number, t: number, sector: number, more: Partial<TimelineEvent> = {}): TimelineEvent => ({
+      ...ev(file, t, { device: 'sdb', sector, kind: 'blk' }),
+      type: 'io-error',
+      labels: { device: 'sdb' },
+      ...more,
+    });
+    // syslog: 2 000 itemised errors from T0, then 6 000 counted onto its last, at T0 + 8 000 s
+    const log = Array.from({ length: 2000 }, (_, i) => io(1, T0 + i * 1000, i));
+    const logFold = { ...io(1, T0 + 8_000_000, 7999), attrs: { comm: 'java', device: 'sdb', sector: 7999, kind: 'blk', repeats: 6000 } };
+    // the ring buffer kept the last part: 2 000 itemised from T0 + 5 000 s, 1 000 more counted onto the same last error
+    const ring = Array.from({ length: 2000 }, (_, i) => io(0, T0 + 5_000_000 + i * 1000, 5000 + i, { uptime: 5000 + i }));
+    const ringFold = { ...io(0, T0 + 8_000_000, 7999, { uptime: 8000 }), attrs: { comm: 'java', device: 'sdb', sector: 7999, kind: 'blk', repeats: 1000 } };
+    const { kept } = dropKernelTwins([...log, logFold, ...ring, ringFold], files);
+    expect(kept.every((e) => e.file === 1)).toBe(true);
+    expect(kept.reduce((n, e) => n + Number(e.attrs['repeats'] ?? 1), 0)).toBe(8000);
+    // unfolded on both sides: only exact twins go
+    const a = [io(1, T0, 1), io(1, T0 + 1000, 2)];
+    const b = [io(0, T0 + 500, 3, { uptime: 10 })];
+    expect(dropKernelTwins([...a, ...b], files).kept).toHaveLength(3);
+  });
 });
