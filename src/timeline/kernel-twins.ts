@@ -121,9 +121,13 @@ function dropStormsCoveredElsewhere(
     last: number;
     folded: boolean;
   }
+  // only the types a storm was folded in can hold one
+  const foldedTypes = new Set<string>();
+  for (const e of events) if (e.attrs['repeats'] !== undefined && fromKernelLog(e)) foldedTypes.add(e.type);
+  if (foldedTypes.size === 0) return;
   const byShape = new Map<string, Map<number, Part>>();
   for (const e of events) {
-    if (e.t === null || twins.has(e) || !fromKernelLog(e)) continue;
+    if (e.t === null || !foldedTypes.has(e.type) || twins.has(e) || !fromKernelLog(e)) continue;
     const shape = shapeKey(e);
     let files = byShape.get(shape);
     if (!files) byShape.set(shape, (files = new Map()));
