@@ -4,12 +4,12 @@
  * head, with the same text, the same line numbers and the same notes, however
  * the bytes are cut into chunks.
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DirectorySource } from '../../src/bundle/directory.js';
 import { EvidenceText, ingestBundle } from '../../src/bundle/ingest.js';
 import { DEFAULT_LINE_LIMITS, LineSplitter, type LineFilter, type LineLimits } from '../../src/bundle/lines.js';
@@ -248,8 +248,11 @@ describe('LineSplitter line filter', () => {
 });
 
 describe('ingest with line filters', () => {
+  const made: string[] = [];
+  afterAll(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
   async function bundle(files: Record<string, string | Buffer>): Promise<string> {
     const dir = await mkdtemp(path.join(tmpdir(), 'sosmortem-filter-'));
+    made.push(dir);
     for (const [rel, body] of Object.entries(files)) {
       await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
       await writeFile(path.join(dir, rel), body);

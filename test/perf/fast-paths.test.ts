@@ -2,7 +2,7 @@
  * The start-up and per-line fast paths (docs/performance.md) must give the
  * same results as the general paths they bypass.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -83,6 +83,7 @@ describe('loadRules without validating the built-in rules', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sosmortem-rules-'));
     writeFileSync(path.join(dir, 'bad-rule.yaml'), 'id: bad-rule\nclass: not-a-class\n');
     const { rules, errors } = await loadRules([dir], true, { validateBuiltin: false });
+    rmSync(dir, { recursive: true, force: true });
     expect(rules.length).toBeGreaterThan(10);
     expect(errors.map((e) => e.file)).toEqual([path.join(dir, 'bad-rule.yaml')]);
     expect(errors[0]?.where).toBe('/');

@@ -31,7 +31,7 @@ describe('charts', () => {
   });
 
   it('draws pressure stalls from sar when the bundle has them, and seconds on the axis of a short window', async () => {
-    const { mkdtemp, mkdir, copyFile, writeFile } = await import('node:fs/promises');
+    const { mkdtemp, mkdir, copyFile, writeFile, rm } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const path = await import('node:path');
     const { analyze } = await import('../../src/analyze.js');
@@ -41,6 +41,7 @@ describe('charts', () => {
     await copyFile(new URL('../fixtures/sar/sysstat-12.6.1_sar-A_psi-sections_cgroup-thrash.txt', import.meta.url), path.join(dir, 'sos_commands/sar/sar07'));
     await writeFile(path.join(dir, 'sos_commands/date/date'), 'Mon Dec  7 00:12:00 UTC 2026\n');
     const { model } = await analyze([dir]);
+    await rm(dir, { recursive: true, force: true });
     const charts = await standardCharts(model, zoneOf(model));
     expect(charts.map((c) => c.title)).toEqual(['Pressure stalls (PSI)']);
     const svg = charts[0]?.svg ?? '';

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { lstat, mkdtemp, readdir, readlink } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { pack, type Header } from 'tar-stream';
+import { afterAll } from 'vitest';
 import { EvidenceText, ingestBundle } from '../../src/bundle/ingest.js';
 import type { LineLimits } from '../../src/bundle/lines.js';
 import type { BundleSource } from '../../src/bundle/walk.js';
@@ -48,8 +49,16 @@ export function gz(data: Buffer): Buffer {
   return gzipSync(data, { level: 1 });
 }
 
+/** the directories tempDir made in this test file, removed when it ends (a run left ~1 GB of them in /tmp) */
+const made: string[] = [];
+afterAll(async () => {
+  await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
 export async function tempDir(prefix = 'sosmortem-sec-'): Promise<string> {
-  return mkdtemp(path.join(tmpdir(), prefix));
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** Every path under dir with its type, link target and size: compared before and after a run. */
