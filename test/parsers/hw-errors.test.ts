@@ -6,23 +6,14 @@
  * (mce_amd's decoder).
  */
 import { describe, expect, it } from 'vitest';
-import { RecordCollector, parseText } from '../../src/parsers/collect.js';
+import { parseText } from '../../src/parsers/collect.js';
 import { dmesg } from '../../src/parsers/dmesg.js';
-import { KernelEventScanner } from '../../src/parsers/kernel-events.js';
 import { syslog } from '../../src/parsers/syslog.js';
-import { eventsOf, fixture, fuzzParser } from './logs-helpers.js';
+import { eventsOf, fixture, fuzzParser, scanKernel as scan } from './logs-helpers.js';
 
 const INTEL_DMESG = fixture('hw-errors', 'inspur-nf5270m3_sbridge-edac_dmesg-grep-error.txt');
 const INTEL_SYSLOG = fixture('hw-errors', 'inspur-nf5270m3_sbridge-edac_syslog-rfc3339.txt');
 const AMD_SYSLOG = fixture('hw-errors', 'amd-fx9590_fam15h-cache-ecc_syslog.txt');
-
-function scan(lines: string[]): RecordCollector {
-  const sink = new RecordCollector('test');
-  const s = new KernelEventScanner(sink);
-  lines.forEach((m, i) => s.feed(m, i + 1, 'uptime', i + 1));
-  s.end();
-  return sink;
-}
 
 describe('kernel-events: hardware errors', () => {
   it("counts EDAC's corrected errors per DIMM as the lines state them, once each, with no event for sb_edac's own MCE dump or the notices it decoded", () => {

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RecordCollector } from '../../src/parsers/collect.js';
 import { KernelEventScanner } from '../../src/parsers/kernel-events.js';
-import { eventsOf } from './logs-helpers.js';
-
-/** Feeds bare kernel messages (as the log parsers would, prefix removed) with uptime = line number. */
-function scan(text: string): RecordCollector {
-  const sink = new RecordCollector('test');
-  const s = new KernelEventScanner(sink);
-  text.split('\n').forEach((m, i) => s.feed(m, i + 1, 'uptime', i + 1));
-  s.end();
-  return sink;
-}
+import { eventsOf, scanKernel as scan } from './logs-helpers.js';
 
 // Message shapes as printed by mm/oom_kill.c in the kernels named; values are made up.
 describe('kernel-events: OOM', () => {

@@ -2,13 +2,23 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { parseText, type RecordCollector } from '../../src/parsers/collect.js';
+import { parseText, RecordCollector } from '../../src/parsers/collect.js';
+import { KernelEventScanner } from '../../src/parsers/kernel-events.js';
 import type { EventRecord, SourceParser } from '../../src/parsers/types.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 export function fixture(dir: string, name: string): string {
   return readFileSync(`${FIXTURES}${dir}/${name}`, 'utf8');
+}
+
+/** Feeds bare kernel messages (as the log parsers would, prefix removed) to the kernel-event scanner, with uptime = line number. */
+export function scanKernel(text: string | string[]): RecordCollector {
+  const sink = new RecordCollector('test');
+  const s = new KernelEventScanner(sink);
+  (typeof text === 'string' ? text.split('\n') : text).forEach((m, i) => s.feed(m, i + 1, 'uptime', i + 1));
+  s.end();
+  return sink;
 }
 
 export function eventsOf(c: RecordCollector, type: string): EventRecord[] {
