@@ -79,6 +79,8 @@ export interface Subject {
   node?: string;
   domain?: string;
   cgroup?: string;
+  /** a memory pool, e.g. hugepages-1048576kB: the hugepages of one size */
+  pool?: string;
 }
 
 export interface Remediation {

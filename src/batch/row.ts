@@ -58,7 +58,8 @@ export interface BundleRow {
 
 /** Subject fields that name the same thing across reboots and collections (a pid does not). */
 function subjectKey(s: Subject): string {
-  return [s.comm, s.device, s.node, s.domain, s.cgroup].map((v) => v ?? '').join('|');
+  // pool joins only when set, so the keys of every other finding stay those of earlier runs
+  return [s.comm, s.device, s.node, s.domain, s.cgroup, ...(s.pool !== undefined ? [s.pool] : [])].map((v) => v ?? '').join('|');
 }
 
 const keyOf = (f: Finding): string => `${f.rule}|${subjectKey(f.subject)}`;

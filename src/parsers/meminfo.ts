@@ -9,10 +9,25 @@ function nodeFromPath(path: string): string | null {
   return m?.[1] ?? null;
 }
 
+/**
+ * meminfo's HugePages_* lines count the pool of the default page size only, and
+ * under the same fact names as sysfs gives every size's pool
+ * (sys/kernel/mm/hugepages/hugepages-<size>kB), so a rule reads one pool per
+ * size whichever the bundle holds; sysfs's word counts first (fact-order.ts).
+ */
+const HUGEPAGE_POOL_FACTS: Record<string, string> = {
+  HugePages_Total: 'hugepages.total',
+  HugePages_Free: 'hugepages.free',
+  HugePages_Rsvd: 'hugepages.reserved',
+  HugePages_Surp: 'hugepages.surplus',
+};
+
 function create(ctx: ParseContext, sink: RecordSink): LineParser {
   const pathNode = nodeFromPath(ctx.path);
   let count = 0;
   let perNode = false;
+  const pool: { name: string; value: number; lineNo: number }[] = [];
+  let pageKiB: number | null = null;
   return {
     push(line, lineNo) {
       if (line.trim() === '') return;
@@ -38,9 +53,15 @@ function create(ctx: ParseContext, sink: RecordSink): LineParser {
       count++;
       // Per-node facts get their own name: consumers that look up meminfo.MemTotal must get the host's total.
       if (node !== null) sink.fact(`nodeMeminfo.${key}`, v, lineNo, { node });
-      else sink.fact(`meminfo.${key}`, v, lineNo);
+      else {
+        sink.fact(`meminfo.${key}`, v, lineNo);
+        const poolFact = HUGEPAGE_POOL_FACTS[key];
+        if (poolFact !== undefined) pool.push({ name: poolFact, value: v, lineNo });
+        else if (key === 'Hugepagesize') pageKiB = v;
+      }
     },
     end() {
+      if (pageKiB !== null && pageKiB > 0) for (const p of pool) sink.fact(p.name, p.value, p.lineNo, { sizeKiB: String(pageKiB) });
       sink.format(perNode || pathNode !== null ? 'node meminfo' : 'proc/meminfo');
       if (count === 0) sink.diagnostic(undefined, 'warning', 'no meminfo fields found');
     },

@@ -27,7 +27,9 @@ export function factForPath(path: string): { name: string; labels: Labels } | nu
   if (m) {
     const name = HUGEPAGE_FILES[m[3] ?? ''];
     if (name === undefined) return null;
-    return { name, labels: m[1] !== undefined ? { sizeKiB: m[2] ?? '', node: m[1] } : { sizeKiB: m[2] ?? '' } };
+    // A node's share of a pool has names of its own: a lookup of the host's pool by size must not find a node's.
+    if (m[1] !== undefined) return { name: name.replace('hugepages.', 'hugepages.node.'), labels: { sizeKiB: m[2] ?? '', node: m[1] } };
+    return { name, labels: { sizeKiB: m[2] ?? '' } };
   }
   return null;
 }

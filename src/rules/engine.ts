@@ -4,6 +4,7 @@ import type { RuleCheck } from '../report/model.js';
 import { toIso } from '../timeline/clock.js';
 import type { FactEntry } from '../timeline/store.js';
 import type { Timeline, TimelineEvent } from '../timeline/timeline.js';
+import { kvmInventory } from '../timeline/kvm.js';
 import { heaviest, type Candidate } from './candidate.js';
 import { detectEvents } from './detectors/event.js';
 import { detectState } from './detectors/state.js';
@@ -136,6 +137,17 @@ function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[]): Env 
       }
       return out;
     }) as unknown as Value,
+    /**
+     * the guests of the bundle, one per domain however many files describe it (domain XML, its live
+     * copy, virsh dumpxml), with kvm.ts's fields: where(guests(), 'memoryHeld', false) are shut off
+     */
+    guests: (() => guestsOf(timeline)) as unknown as Value,
+    /** the largest sample of a metric over the whole record (NaN without one): the most hugepages sar saw in use */
+    peakOf: ((metric: Value) => {
+      let peak = NaN;
+      for (const s of timeline.seriesOf(String(metric))) for (let i = 0; i < s.v.length; i++) if (!(s.v[i] as number <= peak)) peak = s.v[i] as number;
+      return peak;
+    }) as unknown as Value,
     /** the sample of a metric nearest to an instant (within 30 min), e.g. available memory when a leak was last seen */
     valueAt: ((metric: Value, t: Value) => {
       const at = Number(t);
@@ -153,6 +165,17 @@ function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[]): Env 
       return best;
     }) as unknown as Value,
   };
+}
+
+const guestLists = new WeakMap<Timeline, Value[]>();
+
+function guestsOf(timeline: Timeline): Value[] {
+  let list = guestLists.get(timeline);
+  if (!list) {
+    list = (kvmInventory(timeline)?.guests ?? []) as unknown as Value[];
+    guestLists.set(timeline, list);
+  }
+  return list;
 }
 
 function numOrNull(v: unknown): number | null {
@@ -180,7 +203,7 @@ function candidatesOf(rule: RuleDef, timeline: Timeline, env: Env, accessed: Fac
   }
 }
 
-const SUBJECT_KEYS = ['pid', 'comm', 'device', 'node', 'domain', 'cgroup'] as const;
+const SUBJECT_KEYS = ['pid', 'comm', 'device', 'node', 'domain', 'cgroup', 'pool'] as const;
 
 function subjectOf(rule: RuleDef, c: Candidate, env: Env): Subject {
   const s: Subject = {};

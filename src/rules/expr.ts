@@ -157,7 +157,15 @@ export const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
   },
   /** the items of a list as text, between separators: join(uniq(pluck(events, 'cpu')), ', ') */
   join: (list, sep) => listOf(list).map((x) => (x === undefined || x === null ? '' : String(x))).join(String(sep ?? ', ')),
-  /** how many items of a list equal a value: countOf(values(factsWhere('vm.hugepages')), true) */
+  /** the items of a list whose field equals a value (null also matches a missing field): where(guests(), 'memoryHeld', false) */
+  where: (list, key, v) => {
+    const path = String(key).split('.');
+    return listOf(list).filter((x) => {
+      const f = fieldAt(x, path);
+      return v === null || v === undefined ? f === null || f === undefined : f === v;
+    });
+  },
+  /** how many items of a list equal a value: countOf(pluck(guests(), 'hugepages'), true) */
   countOf: (list, v) => listOf(list).filter((x) => x === v).length,
   /** how many events have a field equal to a value, a folded storm counting for all it stands for: countWhere(events, 'kind', 'buffer') */
   countWhere: (list, key, v) => {

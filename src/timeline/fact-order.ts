@@ -24,6 +24,8 @@ import type { FactEntry, RecordStore } from './store.js';
  * - kernel, arch: uname at collection time; sar and iostat as they ran.
  * - collection time: `date` ran during the collection; the manifest's start
  *   time is from the same run, a few seconds earlier.
+ * - a hugepage pool: sysfs has a file per count and page size; meminfo prints
+ *   the same counters of the default size only.
  */
 const MOST_DIRECT_FIRST: Record<string, readonly string[]> = {
   'host.hostname': ['hostname', 'uname', 'sar-xml', 'sar', 'iostat'],
@@ -31,6 +33,10 @@ const MOST_DIRECT_FIRST: Record<string, readonly string[]> = {
   'host.numaNodes': ['numactl', 'lscpu'],
   'host.kernel': ['uname', 'sar-xml', 'sar', 'iostat'],
   'host.arch': ['uname', 'lscpu', 'sar-xml', 'sar', 'iostat'],
+  'hugepages.total': ['sys-mm', 'meminfo'],
+  'hugepages.free': ['sys-mm', 'meminfo'],
+  'hugepages.reserved': ['sys-mm', 'meminfo'],
+  'hugepages.surplus': ['sys-mm', 'meminfo'],
   'time.collectedUtc': ['date', 'manifest'],
   'time.collectedLocal': ['date', 'manifest'],
 };

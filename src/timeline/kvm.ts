@@ -12,6 +12,17 @@ export interface GuestView {
   numatune: string | null;
   hugepages: boolean;
   hugepageSizeKiB: number | null;
+  /**
+   * The hugepage pool its memory comes from, in KiB per page: the size its XML names, else the
+   * host's default (meminfo's Hugepagesize), which is what QEMU then maps; null without <hugepages/>.
+   */
+  hugepagePoolKiB: number | null;
+  /**
+   * Whether its QEMU held its memory at collection: false when virsh listed it shut off (QEMU gone,
+   * its hugepages back in the free pool), true when listed in any other state or a QEMU process of
+   * it was seen; null when the bundle does not say.
+   */
+  memoryHeld: boolean | null;
   nosharepages: boolean;
   disks: { target: string; bus: string; cache: string; io: string }[];
   balloon: string | null;
@@ -87,6 +98,8 @@ export function kvmInventory(timeline: Timeline): KvmInventory | null {
   for (const n of nodes.values()) if (n.cpus) for (const c of expandCpuList(n.cpus)) cpuNode.set(c, n.node);
   const pidDomain = new Map<string, string>();
   for (const f of timeline.factsNamed('proc.libvirtDomain')) if (f.labels['pid'] && typeof f.value === 'string') pidDomain.set(f.labels['pid'], f.value);
+  const withProcess = new Set(pidDomain.values());
+  const defaultHugepageKiB = num(timeline.facts.find((f) => f.name === 'meminfo.Hugepagesize' && Object.keys(f.labels).length === 0)?.value);
 
   const guests: GuestView[] = [];
   for (const domain of [...domains].sort()) {
@@ -123,16 +136,21 @@ export function kvmInventory(timeline: Timeline): KvmInventory | null {
     }
     const mode = str(fact('vm.numatuneMode', domain));
     const nodeset = str(fact('vm.numatuneNodeset', domain));
+    const state = str(fact('vm.state', domain));
+    const hugepages = fact('vm.hugepages', domain) === true;
+    const hugepageSizeKiB = num(fact('vm.hugepageSizeKiB', domain));
     guests.push({
       domain,
-      state: str(fact('vm.state', domain)),
+      state,
       vcpus: num(fact('vm.vcpus', domain)) ?? num(fact('vm.qemuSmp', domain)),
       memoryKiB: num(fact('vm.memoryKiB', domain)) ?? ((num(fact('vm.qemuMemoryMiB', domain)) ?? NaN) * 1024 || null),
       vcpupin: pins.length ? pins.map((p) => `${p.vcpu}→${p.cpuset}`).join(', ') : null,
       emulatorpin: str(fact('vm.emulatorpin', domain)),
       numatune: mode || nodeset ? `${mode ?? '?'} ${nodeset ?? ''}`.trim() : null,
-      hugepages: fact('vm.hugepages', domain) === true,
-      hugepageSizeKiB: num(fact('vm.hugepageSizeKiB', domain)),
+      hugepages,
+      hugepageSizeKiB,
+      hugepagePoolKiB: hugepages ? (hugepageSizeKiB ?? defaultHugepageKiB) : null,
+      memoryHeld: state !== null ? state !== 'shut off' : withProcess.has(domain) ? true : null,
       nosharepages: fact('vm.nosharepages', domain) === true,
       disks,
       balloon: str(fact('vm.memballoon', domain)),

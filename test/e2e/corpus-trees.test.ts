@@ -471,3 +471,26 @@ describe('a sosreport whose kernel lines are in dmesg, syslog and kern.log at on
     expect(r.diagnostics.some((d) => d.source === 'timeline' && /^588 kernel events were written to a log later than the kernel stamped them/.test(d.message))).toBe(true);
   });
 });
+
+describe('a sosreport of a host with two hugepage pools (2 MiB and 1 GiB) and three guests on them, one shut off', async () => {
+  const { model } = await analyze([path.resolve(import.meta.dirname, '../fixtures/sosreport-archives/sosmortem-hugepages-pools.tar.xz')]);
+  const r = model.report;
+  const pool = (p: string): (typeof r.findings)[number] | undefined => r.findings.find((f) => f.subject.pool === p);
+  it('reports each pool apart, the 1 GiB one that meminfo does not show included', () => {
+    expect(r.findings.map((f) => [f.rule, f.subject.pool, f.severity])).toEqual([
+      ['hugepages-unused', 'hugepages-1048576kB', 'low'],
+      ['hugepages-unused', 'hugepages-2048kB', 'low'],
+    ]);
+    expect(pool('hugepages-1048576kB')?.metrics).toMatchObject({ totalPages: 2, freePages: 1, keepPages: 1, spareGiB: 1, hugepageGuests: 1 });
+    expect(pool('hugepages-1048576kB')?.message).toContain('a pool that /proc/meminfo does not count');
+    expect(pool('hugepages-1048576kB')?.evidence[0]?.source).toBe('sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages');
+  });
+  it("keeps the shut-off guest's pages: shrinking to what was mapped would have left hp02 unable to start", () => {
+    const small = pool('hugepages-2048kB');
+    // 256 pages mapped by hp01 (512 MiB, running) and 256 that hp02 (512 MiB, shut off) needs again; each guest counted once across its XML, live XML and dumpxml
+    expect(small?.metrics).toMatchObject({ totalPages: 1024, freePages: 768, usedPages: 256, hugepageGuests: 2, idleGuests: 1, idleGuestPages: 256, keepPages: 512, spareGiB: 1, unusedGiB: 1.5 });
+    expect(small?.message).toContain('Shut off, hp02 need(s) 256 of the free pages');
+    expect(small?.remediation[0]?.detail).toContain('sysctl -w vm.nr_hugepages=512');
+    expect(pool('hugepages-1048576kB')?.remediation[0]?.detail).toContain('echo 1 > /sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages');
+  });
+});

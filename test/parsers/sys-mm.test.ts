@@ -22,7 +22,9 @@ describe('sys-mm', () => {
     expect(fact(global, 'hugepages.total', { sizeKiB: '2048' })).toBe(512);
     expect(global.facts[0]?.labels).toEqual({ sizeKiB: '2048' });
     const node = parseText(sysMmParser, '3\n', { path: 'sys/devices/system/node/node1/hugepages/hugepages-1048576kB/free_hugepages' });
-    expect(fact(node, 'hugepages.free', { sizeKiB: '1048576', node: '1' })).toBe(3);
+    expect(fact(node, 'hugepages.node.free', { sizeKiB: '1048576', node: '1' })).toBe(3);
+    // a node's share is not the host's pool: looked up by size alone, it is not found
+    expect(node.facts.filter((f) => f.name === 'hugepages.free')).toEqual([]);
     expect(fact(parseText(sysMmParser, '7\n', { path: 'sys/kernel/mm/hugepages/hugepages-2048kB/resv_hugepages' }), 'hugepages.reserved')).toBe(7);
   });
 

@@ -19,7 +19,14 @@ export function detectState(d: StateDetect, timeline: Timeline, baseEnv: Env, ac
     return [{ labels: {}, start: at, end: at, env: { ...baseEnv, windowStart: at, windowEnd: at }, evidence: refs(), signals: [] }];
   }
   const out: Candidate[] = [];
+  // One candidate per subject: the same fact stated by several files (meminfo and sysfs for a
+  // hugepage pool, a guest's XML and its live copy) is one thing, and the first in fact order
+  // (fact-order.ts: the most direct source) speaks for it.
+  const seen = new Set<string>();
   for (const f of timeline.factsNamed(d.forEach)) {
+    const key = JSON.stringify(Object.entries(f.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    if (seen.has(key)) continue;
+    seen.add(key);
     const env: Env = { ...baseEnv, value: f.value, labels: { ...f.labels }, windowStart: at, windowEnd: at };
     accessed.length = 0;
     if (!truthy(when(env))) continue;
