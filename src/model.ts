@@ -21,6 +21,8 @@ export interface Evidence {
   source: string;
   line: number;
   text: string;
+  /** what the line does not say: a kernel line a syslog daemon wrote down late carries the daemon's time */
+  note?: string;
 }
 
 export type FindingClass =

@@ -147,7 +147,7 @@ export async function buildView(model: ReportModel): Promise<Record<string, unkn
         .map(([k, val]) => ({ k, v: String(val) })),
       metrics: Object.entries(f.metrics).map(([k, val]) => ({ k, v: metricText(k, val) })),
       charts,
-      evidence: f.evidence.map((e) => ({ loc: `${e.source}:${e.line}`, text: e.text })),
+      evidence: f.evidence.map((e) => ({ loc: `${e.source}:${e.line}`, text: e.text, note: e.note ?? null })),
       reasoning: f.reasoning.map((r) => markdownInline(r)),
       causes: f.causes.map((c) => ({ text: describeLink(model, c), anchor: anchors.get(c) ?? null })),
       effects: f.effects.map((c) => ({ text: describeLink(model, c), anchor: anchors.get(c) ?? null })),

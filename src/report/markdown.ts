@@ -127,6 +127,7 @@ function findingSection(model: ReportModel, f: Finding, rank: number): string {
     out.push('### Evidence', '');
     for (const e of f.evidence) {
       out.push(`${mdCode(`${e.source}:${e.line}`)}`, '', mdFence(e.text, 'text'), '');
+      if (e.note !== undefined) out.push(`_${mdEscape(e.note)}_`, '');
     }
   }
   if (f.reasoning.length) {

@@ -401,7 +401,8 @@ export async function attachEvidence(drafts: DraftFinding[], timeline: Timeline,
     const ev: Evidence[] = [];
     for (const r of d.refs.slice(0, maxPerFinding)) {
       const source = timeline.filePath(r.file);
-      ev.push({ source, line: r.line, text: r.text ?? texts.get(source)?.get(r.line) ?? '' });
+      const note = timeline.lineNote(r.file, r.line);
+      ev.push({ source, line: r.line, text: r.text ?? texts.get(source)?.get(r.line) ?? '', ...(note !== undefined ? { note } : {}) });
     }
     d.finding.evidence = ev;
   }

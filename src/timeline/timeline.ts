@@ -1,7 +1,7 @@
 import type { Diagnostic, Labels, TimeBase } from '../model.js';
 import type { EventRecord, EventSpread } from '../parsers/types.js';
 import { resolveGuestName } from '../parsers/libvirt-machine.js';
-import type { Clock } from './clock.js';
+import { toLocalText, type Clock } from './clock.js';
 import type { FactEntry, FileInfo, RecordStore } from './store.js';
 import { labelsKey } from './store.js';
 import { dropKernelTwins } from './kernel-twins.js';
@@ -38,6 +38,11 @@ export interface TimelineEvent {
  */
 export class Timeline {
   private readonly byMetric = new Map<string, Series[]>();
+  /**
+   * What a reader of a quoted line must know that the line does not say, by `${file}:${line}`: a
+   * kernel line a syslog daemon wrote down late carries the daemon's time, not the one the event has.
+   */
+  readonly lineNotes = new Map<string, string>();
   /** facts by name, built on first lookup: rules ask for facts by name hundreds of times */
   private byFactName: Map<string, FactEntry[]> | null = null;
   constructor(
@@ -54,6 +59,10 @@ export class Timeline {
       if (list) list.push(s);
       else this.byMetric.set(s.metric, [s]);
     }
+  }
+
+  lineNote(file: number, line: number): string | undefined {
+    return this.lineNotes.get(`${file}:${line}`);
   }
 
   seriesOf(metric: string): Series[] {
@@ -199,6 +208,7 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
   let unplacedEvents = 0;
   const domains = guestDomains(store);
   let lateKernelLines = 0;
+  const lineNotes = new Map<string, string>();
   for (const e of store.events) {
     let t: number | null = null;
     if (e.t !== null) {
@@ -210,6 +220,10 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
       // (at every boot, rsyslog stamps the kernel's first seconds late). The kernel's stamp is the event's.
       const stamped = clock.bootMs + e.uptime * 1000;
       if (t - stamped > LATE_KERNEL_LINE_MS) {
+        lineNotes.set(
+          `${e.fileIdx}:${e.line}`,
+          `written to this log at ${toLocalText(clock.zone, t)}, ${lateBy(t - stamped)} after the kernel stamped it [${e.uptime.toFixed(6)}] = ${toLocalText(clock.zone, stamped)}, the time it is placed at`,
+        );
         t = stamped;
         lateKernelLines++;
       }
@@ -245,7 +259,18 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
     });
   }
   kept.sort((a, b) => (a.t ?? Infinity) - (b.t ?? Infinity));
-  return new Timeline(series, kept, store.facts, store.files, clock, fileSpans);
+  const timeline = new Timeline(series, kept, store.facts, store.files, clock, fileSpans);
+  for (const [k, v] of lineNotes) timeline.lineNotes.set(k, v);
+  return timeline;
+}
+
+/** "11 h 10 min", "42 s": how late a log wrote a kernel line down. */
+function lateBy(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const min = Math.round(s / 60);
+  if (min < 60) return `${min} min`;
+  return `${Math.floor(min / 60)} h${min % 60 ? ` ${min % 60} min` : ''}`;
 }
 
 /**

@@ -470,6 +470,16 @@ describe('a sosreport whose kernel lines are in dmesg, syslog and kern.log at on
     expect(r.findings.find((f) => f.rule === 'qemu-segfault')?.window?.start).toBe('2026-12-07T10:50:09+00:00');
     expect(r.diagnostics.some((d) => d.source === 'timeline' && /^588 kernel events were written to a log later than the kernel stamped them/.test(d.message))).toBe(true);
   });
+  it("says under a late line's quote that its stamp is the log's, not the kernel's", () => {
+    const thrash = r.findings.find((f) => f.subject.cgroup === '/thrash');
+    const late = thrash?.evidence.find((e) => e.source === 'var/log/kern.log' && e.text.includes('[ 8151.035970] Memory cgroup out of memory'));
+    expect(late?.text.startsWith('2026-12-07T12:58:27')).toBe(true);
+    expect(late?.note).toBe('written to this log at 2026-12-07 12:58:27, 11 h 10 min after the kernel stamped it [8151.035970] = 2026-12-07 01:48:16, the time it is placed at');
+    // a line of the ring buffer, stamped by the kernel alone, needs no note
+    const dmesg = r.findings.find((f) => f.rule === 'qemu-segfault')?.evidence ?? [];
+    expect(dmesg.length).toBeGreaterThan(0);
+    expect(dmesg.every((e) => e.note === undefined)).toBe(true);
+  });
 });
 
 describe('a sosreport of a host with two hugepage pools (2 MiB and 1 GiB) and three guests on them, one shut off', async () => {
