@@ -34,6 +34,31 @@ export function parseStamp(line: string): Stamp | null {
   return { t, rest: line.slice(m[0].length) };
 }
 
+/**
+ * What kept a guest from starting, from the error QEMU or libvirt logged before `reason=failed`.
+ * The messages are QEMU's and libvirt's own (hostmem-file.c / physmem.c "unable to map backing store
+ * for guest RAM", hostmem-ram.c "cannot set up guest memory", block.c "Could not open",
+ * file-posix.c 'Failed to get "write" lock', accel/kvm "Could not access KVM kernel module",
+ * libvirt's virProcessSetMaxMemLock "cannot limit locked memory").
+ */
+export function startFailureCause(error: string): string {
+  if (error.includes('unable to map backing store for guest RAM') || error.includes('cannot set up guest memory')) return 'guest-ram';
+  if (error.includes('locked memory')) return 'memlock';
+  if (error.includes('Failed to get') && error.includes(' lock')) return 'image-locked';
+  // before file access: "failed to initialize kvm: Permission denied" is KVM's
+  if (/KVM kernel module|failed to initialize kvm|\/dev\/kvm/i.test(error)) return 'kvm';
+  if (error.includes('Could not open ') || error.includes('Permission denied') || error.includes('No such file or directory')) return 'file-access';
+  return 'other';
+}
+
+/** An error line of QEMU ("qemu-system-x86_64: …", warnings aside) or of libvirt ("libvirt:  error : …"): its message, or null. */
+function errorMessage(rest: string): string | null {
+  const q = /^(?:\S*\/)?qemu-(?:kvm|system-[\w-]+): (.+)$/.exec(rest);
+  if (q?.[1] !== undefined) return q[1].startsWith('warning:') ? null : q[1];
+  const l = /^libvirt: +(?:\w+ )?error : (.+)$/.exec(rest);
+  return l?.[1] ?? null;
+}
+
 export function domainFromPath(path: string): string {
   const base = path.slice(path.lastIndexOf('/') + 1);
   const i = base.indexOf('.log');
@@ -123,6 +148,8 @@ export const libvirtQemuLog: SourceParser = {
     let lastT: number | null = null;
     let running = false;
     let startLine = 0;
+    // the first error logged since QEMU was started: why it stopped, when it stops with reason=failed
+    let startError: { line: number; text: string; message: string } | null = null;
     let migrateOutSeen = false;
     let lastLine = { line: 0, text: '' };
     /** the command line libvirt logs, one option per backslash-continued line: each part with its line */
@@ -227,6 +254,7 @@ export const libvirtQemuLog: SourceParser = {
           flushSignalStop();
           running = true;
           startLine = lineNo;
+          startError = null;
           migrateOutSeen = false;
           const attrs: Record<string, string | number | boolean> = { domain };
           const lv = /libvirt version: ([^,\s]+)/.exec(rest);
@@ -249,6 +277,19 @@ export const libvirtQemuLog: SourceParser = {
             signalStop = null;
           }
           sink.event({ type: 'vm-shutdown', timeBase: 'utc', t: st ? st.t : lastT, labels, attrs, line: lineNo, lines });
+          if (reason === 'failed') {
+            // QEMU or libvirt gave up before the guest ran: the error before says why
+            const error = startError?.message ?? '';
+            sink.event({
+              type: 'vm-start-failed',
+              timeBase: 'utc',
+              t: st ? st.t : lastT,
+              labels,
+              attrs: { domain, error, cause: error === '' ? 'unknown' : startFailureCause(error) },
+              line: lineNo,
+              lines: startError ? [{ line: startError.line, text: startError.text }, { line: lineNo, text: line }] : [{ line: lineNo, text: line }],
+            });
+          }
           if (reason === 'crashed') noteCrash('reason-crashed', lineNo, line);
           else if (reason === 'migrated' && !migrateOutSeen) {
             migrateOutSeen = true;
@@ -295,6 +336,10 @@ export const libvirtQemuLog: SourceParser = {
         if (rest.includes('igration') && /load of migration failed|migration (?:failed|was cancelled|aborted)/i.test(rest)) {
           sink.event({ type: 'vm-migrate', timeBase: 'utc', t: st ? st.t : lastT, labels, attrs: { domain, status: 'failed' }, line: lineNo, lines: [{ line: lineNo, text: line }] });
           return;
+        }
+        if (startError === null) {
+          const message = errorMessage(rest);
+          if (message !== null) startError = { line: lineNo, text: lastLine.text, message: message.length > 500 ? message.slice(0, 500) : message };
         }
         if (crash && crash.lines.length < CRASH_LINES_MAX && !st && !isMachineState(line)) crash.lines.push({ line: lineNo, text: line });
       },

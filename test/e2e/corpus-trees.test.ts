@@ -15,7 +15,14 @@ describe('hotsos OpenStack compute node (Ubuntu 20.04, libvirt 6.0)', async () =
   const { model } = await analyze([path.join(trees, 'hotsos-openstack-compute4')]);
   const r = model.report;
   it('reads host facts and the clock from the bundle', () => {
-    expect(r.bundle).toMatchObject({ hostname: 'compute4', kernel: '5.4.0-97-generic', cpus: 2, numaNodes: 1, timezone: 'UTC', collectedAt: '2022-02-10T16:19:17+00:00' });
+    expect(r.bundle).toMatchObject({
+      hostname: 'compute4',
+      kernel: '5.4.0-97-generic',
+      cpus: 2,
+      numaNodes: 1,
+      timezone: 'UTC',
+      collectedAt: '2022-02-10T16:19:17+00:00',
+    });
     expect(r.bundle.bootTime).toBe('2022-02-09T22:38:17+00:00');
   });
   it('has no error diagnostic and parses every source it holds', () => {
@@ -37,7 +44,14 @@ describe('pbench Fedora 27 host', async () => {
   const { model } = await analyze([path.join(trees, 'pbench-fedora27-dhcp31-44')]);
   const r = model.report;
   it('reads host facts, btime and memory', () => {
-    expect(r.bundle).toMatchObject({ hostname: 'dhcp31-44.perf.lab.eng.bos.redhat.com', kernel: '4.13.9-300.fc27.x86_64', cpus: 1, memTotalKiB: 8173028, bootTime: '2018-01-05T02:37:33+00:00', collectedAt: '2018-02-01T22:40:58+00:00' });
+    expect(r.bundle).toMatchObject({
+      hostname: 'dhcp31-44.perf.lab.eng.bos.redhat.com',
+      kernel: '4.13.9-300.fc27.x86_64',
+      cpus: 1,
+      memTotalKiB: 8173028,
+      bootTime: '2018-01-05T02:37:33+00:00',
+      collectedAt: '2018-02-01T22:40:58+00:00',
+    });
   });
   it('raises nothing at medium or above on a machine at rest', () => {
     expect(r.findings.filter((f) => ['critical', 'high', 'medium'].includes(f.severity)).map((f) => f.title)).toEqual([]);
@@ -148,7 +162,10 @@ describe('a sosreport taken during a known I/O saturation (4 direct writers on a
 
 describe('a sosreport taken while a task hung on writeback behind a saturated device (fsync blocked from 02:51:25 UTC, hung_task_timeout_secs 20)', async () => {
   const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
-  const { model } = await analyze([path.join(fx, 'sosmortem-hung-task-throttled-loop.tar.xz'), path.join(fx, 'sosmortem-hung-task-throttled-loop-attachments')]);
+  const { model } = await analyze([
+    path.join(fx, 'sosmortem-hung-task-throttled-loop.tar.xz'),
+    path.join(fx, 'sosmortem-hung-task-throttled-loop-attachments'),
+  ]);
   const r = model.report;
   const byRule = (rule: string): (typeof r.findings)[number] | undefined => r.findings.find((f) => f.rule === rule);
   it('finds the hung dd with its eight reports and its writeback stack, caused by the loop0 saturation it waited behind', () => {
@@ -241,7 +258,7 @@ describe('a sosreport taken inside a 2-node guest while a task on node 0 ran wit
   const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
   const { model } = await analyze([path.join(fx, 'sosmortem-numa-cross-node.tar.xz')]);
   const r = model.report;
-  it('finds node 1, whose memory went to node 0\'s task, with the counters in the bundle; nothing else', () => {
+  it("finds node 1, whose memory went to node 0's task, with the counters in the bundle; nothing else", () => {
     expect(r.bundle).toMatchObject({ numaNodes: 2, cpus: 2 });
     expect(r.findings.map((f) => [f.rule, f.subject['node'], f.severity])).toEqual([['numa-cross-node', '1', 'high']]);
     const f = r.findings[0];
@@ -299,8 +316,8 @@ describe("a sosreport taken after a guest's QEMU was killed for memory by a limi
   const r = model.report;
   const oom = r.findings.find((f) => f.rule === 'oom-kill');
   const crash = r.findings.find((f) => f.rule === 'vm-crash');
-  it('names the guest whose QEMU the OOM killer ended, and tells it to lift the limit rather than raise a service\'s MemoryMax', () => {
-    expect(r.findings.map((f) => f.rule).sort()).toEqual(['oom-kill', 'vm-crash']);
+  it("names the guest whose QEMU the OOM killer ended, and tells it to lift the limit rather than raise a service's MemoryMax", () => {
+    expect(r.findings.map((f) => f.rule).sort()).toEqual(['oom-kill', 'vm-crash', 'vm-start-failed']);
     expect(oom?.title).toBe("cgroup OOM kill of guest oom01's QEMU (pid 28476, 322 MiB)");
     expect(oom?.subject).toEqual({ pid: 28476, comm: 'qemu-system-x86', cgroup: '/machine/qemu-4-oom01.libvirt-qemu', domain: 'oom01' });
     expect(oom?.metrics).toMatchObject({ memcg: 1, memcgLimitKiB: 307200 });
@@ -328,11 +345,26 @@ describe("a sosreport taken after a guest's QEMU was killed for memory by a limi
     expect(oom?.readAtCollection).toBeUndefined();
     const pm = postmortem(model);
     expect(pm?.timeline.map((e) => e.what)).toContain("cgroup OOM kill of guest oom01's QEMU (pid 28476, 322 MiB)");
-    expect(pm?.timeline.filter((e) => e.what.startsWith('guest oom01 stopped')).map((e) => e.what)).toEqual(['guest oom01 stopped (reason=failed)', 'guest oom01 stopped (reason=destroyed)', 'guest oom01 stopped (reason=destroyed)']);
+    expect(pm?.timeline.filter((e) => e.what.startsWith('guest oom01 stopped')).map((e) => e.what)).toEqual([
+      'guest oom01 stopped (reason=failed)',
+      'guest oom01 stopped (reason=destroyed)',
+      'guest oom01 stopped (reason=destroyed)',
+    ]);
   });
   it('says how to collect what sos left out here (no sar plugin): sysstat, once, for every rule that needed it', () => {
     const sar = collectHints(r.analysis.checks).find((h) => h.hint.includes('systemctl enable --now sysstat'));
     expect(sar?.rules).toEqual(['cpu-saturation', 'cpu-steal', 'memory-leak-system', 'swap-thrash', 'io-saturation']);
+  });
+  it('reports the first start, refused by the locked-memory limit of <memtune><hard_limit> (07:57:50), as a failed start the guest recovered from', () => {
+    const failed = r.findings.find((f) => f.rule === 'vm-start-failed');
+    expect(failed?.title).toBe('Guest oom01 failed to start: its locked-memory limit could not be set');
+    expect(failed?.severity).toBe('low');
+    expect(failed?.window?.start).toBe('2026-12-07T07:57:50+00:00');
+    expect(failed?.metrics).toMatchObject({ failures: 1, laterStarts: 3 });
+    expect(failed?.evidence.map((e) => e.text)).toEqual([
+      'libvirt:  error : cannot limit locked memory of process 28184 to 314572800: Operation not permitted',
+      '2026-12-07 07:57:50.073+0000: shutting down, reason=failed',
+    ]);
   });
 });
 
@@ -361,7 +393,10 @@ describe('a sosreport taken while a loop device failed reads and writes at known
     // read at collection, it does not stretch the impact past the failures
     expect(verdict(model).line).toContain('impact 2026-12-07 04:29:27 → 04:36:56');
     // the superblock's error time, on the host's clock, takes its place in the postmortem's timeline
-    expect(postmortem(model)?.timeline).toContainEqual({ time: '2026-12-07 04:32:14', what: 'ext4 on loop0 recorded its first and last error (in __ext4_get_inode_loc_noinmem, EIO)' });
+    expect(postmortem(model)?.timeline).toContainEqual({
+      time: '2026-12-07 04:32:14',
+      what: 'ext4 on loop0 recorded its first and last error (in __ext4_get_inode_loc_noinmem, EIO)',
+    });
   });
   it('draws how often the errors came, per minute, every line counted once', () => {
     const rate = model.findingCharts.filter((c) => c.findingId === r.findings[0]?.id);
@@ -381,7 +416,7 @@ describe('a sosreport taken during a host-wide leak of 240 MiB/min from 04:35:18
   const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
   const { model } = await analyze([path.join(fx, 'sosmortem-host-leak.tar.xz')]);
   const r = model.report;
-  it('finds the leak from sar alone at its rate, from when it began (not from sar\'s first sample, 1 min 50 s before), and nothing else', () => {
+  it("finds the leak from sar alone at its rate, from when it began (not from sar's first sample, 1 min 50 s before), and nothing else", () => {
     expect(r.findings.map((f) => f.rule)).toEqual(['memory-leak-system']);
     const f = r.findings[0];
     expect(f?.metrics['growthMiBPerMin']).toBeGreaterThan(240 * 0.97);
@@ -468,13 +503,17 @@ describe('a sosreport whose kernel lines are in dmesg, syslog and kern.log at on
     const thrash = r.findings.find((f) => f.subject.cgroup === '/thrash');
     expect(thrash?.window).toEqual({ start: '2026-12-07T01:48:16+00:00', end: '2026-12-07T01:59:58+00:00' });
     expect(r.findings.find((f) => f.rule === 'qemu-segfault')?.window?.start).toBe('2026-12-07T10:50:09+00:00');
-    expect(r.diagnostics.some((d) => d.source === 'timeline' && /^588 kernel events were written to a log later than the kernel stamped them/.test(d.message))).toBe(true);
+    expect(
+      r.diagnostics.some((d) => d.source === 'timeline' && /^588 kernel events were written to a log later than the kernel stamped them/.test(d.message)),
+    ).toBe(true);
   });
   it("says under a late line's quote that its stamp is the log's, not the kernel's", () => {
     const thrash = r.findings.find((f) => f.subject.cgroup === '/thrash');
     const late = thrash?.evidence.find((e) => e.source === 'var/log/kern.log' && e.text.includes('[ 8151.035970] Memory cgroup out of memory'));
     expect(late?.text.startsWith('2026-12-07T12:58:27')).toBe(true);
-    expect(late?.note).toBe('written to this log at 2026-12-07 12:58:27, 11 h 10 min after the kernel stamped it [8151.035970] = 2026-12-07 01:48:16, the time it is placed at');
+    expect(late?.note).toBe(
+      'written to this log at 2026-12-07 12:58:27, 11 h 10 min after the kernel stamped it [8151.035970] = 2026-12-07 01:48:16, the time it is placed at',
+    );
     // a line of the ring buffer, stamped by the kernel alone, needs no note
     const dmesg = r.findings.find((f) => f.rule === 'qemu-segfault')?.evidence ?? [];
     expect(dmesg.length).toBeGreaterThan(0);
@@ -498,9 +537,47 @@ describe('a sosreport of a host with two hugepage pools (2 MiB and 1 GiB) and th
   it("keeps the shut-off guest's pages: shrinking to what was mapped would have left hp02 unable to start", () => {
     const small = pool('hugepages-2048kB');
     // 256 pages mapped by hp01 (512 MiB, running) and 256 that hp02 (512 MiB, shut off) needs again; each guest counted once across its XML, live XML and dumpxml
-    expect(small?.metrics).toMatchObject({ totalPages: 1024, freePages: 768, usedPages: 256, hugepageGuests: 2, idleGuests: 1, idleGuestPages: 256, keepPages: 512, spareGiB: 1, unusedGiB: 1.5 });
+    expect(small?.metrics).toMatchObject({
+      totalPages: 1024,
+      freePages: 768,
+      usedPages: 256,
+      hugepageGuests: 2,
+      idleGuests: 1,
+      idleGuestPages: 256,
+      keepPages: 512,
+      spareGiB: 1,
+      unusedGiB: 1.5,
+    });
     expect(small?.message).toContain('Shut off, hp02 need(s) 256 of the free pages');
     expect(small?.remediation[0]?.detail).toContain('sysctl -w vm.nr_hugepages=512');
     expect(pool('hugepages-1048576kB')?.remediation[0]?.detail).toContain('echo 1 > /sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages');
+  });
+});
+
+describe('a sosreport taken after a guest on 2 MiB hugepages failed to start twice: 1 GiB of RAM, a pool of 256 pages (14:26:07 and 14:26:31 UTC)', async () => {
+  const { model } = await analyze([path.resolve(import.meta.dirname, '../fixtures/sosreport-archives/sosmortem-libvirt-hugepages-start-failed.tar.xz')]);
+  const r = model.report;
+  it('reports the guest down for want of hugepages, with how many it needs against the pool, and nothing else', () => {
+    expect(r.findings.map((f) => [f.rule, f.severity, f.title])).toEqual([
+      ['vm-start-failed', 'high', 'Guest hpbig failed to start 2 times: not enough free 2 MiB hugepages for its RAM'],
+    ]);
+    const f = r.findings[0];
+    expect(f?.window).toEqual({ start: '2026-12-07T14:26:09+00:00', end: '2026-12-07T14:26:33+00:00' });
+    expect(f?.metrics).toMatchObject({
+      failures: 2,
+      laterStarts: 0,
+      runningAtCollection: 0,
+      neededPages: 512,
+      poolPages: 256,
+      freePages: 256,
+      shortPages: 256,
+    });
+    expect(f?.message).toContain(
+      'needs 512 pages; at collection the pool had 256 pages, 256 of them free, 256 too few. It was still down at collection (virsh list).',
+    );
+    expect(f?.evidence[0]?.text).toBe('2026-12-07T14:26:07.857912Z qemu-system-x86_64: unable to map backing store for guest RAM: Cannot allocate memory');
+  });
+  it('advises growing the pool to what the guest needs, with the sysfs path of its page size', () => {
+    expect(r.findings[0]?.remediation[0]?.detail).toContain('echo 512 > /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages');
   });
 });

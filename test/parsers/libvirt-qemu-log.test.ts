@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseText } from '../../src/parsers/collect.js';
-import { libvirtQemuLog, parseStamp, qemuMemoryMiB } from '../../src/parsers/libvirt-qemu-log.js';
+import { libvirtQemuLog, parseStamp, qemuMemoryMiB, startFailureCause } from '../../src/parsers/libvirt-qemu-log.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/libvirt-qemu-log/${name}`, import.meta.url), 'utf8');
 const MIGRATED = fixture('ubuntu20.04_libvirt6.0_qemu4.2_instance-00000002_live-migrated-out.log');
@@ -121,6 +121,43 @@ describe('libvirt-qemu-log', () => {
     const sd = r.events.find((e) => e.type === 'vm-shutdown');
     expect(sd?.attrs).toMatchObject({ reason: 'signal', signal: 15, fromPid: 1234, fromCmd: '/usr/sbin/libvirtd' });
     expect(r.events.some((e) => e.type === 'vm-log-ends-running')).toBe(false);
+  });
+
+  it("reads a failed start with the error before it: QEMU's own (a real hugepage shortage) and libvirt's (a real locked-memory refusal)", () => {
+    const r = parse(
+      [
+        '2026-12-07 14:26:07.799+0000: starting up libvirt version: 9.0.0, package: 9.0.0-4+deb12u2 (Debian), qemu version: 7.2.22Debian 1:7.2+dfsg-7+deb12u18+b3, kernel: 6.18.44-fc-v1300, hostname: vm',
+        "2026-12-07T14:26:07.801000Z qemu-system-x86_64: warning: host doesn't support requested feature: CPUID.01H:ECX.pni [bit 0]",
+        '2026-12-07T14:26:07.857912Z qemu-system-x86_64: unable to map backing store for guest RAM: Cannot allocate memory',
+        '2026-12-07 14:26:09.864+0000: shutting down, reason=failed',
+        '2026-12-07 14:30:00.000+0000: starting up libvirt version: 9.0.0',
+        'libvirt:  error : cannot limit locked memory of process 28184 to 314572800: Operation not permitted',
+        '2026-12-07 14:30:00.100+0000: shutting down, reason=failed',
+        '2026-12-07 14:31:00.000+0000: starting up libvirt version: 9.0.0',
+        '2026-12-07 14:31:02.000+0000: shutting down, reason=failed',
+      ].join('\n'),
+      'var/log/libvirt/qemu/hpbig.log',
+    );
+    const failed = r.events.filter((e) => e.type === 'vm-start-failed');
+    expect(failed.map((e) => e.attrs)).toEqual([
+      { domain: 'hpbig', error: 'unable to map backing store for guest RAM: Cannot allocate memory', cause: 'guest-ram' },
+      { domain: 'hpbig', error: 'cannot limit locked memory of process 28184 to 314572800: Operation not permitted', cause: 'memlock' },
+      { domain: 'hpbig', error: '', cause: 'unknown' },
+    ]);
+    // the warning is not the error; the event quotes the error and libvirt's line
+    expect(failed[0]?.lines.map((l) => l.line)).toEqual([3, 4]);
+    expect(failed[0]?.t).toBe(Date.UTC(2026, 11, 7, 14, 26, 9, 864));
+    // each is a shutdown too, as before
+    expect(r.events.filter((e) => e.type === 'vm-shutdown').map((e) => e.attrs['reason'])).toEqual(['failed', 'failed', 'failed']);
+  });
+
+  it('classifies the errors that keep a guest from starting', () => {
+    expect(startFailureCause("cannot set up guest memory 'pc.ram': Cannot allocate memory")).toBe('guest-ram');
+    expect(startFailureCause('-drive file=/var/lib/libvirt/images/a.qcow2,format=qcow2,if=none,id=drive-virtio-disk0: Failed to get "write" lock')).toBe('image-locked');
+    expect(startFailureCause("-blockdev {…}: Could not open '/var/lib/libvirt/images/a.qcow2': Permission denied")).toBe('file-access');
+    expect(startFailureCause('failed to initialize kvm: Permission denied')).toBe('kvm');
+    expect(startFailureCause('Could not access KVM kernel module: No such file or directory')).toBe('kvm');
+    expect(startFailureCause('network script /etc/qemu-ifup failed with status 256')).toBe('other');
   });
 
   it('reports a failed incoming migration and an abort', () => {
