@@ -59,6 +59,12 @@ function errorMessage(rest: string): string | null {
   return l?.[1] ?? null;
 }
 
+/** The image QEMU's lock error names ("Is another process using the image [/var/lib/…/a.qcow2]?"). */
+function lockedImage(error: string): { image?: string } {
+  const m = /Is another process using the image \[([^\]]+)\]\?/.exec(error);
+  return m?.[1] !== undefined ? { image: m[1] } : {};
+}
+
 export function domainFromPath(path: string): string {
   const base = path.slice(path.lastIndexOf('/') + 1);
   const i = base.indexOf('.log');
@@ -149,7 +155,7 @@ export const libvirtQemuLog: SourceParser = {
     let running = false;
     let startLine = 0;
     // the first error logged since QEMU was started: why it stopped, when it stops with reason=failed
-    let startError: { line: number; text: string; message: string } | null = null;
+    let startError: { line: number; text: string; message: string; more?: { line: number; text: string } } | null = null;
     let migrateOutSeen = false;
     let lastLine = { line: 0, text: '' };
     /** the command line libvirt logs, one option per backslash-continued line: each part with its line */
@@ -285,9 +291,9 @@ export const libvirtQemuLog: SourceParser = {
               timeBase: 'utc',
               t: st ? st.t : lastT,
               labels,
-              attrs: { domain, error, cause: error === '' ? 'unknown' : startFailureCause(error) },
+              attrs: { domain, error, cause: error === '' ? 'unknown' : startFailureCause(error), ...lockedImage(error) },
               line: lineNo,
-              lines: startError ? [{ line: startError.line, text: startError.text }, { line: lineNo, text: line }] : [{ line: lineNo, text: line }],
+              lines: startError ? [{ line: startError.line, text: startError.text }, ...(startError.more ? [startError.more] : []), { line: lineNo, text: line }] : [{ line: lineNo, text: line }],
             });
           }
           if (reason === 'crashed') noteCrash('reason-crashed', lineNo, line);
@@ -335,6 +341,12 @@ export const libvirtQemuLog: SourceParser = {
         }
         if (rest.includes('igration') && /load of migration failed|migration (?:failed|was cancelled|aborted)/i.test(rest)) {
           sink.event({ type: 'vm-migrate', timeBase: 'utc', t: st ? st.t : lastT, labels, attrs: { domain, status: 'failed' }, line: lineNo, lines: [{ line: lineNo, text: line }] });
+          return;
+        }
+        if (startError !== null && !st && startError.line === lineNo - 1 && line.startsWith('Is another process using the image')) {
+          // QEMU's lock error names the image on the line after it (block/file-posix.c raw_check_lock_bytes)
+          startError.message = `${startError.message} ${line.length > 300 ? line.slice(0, 300) : line}`;
+          startError.more = { line: lineNo, text: lastLine.text };
           return;
         }
         if (startError === null) {

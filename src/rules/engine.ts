@@ -60,7 +60,7 @@ export function missingRequirements(rule: RuleDef, timeline: Timeline): string[]
 }
 
 /** Values and lookups every rule expression may use. */
-function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[]): Env {
+function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[], quotedEvents: { file: number; line: number }[] = []): Env {
   const thresholds: Record<string, Value> = {};
   for (const [k, t] of Object.entries(rule.thresholds)) thresholds[k] = t.value;
   /** label pairs given as (key, value, key, value, …) after the fact name */
@@ -114,7 +114,7 @@ function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[]): Env 
      * events of a type from one instant to another (ms, both included), each as its attrs with `t` and
      * `labels`: the guest whose crash libvirt logged just after the kernel logged a QEMU segfault
      */
-    eventsBetween: ((type: Value, from: Value, to: Value) => {
+    eventsBetween: ((type: Value, from: Value, to: Value, quote?: Value) => {
       const lo = Number(from);
       const hi = Number(to);
       if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
@@ -133,7 +133,9 @@ function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[]): Env 
       for (let i = a; i < events.length; i++) {
         const e = events[i] as TimelineEvent;
         if (e.t === null || e.t > hi) break;
-        if (e.type === String(type)) out.push({ ...e.attrs, t: e.t, labels: { ...e.labels } } as unknown as Value);
+        if (e.type !== String(type)) continue;
+        out.push({ ...e.attrs, t: e.t, labels: { ...e.labels } } as unknown as Value);
+        if (quote === true && quotedEvents.length < QUOTED_EVENTS_PER_FINDING) quotedEvents.push({ file: e.file, line: e.line });
       }
       return out;
     }) as unknown as Value,
@@ -224,6 +226,9 @@ function subjectOf(rule: RuleDef, c: Candidate, env: Env): Subject {
   return ordered;
 }
 
+/** The most events of eventsBetween(…, true) that join one finding's evidence. */
+const QUOTED_EVENTS_PER_FINDING = 3;
+
 /** The most pids a finding lists beside its subject's. */
 const MAX_FINDING_PIDS = 1000;
 
@@ -257,7 +262,8 @@ export function runRules(rules: RuleDef[], timeline: Timeline): EngineResult {
     }
     try {
       const accessed: FactEntry[] = [];
-      const env = baseEnv(rule, timeline, accessed);
+      const quotedEvents: { file: number; line: number }[] = [];
+      const env = baseEnv(rule, timeline, accessed, quotedEvents);
       const { candidates, total } = candidatesOf(rule, timeline, env, accessed);
       const skipped = total - candidates.length;
       if (skipped > 0) {
@@ -270,8 +276,12 @@ export function runRules(rules: RuleDef[], timeline: Timeline): EngineResult {
       let n = 0;
       for (const c of candidates) {
         accessed.length = 0;
+        quotedEvents.length = 0;
         const d = draftOf(rule, c, timeline, ++n);
         if (!d) continue;
+        // Lines of other files an expression asked to quote (the libvirtd error at a guest's failed start)
+        const asked = quotedEvents.filter((q, i) => !d.refs.some((r) => r.file === q.file && r.line === q.line) && quotedEvents.findIndex((p) => p.file === q.file && p.line === q.line) === i);
+        if (asked.length > 0) d.refs = [...d.refs.slice(0, EVIDENCE_PER_FINDING - FACT_REFS_PER_FINDING - asked.length), ...asked];
         // The figures its words were drawn from (a guest's RAM in its domain XML) prove it too. Only
         // numbers: a flag or a command line is located at its element or first line, not quotable as proof.
         const quoted = new Set(d.refs.map((r) => `${r.file}:${r.line}`));

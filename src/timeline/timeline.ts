@@ -1,6 +1,7 @@
 import type { Diagnostic, Labels, TimeBase } from '../model.js';
 import type { EventRecord, EventSpread } from '../parsers/types.js';
 import { resolveGuestName } from '../parsers/libvirt-machine.js';
+import { startFailureCause } from '../parsers/libvirt-qemu-log.js';
 import { toLocalText, type Clock } from './clock.js';
 import type { FactEntry, FileInfo, RecordStore } from './store.js';
 import { labelsKey } from './store.js';
@@ -250,6 +251,7 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
       message: `${lateKernelLines} kernel event${lateKernelLines === 1 ? ' was' : 's were'} written to a log later than the kernel stamped ${lateKernelLines === 1 ? 'it' : 'them'} (a syslog daemon started after the kernel): placed by the kernel's stamp and the boot time`,
     });
   }
+  explainFailedStarts(events, store.facts);
   const { kept, dropped } = dropKernelTwins(events, store.files);
   for (const [fileIdx, n] of dropped) {
     diagnostics.push({
@@ -262,6 +264,54 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
   const timeline = new Timeline(series, kept, store.facts, store.files, clock, fileSpans);
   for (const [k, v] of lineNotes) timeline.lineNotes.set(k, v);
   return timeline;
+}
+
+/**
+ * A start libvirt refused before QEMU ran (a disk it cannot access) leaves only `reason=failed` in
+ * the guest's log; libvirtd's log holds the error, at the same millisecond in a real capture. The
+ * nearest libvirtd error within a second gives the failure its error and cause.
+ */
+const START_ERROR_WINDOW_MS = 1000;
+
+function explainFailedStarts(events: TimelineEvent[], facts: readonly FactEntry[]): void {
+  const errors = events.filter((e) => e.type === 'libvirtd-error' && e.t !== null).sort((a, b) => (a.t as number) - (b.t as number));
+  for (const e of events) {
+    const image = e.type === 'vm-start-failed' ? e.attrs['image'] : undefined;
+    if (typeof image === 'string') {
+      // the guests whose domain XML has the locked image as a disk: the likely holder of the lock
+      const holders = new Set<string>();
+      for (const f of facts) {
+        if (f.name !== 'vm.disk' || typeof f.value !== 'string' || f.labels['domain'] === e.attrs['domain'] || !f.value.includes(image)) continue;
+        try {
+          if ((JSON.parse(f.value) as { source?: unknown }).source === image) holders.add(f.labels['domain'] ?? '');
+        } catch {
+          // a malformed disk fact names no holder
+        }
+      }
+      holders.delete('');
+      if (holders.size > 0) e.attrs = { ...e.attrs, imageAlsoIn: [...holders].sort().join(', ') };
+    }
+  }
+  if (errors.length === 0) return;
+  for (const e of events) {
+    if (e.type !== 'vm-start-failed' || e.t === null || e.attrs['error'] !== '') continue;
+    // a hostile log can hold many of both: the first error at or after the window's start, then the window
+    let lo = 0;
+    let hi = errors.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((errors[mid]?.t as number) < e.t - START_ERROR_WINDOW_MS) lo = mid + 1;
+      else hi = mid;
+    }
+    let best: TimelineEvent | null = null;
+    for (let i = lo; i < errors.length && (errors[i]?.t as number) <= e.t + START_ERROR_WINDOW_MS; i++) {
+      const x = errors[i] as TimelineEvent;
+      if (best === null || Math.abs((x.t as number) - e.t) < Math.abs((best.t as number) - e.t)) best = x;
+    }
+    const msg = best?.attrs['msg'];
+    if (typeof msg !== 'string' || msg === '') continue;
+    e.attrs = { ...e.attrs, error: msg, cause: startFailureCause(msg), errorSource: 'libvirtd' };
+  }
 }
 
 /** "11 h 10 min", "42 s": how late a log wrote a kernel line down. */

@@ -581,3 +581,26 @@ describe('a sosreport taken after a guest on 2 MiB hugepages failed to start twi
     expect(r.findings[0]?.remediation[0]?.detail).toContain('echo 512 > /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages');
   });
 });
+
+describe('a sosreport taken after two guests failed to start: lk02 on the image lk01 had open (14:34:53), mf01 on a missing image, refused by libvirt itself (14:34:54)', async () => {
+  const { model } = await analyze([path.resolve(import.meta.dirname, '../fixtures/sosreport-archives/sosmortem-libvirt-start-refused.tar.xz')]);
+  const r = model.report;
+  const of = (domain: string): (typeof r.findings)[number] | undefined => r.findings.find((f) => f.subject.domain === domain);
+  it('names the guest whose domain XML holds the locked image, from the image QEMU names on the line after its error', () => {
+    expect(r.findings.map((f) => [f.rule, f.subject.domain, f.severity])).toEqual([
+      ['vm-start-failed', 'lk02', 'high'],
+      ['vm-start-failed', 'mf01', 'high'],
+    ]);
+    expect(of('lk02')?.title).toBe('Guest lk02 failed to start: a disk image is locked by another process');
+    expect(of('lk02')?.message).toContain('another process held the lock: the domain XML of lk01 has the same image as a disk.');
+    expect(of('lk02')?.evidence.map((e) => e.line)).toEqual([44, 45, 46]);
+    expect(of('lk02')?.remediation[0]?.detail).toContain('fuser -v /var/lib/libvirt/images/shared.qcow2');
+  });
+  it("takes the error of a start libvirt refused before QEMU ran from libvirtd's log, and quotes it", () => {
+    // the guest's own log holds only "shutting down, reason=failed", with no "starting up" before it
+    const mf = of('mf01');
+    expect(mf?.title).toBe('Guest mf01 failed to start: a file it needs cannot be accessed');
+    expect(mf?.message).toContain("libvirtd logged at that moment: Cannot access storage file '/var/lib/libvirt/images/missing.qcow2' (as uid:64055, gid:64055): No such file or directory");
+    expect(mf?.evidence.map((e) => `${e.source}:${e.line}`)).toEqual(['var/log/libvirt/qemu/mf01.log:1', 'var/log/libvirt/libvirtd.log:14']);
+  });
+});
