@@ -604,3 +604,16 @@ describe('a sosreport taken after two guests failed to start: lk02 on the image 
     expect(mf?.evidence.map((e) => `${e.source}:${e.line}`)).toEqual(['var/log/libvirt/qemu/mf01.log:1', 'var/log/libvirt/libvirtd.log:14']);
   });
 });
+
+describe('a sosreport taken after a 16 GiB guest failed to start under strict overcommit (vm.overcommit_memory=2, CommitLimit 11.8 GiB, 22.9 GiB available; 14:38:37 UTC)', async () => {
+  const { model } = await analyze([path.resolve(import.meta.dirname, '../fixtures/sosreport-archives/sosmortem-libvirt-strict-overcommit.tar.xz')]);
+  const f = model.report.findings[0];
+  it('blames the commit limit, not a want of memory, and says the ratio that would hold the guest', () => {
+    expect(model.report.findings.map((x) => x.title)).toEqual(['Guest big01 failed to start: strict overcommit refused its RAM']);
+    expect(f?.metrics).toMatchObject({ strictOvercommit: 1, commitLimitKiB: 12341884, committedKiB: 462036, guestKiB: 16777216, neededRatioPct: 70 });
+    expect(f?.message).toContain('the host runs with strict overcommit (vm.overcommit_memory=2)');
+    expect(f?.remediation.map((r) => r.action)).toEqual(["Raise the commit limit past the guest's memory, or give the guest less"]);
+    expect(f?.remediation[0]?.detail).toContain('sysctl -w vm.overcommit_ratio=70');
+    expect(f?.evidence.map((e) => e.text)).toContain('vm.overcommit_memory = 2');
+  });
+});
