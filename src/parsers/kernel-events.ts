@@ -121,6 +121,21 @@ const TRAP = /^traps: (.{1,64}?)\[(\d+)\] (?:trap )?([a-z][a-z0-9 ]{2,40}?) ip:(
 const EDAC = /^EDAC (?:[\w-]+ )?MC(\d+): (\d+) (CE|UE) (?:(.*?) )?on (.*?)(?: ?\((.*)\))?$/;
 /** 2.6-era EDAC: "EDAC MC0: CE page 0x1f2c, offset 0x2d0, grain 0, syndrome 0xab49, row 1, channel 0, label "DIMM_B1": i5000 …" */
 const EDAC_OLD = /^EDAC MC(\d+): (CE|UE) page 0x([0-9a-f]+),.*?label "([^"]*)"/;
+/**
+ * What a machine check's MCi_STATUS says, the same whoever printed it (the kernel whole, or rasdaemon's
+ * record): UC (bit 61) set is uncorrected, with PCC (57) fatal; the unit from the MCA error code (bits
+ * 15:0, the F bit 12 masked) by the compound codes of Intel's SDM vol. 3B table 16-9 (AMD uses the same):
+ * memory controller 000F 0000 1MMM CCCC, cache hierarchy 000F 0001 RRRR TTLL and 000F 0000 0000 11LL,
+ * TLB 000F 0000 0001 TTLL; anything else (bus, internal, simple codes) is not said.
+ */
+export function machineCheckStatus(status: bigint): { kind: 'corrected' | 'uncorrected' | 'fatal'; unit: 'memory' | 'cache' | 'cpu' | 'unknown' } {
+  const uc = (status >> 61n) & 1n;
+  const pcc = (status >> 57n) & 1n;
+  const code = Number(status & 0xefffn);
+  const unit = (code & 0xef80) === 0x0080 ? 'memory' : (code & 0xef00) === 0x0100 || (code & 0xeffc) === 0x000c ? 'cache' : (code & 0xeff0) === 0x0010 ? 'cpu' : 'unknown';
+  return { kind: uc === 0n ? 'corrected' : pcc === 1n ? 'fatal' : 'uncorrected', unit };
+}
+
 /** mm/memory-failure.c (pr_fmt "Memory failure: "): a page taken out of use, and what was done about its users */
 const MEMORY_FAILURE = /^Memory failure: 0x([0-9a-f]+): (.*)$/;
 /** arch/x86/kernel/cpu/mce/core.c print_mce: "mce: [Hardware Error]: CPU 2: Machine Check: 0 Bank 5: bea0000000000108" */
@@ -845,15 +860,12 @@ export class KernelEventScanner {
     const m = MCE_RECORD.exec(message);
     if (!m) return;
     const status = BigInt(`0x${m[3] ?? '0'}`);
-    const uc = (status >> 61n) & 1n;
-    const pcc = (status >> 57n) & 1n;
     this.hwError(this.at(), {
       source: 'mce',
-      kind: uc === 0n ? 'corrected' : pcc === 1n ? 'fatal' : 'uncorrected',
-      unit: 'unknown',
+      ...machineCheckStatus(status),
       errorCount: 1,
       location: `CPU ${m[1] ?? '?'} bank ${m[2] ?? '?'}`,
-      what: `machine check, status 0x${m[3] ?? ''}`,
+      what: `machine check, status 0x${status.toString(16)}`,
     });
   }
 

@@ -39,6 +39,9 @@ const TWIN_WINDOW_MS = 60_000;
  */
 const FOLD_ATTRS = new Set(['repeats', 'suppressedBefore', 'errorCount']);
 
+/** Words one source adds to the same record: rasdaemon's decoding of a machine check the kernel printed bare. */
+const DESCRIPTIVE_ATTRS = new Set(['decoded']);
+
 interface Kept {
   e: TimelineEvent;
   /** the files whose copy of it was found */
@@ -63,6 +66,9 @@ export function dropKernelTwins(events: TimelineEvent[], files: readonly FileInf
     const eWins = ee !== ke ? ee > ke : (k.e.t === null && e.t !== null) || (fromRing(e) && !fromRing(k.e) && e.t !== null);
     const loser = eWins ? k.e : e;
     if (eWins) k.e = e;
+    // the copy kept keeps the other's decoding (rasdaemon's words for a machine check dmesg printed bare)
+    for (const a of DESCRIPTIVE_ATTRS)
+      if (loser.attrs[a] !== undefined && k.e.attrs[a] === undefined) k.e.attrs = { ...k.e.attrs, [a]: loser.attrs[a] as string };
     twins.add(loser);
     dropped.set(loser.file, (dropped.get(loser.file) ?? 0) + 1);
   };
@@ -97,6 +103,7 @@ export function dropKernelTwins(events: TimelineEvent[], files: readonly FileInf
     }
   }
   dropStormsCoveredElsewhere(events, fromKernelLog, twins, dropped);
+  dropNoticesDecodedElsewhere(events, fromKernelLog, twins, dropped);
   if (twins.size === 0) return { kept: events, dropped };
   return { kept: events.filter((e) => !twins.has(e)), dropped };
 }
@@ -159,6 +166,53 @@ function dropStormsCoveredElsewhere(
   }
 }
 
+/**
+ * How far apart the kernel's bare "Machine check events logged" and another file's decoded record of
+ * the same machine check may be placed: the kernel prints the notice when it queues the record, and
+ * rasdaemon stamps the record when its tracepoint fires, in the same second on a host that keeps up.
+ */
+const NOTICE_WINDOW_MS = 10_000;
+
+/**
+ * The kernel says only "Machine check events logged" for a machine check it queues for mcelog or
+ * rasdaemon, and the scanner drops the notice when the same log decodes the error beside it. When
+ * the decoded record is in another file (rasdaemon's), the notice is that record's too: dropped, one
+ * notice per record, nearest first.
+ */
+function dropNoticesDecodedElsewhere(
+  events: TimelineEvent[],
+  fromKernelLog: (e: TimelineEvent) => boolean,
+  twins: Set<TimelineEvent>,
+  dropped: Map<number, number>,
+): void {
+  const isMce = (e: TimelineEvent): boolean => e.type === 'hw-error' && e.attrs['source'] === 'mce' && e.t !== null && fromKernelLog(e) && !twins.has(e);
+  // a folded storm of notices stands for more than one record: left as it is
+  const notices = events.filter((e) => isMce(e) && e.attrs['location'] === undefined && e.attrs['repeats'] === undefined);
+  if (notices.length === 0) return;
+  const records = events.filter((e) => isMce(e) && e.attrs['location'] !== undefined).sort((a, b) => (a.t as number) - (b.t as number));
+  const used = new Set<TimelineEvent>();
+  for (const n of notices.sort((a, b) => (a.t as number) - (b.t as number))) {
+    const t = n.t as number;
+    let lo = 0;
+    let hi = records.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (((records[mid] as TimelineEvent).t as number) < t - NOTICE_WINDOW_MS) lo = mid + 1;
+      else hi = mid;
+    }
+    let best: TimelineEvent | null = null;
+    for (let i = lo; i < records.length && ((records[i] as TimelineEvent).t as number) <= t + NOTICE_WINDOW_MS; i++) {
+      const r = records[i] as TimelineEvent;
+      if (r.file === n.file || used.has(r)) continue;
+      if (best === null || Math.abs((r.t as number) - t) < Math.abs((best.t as number) - t)) best = r;
+    }
+    if (best === null) continue;
+    used.add(best);
+    twins.add(n);
+    dropped.set(n.file, (dropped.get(n.file) ?? 0) + 1);
+  }
+}
+
 /** What event-storm.ts folds by: the type, the labels and the attributes that are not numbers. */
 function shapeKey(e: TimelineEvent): string {
   let key = e.type;
@@ -176,6 +230,7 @@ function twinKey(e: TimelineEvent): string {
   for (const k of Object.keys(e.labels).sort()) key += `|${k}=${e.labels[k]}`;
   key += '#';
   const folded = e.attrs['repeats'] !== undefined;
-  for (const k of Object.keys(e.attrs).sort()) if (!(folded ? FOLD_ATTRS.has(k) : k === 'suppressedBefore')) key += `|${k}=${String(e.attrs[k])}`;
+  for (const k of Object.keys(e.attrs).sort())
+    if (!(folded ? FOLD_ATTRS.has(k) : k === 'suppressedBefore') && !DESCRIPTIVE_ATTRS.has(k)) key += `|${k}=${String(e.attrs[k])}`;
   return key;
 }
