@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { EvidenceText, ingestAttachments, ingestBundle, InputError, isArchiveOrDirectory, openBundle, SAR_TEXT_DAY, SAR_XML_DAY } from './bundle/ingest.js';
+import { damagedArchiveError, EvidenceText, ingestAttachments, ingestBundle, InputError, isArchiveOrDirectory, openBundle, SAR_TEXT_DAY, SAR_XML_DAY } from './bundle/ingest.js';
 import type { BundleSource } from './bundle/walk.js';
 import type { Diagnostic } from './model.js';
 import type { EventSpread } from './parsers/types.js';
@@ -69,6 +69,8 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
   else {
     const st = await stat(first).catch(() => null);
     if (!st) throw new InputError(`cannot read ${first}: no such file or directory`, 'give the path of a sosreport directory or a .tar.xz/.tar.gz/.tar archive');
+    const damaged = await damagedArchiveError(first);
+    if (damaged) throw damaged;
     attachments = inputs;
   }
   const loaded = await loadRules(options.rulesDirs ?? [], true, { validateBuiltin: false });

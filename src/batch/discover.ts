@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sniffArchive } from '../bundle/archive.js';
+import { ARCHIVE_NAME } from '../bundle/ingest.js';
 
 export interface FoundBundle {
   /** absolute path */
@@ -58,8 +59,7 @@ export interface Discovery {
 
 /** Entries whose presence makes a directory a sosreport. */
 const BUNDLE_MARKERS = ['sos_commands', 'version.txt', 'proc'];
-/** Names that claim to be archives; a file so named that is not one is reported, other loose files are not. */
-const ARCHIVE_NAME = /\.(tar\.xz|tar\.gz|tgz|txz|tar)$/i;
+// ARCHIVE_NAME: names that claim to be archives; a file so named that is not one is reported, other loose files are not.
 const MAX_DEPTH = 32;
 
 export async function isBundleDir(dir: string): Promise<boolean> {
@@ -147,7 +147,7 @@ export async function discover(args: readonly string[], options: { exclude?: str
     if (pattern && !pattern.test(rel)) return;
     const compression = await sniffArchive(abs).catch(() => null);
     if (compression !== null) add({ path: abs, rel, kind: 'archive' });
-    else if (explicit || pattern || ARCHIVE_NAME.test(abs)) out.rejected.push({ path: abs, rel, reason: 'not a sosreport: neither a tar, tar.gz or tar.xz archive nor a directory holding sos_commands/, version.txt or proc/' });
+    else if (explicit || pattern || ARCHIVE_NAME.test(abs)) out.rejected.push({ path: abs, rel, reason: 'not a sosreport: neither a tar, tar.gz, tar.xz, tar.bz2 or tar.zst archive nor a directory holding sos_commands/, version.txt or proc/' });
   }
 
   for (const arg of args) {

@@ -9,7 +9,11 @@ import { readTar } from './tar.js';
 import { formatBytes } from './lines.js';
 import { xzIndexOffset, xzIndexRecords, xzStreamTotals } from './xz-index.js';
 
-export type Compression = 'xz' | 'gzip' | 'none';
+/**
+ * sos writes .tar.xz (its default) or .tar.gz; sos 3 and the sosreport of RHEL 5 and 6 could write
+ * .tar.bz2, and zstd is what other collectors and re-packed archives use.
+ */
+export type Compression = 'xz' | 'gzip' | 'bzip2' | 'zstd' | 'none';
 
 /** Reads the first bytes to tell xz, gzip and plain tar apart (names lie). */
 export async function sniffArchive(file: string): Promise<Compression | null> {
@@ -19,6 +23,9 @@ export async function sniffArchive(file: string): Promise<Compression | null> {
     const { bytesRead } = await fh.read(buf, 0, 512, 0);
     if (bytesRead >= 6 && buf[0] === 0xfd && buf.subarray(1, 6).toString('latin1') === '7zXZ\0') return 'xz';
     if (bytesRead >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) return 'gzip';
+    // "BZh" and the block size, 1 to 9 (hundreds of kB)
+    if (bytesRead >= 4 && buf.subarray(0, 3).toString('latin1') === 'BZh' && (buf[3] ?? 0) >= 0x31 && (buf[3] ?? 0) <= 0x39) return 'bzip2';
+    if (bytesRead >= 4 && buf.readUInt32LE(0) === 0xfd2fb528) return 'zstd';
     if (bytesRead >= 262 && buf.subarray(257, 262).toString('latin1') === 'ustar') return 'none';
     return null;
   } finally {
@@ -27,6 +34,23 @@ export async function sniffArchive(file: string): Promise<Compression | null> {
 }
 
 const SYSTEM_XZ = ['/usr/bin/xz', '/bin/xz', '/usr/local/bin/xz'].find((p) => existsSync(p)) ?? null;
+
+/** The programs that decode the rarer archives, run as xz is (no shell, the path as one argument). */
+const PIPE_DECODERS: Record<'bzip2' | 'zstd', { paths: string[]; args: (file: string) => string[]; install: string }> = {
+  bzip2: { paths: ['/usr/bin/bzip2', '/bin/bzip2', '/usr/local/bin/bzip2'], args: (file) => ['-d', '-c', '--', file], install: 'apt-get install bzip2 (dnf install bzip2)' },
+  // --memory bounds the window a hostile frame can ask for, as XZ_MEMLIMIT does for xz
+  zstd: { paths: ['/usr/bin/zstd', '/bin/zstd', '/usr/local/bin/zstd'], args: (file) => ['-d', '-c', '-q', '--memory=256MB', '--', file], install: 'apt-get install zstd (dnf install zstd)' },
+};
+
+/** The program for a bzip2 or zstd archive, or null when this machine has none. */
+export function pipeDecoderOf(compression: 'bzip2' | 'zstd'): string | null {
+  return PIPE_DECODERS[compression].paths.find((p) => existsSync(p)) ?? null;
+}
+
+/** How to get the program a bzip2 or zstd archive needs. */
+export function installHintOf(compression: 'bzip2' | 'zstd'): string {
+  return PIPE_DECODERS[compression].install;
+}
 
 /**
  * The xz header names the dictionary the decoder must allocate; a hostile
@@ -72,6 +96,15 @@ async function decompressor(file: string, compression: Compression, xzThreads: n
         gunzip.destroy();
       },
     };
+  }
+  if (compression === 'bzip2' || compression === 'zstd') {
+    raw.destroy();
+    const program = pipeDecoderOf(compression);
+    // openBundle refuses the archive first when the program is missing; a race leaves a clear complaint
+    if (program === null) return { stream: Readable.from([]), done: async () => `${compression}: no ${compression} program on this machine (${installHintOf(compression)})`, stop: () => {} };
+    const { pipeXz } = await import('./xz-pipe.js');
+    const decoder = pipeXz(program, PIPE_DECODERS[compression].args(file), compression);
+    return { stream: decoder.stream, done: decoder.done, stop: decoder.stop };
   }
   if (compression === 'none') {
     return {

@@ -6,7 +6,7 @@ import { parserForContent, parserForPath } from '../parsers/registry.js';
 import { dayStart, parseSysstatHeader } from '../parsers/sar.js';
 import type { LineParser, RecordSink, SourceParser } from '../parsers/types.js';
 import type { RecordStore } from '../timeline/store.js';
-import { ArchiveSource, sanitizeName, sniffArchive } from './archive.js';
+import { ArchiveSource, installHintOf, pipeDecoderOf, sanitizeName, sniffArchive } from './archive.js';
 import { timeFromName } from './attachments.js';
 import { DirectorySource } from './directory.js';
 import { eventStorms, ITEMISED_PER_SHAPE } from './event-storm.js';
@@ -112,8 +112,43 @@ export async function openBundle(location: string, limits: Partial<BundleLimits>
   } catch (err) {
     throw new InputError(`cannot read ${location}: ${(err as Error).message}`, 'check the file permissions');
   }
-  if (compression === null) throw new InputError(`${location} is not a tar, tar.gz or tar.xz archive`, 'sosreports are .tar.xz (or .tar.gz) archives or extracted directories; loose files go after the bundle as attachments');
+  if (compression === null) throw new InputError(`${location} is not a tar, tar.gz, tar.xz, tar.bz2 or tar.zst archive`, 'sosreports are .tar.xz (or .tar.gz) archives or extracted directories; loose files go after the bundle as attachments');
+  if ((compression === 'bzip2' || compression === 'zstd') && pipeDecoderOf(compression) === null)
+    throw new InputError(`${location} is a ${compression} archive and this machine has no ${compression} program to decode it`, installHintOf(compression));
   return new ArchiveSource(location, compression, limits);
+}
+
+/** A name only an archive has (sosreport-host-2026-…tar.xz, .tgz, .tar.bz2 …): its content must then be one. */
+export const ARCHIVE_NAME = /\.(?:tar(?:\.(?:xz|gz|bz2|zst))?|txz|tgz|tbz2?|tzst)$/i;
+
+/**
+ * A file named as an archive whose first bytes are no archive's: a download cut short, a copy that
+ * failed, or the wrong file. Reading it as a loose attachment would only say "not recognised".
+ */
+export async function damagedArchiveError(location: string): Promise<InputError | null> {
+  if (!ARCHIVE_NAME.test(location)) return null;
+  let head: Buffer;
+  let size: number;
+  try {
+    const st = await stat(location);
+    if (!st.isFile()) return null;
+    size = st.size;
+    const fh = await open(location, 'r');
+    try {
+      head = Buffer.alloc(8);
+      const { bytesRead } = await fh.read(head, 0, 8, 0);
+      head = head.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return null;
+  }
+  const bytes = [...head].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  return new InputError(
+    size === 0 ? `${location} is empty: named as an archive, it holds nothing` : `${location} is named as an archive but does not start as one (first bytes: ${bytes}): a truncated download, a failed copy, or not a sosreport`,
+    'check the file against its source (size, checksum); a .tar.xz starts fd 37 7a 58 5a 00, a .tar.gz 1f 8b',
+  );
 }
 
 export async function isArchiveOrDirectory(location: string): Promise<boolean> {

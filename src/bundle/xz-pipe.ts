@@ -13,8 +13,11 @@ import { spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import type { WorkerXz } from './xz-worker.js';
 
-/** Starts `xz args…`; its standard output is the stream returned. */
-export function pipeXz(xz: string, args: string[]): WorkerXz {
+/**
+ * Starts `xz args…`; its standard output is the stream returned. Also the reader of the other
+ * decoders a bundle may need a program for (bzip2, zstd: archive.ts), named in done()'s complaint.
+ */
+export function pipeXz(xz: string, args: string[], name = 'xz'): WorkerXz {
   const child = spawn(xz, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let stopped = false;
@@ -53,7 +56,9 @@ export function pipeXz(xz: string, args: string[]): WorkerXz {
     done: async () => {
       await exited;
       if (stopped || exit?.code === 0) return null;
-      return `xz: ${exit?.message.trim() || `exit code ${exit?.code ?? 'unknown'}`}`;
+      // the program's first line (bzip2 goes on for ten about recovery tools), without its own name again
+      const said = (exit?.message.trim().split('\n')[0] ?? '').replace(new RegExp(`^${name}: `), '');
+      return `${name}: ${said || `exit code ${exit?.code ?? 'unknown'}`}`;
     },
   };
 }

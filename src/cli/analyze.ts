@@ -51,7 +51,7 @@ export function parseSize(text: string, flag: string): number {
 export function registerAnalyze(program: Command): void {
   program
     .command('analyze')
-    .description('analyse a bundle (directory or .tar.xz/.tar.gz/.tar) plus loose attachments and write the report')
+    .description('analyse a bundle (directory or .tar.xz/.tar.gz/.tar, .tar.bz2/.tar.zst) plus loose attachments and write the report')
     .argument('<inputs...>', 'the bundle first, then attachments (vmstat -t, iostat -x -t, pmap -x, ps auxwww, top -b files or directories of them)')
     .option('-o, --output <dir>', 'output directory (default ./sosmortem-<host>-<date>/); "-" with --format json writes JSON to stdout')
     .option('--format <list>', 'comma-separated: pdf,html,md,json', 'pdf,json')

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ArchiveSource, type Compression } from '../../src/bundle/archive.js';
-import { about, gz, HOSTNAME_FILE, ingest, makeTar, snapshot, tempDir, TOP, xz, type TarEntry } from './helpers.js';
+import { about, gz, HOSTNAME_FILE, ingest, makeTar, snapshot, tempDir, TOP, viaProgram, xz, type TarEntry } from './helpers.js';
 
 const HOST_INNER = 'sos_commands/host/hostname';
 const base: TarEntry[] = [
@@ -17,8 +17,8 @@ async function run(entries: TarEntry[], compression: Compression = 'xz', patch?:
   await mkdir(path.join(parent, 'in'));
   let tar = await makeTar(entries);
   if (patch) tar = patch(tar);
-  const data = compression === 'xz' ? xz(tar) : compression === 'gzip' ? gz(tar) : tar;
-  const file = path.join(parent, 'in', `bundle.tar${compression === 'xz' ? '.xz' : compression === 'gzip' ? '.gz' : ''}`);
+  const data = compression === 'xz' ? xz(tar) : compression === 'gzip' ? gz(tar) : compression === 'bzip2' || compression === 'zstd' ? viaProgram(compression, tar) : tar;
+  const file = path.join(parent, 'in', `bundle.tar${{ xz: '.xz', gzip: '.gz', bzip2: '.bz2', zstd: '.zst', none: '' }[compression]}`);
   await writeFile(file, data);
   const before = await snapshot(parent);
   const result = await ingest(new ArchiveSource(file, compression));
@@ -35,7 +35,7 @@ function fixChecksum(tar: Buffer, offset: number): void {
 }
 
 describe('hostile archive entries', () => {
-  it.each<Compression>(['xz', 'gzip', 'none'])('ignores ../ and absolute entry paths with a diagnostic each (%s), writes nothing', async (c) => {
+  it.each<Compression>(['xz', 'gzip', 'bzip2', 'zstd', 'none'])('ignores ../ and absolute entry paths with a diagnostic each (%s), writes nothing', async (c) => {
     const r = await run([...base, { header: { name: '../../etc/cron.d/evil' }, body: 'x' }, { header: { name: '/etc/passwd' }, body: 'root:x:0:0' }, { header: { name: `${TOP}/../../escape` }, body: 'x' }], c);
     expect(r.files).toEqual([HOST_INNER]);
     const leaves = r.diagnostics.filter((d) => d.message.includes('leaves the bundle root'));

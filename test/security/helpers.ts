@@ -45,6 +45,13 @@ export function xz(data: Buffer, level = '-1'): Buffer {
   return r.stdout;
 }
 
+/** bzip2 or zstd by the system's program, as sosmortem decodes them */
+export function viaProgram(program: 'bzip2' | 'zstd', data: Buffer): Buffer {
+  const r = spawnSync(program, ['-c', '-q'], { input: data, maxBuffer: 1024 ** 3 });
+  if (r.status !== 0) throw new Error(`${program} failed: ${r.stderr.toString()}`);
+  return r.stdout;
+}
+
 export function gz(data: Buffer): Buffer {
   return gzipSync(data, { level: 1 });
 }
