@@ -221,10 +221,9 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
       // (at every boot, rsyslog stamps the kernel's first seconds late). The kernel's stamp is the event's.
       const stamped = clock.bootMs + e.uptime * 1000;
       if (t - stamped > LATE_KERNEL_LINE_MS) {
-        lineNotes.set(
-          `${e.fileIdx}:${e.line}`,
-          `written to this log at ${toLocalText(clock.zone, t)}, ${lateBy(t - stamped)} after the kernel stamped it [${e.uptime.toFixed(6)}] = ${toLocalText(clock.zone, stamped)}, the time it is placed at`,
-        );
+        // every line of the event: the daemon wrote the whole report down late, each line with its own stamp
+        const note = `written to this log at ${toLocalText(clock.zone, t)}, ${lateBy(t - stamped)} after the kernel stamped the event [${e.uptime.toFixed(6)}] = ${toLocalText(clock.zone, stamped)}, the time it is placed at`;
+        for (const l of [{ line: e.line }, ...e.lines]) lineNotes.set(`${e.fileIdx}:${l.line}`, note);
         t = stamped;
         lateKernelLines++;
       }

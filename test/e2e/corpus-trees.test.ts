@@ -512,7 +512,7 @@ describe('a sosreport whose kernel lines are in dmesg, syslog and kern.log at on
     const late = thrash?.evidence.find((e) => e.source === 'var/log/kern.log' && e.text.includes('[ 8151.035970] Memory cgroup out of memory'));
     expect(late?.text.startsWith('2026-12-07T12:58:27')).toBe(true);
     expect(late?.note).toBe(
-      'written to this log at 2026-12-07 12:58:27, 11 h 10 min after the kernel stamped it [8151.035970] = 2026-12-07 01:48:16, the time it is placed at',
+      'written to this log at 2026-12-07 12:58:27, 11 h 10 min after the kernel stamped the event [8151.035970] = 2026-12-07 01:48:16, the time it is placed at',
     );
     // a line of the ring buffer, stamped by the kernel alone, needs no note
     const dmesg = r.findings.find((f) => f.rule === 'qemu-segfault')?.evidence ?? [];
