@@ -20,6 +20,7 @@ import { RecordStore } from './timeline/store.js';
 import { buildTimeline, type Series, type Timeline, type TimelineEvent } from './timeline/timeline.js';
 import { mark } from './timings.js';
 import { VERSION } from './version.js';
+import { compareText } from './compare-text.js';
 
 export interface AnalyzeOptions {
   /** extra rule directories (--rules) */
@@ -230,7 +231,7 @@ function coverageOf(timeline: Timeline, store: RecordStore): Report['coverage'] 
       if (!c.to || Date.parse(to) > Date.parse(c.to)) c.to = to;
     }
   }
-  return [...bySource.values()].sort((a, b) => a.source.localeCompare(b.source));
+  return [...bySource.values()].sort((a, b) => compareText(a.source, b.source));
 }
 
 /** Reduces a series to at most `max` points for drawing, keeping each bucket's extreme. */
@@ -560,7 +561,7 @@ function preferSarXml(store: RecordStore, diagnostics: Diagnostic[]): void {
 /** The tool version plus a digest of the rules that ran: two reports with the same value used the same thresholds. */
 function rulesetVersion(rules: RuleDef[]): string {
   const h = createHash('sha256');
-  for (const r of [...rules].sort((a, b) => a.id.localeCompare(b.id))) h.update(ruleText(r));
+  for (const r of [...rules].sort((a, b) => compareText(a.id, b.id))) h.update(ruleText(r));
   return `${VERSION}+${rules.length}.${h.digest('hex').slice(0, 8)}`;
 }
 

@@ -5,6 +5,7 @@
  */
 import { SEVERITIES, type Severity } from '../model.js';
 import { problems, type DigestFinding } from './row.js';
+import { compareText } from '../compare-text.js';
 
 /**
  * `unchecked`: in one bundle only, and the other lacked the data its rule needs
@@ -99,7 +100,7 @@ export function diffFindings(before: readonly DigestFinding[], after: readonly D
       metrics: metricDeltas(x?.metrics ?? null, y?.metrics ?? null),
     });
   }
-  return out.sort((p, q) => KIND_ORDER.indexOf(p.kind) - KIND_ORDER.indexOf(q.kind) || (q.scoreAfter ?? q.scoreBefore ?? 0) - (p.scoreAfter ?? p.scoreBefore ?? 0) || p.key.localeCompare(q.key));
+  return out.sort((p, q) => KIND_ORDER.indexOf(p.kind) - KIND_ORDER.indexOf(q.kind) || (q.scoreAfter ?? q.scoreBefore ?? 0) - (p.scoreAfter ?? p.scoreBefore ?? 0) || compareText(p.key, q.key));
 }
 
 export interface DiffSide {

@@ -10,6 +10,7 @@ import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sniffArchive } from '../bundle/archive.js';
 import { ARCHIVE_NAME } from '../bundle/ingest.js';
+import { compareText } from '../compare-text.js';
 
 export interface FoundBundle {
   /** absolute path */
@@ -191,8 +192,8 @@ export async function discover(args: readonly string[], options: { exclude?: str
   }
 
   await pairAttachments();
-  out.bundles.sort((a, b) => a.rel.localeCompare(b.rel) || a.path.localeCompare(b.path));
-  out.rejected.sort((a, b) => a.rel.localeCompare(b.rel));
+  out.bundles.sort((a, b) => compareText(a.rel, b.rel) || compareText(a.path, b.path));
+  out.rejected.sort((a, b) => compareText(a.rel, b.rel));
   return out;
 }
 

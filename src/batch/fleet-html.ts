@@ -8,6 +8,7 @@ import Handlebars from 'handlebars';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSpec, SEVERITY_COLOURS } from '../report/charts.js';
 import type { FleetSummary } from './fleet.js';
+import { compareText } from '../compare-text.js';
 
 const TEMPLATE_DIR = new URL('../../templates/', import.meta.url);
 /** beyond this many hosts a heatmap is unreadable on paper; the most affected are drawn */
@@ -33,7 +34,7 @@ function frequencySpec(s: FleetSummary): TopLevelSpec {
 function heatmapSpec(s: FleetSummary): { spec: TopLevelSpec; shown: number } {
   const load = new Map<string, number>();
   for (const c of s.heatmap.cells) load.set(c.host, (load.get(c.host) ?? 0) + c.bundles);
-  const hosts = [...load].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, HEATMAP_MAX_HOSTS).map(([h]) => h).sort();
+  const hosts = [...load].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0])).slice(0, HEATMAP_MAX_HOSTS).map(([h]) => h).sort();
   const keep = new Set(hosts);
   const values = s.heatmap.cells.filter((c) => keep.has(c.host));
   return {

@@ -7,6 +7,7 @@ import { FINDING_CLASSES, SEVERITIES, type FindingClass, type Severity } from '.
 import { VERSION } from '../version.js';
 import { diffBundles, type ChangeKind, type FindingChange } from './diff.js';
 import { problems, sortRows, type BundleRow } from './row.js';
+import { compareText } from '../compare-text.js';
 
 export interface RuleFrequency {
   rule: string;
@@ -117,7 +118,7 @@ export function fleetSummary(input: readonly BundleRow[], timing: { generatedAt:
   const byHost = new Map<string, BundleRow[]>();
   for (const r of ok) byHost.set(hostOf(r), [...(byHost.get(hostOf(r)) ?? []), r]);
   const histories: HostHistory[] = [];
-  for (const [host, list] of [...byHost].sort((a, b) => a[0].localeCompare(b[0]))) {
+  for (const [host, list] of [...byHost].sort((a, b) => compareText(a[0], b[0]))) {
     if (list.length < 2) continue;
     const steps: HistoryStep[] = [];
     for (let i = 1; i < list.length; i++) {
@@ -137,15 +138,15 @@ export function fleetSummary(input: readonly BundleRow[], timing: { generatedAt:
     elapsedMs: timing.elapsedMs,
     totals: { bundles: rows.length, ok: ok.length, error: rows.length - ok.length, hosts: hosts.length, findings: ok.reduce((n, r) => n + problems(r.findings).length, 0), corroborating: ok.reduce((n, r) => n + r.findings.length - problems(r.findings).length, 0) },
     bundles: rows,
-    frequency: [...freq.values()].map(({ hostSet, ...e }) => ({ ...e, hosts: hostSet.size })).sort((a, b) => b.bundles - a.bundles || a.rule.localeCompare(b.rule)),
+    frequency: [...freq.values()].map(({ hostSet, ...e }) => ({ ...e, hosts: hostSet.size })).sort((a, b) => b.bundles - a.bundles || compareText(a.rule, b.rule)),
     heatmap: {
       hosts,
       classes: FINDING_CLASSES.filter((c) => [...heat.values()].some((h) => h.class === c)),
-      cells: [...heat.values()].sort((a, b) => a.host.localeCompare(b.host) || a.class.localeCompare(b.class)),
+      cells: [...heat.values()].sort((a, b) => compareText(a.host, b.host) || compareText(a.class, b.class)),
     },
     histories,
     fixes: [...fixes.values()]
       .map((g) => ({ action: g.action, rules: [...g.rules].sort(), bundles: g.ids.size, hosts: g.hosts.size, bundleIds: [...g.ids].sort() }))
-      .sort((a, b) => b.bundles - a.bundles || b.hosts - a.hosts || a.action.localeCompare(b.action)),
+      .sort((a, b) => b.bundles - a.bundles || b.hosts - a.hosts || compareText(a.action, b.action)),
   };
 }

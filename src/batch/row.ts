@@ -8,6 +8,7 @@ import { createReadStream, lstatSync, readdirSync, type Dirent, type Stats } fro
 import path from 'node:path';
 import { FINDING_CLASSES, SEVERITIES, type Finding, type FindingClass, type Severity, type Subject } from '../model.js';
 import type { Report } from '../report/model.js';
+import { compareText } from '../compare-text.js';
 
 export interface DigestFinding {
   /** the same problem in two bundles of one host has the same key */
@@ -196,5 +197,5 @@ export function csvRecord(row: BundleRow): Record<string, string | number> {
 
 /** Rows in a stable order: by host, then time, then path. */
 export function sortRows(rows: BundleRow[]): BundleRow[] {
-  return [...rows].sort((a, b) => (a.host ?? '\uffff').localeCompare(b.host ?? '\uffff') || (a.collectedAt ?? '').localeCompare(b.collectedAt ?? '') || a.path.localeCompare(b.path));
+  return [...rows].sort((a, b) => compareText(a.host ?? '\uffff', b.host ?? '\uffff') || compareText(a.collectedAt ?? '', b.collectedAt ?? '') || compareText(a.path, b.path));
 }

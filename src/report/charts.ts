@@ -11,6 +11,7 @@ import { offsetAt, type Zone } from '../timeline/clock.js';
 import { findingWindowMs, rankFindings } from './format.js';
 import { packedVegaLib, type VegaLib } from './vega-cache.js';
 import type { ChartSeries, FindingChart, ReportModel } from './model.js';
+import { compareText } from '../compare-text.js';
 
 export const CHART_WIDTH = 640;
 const FONT = "'Noto Sans', 'DejaVu Sans', sans-serif";
@@ -433,7 +434,7 @@ export async function standardCharts(model: ReportModel, zone: Zone): Promise<Ch
       svg: await renderSpec(heatmapSpec(frame, zone, util)),
     });
   } else if (util.length) {
-    const top = [...util].sort((a, b) => peak(b) - peak(a) || seriesName(a).localeCompare(seriesName(b))).slice(0, 5);
+    const top = [...util].sort((a, b) => peak(b) - peak(a) || compareText(seriesName(a), seriesName(b))).slice(0, 5);
     const devices = top.map((s) => s.labels['device'] ?? seriesName(s));
     const dev = (s: ChartSeries): string => s.labels['device'] ?? seriesName(s);
     out.push({
@@ -460,7 +461,7 @@ export async function standardCharts(model: ReportModel, zone: Zone): Promise<Ch
 
 /** Locality per host node against the 90% (expected) and 60% (severe) lines of the numa-cross-node rule. */
 export async function numaLocalityChart(model: ReportModel): Promise<ChartOut | null> {
-  const numa = [...(model.numa ?? [])].sort((a, b) => Number(a.node) - Number(b.node) || a.node.localeCompare(b.node));
+  const numa = [...(model.numa ?? [])].sort((a, b) => Number(a.node) - Number(b.node) || compareText(a.node, b.node));
   if (numa.length === 0) return null;
   const th = (name: string, fallback: number): number => model.thresholds?.find((t) => t.rule === 'numa-cross-node' && t.name === name)?.value ?? fallback;
   const good = th('minLocalityPct', 90);

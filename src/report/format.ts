@@ -7,6 +7,7 @@
 import type { Finding, Remediation, Severity } from '../model.js';
 import { parseZone, toIso, toLocalText, UTC_ZONE, type Zone } from '../timeline/clock.js';
 import type { ReportModel, RuleCheck } from './model.js';
+import { compareText } from '../compare-text.js';
 
 export function zoneOf(model: ReportModel): Zone {
   return parseZone(model.zone) ?? parseZone(model.report.bundle.timezone ?? '') ?? UTC_ZONE;
@@ -102,7 +103,7 @@ export const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, m
 /** Ranked as the report shows them: score first, then severity, then id for a stable order. */
 export function rankFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
-    (a, b) => b.score - a.score || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.id.localeCompare(b.id),
+    (a, b) => b.score - a.score || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || compareText(a.id, b.id),
   );
 }
 
@@ -467,7 +468,7 @@ export function postmortem(model: ReportModel): Postmortem | null {
     if (e.type === 'vm-shutdown' && crashAt.has(`${e.t}|${e.labels['domain'] ?? ''}`)) continue;
     timeline.push({ time, what: e.count !== undefined && e.count > 1 ? `${e.label} (${e.count} times)` : e.label });
   }
-  timeline.sort((a, b) => a.time.localeCompare(b.time));
+  timeline.sort((a, b) => compareText(a.time, b.time));
   return { summary, impact, trigger, rootCause: rootText, detection, resolution, timeline };
 }
 
@@ -534,7 +535,7 @@ export function thresholdGroups(model: ReportModel): { rule: string; rows: { nam
     rows.push({ name: t.name, value: `${trimNumber(t.value, 3)}${unit}`, reason: t.reason, ref: t.ref });
     groups.set(t.rule, rows);
   }
-  return [...groups.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([rule, rows]) => ({ rule, rows }));
+  return [...groups.entries()].sort((a, b) => compareText(a[0], b[0])).map(([rule, rows]) => ({ rule, rows }));
 }
 
 /** Collection gaps as the appendix lists them: from, to, how long. */

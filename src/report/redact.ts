@@ -9,6 +9,7 @@
  * nowhere as a label, path or address cannot be recognised.
  */
 import type { ReportModel } from './model.js';
+import { compareText } from '../compare-text.js';
 
 /** keys whose values are public vocabulary or rule data, not bundle content */
 const SKIP_KEYS = new Set([
@@ -96,7 +97,7 @@ class Placeholders {
   /** One pass per string: longest tokens first, whole tokens only (not inside a longer word). */
   replacer(): (s: string) => string {
     if (this.map.size === 0) return (s) => s;
-    const tokens = [...this.map.keys()].sort((a, b) => b.length - a.length || a.localeCompare(b));
+    const tokens = [...this.map.keys()].sort((a, b) => b.length - a.length || compareText(a, b));
     const alternation = tokens.map((t) => t.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|');
     const re = new RegExp(`(?<![A-Za-z0-9])(?:${alternation})(?![A-Za-z0-9])`, 'g');
     return (s) => s.replace(re, (m) => this.map.get(m) ?? m);
