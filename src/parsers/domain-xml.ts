@@ -151,6 +151,15 @@ export const domainXml: SourceParser = {
         };
 
         fact('vm.name', name, 'name');
+        // libvirt's live status (src/qemu/qemu_domain.c qemuDomainObjPrivateXMLFormat): the state and its
+        // reason as virDomainState*/virDomainPausedReason names, e.g. state='paused' reason='ioerror'
+        const status = child(doc, 'domstatus');
+        if (status) {
+          const state = attr(status, 'state');
+          const reason = attr(status, 'reason');
+          if (state) fact('vm.liveState', state, 'domstatus');
+          if (reason) fact('vm.liveStateReason', reason, 'domstatus');
+        }
         const uuid = text(child(dom, 'uuid'));
         if (uuid) fact('vm.uuid', uuid, 'uuid');
         const vcpu = child(dom, 'vcpu');

@@ -316,6 +316,10 @@ function draftOf(rule: RuleDef, c: Candidate, timeline: Timeline, n: number): Dr
   const env: Env = { ...c.env };
   // Rule text names the series it fired on as labels.x (labels.device): every detector's candidate carries them.
   if (env['labels'] === undefined) env['labels'] = { ...c.labels };
+  for (const [name, expr] of Object.entries(rule.texts ?? {})) {
+    const v = compile(expr)(env);
+    env[name] = v === undefined || v === null || (typeof v === 'number' && Number.isNaN(v)) ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  }
   const metrics: Record<string, number> = {};
   env['metrics'] = metrics;
   for (const [name, expr] of Object.entries(rule.metrics)) {

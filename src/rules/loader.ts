@@ -123,6 +123,7 @@ function expressionsOf(rule: RuleDef): [string, string][] {
       if (!isAttributeName(k)) out.push([`/detect/groupBy/${i}`, k]);
     });
   }
+  for (const [k, v] of Object.entries(rule.texts ?? {})) out.push([`/texts/${k}`, v]);
   for (const [k, v] of Object.entries(rule.metrics)) out.push([`/metrics/${k}`, v]);
   rule.severity.forEach((s, i) => out.push([`/severity/${i}/when`, s.when]));
   if (typeof rule.confidence === 'string') out.push(['/confidence', rule.confidence]);

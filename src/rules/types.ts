@@ -89,6 +89,11 @@ export interface RuleDef {
   requires: string[];
   thresholds: Record<string, Threshold>;
   detect: Detect;
+  /**
+   * named texts computed for each finding before its metrics (a guest's pause reason, the mount point
+   * under its image), for its words and conditions; not reported as metrics, which are numbers
+   */
+  texts?: Record<string, string>;
   /** named values computed for each finding; appear in report.json metrics */
   metrics: Record<string, string>;
   severity: SeverityLevel[];

@@ -24,7 +24,15 @@ export interface GuestView {
    */
   memoryHeld: boolean | null;
   nosharepages: boolean;
-  disks: { target: string; bus: string; cache: string; io: string }[];
+  disks: { target: string; bus: string; cache: string; io: string; source?: string }[];
+  /**
+   * The fullest filesystem holding one of its disk images (df's mount point with the longest prefix of
+   * the image's path), when df was collected: a guest whose image cannot grow is paused by QEMU.
+   */
+  fullestDiskMount: string | null;
+  fullestDiskUsedPct: number | null;
+  fullestDiskAvailKiB: number | null;
+  fullestDiskSource: string | null;
   balloon: string | null;
   /** MiB of the guest's qemu process per NUMA node (numastat -p / numa_maps), when collected */
   memoryByNodeMiB: Record<string, number> | null;
@@ -64,6 +72,17 @@ export function expandCpuList(list: string): number[] {
   return out;
 }
 
+/** The mounted filesystem a path lies on: the mount point that is the longest prefix of it, by whole components. */
+export function filesystemOf(file: string, mounts: ReadonlyMap<string, { usedPct: number; availKiB: number | null }>): { mount: string; usedPct: number; availKiB: number | null } | null {
+  let best: string | null = null;
+  for (const m of mounts.keys()) {
+    const inside = m === '/' || file === m || file.startsWith(m.endsWith('/') ? m : `${m}/`);
+    if (inside && (best === null || m.length > best.length)) best = m;
+  }
+  const fs = best === null ? undefined : mounts.get(best);
+  return best === null || fs === undefined ? null : { mount: best, ...fs };
+}
+
 /** Builds the guest inventory from domain XML, virsh, numastat -p and numactl facts; null when the host runs no guests. */
 export function kvmInventory(timeline: Timeline): KvmInventory | null {
   const domains = new Set<string>();
@@ -99,6 +118,13 @@ export function kvmInventory(timeline: Timeline): KvmInventory | null {
   const pidDomain = new Map<string, string>();
   for (const f of timeline.factsNamed('proc.libvirtDomain')) if (f.labels['pid'] && typeof f.value === 'string') pidDomain.set(f.labels['pid'], f.value);
   const withProcess = new Set(pidDomain.values());
+  const mounts = new Map<string, { usedPct: number; availKiB: number | null }>();
+  for (const f of timeline.factsNamed('fs.usedPct')) {
+    const mount = f.labels['mount'];
+    const pct = num(f.value);
+    if (mount === undefined || pct === null || mounts.has(mount)) continue;
+    mounts.set(mount, { usedPct: pct, availKiB: num(timeline.factEntry('fs.availKiB', { mount })?.value) });
+  }
   const defaultHugepageKiB = num(timeline.facts.find((f) => f.name === 'meminfo.Hugepagesize' && Object.keys(f.labels).length === 0)?.value);
 
   const guests: GuestView[] = [];
@@ -121,7 +147,13 @@ export function kvmInventory(timeline: Timeline): KvmInventory | null {
       if (disks.some((d) => d.target === (f.labels['target'] ?? '?'))) continue;
       try {
         const d = JSON.parse(f.value) as Record<string, unknown>;
-        disks.push({ target: f.labels['target'] ?? '?', bus: String(d['bus'] ?? '?'), cache: String(d['cache'] ?? 'default'), io: String(d['io'] ?? 'default') });
+        disks.push({
+          target: f.labels['target'] ?? '?',
+          bus: String(d['bus'] ?? '?'),
+          cache: String(d['cache'] ?? 'default'),
+          io: String(d['io'] ?? 'default'),
+          ...(typeof d['source'] === 'string' && d['source'] !== '' ? { source: d['source'] } : {}),
+        });
       } catch {
         /* a malformed disk fact is left out */
       }
@@ -137,6 +169,11 @@ export function kvmInventory(timeline: Timeline): KvmInventory | null {
     const mode = str(fact('vm.numatuneMode', domain));
     const nodeset = str(fact('vm.numatuneNodeset', domain));
     const state = str(fact('vm.state', domain));
+    let fullest: { mount: string; usedPct: number; availKiB: number | null; source: string } | null = null;
+    for (const d of disks) {
+      const fs = d.source?.startsWith('/') ? filesystemOf(d.source, mounts) : null;
+      if (fs && (fullest === null || fs.usedPct > fullest.usedPct)) fullest = { ...fs, source: d.source as string };
+    }
     const hugepages = fact('vm.hugepages', domain) === true;
     const hugepageSizeKiB = num(fact('vm.hugepageSizeKiB', domain));
     guests.push({
@@ -150,6 +187,10 @@ export function kvmInventory(timeline: Timeline): KvmInventory | null {
       hugepages,
       hugepageSizeKiB,
       hugepagePoolKiB: hugepages ? (hugepageSizeKiB ?? defaultHugepageKiB) : null,
+      fullestDiskMount: fullest?.mount ?? null,
+      fullestDiskUsedPct: fullest?.usedPct ?? null,
+      fullestDiskAvailKiB: fullest?.availKiB ?? null,
+      fullestDiskSource: fullest?.source ?? null,
       memoryHeld: state !== null ? state !== 'shut off' : withProcess.has(domain) ? true : null,
       nosharepages: fact('vm.nosharepages', domain) === true,
       disks,

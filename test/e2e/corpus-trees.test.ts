@@ -617,3 +617,20 @@ describe('a sosreport taken after a 16 GiB guest failed to start under strict ov
     expect(f?.evidence.map((e) => e.text)).toContain('vm.overcommit_memory = 2');
   });
 });
+
+describe('a sosreport taken while a guest was paused because the filesystem under its qcow2 filled up (15:03, a 128 MiB ext4; nothing logged it)', async () => {
+  const { model } = await analyze([path.resolve(import.meta.dirname, '../fixtures/sosreport-archives/sosmortem-libvirt-paused-enospc.tar.xz')]);
+  const f = model.report.findings[0];
+  it("finds the paused guest from libvirt's live status, and the full filesystem from df and the image's path", () => {
+    expect(model.report.findings.map((x) => [x.rule, x.severity, x.title])).toEqual([['vm-paused', 'high', 'Guest fill01 paused on a disk I/O error: /var/lib/libvirt/images/small is full']]);
+    expect(f?.metrics).toEqual({ fsUsedPct: 100, fsAvailKiB: 44, fsFull: 1 });
+    expect(f?.message).toContain('Its image /var/lib/libvirt/images/small/fill01.qcow2 lies on /var/lib/libvirt/images/small, 100% full with 44 KiB available');
+    expect(f?.evidence.map((e) => e.text.trim())).toEqual([
+      '<name>fill01</name>',
+      "<domstatus state='paused' reason='ioerror' pid='3186'>",
+      '1    fill01   paused',
+      '/dev/loop0                 117203   107985        44 100% /var/lib/libvirt/images/small',
+    ]);
+    expect(f?.remediation[0]?.detail).toContain('virsh resume fill01');
+  });
+});

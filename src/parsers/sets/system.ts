@@ -20,6 +20,7 @@ import { sysctlParser } from '../sysctl.js';
 import { sysMmParser } from '../sys-mm.js';
 import { manifestParser } from '../manifest.js';
 import { dumpe2fsParser } from '../dumpe2fs.js';
+import { dfParser } from '../df.js';
 
 /**
  * Host facts: clock, identity, memory and block-device state read once.
@@ -45,6 +46,7 @@ export const SYSTEM_PARSERS: readonly SourceParser[] = [
   sysctlParser,
   sysMmParser,
   dumpe2fsParser,
+  dfParser,
   dateParser,
   hostnameParser,
 ];
