@@ -240,6 +240,17 @@ describe('user rules and redaction', () => {
     expect(r.diagnostics.find((d) => d.source.endsWith('oom-kill.yaml') && d.severity === 'error')?.message).toContain('/detect/groupBy/2');
   });
 
+  it("a text expression that does not parse is the rule file's error, at its place", async () => {
+    const { readFileSync, writeFileSync, mkdirSync } = await import('node:fs');
+    const dir = path.join(tmp, 'bad-text');
+    mkdirSync(dir, { recursive: true });
+    const text = readFileSync(path.join(root, 'rules/virt/vm-paused.yaml'), 'utf8').replace(`reason: "or(fact('vm.liveStateReason', 'domain', labels.domain), '')"`, `reason: "or(fact('vm.liveStateReason', 'domain', labels.domain), "`);
+    expect(text).toContain(`reason: "or(fact('vm.liveStateReason', 'domain', labels.domain), "`);
+    writeFileSync(path.join(dir, 'vm-paused.yaml'), text);
+    const r = (await analyze([healthyBundle], { rulesDirs: [dir] })).model.report;
+    expect(r.diagnostics.find((d) => d.source.endsWith('vm-paused.yaml') && d.severity === 'error')?.message).toContain('/texts/reason');
+  });
+
   it('--redact leaves no host name, domain or user name in any output', () => {
     const out = path.join(tmp, 'redacted');
     const res = spawnSync('node', [cli, 'analyze', leakBundle, leakAttachments, '-o', out, '--format', 'json,md', '--redact'], { encoding: 'utf8' });
