@@ -23,6 +23,13 @@ export interface GuestView {
    * it was seen; null when the bundle does not say.
    */
   memoryHeld: boolean | null;
+  /**
+   * The nodes its hugepages must come from when it is bound (numatune memory mode strict): the kernel
+   * allocates a bound guest's pages on those nodes only, so free pages elsewhere do not count for it.
+   */
+  hugepageNodes: string | null;
+  /** free pages of its pool on those nodes (hugepages.node.free), when sysfs gave them */
+  hugepageNodesFree: number | null;
   nosharepages: boolean;
   disks: { target: string; bus: string; cache: string; io: string; source?: string }[];
   /**
@@ -118,6 +125,7 @@ export function kvmInventory(timeline: Timeline): KvmInventory | null {
   const pidDomain = new Map<string, string>();
   for (const f of timeline.factsNamed('proc.libvirtDomain')) if (f.labels['pid'] && typeof f.value === 'string') pidDomain.set(f.labels['pid'], f.value);
   const withProcess = new Set(pidDomain.values());
+  const hugepageSizeKiBOf = (domain: string): number | null => num(fact('vm.hugepageSizeKiB', domain));
   const mounts = new Map<string, { usedPct: number; availKiB: number | null }>();
   for (const f of timeline.factsNamed('fs.usedPct')) {
     const mount = f.labels['mount'];
@@ -169,13 +177,23 @@ export function kvmInventory(timeline: Timeline): KvmInventory | null {
     const mode = str(fact('vm.numatuneMode', domain));
     const nodeset = str(fact('vm.numatuneNodeset', domain));
     const state = str(fact('vm.state', domain));
+    const hugepages = fact('vm.hugepages', domain) === true;
+    const hugepageSizeKiB = hugepageSizeKiBOf(domain);
+    // libvirt binds a guest's memory, hugepages included, to the nodeset of <numatune><memory mode='strict'>
+    const boundNodes = hugepages && (mode ?? 'strict') === 'strict' && nodeset ? expandCpuList(nodeset).map(String) : null;
+    const poolKiB = hugepages ? (hugepageSizeKiB ?? defaultHugepageKiB) : null;
+    let nodesFree: number | null = null;
+    if (boundNodes !== null && poolKiB !== null) {
+      for (const n of boundNodes) {
+        const free = num(timeline.factEntry('hugepages.node.free', { sizeKiB: String(poolKiB), node: n })?.value);
+        if (free !== null) nodesFree = (nodesFree ?? 0) + free;
+      }
+    }
     let fullest: { mount: string; usedPct: number; availKiB: number | null; source: string } | null = null;
     for (const d of disks) {
       const fs = d.source?.startsWith('/') ? filesystemOf(d.source, mounts) : null;
       if (fs && (fullest === null || fs.usedPct > fullest.usedPct)) fullest = { ...fs, source: d.source as string };
     }
-    const hugepages = fact('vm.hugepages', domain) === true;
-    const hugepageSizeKiB = num(fact('vm.hugepageSizeKiB', domain));
     guests.push({
       domain,
       state,
@@ -186,7 +204,9 @@ export function kvmInventory(timeline: Timeline): KvmInventory | null {
       numatune: mode || nodeset ? `${mode ?? '?'} ${nodeset ?? ''}`.trim() : null,
       hugepages,
       hugepageSizeKiB,
-      hugepagePoolKiB: hugepages ? (hugepageSizeKiB ?? defaultHugepageKiB) : null,
+      hugepagePoolKiB: poolKiB,
+      hugepageNodes: boundNodes?.join(',') ?? null,
+      hugepageNodesFree: nodesFree,
       fullestDiskMount: fullest?.mount ?? null,
       fullestDiskUsedPct: fullest?.usedPct ?? null,
       fullestDiskAvailKiB: fullest?.availKiB ?? null,
