@@ -211,7 +211,8 @@ export function kvmInventory(timeline: Timeline): KvmInventory | null {
       fullestDiskUsedPct: fullest?.usedPct ?? null,
       fullestDiskAvailKiB: fullest?.availKiB ?? null,
       fullestDiskSource: fullest?.source ?? null,
-      memoryHeld: state !== null ? state !== 'shut off' : withProcess.has(domain) ? true : null,
+      // run/libvirt/qemu/<guest>.xml exists only while its QEMU does: a live status is memory held
+      memoryHeld: state !== null ? state !== 'shut off' : withProcess.has(domain) || str(fact('vm.liveState', domain)) !== null ? true : null,
       nosharepages: fact('vm.nosharepages', domain) === true,
       disks,
       balloon: str(fact('vm.memballoon', domain)),
