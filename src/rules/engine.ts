@@ -2,6 +2,7 @@ import type { Diagnostic, Evidence, Finding, Remediation, Severity, Subject } fr
 import { SEVERITIES } from '../model.js';
 import type { RuleCheck } from '../report/model.js';
 import { toIso } from '../timeline/clock.js';
+import { firstAtOrAfter } from '../timeline/first-at-or-after.js';
 import type { FactEntry } from '../timeline/store.js';
 import type { Timeline, TimelineEvent } from '../timeline/timeline.js';
 import { kvmInventory } from '../timeline/kvm.js';
@@ -120,17 +121,8 @@ function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[], quote
       if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
       const out: Value[] = [];
       const events = timeline.events;
-      // Events are sorted by time, those without one last: a binary search to the first at or after
-      // `from`, as a rule may ask once per finding and a hostile log can hold 200 000 events.
-      let a = 0;
-      let b = events.length;
-      while (a < b) {
-        const mid = (a + b) >>> 1;
-        const t = (events[mid] as TimelineEvent).t;
-        if (t !== null && t < lo) a = mid + 1;
-        else b = mid;
-      }
-      for (let i = a; i < events.length; i++) {
+      // Events are sorted by time, those without one last; a rule may ask once per finding.
+      for (let i = firstAtOrAfter(events, lo, (e) => e.t); i < events.length; i++) {
         const e = events[i] as TimelineEvent;
         if (e.t === null || e.t > hi) break;
         if (e.type !== String(type)) continue;

@@ -1,3 +1,4 @@
+import { firstAtOrAfter } from './first-at-or-after.js';
 import type { FileInfo } from './store.js';
 import type { TimelineEvent } from './timeline.js';
 
@@ -193,15 +194,8 @@ function dropNoticesDecodedElsewhere(
   const used = new Set<TimelineEvent>();
   for (const n of notices.sort((a, b) => (a.t as number) - (b.t as number))) {
     const t = n.t as number;
-    let lo = 0;
-    let hi = records.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (((records[mid] as TimelineEvent).t as number) < t - NOTICE_WINDOW_MS) lo = mid + 1;
-      else hi = mid;
-    }
     let best: TimelineEvent | null = null;
-    for (let i = lo; i < records.length && ((records[i] as TimelineEvent).t as number) <= t + NOTICE_WINDOW_MS; i++) {
+    for (let i = firstAtOrAfter(records, t - NOTICE_WINDOW_MS, (r) => r.t); i < records.length && ((records[i] as TimelineEvent).t as number) <= t + NOTICE_WINDOW_MS; i++) {
       const r = records[i] as TimelineEvent;
       if (r.file === n.file || used.has(r)) continue;
       if (best === null || Math.abs((r.t as number) - t) < Math.abs((best.t as number) - t)) best = r;

@@ -6,6 +6,7 @@ import { toLocalText, type Clock } from './clock.js';
 import type { FactEntry, FileInfo, RecordStore } from './store.js';
 import { labelsKey } from './store.js';
 import { dropKernelTwins } from './kernel-twins.js';
+import { firstAtOrAfter } from './first-at-or-after.js';
 
 /** One metric for one subject, on absolute time, sorted. */
 export interface Series {
@@ -295,15 +296,8 @@ function explainFailedStarts(events: TimelineEvent[], facts: readonly FactEntry[
   for (const e of events) {
     if (e.type !== 'vm-start-failed' || e.t === null || e.attrs['error'] !== '') continue;
     // a hostile log can hold many of both: the first error at or after the window's start, then the window
-    let lo = 0;
-    let hi = errors.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((errors[mid]?.t as number) < e.t - START_ERROR_WINDOW_MS) lo = mid + 1;
-      else hi = mid;
-    }
     let best: TimelineEvent | null = null;
-    for (let i = lo; i < errors.length && (errors[i]?.t as number) <= e.t + START_ERROR_WINDOW_MS; i++) {
+    for (let i = firstAtOrAfter(errors, e.t - START_ERROR_WINDOW_MS, (x) => x.t); i < errors.length && (errors[i]?.t as number) <= e.t + START_ERROR_WINDOW_MS; i++) {
       const x = errors[i] as TimelineEvent;
       if (best === null || Math.abs((x.t as number) - e.t) < Math.abs((best.t as number) - e.t)) best = x;
     }
