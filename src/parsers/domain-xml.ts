@@ -151,6 +151,9 @@ export const domainXml: SourceParser = {
         };
 
         fact('vm.name', name, 'name');
+        // what libvirt does when the guest's kernel panics (pvpanic) or QEMU crashes: destroy, restart, preserve, coredump-*
+        const onCrash = text(child(dom, 'on_crash'));
+        if (onCrash) fact('vm.onCrash', onCrash, 'on_crash');
         // libvirt's live status (src/qemu/qemu_domain.c qemuDomainObjPrivateXMLFormat): the state and its
         // reason as virDomainState*/virDomainPausedReason names, e.g. state='paused' reason='ioerror'
         const status = child(doc, 'domstatus');

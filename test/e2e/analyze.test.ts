@@ -244,11 +244,11 @@ describe('user rules and redaction', () => {
     const { readFileSync, writeFileSync, mkdirSync } = await import('node:fs');
     const dir = path.join(tmp, 'bad-text');
     mkdirSync(dir, { recursive: true });
-    const text = readFileSync(path.join(root, 'rules/virt/vm-paused.yaml'), 'utf8').replace(`reason: "or(fact('vm.liveStateReason', 'domain', labels.domain), '')"`, `reason: "or(fact('vm.liveStateReason', 'domain', labels.domain), "`);
+    const text = readFileSync(path.join(root, 'rules/virt/vm-frozen.yaml'), 'utf8').replace(`reason: "or(fact('vm.liveStateReason', 'domain', labels.domain), '')"`, `reason: "or(fact('vm.liveStateReason', 'domain', labels.domain), "`);
     expect(text).toContain(`reason: "or(fact('vm.liveStateReason', 'domain', labels.domain), "`);
-    writeFileSync(path.join(dir, 'vm-paused.yaml'), text);
+    writeFileSync(path.join(dir, 'vm-frozen.yaml'), text);
     const r = (await analyze([healthyBundle], { rulesDirs: [dir] })).model.report;
-    expect(r.diagnostics.find((d) => d.source.endsWith('vm-paused.yaml') && d.severity === 'error')?.message).toContain('/texts/reason');
+    expect(r.diagnostics.find((d) => d.source.endsWith('vm-frozen.yaml') && d.severity === 'error')?.message).toContain('/texts/reason');
   });
 
   it('--redact leaves no host name, domain or user name in any output', () => {

@@ -622,7 +622,7 @@ describe('a sosreport taken while a guest was paused because the filesystem unde
   const { model } = await analyze([path.resolve(import.meta.dirname, '../fixtures/sosreport-archives/sosmortem-libvirt-paused-enospc.tar.xz')]);
   const f = model.report.findings[0];
   it("finds the paused guest from libvirt's live status, and the full filesystem from df and the image's path", () => {
-    expect(model.report.findings.map((x) => [x.rule, x.severity, x.title])).toEqual([['vm-paused', 'high', 'Guest fill01 paused on a disk I/O error: /var/lib/libvirt/images/small is full']]);
+    expect(model.report.findings.map((x) => [x.rule, x.severity, x.title])).toEqual([['vm-frozen', 'high', 'Guest fill01 paused on a disk I/O error: /var/lib/libvirt/images/small is full']]);
     expect(f?.metrics).toEqual({ fsUsedPct: 100, fsAvailKiB: 44, fsFull: 1 });
     expect(f?.message).toContain('Its image /var/lib/libvirt/images/small/fill01.qcow2 lies on /var/lib/libvirt/images/small, 100% full with 44 KiB available');
     expect(f?.evidence.map((e) => e.text.trim())).toEqual([
@@ -632,5 +632,16 @@ describe('a sosreport taken while a guest was paused because the filesystem unde
       '/dev/loop0                 117203   107985        44 100% /var/lib/libvirt/images/small',
     ]);
     expect(f?.remediation[0]?.detail).toContain('virsh resume fill01');
+  });
+});
+
+describe("a sosreport taken after a guest's kernel panicked under <on_crash>preserve</on_crash> (15:21:52; pvpanic told QEMU, nothing was logged)", async () => {
+  const { model } = await analyze([path.resolve(import.meta.dirname, '../fixtures/sosreport-archives/sosmortem-libvirt-panic-preserved.tar.xz')]);
+  it("finds the guest kept frozen from libvirt's live status and virsh list, and says to take its dump", () => {
+    const f = model.report.findings[0];
+    expect(model.report.findings.map((x) => [x.rule, x.severity, x.title])).toEqual([['vm-frozen', 'high', 'Guest pan01 crashed (its kernel panicked) and is kept frozen (on_crash preserve)']]);
+    expect(f?.evidence.map((e) => e.text.trim())).toContain("<domstatus state='crashed' reason='panicked' pid='20565'>");
+    expect(f?.remediation.map((r) => r.action)).toEqual(['Take the dump the guest was kept for, then reset it']);
+    expect(f?.metrics).toEqual({});
   });
 });
