@@ -212,6 +212,12 @@ function observations(model: ReportModel, kvm: KvmInventory): { domain: string; 
   return out;
 }
 
+/** A frozen guest's reason beside its state: "paused (ioerror)", "crashed (panicked)". */
+function stateText(g: KvmInventory['guests'][number]): string {
+  if (g.state === null) return '—';
+  return g.stateReason !== null && g.state !== 'running' && g.state !== 'shut off' ? `${g.state} (${g.stateReason})` : g.state;
+}
+
 export function kvmView(model: ReportModel): KvmView | null {
   const kvm = model.kvm;
   if (!kvm) return null;
@@ -222,7 +228,7 @@ export function kvmView(model: ReportModel): KvmView | null {
     const pins = parsePins(g.vcpupin);
     guests.push({
       domain: g.domain,
-      state: g.state ?? '—',
+      state: stateText(g),
       vcpus: g.vcpus === null ? '—' : String(g.vcpus),
       memory: g.memoryKiB === null ? '—' : formatKiB(g.memoryKiB),
       pinning: pinningText(g, pins),

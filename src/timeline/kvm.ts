@@ -23,6 +23,8 @@ export interface GuestView {
    * it was seen; null when the bundle does not say.
    */
   memoryHeld: boolean | null;
+  /** why, from libvirt's live status (run/libvirt/qemu/<guest>.xml): a paused guest's ioerror, a crashed one's panicked */
+  stateReason: string | null;
   /**
    * The nodes its hugepages must come from when it is bound (numatune memory mode strict): the kernel
    * allocates a bound guest's pages on those nodes only, so free pages elsewhere do not count for it.
@@ -176,7 +178,8 @@ export function kvmInventory(timeline: Timeline): KvmInventory | null {
     }
     const mode = str(fact('vm.numatuneMode', domain));
     const nodeset = str(fact('vm.numatuneNodeset', domain));
-    const state = str(fact('vm.state', domain));
+    // virsh list's word, else libvirt's live status (which exists only while the guest's QEMU does)
+    const state = str(fact('vm.state', domain)) ?? str(fact('vm.liveState', domain));
     const hugepages = fact('vm.hugepages', domain) === true;
     const hugepageSizeKiB = hugepageSizeKiBOf(domain);
     // libvirt binds a guest's memory, hugepages included, to the nodeset of <numatune><memory mode='strict'>
@@ -211,8 +214,8 @@ export function kvmInventory(timeline: Timeline): KvmInventory | null {
       fullestDiskUsedPct: fullest?.usedPct ?? null,
       fullestDiskAvailKiB: fullest?.availKiB ?? null,
       fullestDiskSource: fullest?.source ?? null,
-      // run/libvirt/qemu/<guest>.xml exists only while its QEMU does: a live status is memory held
-      memoryHeld: state !== null ? state !== 'shut off' : withProcess.has(domain) || str(fact('vm.liveState', domain)) !== null ? true : null,
+      stateReason: str(fact('vm.liveStateReason', domain)),
+      memoryHeld: state !== null ? state !== 'shut off' : withProcess.has(domain) ? true : null,
       nosharepages: fact('vm.nosharepages', domain) === true,
       disks,
       balloon: str(fact('vm.memballoon', domain)),

@@ -632,6 +632,8 @@ describe('a sosreport taken while a guest was paused because the filesystem unde
       '/dev/loop0                 117203   107985        44 100% /var/lib/libvirt/images/small',
     ]);
     expect(f?.remediation[0]?.detail).toContain('virsh resume fill01');
+    // the guest inventory gives the reason beside the state
+    expect(model.kvm?.guests.map((g) => [g.domain, g.state, g.stateReason, g.fullestDiskMount])).toEqual([['fill01', 'paused', 'ioerror', '/var/lib/libvirt/images/small']]);
   });
 });
 
