@@ -104,6 +104,7 @@ export function dropKernelTwins(events: TimelineEvent[], files: readonly FileInf
     }
   }
   dropStormsCoveredElsewhere(events, fromKernelLog, twins, dropped);
+  settleOverlappingStorms(events, fromKernelLog, fromRing, twins, dropped);
   dropNoticesDecodedElsewhere(events, fromKernelLog, twins, dropped);
   if (twins.size === 0) return { kept: events, dropped };
   return { kept: events.filter((e) => !twins.has(e)), dropped };
@@ -164,6 +165,134 @@ function dropStormsCoveredElsewhere(
         }
       }
     }
+  }
+}
+
+const MINUTE_MS = 60_000;
+
+/** How many events an event stands for in each wall-clock minute: its spread when folded, else its own minute. */
+function addMinutes(into: Map<number, number>, e: TimelineEvent): boolean {
+  const repeats = e.attrs['repeats'];
+  if (typeof repeats !== 'number') {
+    const m = Math.floor((e.t as number) / MINUTE_MS);
+    into.set(m, (into.get(m) ?? 0) + 1);
+    return true;
+  }
+  const spread = e.spread;
+  let sum = 0;
+  if (spread) for (const n of spread.n) sum += n;
+  // a fold whose spread was given up (too many runs) says only its end: its minutes are unknown
+  if (!spread || sum !== repeats) return false;
+  for (let i = 0; i < spread.t.length; i++) {
+    const m = Math.floor((spread.t[i] as number) / MINUTE_MS);
+    into.set(m, (into.get(m) ?? 0) + (spread.n[i] as number));
+  }
+  return true;
+}
+
+/**
+ * Two logs' copies of one storm that overlap in time without either spanning the other (those went
+ * in dropStormsCoveredElsewhere): a syslog that stopped writing (its disk full, its daemon dead)
+ * while the ring buffer went on, or a ring that kept only a storm's end while the log has its start.
+ * Each counted its share, and the stretch both recorded was counted twice. Minute by minute, what
+ * both counted (the smaller of the two counts) is taken off the copy not dated by the kernel's stamp
+ * (of two logs, the one that counted less): its itemised events first, then its fold's count, spread
+ * and sums. Minutes are the wall clock's, and a ring's minutes of uptime fall across them: at the
+ * overlap's two edges up to a minute's worth can stay counted twice.
+ */
+function settleOverlappingStorms(
+  events: TimelineEvent[],
+  fromKernelLog: (e: TimelineEvent) => boolean,
+  fromRing: (e: TimelineEvent) => boolean,
+  twins: Set<TimelineEvent>,
+  dropped: Map<number, number>,
+): void {
+  const foldedTypes = new Set<string>();
+  for (const e of events) if (e.attrs['repeats'] !== undefined && fromKernelLog(e) && !twins.has(e)) foldedTypes.add(e.type);
+  if (foldedTypes.size === 0) return;
+  const byShape = new Map<string, Map<number, TimelineEvent[]>>();
+  for (const e of events) {
+    if (e.t === null || !foldedTypes.has(e.type) || twins.has(e) || !fromKernelLog(e)) continue;
+    const shape = shapeKey(e);
+    let files = byShape.get(shape);
+    if (!files) byShape.set(shape, (files = new Map()));
+    const list = files.get(e.file);
+    if (list) list.push(e);
+    else files.set(e.file, [e]);
+  }
+  for (const files of byShape.values()) {
+    if (files.size !== 2) continue;
+    const [[fa, a], [fb, b]] = [...files.entries()] as [[number, TimelineEvent[]], [number, TimelineEvent[]]];
+    if (!a.some((e) => e.attrs['repeats'] !== undefined) && !b.some((e) => e.attrs['repeats'] !== undefined)) continue;
+    const perMinute = (list: TimelineEvent[]): Map<number, number> | null => {
+      const m = new Map<number, number>();
+      for (const e of list) if (!addMinutes(m, e)) return null;
+      return m;
+    };
+    const ma = perMinute(a);
+    const mb = perMinute(b);
+    if (ma === null || mb === null) continue;
+    const total = (m: Map<number, number>): number => [...m.values()].reduce((s, n) => s + n, 0);
+    // the copy to reduce: not the ring buffer's; of two logs, the one that counted less
+    const ringA = fromRing(a[0] as TimelineEvent);
+    const ringB = fromRing(b[0] as TimelineEvent);
+    const reduceB = ringA !== ringB ? ringA : total(ma) >= total(mb);
+    const [keep, cut, cutFile] = reduceB ? [ma, b, fb] : [mb, a, fa];
+    const cutMinutes = reduceB ? mb : ma;
+    const shared = new Map<number, number>();
+    for (const [m, n] of cutMinutes) {
+      const both = Math.min(n, keep.get(m) ?? 0);
+      if (both > 0) shared.set(m, both);
+    }
+    if (shared.size === 0) continue;
+    let removed = 0;
+    for (const e of cut) {
+      if (e.attrs['repeats'] !== undefined) continue;
+      const m = Math.floor((e.t as number) / MINUTE_MS);
+      const left = shared.get(m) ?? 0;
+      if (left === 0) continue;
+      shared.set(m, left - 1);
+      twins.add(e);
+      removed++;
+    }
+    for (const e of cut) {
+      const repeats = e.attrs['repeats'];
+      if (typeof repeats !== 'number' || !e.spread) continue;
+      const n = e.spread.n.slice();
+      let taken = 0;
+      for (let i = 0; i < n.length; i++) {
+        const m = Math.floor((e.spread.t[i] as number) / MINUTE_MS);
+        const take = Math.min(shared.get(m) ?? 0, n[i] as number);
+        if (take === 0) continue;
+        n[i] = (n[i] as number) - take;
+        shared.set(m, (shared.get(m) ?? 0) - take);
+        taken += take;
+      }
+      if (taken === 0) continue;
+      removed += taken;
+      const left = repeats - taken;
+      if (left <= 0) {
+        twins.add(e);
+        continue;
+      }
+      const attrs: TimelineEvent['attrs'] = { ...e.attrs, repeats: left };
+      // a fold's sums (event-storm.ts ADDITIVE_ATTRS) shrink with its count
+      for (const k of ['errorCount', 'suppressedBefore']) {
+        const v = attrs[k];
+        if (typeof v === 'number') attrs[k] = Math.round((v * left) / repeats);
+      }
+      e.attrs = attrs;
+      const t: number[] = [];
+      const kept: number[] = [];
+      n.forEach((c, i) => {
+        if (c > 0) {
+          t.push(e.spread?.t[i] as number);
+          kept.push(c);
+        }
+      });
+      e.spread = { t, n: kept };
+    }
+    if (removed > 0) dropped.set(cutFile, (dropped.get(cutFile) ?? 0) + removed);
   }
 }
 

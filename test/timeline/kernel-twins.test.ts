@@ -99,4 +99,36 @@ describe('kernel events read from two logs (dropKernelTwins)', () => {
     const b = [io(0, T0 + 500, 3, { uptime: 10 })];
     expect(dropKernelTwins([...a, ...b], files).kept).toHaveLength(3);
   });
+  it('takes the stretch two logs both recorded off the log, when neither copy of a storm spans the other', () => {
+    const io = (file: number, t: number, sector: number, more: Partial<TimelineEvent> = {}): TimelineEvent => ({
+      ...ev(file, t, { device: 'sdb', sector, kind: 'blk' }),
+      type: 'io-error',
+      labels: { device: 'sdb' },
+      ...more,
+    });
+    // one error a second from T0 to T0 + 8 000 s; the syslog stopped writing at 5 000 s, the ring buffer kept from 4 000 s
+    const fold = (file: number, from: number, to: number, more: Partial<TimelineEvent> = {}): TimelineEvent => {
+      const minutes = Array.from({ length: (to - from) / 60 }, (_, i) => T0 + (from + i * 60) * 1000);
+      // a fold is its last line, counted with the rest (event-storm.ts): the error of the second before `to`
+      return { ...io(file, T0 + (to - 1) * 1000, to - 1, more), attrs: { comm: 'java', device: 'sdb', sector: to - 1, kind: 'blk', repeats: to - from }, spread: { t: minutes, n: minutes.map(() => 60) } };
+    };
+    const log = Array.from({ length: 1980 }, (_, i) => io(1, T0 + i * 1000, i));
+    const logFold = fold(1, 1980, 5040);
+    const ring = Array.from({ length: 1980 }, (_, i) => io(0, T0 + (3960 + i) * 1000, 3960 + i, { uptime: 3960 + i }));
+    const ringFold = fold(0, 5940, 8040, { uptime: 8039 });
+    const count = (list: TimelineEvent[]): number => list.reduce((n, e) => n + Number(e.attrs['repeats'] ?? 1), 0);
+    expect(count([...log, logFold])).toBe(5040);
+    expect(count([...ring, ringFold])).toBe(4080);
+    const { kept, dropped } = dropKernelTwins([...log, logFold, ...ring, ringFold], files);
+    // 8 040 errors happened; 5 040 + 4 080 were counted, the 1 080 from 3 960 s to 5 040 s twice
+    expect(count(kept)).toBe(8040);
+    // the syslog's last line is the ring's too, paired as a twin (the fold kept, it counts more); then
+    // the syslog's fold gave up the other shared minutes, its count and spread alike
+    expect(kept.filter((e) => e.file === 0)).toHaveLength(1980);
+    const cut = kept.find((e) => e.file === 1 && e.attrs['repeats'] !== undefined);
+    expect(cut?.attrs['repeats']).toBe(3060 - 1079);
+    expect(cut?.spread?.n.reduce((a, b) => a + b, 0)).toBe(3060 - 1079);
+    expect(dropped.get(1)).toBe(1079);
+    expect(dropped.get(0)).toBe(1);
+  });
 });
