@@ -364,7 +364,7 @@ const RATE_MIN_EVENTS = 20;
 function eventRateChart(d: DraftFinding): FindingChart | null {
   const c = d.candidate;
   if (d.rule.detect.kind !== 'event' || c.start === null || c.end === null) return null;
-  const events = (Array.isArray(c.env['events']) ? c.env['events'] : []) as { t?: unknown; repeats?: unknown; spread?: EventSpread }[];
+  const events = (Array.isArray(c.env['events']) ? c.env['events'] : []) as { t?: unknown; repeats?: unknown; spread?: EventSpread; suppressedBefore?: unknown }[];
   if (events.some((e) => typeof e.repeats === 'number' && !e.spread)) return null;
   const total = events.reduce((n, e) => n + (e.spread ? e.spread.n.reduce((a, b) => a + b, 0) : 1), 0);
   if (total < RATE_MIN_EVENTS) return null;
@@ -374,23 +374,46 @@ function eventRateChart(d: DraftFinding): FindingChart | null {
   const n = Math.floor(c.end / width) - first + 1;
   if (n < 3) return null;
   const counts = new Float64Array(n);
-  const add = (t: number, k: number): void => {
+  // what the kernel's rate limit dropped ("… callbacks suppressed"), stated on the line after: drawn beside
+  // what was logged, or the chart shows a few dozen errors where thousands happened
+  const dropped = new Float64Array(n);
+  const add = (into: Float64Array, t: number, k: number): void => {
     const i = Math.floor(t / width) - first;
-    if (i >= 0 && i < n) counts[i] = (counts[i] as number) + k;
+    if (i >= 0 && i < n) into[i] = (into[i] as number) + k;
   };
   for (const e of events) {
-    if (e.spread) for (let r = 0; r < e.spread.t.length; r++) add(e.spread.t[r] as number, e.spread.n[r] as number);
-    else if (typeof e.t === 'number') add(e.t, 1);
+    const suppressed = typeof e.suppressedBefore === 'number' ? e.suppressedBefore : 0;
+    if (e.spread) {
+      // a fold's sum of suppressed messages, spread as its events were
+      const all = e.spread.n.reduce((a, b) => a + b, 0);
+      for (let r = 0; r < e.spread.t.length; r++) {
+        add(counts, e.spread.t[r] as number, e.spread.n[r] as number);
+        if (suppressed > 0 && all > 0) add(dropped, e.spread.t[r] as number, (suppressed * (e.spread.n[r] as number)) / all);
+      }
+    } else if (typeof e.t === 'number') {
+      add(counts, e.t, 1);
+      if (suppressed > 0) add(dropped, e.t, suppressed);
+    }
   }
   const points: [number, number][] = [];
-  for (let i = 0; i < n; i++) points.push([(first + i) * width, counts[i] as number]);
+  const droppedPoints: [number, number][] = [];
+  let anyDropped = false;
+  for (let i = 0; i < n; i++) {
+    points.push([(first + i) * width, counts[i] as number]);
+    droppedPoints.push([(first + i) * width, Math.round(dropped[i] as number)]);
+    if ((dropped[i] as number) > 0) anyDropped = true;
+  }
   const per = fmtWidth(width);
   const type = d.rule.detect.event;
+  const labels = rateLabels(d, events.length);
   return {
     findingId: d.finding.id,
     title: `${RATE_WORDS[type] ?? `${type} events`} per ${per}`,
     unit: `per ${per}`,
-    series: [{ metric: d.rule.detect.event, labels: rateLabels(d, events.length), points }],
+    series: [
+      { metric: d.rule.detect.event, labels, points },
+      ...(anyDropped ? [{ metric: `${d.rule.detect.event} (rate-limited)`, labels, points: droppedPoints }] : []),
+    ],
     windowStart: c.start,
     windowEnd: c.end,
   };

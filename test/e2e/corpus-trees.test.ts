@@ -406,6 +406,12 @@ describe('a sosreport taken while a loop device failed reads and writes at known
     expect(points.reduce((n, [, v]) => n + v, 0)).toBe(r.findings[0]?.metrics['errors']);
     expect(points.length).toBe(8);
     expect(new Date(points[0]?.[0] ?? 0).toISOString()).toBe('2026-12-07T04:29:00.000Z');
+    // beside them, what the rate limit dropped, at the minute it said so
+    expect(rate[0]?.series.map((s) => [s.metric, s.labels])).toEqual([
+      ['io-error', { device: 'loop0' }],
+      ['io-error (rate-limited)', { device: 'loop0' }],
+    ]);
+    expect((rate[0]?.series[1]?.points ?? []).reduce((n, [, v]) => n + v, 0)).toBe(r.findings[0]?.metrics['suppressed']);
   });
   it('advises looking at the file behind a loop device, not at SMART', () => {
     expect(r.findings[0]?.remediation.map((x) => x.action)[0]).toBe('Check the file behind loop0, its filesystem and its disk');
