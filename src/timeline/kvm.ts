@@ -127,7 +127,6 @@ export function kvmInventory(timeline: Timeline): KvmInventory | null {
   const pidDomain = new Map<string, string>();
   for (const f of timeline.factsNamed('proc.libvirtDomain')) if (f.labels['pid'] && typeof f.value === 'string') pidDomain.set(f.labels['pid'], f.value);
   const withProcess = new Set(pidDomain.values());
-  const hugepageSizeKiBOf = (domain: string): number | null => num(fact('vm.hugepageSizeKiB', domain));
   const mounts = new Map<string, { usedPct: number; availKiB: number | null }>();
   for (const f of timeline.factsNamed('fs.usedPct')) {
     const mount = f.labels['mount'];
@@ -181,7 +180,7 @@ export function kvmInventory(timeline: Timeline): KvmInventory | null {
     // virsh list's word, else libvirt's live status (which exists only while the guest's QEMU does)
     const state = str(fact('vm.state', domain)) ?? str(fact('vm.liveState', domain));
     const hugepages = fact('vm.hugepages', domain) === true;
-    const hugepageSizeKiB = hugepageSizeKiBOf(domain);
+    const hugepageSizeKiB = num(fact('vm.hugepageSizeKiB', domain));
     // libvirt binds a guest's memory, hugepages included, to the nodeset of <numatune><memory mode='strict'>
     const boundNodes = hugepages && (mode ?? 'strict') === 'strict' && nodeset ? expandCpuList(nodeset).map(String) : null;
     const poolKiB = hugepages ? (hugepageSizeKiB ?? defaultHugepageKiB) : null;

@@ -274,27 +274,36 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
 const START_ERROR_WINDOW_MS = 1000;
 
 function explainFailedStarts(events: TimelineEvent[], facts: readonly FactEntry[]): void {
-  const errors = events.filter((e) => e.type === 'libvirtd-error' && e.t !== null).sort((a, b) => (a.t as number) - (b.t as number));
-  for (const e of events) {
-    const image = e.type === 'vm-start-failed' ? e.attrs['image'] : undefined;
-    if (typeof image === 'string') {
-      // the guests whose domain XML has the locked image as a disk: the likely holder of the lock
-      const holders = new Set<string>();
+  const failed = events.filter((e) => e.type === 'vm-start-failed');
+  if (failed.length === 0) return;
+  // the guests whose domain XML has an image as a disk: for a locked image, the likely holder of the lock
+  let guestsOfImage: Map<string, Set<string>> | null = null;
+  for (const e of failed) {
+    const image = e.attrs['image'];
+    if (typeof image !== 'string') continue;
+    if (guestsOfImage === null) {
+      guestsOfImage = new Map();
       for (const f of facts) {
-        if (f.name !== 'vm.disk' || typeof f.value !== 'string' || f.labels['domain'] === e.attrs['domain'] || !f.value.includes(image)) continue;
+        const domain = f.labels['domain'];
+        if (f.name !== 'vm.disk' || typeof f.value !== 'string' || !domain) continue;
         try {
-          if ((JSON.parse(f.value) as { source?: unknown }).source === image) holders.add(f.labels['domain'] ?? '');
+          const source = (JSON.parse(f.value) as { source?: unknown }).source;
+          if (typeof source !== 'string' || source === '') continue;
+          const set = guestsOfImage.get(source) ?? new Set<string>();
+          set.add(domain);
+          guestsOfImage.set(source, set);
         } catch {
           // a malformed disk fact names no holder
         }
       }
-      holders.delete('');
-      if (holders.size > 0) e.attrs = { ...e.attrs, imageAlsoIn: [...holders].sort().join(', ') };
     }
+    const holders = [...(guestsOfImage.get(image) ?? [])].filter((d) => d !== e.attrs['domain']).sort();
+    if (holders.length > 0) e.attrs = { ...e.attrs, imageAlsoIn: holders.join(', ') };
   }
+  const errors = events.filter((e) => e.type === 'libvirtd-error' && e.t !== null).sort((a, b) => (a.t as number) - (b.t as number));
   if (errors.length === 0) return;
-  for (const e of events) {
-    if (e.type !== 'vm-start-failed' || e.t === null || e.attrs['error'] !== '') continue;
+  for (const e of failed) {
+    if (e.t === null || e.attrs['error'] !== '') continue;
     // a hostile log can hold many of both: the first error at or after the window's start, then the window
     let best: TimelineEvent | null = null;
     for (let i = firstAtOrAfter(errors, e.t - START_ERROR_WINDOW_MS, (x) => x.t); i < errors.length && (errors[i]?.t as number) <= e.t + START_ERROR_WINDOW_MS; i++) {
