@@ -135,7 +135,7 @@ function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[], quote
      * the guests of the bundle, one per domain however many files describe it (domain XML, its live
      * copy, virsh dumpxml), with kvm.ts's fields: where(guests(), 'memoryHeld', false) are shut off
      */
-    guests: (() => guestsOf(timeline)) as unknown as Value,
+    guests: (() => (kvmInventory(timeline)?.guests ?? []) as unknown as Value[]) as unknown as Value,
     /** the largest sample of a metric over the whole record (NaN without one): the most hugepages sar saw in use */
     peakOf: ((metric: Value) => {
       let peak = NaN;
@@ -159,17 +159,6 @@ function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[], quote
       return best;
     }) as unknown as Value,
   };
-}
-
-const guestLists = new WeakMap<Timeline, Value[]>();
-
-function guestsOf(timeline: Timeline): Value[] {
-  let list = guestLists.get(timeline);
-  if (!list) {
-    list = (kvmInventory(timeline)?.guests ?? []) as unknown as Value[];
-    guestLists.set(timeline, list);
-  }
-  return list;
 }
 
 function numOrNull(v: unknown): number | null {

@@ -92,8 +92,20 @@ export function filesystemOf(file: string, mounts: ReadonlyMap<string, { usedPct
   return best === null || fs === undefined ? null : { mount: best, ...fs };
 }
 
-/** Builds the guest inventory from domain XML, virsh, numastat -p and numactl facts; null when the host runs no guests. */
+const inventories = new WeakMap<Timeline, KvmInventory | null>();
+
+/**
+ * The guest inventory from domain XML, virsh, numastat -p and numactl facts; null when the host runs
+ * no guests. Built once per timeline: the rules (guests()) and the report's KVM section both read it.
+ */
 export function kvmInventory(timeline: Timeline): KvmInventory | null {
+  if (inventories.has(timeline)) return inventories.get(timeline) ?? null;
+  const inventory = buildInventory(timeline);
+  inventories.set(timeline, inventory);
+  return inventory;
+}
+
+function buildInventory(timeline: Timeline): KvmInventory | null {
   const domains = new Set<string>();
   for (const f of timeline.facts) if (f.name.startsWith('vm.') && f.labels['domain']) domains.add(f.labels['domain']);
   if (domains.size === 0) return null;
