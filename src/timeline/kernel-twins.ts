@@ -123,35 +123,22 @@ function dropStormsCoveredElsewhere(
   twins: Set<TimelineEvent>,
   dropped: Map<number, number>,
 ): void {
-  interface Part {
-    events: TimelineEvent[];
-    count: number;
-    first: number;
-    last: number;
-    folded: boolean;
-  }
-  // only the types a storm was folded in can hold one
-  const foldedTypes = new Set<string>();
-  for (const e of events) if (e.attrs['repeats'] !== undefined && fromKernelLog(e)) foldedTypes.add(e.type);
-  if (foldedTypes.size === 0) return;
-  const byShape = new Map<string, Map<number, Part>>();
-  for (const e of events) {
-    if (e.t === null || !foldedTypes.has(e.type) || twins.has(e) || !fromKernelLog(e)) continue;
-    const shape = shapeKey(e);
-    let files = byShape.get(shape);
-    if (!files) byShape.set(shape, (files = new Map()));
-    let part = files.get(e.file);
-    if (!part) files.set(e.file, (part = { events: [], count: 0, first: e.t, last: e.t, folded: false }));
-    part.events.push(e);
-    const repeats = e.attrs['repeats'];
-    part.count += typeof repeats === 'number' ? repeats : 1;
-    if (typeof repeats === 'number') part.folded = true;
-    part.first = Math.min(part.first, e.t);
-    part.last = Math.max(part.last, e.t);
-  }
-  for (const files of byShape.values()) {
+  for (const files of stormShapes(events, fromKernelLog, twins).values()) {
     if (files.size < 2) continue;
-    const parts = [...files.values()];
+    const parts = [...files.values()].map((list) => {
+      let count = 0;
+      let folded = false;
+      let first = Infinity;
+      let last = -Infinity;
+      for (const e of list) {
+        const repeats = e.attrs['repeats'];
+        count += typeof repeats === 'number' ? repeats : 1;
+        if (typeof repeats === 'number') folded = true;
+        first = Math.min(first, e.t as number);
+        last = Math.max(last, e.t as number);
+      }
+      return { events: list, count, folded, first, last };
+    });
     for (const storm of parts) {
       if (!storm.folded) continue;
       for (const other of parts) {
@@ -166,6 +153,31 @@ function dropStormsCoveredElsewhere(
       }
     }
   }
+}
+
+/**
+ * The timed kernel-log events not yet dropped, of the types a storm was folded in (only those can
+ * hold one), by shape and then by file.
+ */
+function stormShapes(
+  events: TimelineEvent[],
+  fromKernelLog: (e: TimelineEvent) => boolean,
+  twins: Set<TimelineEvent>,
+): Map<string, Map<number, TimelineEvent[]>> {
+  const byShape = new Map<string, Map<number, TimelineEvent[]>>();
+  const foldedTypes = new Set<string>();
+  for (const e of events) if (e.attrs['repeats'] !== undefined && fromKernelLog(e) && !twins.has(e)) foldedTypes.add(e.type);
+  if (foldedTypes.size === 0) return byShape;
+  for (const e of events) {
+    if (e.t === null || !foldedTypes.has(e.type) || twins.has(e) || !fromKernelLog(e)) continue;
+    const shape = shapeKey(e);
+    let files = byShape.get(shape);
+    if (!files) byShape.set(shape, (files = new Map()));
+    const list = files.get(e.file);
+    if (list) list.push(e);
+    else files.set(e.file, [e]);
+  }
+  return byShape;
 }
 
 const MINUTE_MS = 60_000;
@@ -207,20 +219,7 @@ function settleOverlappingStorms(
   twins: Set<TimelineEvent>,
   dropped: Map<number, number>,
 ): void {
-  const foldedTypes = new Set<string>();
-  for (const e of events) if (e.attrs['repeats'] !== undefined && fromKernelLog(e) && !twins.has(e)) foldedTypes.add(e.type);
-  if (foldedTypes.size === 0) return;
-  const byShape = new Map<string, Map<number, TimelineEvent[]>>();
-  for (const e of events) {
-    if (e.t === null || !foldedTypes.has(e.type) || twins.has(e) || !fromKernelLog(e)) continue;
-    const shape = shapeKey(e);
-    let files = byShape.get(shape);
-    if (!files) byShape.set(shape, (files = new Map()));
-    const list = files.get(e.file);
-    if (list) list.push(e);
-    else files.set(e.file, [e]);
-  }
-  for (const files of byShape.values()) {
+  for (const files of stormShapes(events, fromKernelLog, twins).values()) {
     if (files.size !== 2) continue;
     const [[fa, a], [fb, b]] = [...files.entries()] as [[number, TimelineEvent[]], [number, TimelineEvent[]]];
     if (!a.some((e) => e.attrs['repeats'] !== undefined) && !b.some((e) => e.attrs['repeats'] !== undefined)) continue;
@@ -324,7 +323,11 @@ function dropNoticesDecodedElsewhere(
   for (const n of notices.sort((a, b) => (a.t as number) - (b.t as number))) {
     const t = n.t as number;
     let best: TimelineEvent | null = null;
-    for (let i = firstAtOrAfter(records, t - NOTICE_WINDOW_MS, (r) => r.t); i < records.length && ((records[i] as TimelineEvent).t as number) <= t + NOTICE_WINDOW_MS; i++) {
+    for (
+      let i = firstAtOrAfter(records, t - NOTICE_WINDOW_MS, (r) => r.t);
+      i < records.length && ((records[i] as TimelineEvent).t as number) <= t + NOTICE_WINDOW_MS;
+      i++
+    ) {
       const r = records[i] as TimelineEvent;
       if (r.file === n.file || used.has(r)) continue;
       if (best === null || Math.abs((r.t as number) - t) < Math.abs((best.t as number) - t)) best = r;

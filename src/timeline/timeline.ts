@@ -306,7 +306,11 @@ function explainFailedStarts(events: TimelineEvent[], facts: readonly FactEntry[
     if (e.t === null || e.attrs['error'] !== '') continue;
     // a hostile log can hold many of both: the first error at or after the window's start, then the window
     let best: TimelineEvent | null = null;
-    for (let i = firstAtOrAfter(errors, e.t - START_ERROR_WINDOW_MS, (x) => x.t); i < errors.length && (errors[i]?.t as number) <= e.t + START_ERROR_WINDOW_MS; i++) {
+    for (
+      let i = firstAtOrAfter(errors, e.t - START_ERROR_WINDOW_MS, (x) => x.t);
+      i < errors.length && (errors[i]?.t as number) <= e.t + START_ERROR_WINDOW_MS;
+      i++
+    ) {
       const x = errors[i] as TimelineEvent;
       if (best === null || Math.abs((x.t as number) - e.t) < Math.abs((best.t as number) - e.t)) best = x;
     }

@@ -110,7 +110,11 @@ describe('kernel events read from two logs (dropKernelTwins)', () => {
     const fold = (file: number, from: number, to: number, more: Partial<TimelineEvent> = {}): TimelineEvent => {
       const minutes = Array.from({ length: (to - from) / 60 }, (_, i) => T0 + (from + i * 60) * 1000);
       // a fold is its last line, counted with the rest (event-storm.ts): the error of the second before `to`
-      return { ...io(file, T0 + (to - 1) * 1000, to - 1, more), attrs: { comm: 'java', device: 'sdb', sector: to - 1, kind: 'blk', repeats: to - from }, spread: { t: minutes, n: minutes.map(() => 60) } };
+      return {
+        ...io(file, T0 + (to - 1) * 1000, to - 1, more),
+        attrs: { comm: 'java', device: 'sdb', sector: to - 1, kind: 'blk', repeats: to - from },
+        spread: { t: minutes, n: minutes.map(() => 60) },
+      };
     };
     const log = Array.from({ length: 1980 }, (_, i) => io(1, T0 + i * 1000, i));
     const logFold = fold(1, 1980, 5040);
