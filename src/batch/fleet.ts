@@ -55,9 +55,17 @@ export interface FleetSummary {
   /** timing, not content */
   generatedAt: string;
   elapsedMs: number | null;
-  /** findings: problems; corroborating: findings that measure one of them again (not counted anywhere else) */
-  totals: { bundles: number; ok: number; error: number; hosts: number; findings: number; corroborating: number };
+  /**
+   * findings: problems; corroborating: findings that measure one of them again (not counted anywhere else);
+   * copies: bundles that are another's collection again (the same host at the same second)
+   */
+  totals: { bundles: number; ok: number; error: number; hosts: number; findings: number; corroborating: number; copies: number };
   bundles: BundleRow[];
+  /**
+   * Bundles of one collection read more than once (the same archive recompressed, or kept as an archive
+   * and as its extracted directory): counted once, as the first of them, everywhere above and below.
+   */
+  copies: { id: string; sameAs: string }[];
   frequency: RuleFrequency[];
   heatmap: { hosts: string[]; classes: FindingClass[]; cells: HeatCell[] };
   histories: HostHistory[];
@@ -75,8 +83,22 @@ export function actionKey(action: string): string {
 
 export function fleetSummary(input: readonly BundleRow[], timing: { generatedAt: string; elapsedMs: number | null }): FleetSummary {
   const rows = sortRows([...input]);
-  const ok = rows.filter((r) => r.status === 'ok');
   const hostOf = (r: BundleRow): string => r.host ?? 'unknown host';
+  // one host cannot be collected twice in the same second: two bundles saying so are one collection
+  const firstOf = new Map<string, BundleRow>();
+  const copies: { id: string; sameAs: string }[] = [];
+  const ok = rows.filter((r) => {
+    if (r.status !== 'ok') return false;
+    if (r.host === null || r.collectedAt === null) return true;
+    const key = `${r.host}\0${r.collectedAt}`;
+    const first = firstOf.get(key);
+    if (!first) {
+      firstOf.set(key, r);
+      return true;
+    }
+    copies.push({ id: r.id ?? r.path, sameAs: first.id ?? first.path });
+    return false;
+  });
 
   const freq = new Map<string, RuleFrequency & { hostSet: Set<string> }>();
   const heat = new Map<string, HeatCell>();
@@ -136,8 +158,17 @@ export function fleetSummary(input: readonly BundleRow[], timing: { generatedAt:
     tool: { name: 'sosmortem', version: VERSION },
     generatedAt: timing.generatedAt,
     elapsedMs: timing.elapsedMs,
-    totals: { bundles: rows.length, ok: ok.length, error: rows.length - ok.length, hosts: hosts.length, findings: ok.reduce((n, r) => n + problems(r.findings).length, 0), corroborating: ok.reduce((n, r) => n + r.findings.length - problems(r.findings).length, 0) },
+    totals: {
+      bundles: rows.length,
+      ok: ok.length + copies.length,
+      error: rows.length - ok.length - copies.length,
+      hosts: hosts.length,
+      findings: ok.reduce((n, r) => n + problems(r.findings).length, 0),
+      corroborating: ok.reduce((n, r) => n + r.findings.length - problems(r.findings).length, 0),
+      copies: copies.length,
+    },
     bundles: rows,
+    copies,
     frequency: [...freq.values()].map(({ hostSet, ...e }) => ({ ...e, hosts: hostSet.size })).sort((a, b) => b.bundles - a.bundles || compareText(a.rule, b.rule)),
     heatmap: {
       hosts,

@@ -105,6 +105,31 @@ describe('fleet counts', () => {
   });
 });
 
+describe('one collection read more than once', () => {
+  it('is counted once: the same sosreport as .tar.xz, .tar.bz2 and .tar.zst is one bundle of findings and two copies', async () => {
+    const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
+    const work = await mkdtemp(path.join(tmpdir(), 'sosmortem-fleet-copies-'));
+    try {
+      const inputs = ['sosmortem-libvirt-qemu-segfault.tar.xz', 'sosmortem-libvirt-qemu-segfault.tar.bz2', 'sosmortem-libvirt-qemu-segfault.tar.zst'].map((n) =>
+        path.join(fx, n),
+      );
+      await runBatch({ inputs, outDir: path.join(work, 'out'), jobs: 1, formats: ['json'], resume: false, shard: null, fleetHtml: false });
+      const summary = JSON.parse(await readFile(path.join(work, 'out', 'summary.json'), 'utf8')) as FleetSummary;
+      expect(summary.totals).toMatchObject({ bundles: 3, ok: 3, error: 0, copies: 2, findings: 2 });
+      expect(summary.copies).toHaveLength(2);
+      expect(new Set(summary.copies.map((c) => c.sameAs)).size).toBe(1);
+      expect(summary.frequency.map((f) => [f.rule, f.bundles])).toEqual([
+        ['qemu-segfault', 1],
+        ['vm-crash', 1],
+      ]);
+      // the three rows stay listed, each with its own report
+      expect(summary.bundles).toHaveLength(3);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('content hash of a directory bundle', () => {
   it('digests the sorted "path NUL size NUL mtime" of every file, symlinks as themselves, so that --resume finds reports of earlier versions', async () => {
     const { mkdir, writeFile, symlink, lstat } = await import('node:fs/promises');
