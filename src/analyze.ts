@@ -136,6 +136,7 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
     report,
     span,
     zone: zoneLabel(clock.zone),
+    timeZone: clock.zone,
     series: standardSeries(timeline),
     events: eventViews(timeline),
     findingCharts: sortedDrafts.flatMap((d) => findingChart(d)),

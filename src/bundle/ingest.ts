@@ -177,7 +177,11 @@ export async function ingestBundle(source: BundleSource, store: RecordStore, evi
     (entry) => {
       if (entry.type === 'symlink' || entry.type === 'hardlink') {
         const note = links.add(entry.path, entry.type, entry.linkTarget ?? null);
-        if (note) notes.push(note);
+        const reader = entry.type === 'symlink' && entry.linkTarget ? parserForPath(entry.path) : undefined;
+        if (reader?.readsLinks && !options.skipParsers?.has(reader.id) && !parsed.has(entry.path)) {
+          parsed.add(entry.path);
+          parseLink(reader, entry.path, entry.linkTarget ?? '', store);
+        } else if (note) notes.push(note);
         return null;
       }
       if (entry.type !== 'file') return null;
@@ -449,7 +453,50 @@ function cappedSink(inner: RecordSink, bundleEvents: () => number): { sink: Reco
   return { sink, finish };
 }
 
+/** A link whose target names what it is (etc/localtime → …/zoneinfo/Europe/Berlin), read without following it. */
+function parseLink(parser: SourceParser, relPath: string, target: string, store: RecordStore): void {
+  const fileIdx = store.files.length;
+  const { sink, finish } = cappedSink(store.sinkFor(relPath, parser.id), () => store.events.length);
+  const lp = feedTextLines(parser, { path: relPath, linkTarget: target }, sink);
+  lp.end();
+  finish();
+  store.seal(fileIdx);
+}
+
+/** A binary file read whole (bounded by the parser's maxBytes) and handed to its parser at once. */
+async function parseWhole(parser: SourceParser, whole: NonNullable<SourceParser['bytes']>, relPath: string, fileTime: number | undefined, bytes: AsyncIterable<Uint8Array>, canStop: boolean, store: RecordStore): Promise<void> {
+  const fileIdx = store.files.length;
+  const { sink, finish } = cappedSink(store.sinkFor(relPath, parser.id), () => store.events.length);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let tooLarge = false;
+  const it = bytes[Symbol.asyncIterator]();
+  for (let r = await it.next(); !r.done; r = await it.next()) {
+    size += r.value.length;
+    if (size > whole.maxBytes) {
+      tooLarge = true;
+      break;
+    }
+    // The reader reuses its buffer for the next chunk (EntryConsumer's contract): keep a copy.
+    chunks.push(Uint8Array.prototype.slice.call(r.value));
+  }
+  if (tooLarge) {
+    if (canStop) await it.return?.();
+    else while (!(await it.next()).done);
+    sink.diagnostic(undefined, 'warning', `larger than the ${Math.round(whole.maxBytes / 1024)} KiB a ${parser.title} file can be: not read`);
+  } else {
+    try {
+      whole.parse(Buffer.concat(chunks), fileTime === undefined ? { path: relPath } : { path: relPath, fileTime }, sink);
+    } catch (err) {
+      sink.diagnostic(undefined, 'error', `parser ${parser.id} failed on this file: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  finish();
+  store.seal(fileIdx);
+}
+
 async function parseStream(parser: SourceParser, relPath: string, fileTime: number | undefined, bytes: AsyncIterable<Uint8Array>, canStop: boolean, store: RecordStore, evidence: EvidenceText, limits: LineLimits, keepText: boolean): Promise<void> {
+  if (parser.bytes) return parseWhole(parser, parser.bytes, relPath, fileTime, bytes, canStop, store);
   const fileIdx = store.files.length;
   const { sink, finish } = cappedSink(store.sinkFor(relPath, parser.id), () => store.events.length);
   // The line parser itself (feedTextLines wraps it) is asked whether the head it saw lets the filter start.

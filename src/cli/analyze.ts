@@ -57,7 +57,7 @@ export function registerAnalyze(program: Command): void {
     .option('--format <list>', 'comma-separated: pdf,html,md,json', 'pdf,json')
     .option('--rules <dir...>', 'extra rule directories (a rule with a built-in id replaces it)')
     .option('--fail-on <severity>', `exit 1 when a finding is at or above: ${SEVERITIES.join('|')}`)
-    .option('--tz <zone>', 'time zone of the bundle when it does not say (IANA name or +HH:MM)')
+    .option('--tz <zone>', 'time zone of the bundle when it does not say (IANA name, +HH:MM or a POSIX TZ string)')
     .option('--paper <size>', 'A4 or Letter', 'A4')
     .option('--redact', 'replace hostnames, IPs, user and domain names with placeholders')
     .option('--force', 'replace report files that already exist')

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../bundle/ingest.js';
-import { parseText } from '../parsers/collect.js';
+import { parseBytes } from '../parsers/collect.js';
 import { PARSERS, parserById, parserForContent, parserForPath } from '../parsers/registry.js';
 import { timeFromName } from '../bundle/attachments.js';
 import { UsageError } from './main.js';
@@ -28,12 +28,12 @@ export function registerParse(program: Command): void {
       const st = await stat(file).catch(() => null);
       if (!st?.isFile()) throw new InputError(`cannot read ${file}: not a file`, 'give a file path');
       if (st.size > 512 * 1024 * 1024) throw new InputError(`${file} is larger than 512 MiB`, 'use analyze, which streams large files');
-      const text = await readFile(file, 'utf8');
-      const parser = flags.as ? parserById(flags.as) : (detectByPath(file) ?? parserForContent(text.slice(0, 16384), path.basename(file)));
+      const bytes = await readFile(file);
+      const parser = flags.as ? parserById(flags.as) : (detectByPath(file) ?? parserForContent(bytes.subarray(0, 16384).toString('utf8'), path.basename(file)));
       if (flags.as && !parser) throw new UsageError(`unknown source "${flags.as}"`, `choose from ${PARSERS.map((p) => p.id).join(', ')}`);
       if (!parser) throw new InputError(`cannot tell what ${file} is`, 'name the source with --as');
       const fileTime = timeFromName(file);
-      const result = parseText(parser, text, fileTime === undefined ? { path: file } : { path: file, fileTime });
+      const result = parseBytes(parser, bytes, fileTime === undefined ? { path: file } : { path: file, fileTime });
       process.stdout.write(`${JSON.stringify({ source: parser.id, format: result.formats, records: result.records, diagnostics: result.diagnostics }, null, 1)}\n`);
     });
 }

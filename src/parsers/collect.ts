@@ -65,6 +65,24 @@ export function parseText(parser: SourceParser, text: string, ctx: Partial<Parse
   return sink;
 }
 
+/** Parses a whole file's bytes: a binary format's parser (TZif) reads them at once, any other as UTF-8 text. */
+export function parseBytes(parser: SourceParser, bytes: Uint8Array, ctx: Partial<ParseContext> = {}): RecordCollector {
+  const path = ctx.path ?? parser.id;
+  const sink = new RecordCollector(path);
+  if (!parser.bytes) {
+    feedText(parser, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), { ...ctx, path }, sink);
+  } else if (bytes.length > parser.bytes.maxBytes) {
+    sink.diagnostic(undefined, 'warning', `larger than the ${Math.round(parser.bytes.maxBytes / 1024)} KiB a ${parser.title} file can be: not read`);
+  } else {
+    try {
+      parser.bytes.parse(bytes, { ...ctx, path }, sink);
+    } catch (err) {
+      sink.diagnostic(undefined, 'error', `parser ${parser.id} failed on this file: ${errorMessage(err)}`);
+    }
+  }
+  return sink;
+}
+
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

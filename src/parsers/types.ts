@@ -75,6 +75,8 @@ export interface ParseContext {
   fileTime?: number;
   /** the bundle's collection year, for sources that omit the year in their header */
   year?: number;
+  /** the file is a symbolic link (to a parser that reads links): its target as written, never followed */
+  linkTarget?: string;
 }
 
 /** A streaming line consumer made fresh for each file. */
@@ -106,4 +108,11 @@ export interface SourceParser {
    * without making strings of them. Line numbers stay those of the file.
    */
   lineFilter?: { needles: string[]; headLines?: number };
+  /** symbolic links at its paths are given to it too: create() with ctx.linkTarget, then end() with no lines */
+  readsLinks?: boolean;
+  /**
+   * A binary format (TZif): the file is read whole, up to maxBytes, and handed to parse()
+   * instead of being split into lines. A larger file is refused with a diagnostic.
+   */
+  bytes?: { maxBytes: number; parse(bytes: Uint8Array, ctx: ParseContext, sink: RecordSink): void };
 }

@@ -10,7 +10,7 @@ import type { ReportModel, RuleCheck } from './model.js';
 import { compareText } from '../compare-text.js';
 
 export function zoneOf(model: ReportModel): Zone {
-  return parseZone(model.zone) ?? parseZone(model.report.bundle.timezone ?? '') ?? UTC_ZONE;
+  return model.timeZone ?? parseZone(model.zone) ?? parseZone(model.report.bundle.timezone ?? '') ?? UTC_ZONE;
 }
 
 /** 1536 KiB → "1.5 MiB"; binary units because the kernel counts in KiB. */

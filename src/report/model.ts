@@ -1,3 +1,4 @@
+import type { Zone } from '../timeline/clock.js';
 import type { KvmInventory } from '../timeline/kvm.js';
 import type { BundleFacts, CoverageEntry, Diagnostic, Finding, FindingClass, Labels } from '../model.js';
 
@@ -72,8 +73,10 @@ export interface ReportModel {
   report: Report;
   /** epoch ms of the analysis window, for axis domains */
   span: { start: number; end: number } | null;
-  /** the bundle's zone name (IANA or offset), for formatting times on charts */
+  /** the bundle's zone name (IANA, offset or POSIX TZ rule), for formatting times on charts */
   zone: string;
+  /** the zone itself, when the name alone does not give it back (a TZif file's transitions) */
+  timeZone?: Zone;
   /** standard charts: cpu stacked, run queue, memory/swap, per-disk */
   series: ChartSeries[];
   events: TimelineEventView[];

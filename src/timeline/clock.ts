@@ -1,10 +1,28 @@
 import type { TimeBase } from '../model.js';
+import { isLeap, parsePosixTz, posixOffsetAt, type PosixTz } from './posix-tz.js';
+
+export { isLeap };
 
 /**
- * A time zone is either an IANA name (DST-aware through Intl) or a fixed
- * offset learned from `date` against `date --utc` when no name was collected.
+ * A time zone is an IANA name (DST-aware through Intl), the host's own rules
+ * (its /etc/localtime, a TZif file, when no name was collected: a transition
+ * table and a POSIX TZ rule after it), or a fixed offset learned from `date`
+ * against `date --utc` when neither was collected.
  */
-export type Zone = { kind: 'iana'; name: string } | { kind: 'fixed'; offsetMin: number; label: string };
+export type Zone = { kind: 'iana'; name: string } | { kind: 'fixed'; offsetMin: number; label: string } | RulesZone;
+
+export interface RulesZone {
+  kind: 'rules';
+  label: string;
+  /** UTC ms of each transition, ascending */
+  transitions: readonly number[];
+  /** the offset east of UTC, in minutes, from each transition on */
+  offsets: readonly number[];
+  /** the offset before the first transition */
+  initialOffsetMin: number;
+  /** the rule for every instant after the last transition (a TZif footer) */
+  rule: PosixTz | null;
+}
 
 export const UTC_ZONE: Zone = { kind: 'fixed', offsetMin: 0, label: 'UTC' };
 
@@ -48,7 +66,25 @@ export function parseZone(text: string): Zone | null {
     return { kind: 'fixed', offsetMin, label: formatOffset(offsetMin) };
   }
   if (/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+$/.test(t) && isValidIanaZone(t)) return { kind: 'iana', name: t };
+  // A POSIX TZ string (CET-1CEST,M3.5.0,M10.5.0/3): the label of a zone read from a TZif file, or --tz.
+  const rule = parsePosixTz(t);
+  if (rule) return rule.dst ? { kind: 'rules', label: t, transitions: [], offsets: [], initialOffsetMin: rule.stdOffsetSec / 60, rule } : fixedZone(rule.stdOffsetSec / 60, t);
   return null;
+}
+
+function fixedZone(offsetMin: number, label: string): Zone {
+  return offsetMin === 0 && /^UTC0?$/.test(label) ? UTC_ZONE : { kind: 'fixed', offsetMin, label };
+}
+
+/**
+ * A zone by the name of its file under zoneinfo, as /etc/localtime's link
+ * names it: unlike a name a command printed, a single word here (CET, EST5EDT,
+ * UTC) is a zone of the tz database, not an abbreviation.
+ */
+export function zoneByFileName(name: string): Zone | null {
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(name)) return null;
+  if (/^(Etc\/)?(UTC|UCT|GMT|Universal|Zulu|Greenwich)(0|\+0|-0)?$/.test(name)) return UTC_ZONE;
+  return isValidIanaZone(name) ? { kind: 'iana', name } : null;
 }
 
 export function zoneLabel(zone: Zone): string {
@@ -76,6 +112,7 @@ const offsetCache = new Map<string, Map<number, number>>();
  */
 export function offsetAt(zone: Zone, utcMs: number): number {
   if (zone.kind === 'fixed') return zone.offsetMin;
+  if (zone.kind === 'rules') return rulesOffsetAt(zone, utcMs);
   let cache = offsetCache.get(zone.name);
   if (!cache) {
     cache = new Map();
@@ -91,6 +128,25 @@ export function offsetAt(zone: Zone, utcMs: number): number {
   if (cache.size >= MAX_CACHED_BUCKETS) cache.clear();
   cache.set(bucket, atStart);
   return atStart;
+}
+
+/** RFC 8536 §3.2: type 0 before the first transition, the footer's rule after the last one. */
+function rulesOffsetAt(zone: RulesZone, utcMs: number): number {
+  const times = zone.transitions;
+  const n = times.length;
+  const last = times[n - 1];
+  if (n === 0 || last === undefined || utcMs >= last) {
+    if (zone.rule) return Math.round(posixOffsetAt(zone.rule, utcMs) / 60);
+    return n === 0 ? zone.initialOffsetMin : (zone.offsets[n - 1] ?? zone.initialOffsetMin);
+  }
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((times[mid] ?? 0) <= utcMs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? zone.initialOffsetMin : (zone.offsets[lo - 1] ?? zone.initialOffsetMin);
 }
 
 function intlOffsetAt(name: string, utcMs: number): number {
@@ -176,10 +232,6 @@ export class Clock {
     }
     return null;
   }
-}
-
-export function isLeap(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
 /** Encodes month/day/time without a year (syslog) for the local-noyear time base. */

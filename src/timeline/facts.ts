@@ -1,5 +1,7 @@
 import type { BundleFacts, Diagnostic } from '../model.js';
-import { Clock, localToUtc, parseZone, toIso, UTC_ZONE, zoneLabel, type Zone } from './clock.js';
+import type { TzifRules } from '../parsers/localtime.js';
+import { Clock, localToUtc, offsetAt, parseZone, toIso, UTC_ZONE, zoneByFileName, zoneLabel, type Zone } from './clock.js';
+import { parsePosixTz } from './posix-tz.js';
 import type { RecordStore } from './store.js';
 
 /** Host-wide facts carry no labels; per-node or per-device ones of the same name are passed over. */
@@ -17,7 +19,9 @@ function stringFact(store: RecordStore, name: string): string | null {
 
 /**
  * One zone per bundle, chosen from the most explicit evidence: the user's
- * --tz, an IANA name (timedatectl), the offset between `date` and
+ * --tz, an IANA name (timedatectl), the zone /etc/localtime links to, the
+ * rules of /etc/localtime itself (a TZif file), the zone a configuration file
+ * names (/etc/timezone, /etc/sysconfig/clock), the offset between `date` and
  * `date --utc`, a stated offset. Abbreviations like CST are ambiguous and are
  * not guessed: the diagnostic asks for --tz instead.
  */
@@ -25,24 +29,28 @@ export function deriveZone(store: RecordStore, tzOverride: string | undefined, d
   if (tzOverride) {
     const z = parseZone(tzOverride);
     if (z) return z;
-    diagnostics.push({ source: '--tz', severity: 'error', message: `unknown time zone "${tzOverride}"; use an IANA name such as Europe/Paris or an offset such as +01:00` });
+    diagnostics.push({ source: '--tz', severity: 'error', message: `unknown time zone "${tzOverride}"; use an IANA name such as Europe/Paris, an offset such as +01:00 or a POSIX TZ string such as CET-1CEST,M3.5.0,M10.5.0/3` });
   }
-  // Several files state a zone (date says CET, timedatectl says Europe/Berlin): the resolvable one wins.
+  // Several files state a zone (date says CET, timedatectl says Europe/Berlin): the resolvable one wins,
+  // a name before a fixed offset (date's GMT is London's winter as well as UTC).
   const named = stringFact(store, 'time.zone');
+  let stampedFixed: Zone | null = null;
   for (const f of store.facts) {
     if (f.name !== 'time.zone' || typeof f.value !== 'string') continue;
     const z = parseZone(f.value.trim());
-    if (z) return z;
+    if (z && z.kind !== 'fixed') return z;
+    stampedFixed ??= z;
   }
   const local = numberFact(store, 'time.collectedLocal');
   const utc = numberFact(store, 'time.collectedUtc');
-  if (local !== null && utc !== null) {
-    // date and date --utc run a moment apart: round the offset to 15 minutes.
-    const offsetMin = Math.round((local - utc) / 60000 / 15) * 15;
-    if (Math.abs(offsetMin) <= 14 * 60) {
-      const z = parseZone(formatOffsetMin(offsetMin));
-      if (z) return z;
-    }
+  // date and date --utc run a moment apart: round the offset to 15 minutes.
+  const measured = local !== null && utc !== null ? Math.round((local - utc) / 60000 / 15) * 15 : null;
+  const configured = configuredZone(store, measured === null || utc === null ? null : { offsetMin: measured, atUtc: utc }, diagnostics);
+  if (configured) return configured;
+  if (stampedFixed) return stampedFixed;
+  if (measured !== null && Math.abs(measured) <= 14 * 60) {
+    const z = parseZone(formatOffsetMin(measured));
+    if (z) return z;
   }
   const stated = numberFact(store, 'time.zoneOffsetMin');
   if (stated !== null) {
@@ -55,6 +63,54 @@ export function deriveZone(store: RecordStore, tzOverride: string | undefined, d
     diagnostics.push({ source: 'timeline', severity: 'warning', message: 'the bundle does not say its time zone (no date/timedatectl output); local times are read as UTC: pass --tz to correct them' });
   }
   return UTC_ZONE;
+}
+
+/** Facts that name the host's zone in files, most direct first. */
+const CONFIGURED_ZONE_FACTS = ['time.zoneLink', 'time.zoneRules', 'time.zoneConfigured'] as const;
+
+/**
+ * The zone the host's files give (etc/localtime and configuration files), when
+ * it agrees with the offset `date` and `date --utc` measured at collection: a
+ * configuration file can be stale, and the measured offset is what the logs
+ * were written with at that moment.
+ */
+function configuredZone(store: RecordStore, measured: { offsetMin: number; atUtc: number } | null, diagnostics: Diagnostic[]): Zone | null {
+  for (const name of CONFIGURED_ZONE_FACTS) {
+    for (const f of store.facts) {
+      if (f.name !== name || typeof f.value !== 'string') continue;
+      const source = store.files[f.fileIdx]?.path ?? name;
+      const z = name === 'time.zoneRules' ? zoneOfTzif(f.value) : zoneByFileName(f.value.trim());
+      if (!z) {
+        diagnostics.push({ source, severity: 'info', message: name === 'time.zoneRules' ? 'its time zone rules could not be used' : `names the zone "${f.value.trim().slice(0, 80)}", which this tz database does not know` });
+        continue;
+      }
+      if (measured !== null) {
+        const at = offsetAt(z, measured.atUtc);
+        if (at !== measured.offsetMin) {
+          diagnostics.push({ source, severity: 'warning', message: `names the zone ${zoneLabel(z)} (${formatOffsetMin(at)} at collection), but date and date --utc differ by ${formatOffsetMin(measured.offsetMin)}: the file is stale or the host's clock was set otherwise; the measured offset is used` });
+          continue;
+        }
+      }
+      return z;
+    }
+  }
+  return null;
+}
+
+/** A zone from a decoded TZif file (parsers/localtime.ts), labelled by its rule. */
+function zoneOfTzif(json: string): Zone | null {
+  let rules: TzifRules;
+  try {
+    rules = JSON.parse(json) as TzifRules;
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(rules.transitions) || !Array.isArray(rules.offsets) || rules.transitions.length !== rules.offsets.length) return null;
+  const rule = rules.footer ? parsePosixTz(rules.footer) : null;
+  const label = rule ? rule.text : `${rules.abbreviations.slice(0, 4).join('/') || 'unnamed zone'} (etc/localtime)`;
+  const minutes = (sec: number): number => Math.round(sec / 60);
+  if (rules.transitions.length === 0 && rule && !rule.dst) return { kind: 'fixed', offsetMin: minutes(rule.stdOffsetSec), label };
+  return { kind: 'rules', label, transitions: rules.transitions.map((t) => t * 1000), offsets: rules.offsets.map(minutes), initialOffsetMin: minutes(rules.initial), rule };
 }
 
 function formatOffsetMin(offsetMin: number): string {

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseText } from '../../src/parsers/collect.js';
+import { parseBytes } from '../../src/parsers/collect.js';
 import { parserById } from '../../src/parsers/registry.js';
 import { timeFromName } from '../../src/bundle/attachments.js';
 
@@ -41,8 +41,8 @@ for (const id of dirs) {
       const bundlePath = rootAt >= 0 ? parts.slice(rootAt).join('/') : rel;
       it(`parses ${rel}`, () => {
         const fileTime = timeFromName(file);
-        const r = parseText(parser, readFileSync(file, 'utf8'), fileTime === undefined ? { path: bundlePath } : { path: bundlePath, fileTime });
-        expect(r.diagnostics.filter((d) => /failed (on this line|at end of file)|could not start/.test(d.message))).toEqual([]);
+        const r = parseBytes(parser, readFileSync(file), fileTime === undefined ? { path: bundlePath } : { path: bundlePath, fileTime });
+        expect(r.diagnostics.filter((d) => /failed (on this line|on this file|at end of file)|could not start/.test(d.message))).toEqual([]);
         // A file that gives nothing must say why (vmstat without -t has no times; top output is not ps).
         if (r.records.length === 0) expect(r.diagnostics.some((d) => d.severity === 'warning'), `${rel} gave no records and no warning`).toBe(true);
       });

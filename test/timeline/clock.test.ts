@@ -2,12 +2,13 @@
  * Known answers for the clock: every record lands on the right absolute
  * instant whatever way its source writes time.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze.js';
 import { Clock, localToUtc, noYearTime, offsetAt, parseZone, toIso } from '../../src/timeline/clock.js';
+import { formatTimeMs, zoneOf } from '../../src/report/format.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'sosmortem-clock-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -106,6 +107,64 @@ describe('a whole bundle on one clock', () => {
     const dir = bundle({ 'sos_commands/sar/sar20': 'Linux 5.14.0 (h) \t11/20/2026 \t_x86_64_\t(2 CPU)\n\n00:00:01     pswpin/s pswpout/s\n10:00:01         1.00      2.00\n' });
     const { timeline } = await analyze([dir], { tz: 'America/New_York' });
     expect(timeline.seriesOf('swap.outPagesPerSec')[0]?.t[0]).toBe(Date.UTC(2026, 10, 20, 15, 0, 1));
+  });
+});
+
+describe("the host's own zone files", () => {
+  const archives = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
+  const JULY_10AM = Date.UTC(2026, 6, 14, 10, 0, 0);
+
+  it('reads the zone etc/localtime links to, without following the link (real capture, no timedatectl)', async () => {
+    const { model, timeline } = await analyze([path.join(archives, 'sosmortem-localtime-link.tar.xz')]);
+    expect(model.report.bundle).toMatchObject({ timezone: 'Europe/Berlin', collectedAt: '2026-12-07T17:15:40+01:00' });
+    // a July wall-clock time is in summer time, where date's one offset (+01:00) would put it an hour late
+    expect(timeline.clock.place('local', JULY_10AM)).toBe(Date.UTC(2026, 6, 14, 8));
+  });
+
+  it('uses the rules of an etc/localtime that is a TZif file, as RHEL 6 keeps it (real capture)', async () => {
+    const { model, timeline } = await analyze([path.join(archives, 'sosmortem-localtime-tzif.tar.xz')]);
+    expect(model.report.bundle).toMatchObject({ timezone: 'EST5EDT,M3.2.0,M11.1.0', collectedAt: '2026-12-07T11:19:46-05:00' });
+    expect(model.report.coverage.find((c) => c.source === 'localtime')?.format).toMatch(/^TZif version 2, 236 transitions/);
+    expect(timeline.clock.place('local', JULY_10AM)).toBe(Date.UTC(2026, 6, 14, 14));
+    // the report formats times with the same zone
+    expect(zoneOf(model)).toBe(timeline.clock.zone);
+    expect(formatTimeMs(zoneOf(model), Date.UTC(2026, 6, 14, 14))).toMatch(/^2026-07-14 10:00/);
+  });
+
+  it('reads a TZif file and a link in a directory bundle, and never follows a link out of it', async () => {
+    const dir = bundle({ 'sos_commands/date/date': 'Mon Dec  7 17:15:40 CET 2026\n', 'sos_commands/date/date_--utc': 'Mon Dec  7 16:15:40 UTC 2026\n' });
+    mkdirSync(path.join(dir, 'etc'));
+    symlinkSync('/usr/share/zoneinfo/Europe/Berlin', path.join(dir, 'etc/localtime'));
+    const linked = await analyze([dir]);
+    expect(linked.model.report.bundle.timezone).toBe('Europe/Berlin');
+    rmSync(path.join(dir, 'etc/localtime'));
+    symlinkSync('../../../../../../etc/passwd', path.join(dir, 'etc/localtime'));
+    const hostile = await analyze([dir]);
+    expect(hostile.model.report.bundle.timezone).toBe('+01:00');
+    expect(hostile.model.report.diagnostics.find((d) => d.source === 'etc/localtime')?.message).toMatch(/names no zone/);
+    rmSync(path.join(dir, 'etc/localtime'));
+    copyFileSync(path.resolve(import.meta.dirname, '../fixtures/localtime/zoneinfo/Europe/Dublin'), path.join(dir, 'etc/localtime'));
+    writeFileSync(path.join(dir, 'sos_commands/date/date'), 'Mon Dec  7 16:15:40 GMT 2026\n');
+    const dublin = await analyze([dir]);
+    expect(dublin.model.report.bundle.timezone).toBe('IST-1GMT0,M10.5.0,M3.5.0/1');
+    expect(dublin.timeline.clock.place('local', JULY_10AM)).toBe(Date.UTC(2026, 6, 14, 9));
+  });
+
+  it('checks configuration files against the offset date measured, and passes over a stale one', async () => {
+    const dated = { 'sos_commands/date/date': 'Mon Jul 13 12:00:00 EDT 2026\n', 'sos_commands/date/date_--utc': 'Mon Jul 13 16:00:00 UTC 2026\n' };
+    const fresh = await analyze([bundle({ ...dated, 'etc/sysconfig/clock': 'ZONE="America/New_York"\nUTC=true\n' })]);
+    expect(fresh.model.report.bundle.timezone).toBe('America/New_York');
+    expect(fresh.timeline.clock.place('local', Date.UTC(2026, 0, 14, 10))).toBe(Date.UTC(2026, 0, 14, 15));
+    const stale = await analyze([bundle({ ...dated, 'etc/timezone': 'Europe/Berlin\n' })]);
+    expect(stale.model.report.bundle.timezone).toBe('-04:00');
+    expect(stale.model.report.diagnostics.find((d) => d.source === 'etc/timezone')?.message).toMatch(/names the zone Europe\/Berlin \(\+02:00 at collection\), but date and date --utc differ by -04:00/);
+  });
+
+  it('takes a POSIX TZ string for --tz', async () => {
+    const dir = bundle({ 'sos_commands/sar/sar20': 'Linux 5.14.0 (h) \t07/20/2026 \t_x86_64_\t(2 CPU)\n\n00:00:01     pswpin/s pswpout/s\n10:00:01         1.00      2.00\n' });
+    const { timeline, model } = await analyze([dir], { tz: 'CET-1CEST,M3.5.0,M10.5.0/3' });
+    expect(timeline.seriesOf('swap.outPagesPerSec')[0]?.t[0]).toBe(Date.UTC(2026, 6, 20, 8, 0, 1));
+    expect(model.report.bundle.timezone).toBe('CET-1CEST,M3.5.0,M10.5.0/3');
   });
 });
 

@@ -21,6 +21,8 @@ import { sysMmParser } from '../sys-mm.js';
 import { manifestParser } from '../manifest.js';
 import { dumpe2fsParser } from '../dumpe2fs.js';
 import { dfParser } from '../df.js';
+import { localtimeParser } from '../localtime.js';
+import { timezoneConfigParser } from '../timezone-config.js';
 
 /**
  * Host facts: clock, identity, memory and block-device state read once.
@@ -47,6 +49,8 @@ export const SYSTEM_PARSERS: readonly SourceParser[] = [
   sysMmParser,
   dumpe2fsParser,
   dfParser,
+  localtimeParser,
+  timezoneConfigParser,
   dateParser,
   hostnameParser,
 ];
