@@ -14,6 +14,7 @@ import { loadRules } from './rules/loader.js';
 import type { RuleDef } from './rules/types.js';
 import { toIso, zoneLabel } from './timeline/clock.js';
 import { orderFacts } from './timeline/fact-order.js';
+import { resolveBootSettings } from './timeline/boot-settings.js';
 import { bundleFacts, deriveClock } from './timeline/facts.js';
 import { kvmInventory } from './timeline/kvm.js';
 import { RecordStore } from './timeline/store.js';
@@ -102,6 +103,7 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
 
   preferSarXml(store, diagnostics);
   orderFacts(store, diagnostics);
+  resolveBootSettings(store);
   const clock = deriveClock(store, options.tz, diagnostics);
   const timeline = buildTimeline(store, clock, diagnostics);
   mark('clock and timeline');

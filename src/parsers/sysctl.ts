@@ -4,7 +4,7 @@
 import type { LineParser, ParseContext, RecordSink, SourceParser } from './types.js';
 import { fields } from './util.js';
 
-function valueOf(text: string): string | number {
+export function sysctlValue(text: string): string | number {
   const t = fields(text).join(' ');
   if (/^-?\d+(\.\d+)?$/.test(t)) {
     const v = Number(t);
@@ -32,7 +32,7 @@ function create(_ctx: ParseContext, sink: RecordSink): LineParser {
       if (seen.has(name)) return;
       seen.add(name);
       count++;
-      sink.fact(`sysctl.${name}`, valueOf(line.slice(eq + 3)), lineNo);
+      sink.fact(`sysctl.${name}`, sysctlValue(line.slice(eq + 3)), lineNo);
     },
     end() {
       sink.format('sysctl -a');

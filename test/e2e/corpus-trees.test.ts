@@ -653,3 +653,20 @@ describe("a sosreport taken after a guest's kernel panicked under <on_crash>pres
     expect(f?.metrics).toEqual({});
   });
 });
+
+describe('a sosreport of a host whose hugepage pool was grown at run time past what its sysctl files give (real capture)', async () => {
+  const { model, timeline } = await analyze([path.resolve(import.meta.dirname, '../fixtures/sosreport-archives/sosmortem-hugepages-not-persistent.tar.xz')]);
+  const r = model.report;
+  it('tells before the reboot that the guests would not start after it', () => {
+    expect(r.findings.map((f) => [f.rule, f.subject.pool, f.severity])).toEqual([['hugepages-not-persistent', 'hugepages-2048kB', 'high']]);
+    const f = r.findings[0];
+    // 512 pages at run time (sysctl -w), 64 in etc/sysctl.d/80-hugepages.conf; hpp01 (256 MiB) running, hpp02 (512 MiB) shut off
+    expect(f?.metrics).toMatchObject({ totalPages: 512, bootPages: 64, usedPages: 128, idleGuestPages: 256, allGuestPages: 384, neededPages: 384, shortPages: 320 });
+    expect(f?.message).toContain('vm.nr_hugepages in the sysctl files');
+    expect(f?.evidence.map((e) => `${e.source}:${e.line}`)).toContain('etc/sysctl.d/80-hugepages.conf:2');
+    expect(f?.remediation[0]?.action).toBe('Write the pool down: vm.nr_hugepages = 512 in /etc/sysctl.d/');
+  });
+  it('settles the boot settings as systemd-sysctl would: the link 99-sysctl.conf and a sysctl.conf of comments change nothing', () => {
+    expect(timeline.facts.filter((f) => f.name.startsWith('sysctl.boot.')).map((f) => [f.name, f.value])).toEqual([['sysctl.boot.vm.nr_hugepages', 64]]);
+  });
+});

@@ -22,6 +22,8 @@ import { manifestParser } from '../manifest.js';
 import { dumpe2fsParser } from '../dumpe2fs.js';
 import { dfParser } from '../df.js';
 import { localtimeParser } from '../localtime.js';
+import { sysctlConfParser } from '../sysctl-conf.js';
+import { kernelCmdlineParser } from '../kernel-cmdline.js';
 import { timezoneConfigParser } from '../timezone-config.js';
 
 /**
@@ -46,6 +48,8 @@ export const SYSTEM_PARSERS: readonly SourceParser[] = [
   lsblkParser,
   freeParser,
   sysctlParser,
+  sysctlConfParser,
+  kernelCmdlineParser,
   sysMmParser,
   dumpe2fsParser,
   dfParser,
