@@ -18,7 +18,8 @@ import type { RuleDef } from './types.js';
 /** A finding before its evidence lines are quoted: references into the bundle's files. */
 export interface DraftFinding {
   finding: Finding;
-  refs: { file: number; line: number; text?: string }[];
+  /** mustContain: a setting read as text is quoted only when its line shows that text (an XML element, a virsh row) */
+  refs: { file: number; line: number; text?: string; mustContain?: string }[];
   candidate: Candidate;
   rule: RuleDef;
 }
@@ -263,13 +264,16 @@ export function runRules(rules: RuleDef[], timeline: Timeline): EngineResult {
         // Lines of other files an expression asked to quote (the libvirtd error at a guest's failed start)
         const asked = quotedEvents.filter((q, i) => !d.refs.some((r) => r.file === q.file && r.line === q.line) && quotedEvents.findIndex((p) => p.file === q.file && p.line === q.line) === i);
         if (asked.length > 0) d.refs = [...d.refs.slice(0, EVIDENCE_PER_FINDING - FACT_REFS_PER_FINDING - asked.length), ...asked];
-        // The figures its words were drawn from (a guest's RAM in its domain XML) prove it too. Only
-        // numbers: a flag or a command line is located at its element or first line, not quotable as proof.
+        // The figures its words were drawn from (a guest's RAM in its domain XML) prove it too, numbers
+        // first. A setting read as text (a guest's <on_crash>, its state in virsh list) is quoted only if
+        // its line shows it: a flag or a summary may be located at an element or a first line that does not.
         const quoted = new Set(d.refs.map((r) => `${r.file}:${r.line}`));
-        const facts = accessed
-          .filter((f, i) => typeof f.value === 'number' && !quoted.has(`${f.fileIdx}:${f.line}`) && accessed.findIndex((g) => g.fileIdx === f.fileIdx && g.line === f.line) === i)
-          .slice(0, FACT_REFS_PER_FINDING);
-        if (facts.length > 0) d.refs = [...d.refs.slice(0, EVIDENCE_PER_FINDING - facts.length), ...facts.map((f) => ({ file: f.fileIdx, line: f.line }))];
+        const distinct = accessed.filter((f, i) => f.line > 0 && !quoted.has(`${f.fileIdx}:${f.line}`) && accessed.findIndex((g) => g.fileIdx === f.fileIdx && g.line === f.line) === i);
+        const facts = [
+          ...distinct.filter((f) => typeof f.value === 'number').map((f) => ({ file: f.fileIdx, line: f.line })),
+          ...distinct.filter((f) => typeof f.value === 'string' && quotableText(f.value)).map((f) => ({ file: f.fileIdx, line: f.line, mustContain: String(f.value).trim() })),
+        ].slice(0, FACT_REFS_PER_FINDING);
+        if (facts.length > 0) d.refs = [...d.refs.slice(0, EVIDENCE_PER_FINDING - facts.length), ...facts];
         drafts.push(d);
       }
       const fired = drafts.filter((d) => d.rule.id === rule.id).length;
@@ -374,6 +378,12 @@ export function severityRank(s: Severity): number {
   return SEVERITIES.indexOf(s);
 }
 
+/** A text value worth looking for on its line: a word or a short phrase, not JSON or a long blob. */
+function quotableText(value: string): boolean {
+  const t = value.trim();
+  return t.length >= 2 && t.length <= 200 && !t.startsWith('{') && !t.startsWith('[');
+}
+
 /** Lines quoted per finding. */
 const EVIDENCE_PER_FINDING = 12;
 /** Of them, at most this many settings read by the finding's words rather than by its detection. */
@@ -397,7 +407,9 @@ export async function attachEvidence(drafts: DraftFinding[], timeline: Timeline,
     for (const r of d.refs.slice(0, maxPerFinding)) {
       const source = timeline.filePath(r.file);
       const note = timeline.lineNote(r.file, r.line);
-      ev.push({ source, line: r.line, text: r.text ?? texts.get(source)?.get(r.line) ?? '', ...(note !== undefined ? { note } : {}) });
+      const text = r.text ?? texts.get(source)?.get(r.line) ?? '';
+      if (r.mustContain !== undefined && !text.includes(r.mustContain)) continue;
+      ev.push({ source, line: r.line, text, ...(note !== undefined ? { note } : {}) });
     }
     d.finding.evidence = ev;
   }

@@ -599,7 +599,9 @@ describe('a sosreport taken after two guests failed to start: lk02 on the image 
     ]);
     expect(of('lk02')?.title).toBe('Guest lk02 failed to start: a disk image is locked by another process');
     expect(of('lk02')?.message).toContain('another process held the lock: the domain XML of lk01 has the same image as a disk.');
-    expect(of('lk02')?.evidence.map((e) => e.line)).toEqual([44, 45, 46]);
+    // QEMU's error, the image it names, the failed start; and virsh's row that says it was still down
+    expect(of('lk02')?.evidence.map((e) => `${e.source}:${e.line}`)).toEqual(['var/log/libvirt/qemu/lk02.log:44', 'var/log/libvirt/qemu/lk02.log:45', 'var/log/libvirt/qemu/lk02.log:46', 'sos_commands/virsh/virsh_-r_list_--all:4']);
+    expect(of('lk02')?.evidence[3]?.text.trim()).toBe('-    lk02   shut off');
     expect(of('lk02')?.remediation[0]?.detail).toContain('fuser -v /var/lib/libvirt/images/shared.qcow2');
   });
   it("takes the error of a start libvirt refused before QEMU ran from libvirtd's log, and quotes it", () => {
@@ -607,7 +609,7 @@ describe('a sosreport taken after two guests failed to start: lk02 on the image 
     const mf = of('mf01');
     expect(mf?.title).toBe('Guest mf01 failed to start: a file it needs cannot be accessed');
     expect(mf?.message).toContain("libvirtd logged at that moment: Cannot access storage file '/var/lib/libvirt/images/missing.qcow2' (as uid:64055, gid:64055): No such file or directory");
-    expect(mf?.evidence.map((e) => `${e.source}:${e.line}`)).toEqual(['var/log/libvirt/qemu/mf01.log:1', 'var/log/libvirt/libvirtd.log:14']);
+    expect(mf?.evidence.map((e) => `${e.source}:${e.line}`)).toEqual(['var/log/libvirt/qemu/mf01.log:1', 'var/log/libvirt/libvirtd.log:14', 'sos_commands/virsh/virsh_-r_list_--all:5']);
   });
 });
 
@@ -649,6 +651,8 @@ describe("a sosreport taken after a guest's kernel panicked under <on_crash>pres
     const f = model.report.findings[0];
     expect(model.report.findings.map((x) => [x.rule, x.severity, x.title])).toEqual([['vm-frozen', 'high', 'Guest pan01 crashed (its kernel panicked) and is kept frozen (on_crash preserve)']]);
     expect(f?.evidence.map((e) => e.text.trim())).toContain("<domstatus state='crashed' reason='panicked' pid='20565'>");
+    // the settings its words were drawn from, read as text, are quoted where their lines show them
+    expect(f?.evidence.map((e) => e.text.trim())).toEqual(expect.arrayContaining(['1    pan01   crashed', '<on_crash>preserve</on_crash>']));
     expect(f?.remediation.map((r) => r.action)).toEqual(['Take the dump the guest was kept for, then reset it']);
     expect(f?.metrics).toEqual({});
   });
