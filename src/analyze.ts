@@ -14,7 +14,7 @@ import { loadRules } from './rules/loader.js';
 import type { RuleDef } from './rules/types.js';
 import { toIso, zoneLabel } from './timeline/clock.js';
 import { orderFacts } from './timeline/fact-order.js';
-import { resolveBootSettings } from './timeline/boot-settings.js';
+import { resolveBootSettings, settingsDrift } from './timeline/boot-settings.js';
 import { bundleFacts, deriveClock } from './timeline/facts.js';
 import { kvmInventory } from './timeline/kvm.js';
 import { RecordStore } from './timeline/store.js';
@@ -119,6 +119,7 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
 
   mark('evidence and correlation');
   const span = timeline.span();
+  const settings = settingsDrift(store);
   const report: Report = {
     schemaVersion: 1,
     tool: { name: 'sosmortem', version: VERSION },
@@ -132,6 +133,7 @@ export async function analyze(inputs: string[], options: AnalyzeOptions = {}): P
       window: span ? { start: toIso(clock.zone, span.start), end: toIso(clock.zone, span.end) } : null,
       checks,
       bundleHash: archiveHash ? await archiveHash : source ? directoryHash(store) : null,
+      ...(settings.compared > 0 ? { settings } : {}),
     },
   };
   const model: ReportModel = {

@@ -560,3 +560,14 @@ export function firstSentence(message: string): string {
   const end = text.search(/[.!?](\s|$)/);
   return end < 0 ? text : text.slice(0, end + 1);
 }
+
+/** The sentence above the table of kernel settings the next boot changes, shared by every renderer. */
+export function settingsSummary(settings: { compared: number; drift: unknown[] }): string {
+  const n = settings.drift.length;
+  const head = `${settings.compared} kernel setting(s) named in sysctl.conf and sysctl.d were compared with their running values (sysctl -a): `;
+  if (n === 0) return `${head}all match, so a reboot changes none of them.`;
+  return (
+    `${head}${n} differ${n === 1 ? 's' : ''}. A value set at run time (sysctl -w) and never written down is undone by the next reboot; ` +
+    'one written down but never applied (no systemd-sysctl or sysctl --system since) takes effect only then. Either way the host that comes back is not the one that was analysed.'
+  );
+}

@@ -38,6 +38,7 @@ import {
   thresholdGroups,
   verdict,
   zoneOf,
+  settingsSummary,
 } from './format.js';
 import { GUIDANCE_SOURCE, kvmView } from './kvm.js';
 import type { ReportModel } from './model.js';
@@ -244,6 +245,7 @@ export async function buildView(model: ReportModel): Promise<Record<string, unkn
     })),
     coverageSummary: `${totals.sources} source(s), ${totals.files} file(s), ${totals.records} record(s). Times are wall clock in ${model.zone}.`,
     kvm: kvm ? { ...kvm, source: GUIDANCE_SOURCE, memoryChart: kvmMemoryChart ? svg(kvmMemoryChart) : null } : null,
+    settings: report.analysis.settings ? { summary: settingsSummary(report.analysis.settings), drift: report.analysis.settings.drift.map((d) => ({ ...d, where: `${d.source}:${d.line}` })) } : null,
     thresholds: thresholdGroups(model).map((g) => {
       const rows = g.rows.map((r) => ({ ...r, href: r.ref && SAFE_HREF.test(r.ref) ? r.ref : null }));
       return { rule: g.rule, span: rows.length, first: rows[0], rest: rows.slice(1) };

@@ -30,6 +30,7 @@ import {
   verdict,
   zoneOf,
   metricText,
+  settingsSummary,
 } from './format.js';
 import { GUIDANCE_SOURCE, kvmView } from './kvm.js';
 import type { ReportModel } from './model.js';
@@ -279,6 +280,14 @@ export function renderMarkdown(model: ReportModel): string {
       ),
       '',
     );
+  }
+
+  const settings = report.analysis.settings;
+  if (settings) {
+    out.push('## Kernel settings at the next boot', '', mdEscape(settingsSummary(settings)), '');
+    if (settings.drift.length > 0) {
+      out.push(table(['Setting', 'Running', 'At the next boot', 'Set in'], settings.drift.map((d) => [mdCode(d.key), mdCode(d.running), mdCode(d.atBoot), mdCode(`${d.source}:${d.line}`)])), '');
+    }
   }
 
   out.push('## What was checked', '');

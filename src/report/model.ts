@@ -1,5 +1,6 @@
 import type { Zone } from '../timeline/clock.js';
 import type { KvmInventory } from '../timeline/kvm.js';
+import type { SettingDrift } from '../timeline/boot-settings.js';
 import type { BundleFacts, CoverageEntry, Diagnostic, Finding, FindingClass, Labels } from '../model.js';
 
 /** What report.json holds: the stable contract (schema/report.schema.json). */
@@ -23,6 +24,11 @@ export interface AnalysisInfo {
   checks: RuleCheck[];
   /** where the bundle came from: a hash of its bytes (archives) or of its file list (directories) */
   bundleHash: string | null;
+  /**
+   * Kernel settings the boot configuration (sysctl.conf, sysctl.d) names, against their running values
+   * (sysctl -a): how many were compared and those that differ. Absent when the bundle has no pair to compare.
+   */
+  settings?: { compared: number; drift: SettingDrift[] };
 }
 
 export interface RuleCheck {

@@ -74,3 +74,54 @@ function numberOf(store: RecordStore, name: string): number | null {
   for (const f of store.facts) if (f.name === name && typeof f.value === 'number' && Object.keys(f.labels).length === 0) return f.value;
   return null;
 }
+
+/** A kernel setting whose running value is not the one the next boot applies. */
+export interface SettingDrift {
+  key: string;
+  running: string;
+  atBoot: string;
+  /** the file and line the boot value comes from */
+  source: string;
+  line: number;
+}
+
+/**
+ * The sysctl settings the boot configuration names, against their running
+ * values (`sysctl -a`): a value set at run time and never written down goes at
+ * the next reboot, and one written down but never applied comes only then.
+ * Keys with a glob (net.ipv4.conf.*.rp_filter) are left out: they also reach
+ * interfaces created after boot, which keep their defaults.
+ */
+export function settingsDrift(store: RecordStore): { compared: number; drift: SettingDrift[] } {
+  const running = new Map<string, FactEntry>();
+  for (const f of store.facts) {
+    if (
+      f.name.startsWith('sysctl.') &&
+      !f.name.startsWith('sysctl.boot.') &&
+      !f.name.startsWith('sysctl.file') &&
+      Object.keys(f.labels).length === 0 &&
+      !running.has(f.name)
+    )
+      running.set(f.name, f);
+  }
+  let compared = 0;
+  const drift: SettingDrift[] = [];
+  for (const f of store.facts) {
+    if (!f.name.startsWith('sysctl.boot.')) continue;
+    const key = f.name.slice('sysctl.boot.'.length);
+    if (key.includes('*')) continue;
+    const now = running.get(`sysctl.${key}`);
+    if (!now) continue;
+    compared++;
+    const a = settingText(now.value);
+    const b = settingText(f.value);
+    if (a !== b) drift.push({ key, running: a, atBoot: b, source: store.files[f.fileIdx]?.path ?? '', line: f.line });
+  }
+  drift.sort((x, y) => compareText(x.key, y.key));
+  return { compared, drift };
+}
+
+/** sysctl prints several values with tabs, a file with spaces: compared word by word. */
+function settingText(v: string | number | boolean): string {
+  return String(v).trim().split(/\s+/).join(' ');
+}

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze.js';
 import { collectHints, postmortem, verdict } from '../../src/report/format.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { renderHtml } from '../../src/report/html.js';
 
 const trees = path.resolve(import.meta.dirname, '../fixtures/sosreport-trees');
 
@@ -671,6 +673,22 @@ describe('a sosreport of a host whose hugepage pool was grown at run time past w
     expect(f?.remediation[0]?.action).toBe('Write the pool down: vm.nr_hugepages = 512 in /etc/sysctl.d/');
   });
   it('settles the boot settings as systemd-sysctl would: the link 99-sysctl.conf and a sysctl.conf of comments change nothing', () => {
-    expect(timeline.facts.filter((f) => f.name.startsWith('sysctl.boot.')).map((f) => [f.name, f.value])).toEqual([['sysctl.boot.vm.nr_hugepages', 64]]);
+    expect(timeline.facts.filter((f) => f.name === 'sysctl.boot.vm.nr_hugepages').map((f) => f.value)).toEqual([64]);
+  });
+  it('lists the settings the next boot changes: the pool set at run time, and the systemd files no systemd-sysctl applied on this host', async () => {
+    expect(r.analysis.settings?.compared).toBe(6);
+    expect(r.analysis.settings?.drift.map((d) => [d.key, d.running, d.atBoot, `${d.source}:${d.line}`])).toEqual([
+      ['fs.protected_fifos', '0', '1', 'usr/lib/sysctl.d/99-protect-links.conf:7'],
+      ['fs.protected_regular', '0', '2', 'usr/lib/sysctl.d/99-protect-links.conf:9'],
+      ['fs.protected_symlinks', '0', '1', 'usr/lib/sysctl.d/99-protect-links.conf:10'],
+      ['kernel.pid_max', '32768', '4194304', 'usr/lib/sysctl.d/50-pid-max.conf:16'],
+      ['vm.nr_hugepages', '512', '64', 'etc/sysctl.d/80-hugepages.conf:2'],
+    ]);
+    const md = renderMarkdown(model);
+    expect(md).toContain('| `kernel.pid_max` | `32768` | `4194304` | `usr/lib/sysctl.d/50-pid-max.conf:16` |');
+    expect(md).toContain('6 kernel setting(s) named in sysctl.conf and sysctl.d were compared with their running values (sysctl -a): 5 differ.');
+    const html = await renderHtml(model);
+    expect(html).toContain('<h1 id="settings">Kernel settings at the next boot</h1>');
+    expect(html).toContain('<td class="mono">vm.nr_hugepages</td><td class="mono">512</td><td class="mono">64</td>');
   });
 });
