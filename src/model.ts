@@ -39,6 +39,7 @@ export type FindingClass =
   | 'memory-fragmentation'
   | 'disk-errors'
   | 'hardware-errors'
+  | 'kernel-oops'
   | 'vm-crash';
 
 export const FINDING_CLASSES: readonly FindingClass[] = [
@@ -55,6 +56,7 @@ export const FINDING_CLASSES: readonly FindingClass[] = [
   'memory-fragmentation',
   'disk-errors',
   'hardware-errors',
+  'kernel-oops',
   'vm-crash',
 ];
 

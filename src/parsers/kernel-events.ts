@@ -97,6 +97,28 @@ interface PendingLockup extends TraceFrames {
 }
 
 /**
+ * A kernel oops, BUG or WARNING report (lib/bug.c report_bug, arch/x86/mm/fault.c
+ * page_fault_oops, arch/x86/kernel/dumpstack.c __die, kernel/panic.c __warn):
+ * the headline, the oops line with its count, the CPU line with the task and
+ * taint flags, RIP, registers, the call trace, and "---[ end trace … ]---".
+ */
+interface PendingOops extends TraceFrames {
+  at: At;
+  attrs: EventRecord['attrs'];
+  labels: Record<string, string>;
+  /** "------------[ cut here ]------------" seen, its headline not yet */
+  awaitingHeadline: boolean;
+  inTrace: boolean;
+  inIrq: boolean;
+  more: EventLine[];
+  /** "---[ end trace … ]---" seen: only a panic line may still join */
+  ended?: boolean;
+}
+
+/** Oops report lines between the headline and the trace that start no event of their own. */
+const OOPS_REPORT_LINES = ['Modules linked in:', 'Hardware name:', 'Workqueue:', '#PF: ', 'PGD ', 'Code: ', 'Dumping ftrace buffer', 'CR2: ', 'note: ', 'Unloaded tainted modules:', 'Fixing recursive fault', 'irq event stamp:', 'hardirqs last', 'softirqs last'];
+
+/**
  * Lines of a soft-lockup report between its headline and its call trace
  * (kernel/watchdog.c watchdog_timer_fn, then show_regs/dump_stack): module
  * list, CPU and hardware lines, lockdep's irq stamps, and the panic line when
@@ -180,6 +202,9 @@ export class KernelEventScanner {
   private lastMemcg: { cgroup: string; at: At; limitKiB?: number } | null = null;
   private hung: PendingHung | null = null;
   private lockup: PendingLockup | null = null;
+  private oops: PendingOops | null = null;
+  /** lib/list_debug.c prints what it found ("list_add corruption. next->prev should be …") just before its BUG */
+  private listCorruption: { message: string; line: number; text: string } | null = null;
   /**
    * I/O error messages the kernel rate-limited away ("blk_print_req_error: 115 callbacks
    * suppressed", "buffer_io_error: 17 …"): counted onto the next I/O error it does print,
@@ -261,6 +286,11 @@ export class KernelEventScanner {
       this.emitHwBlock(this.hwBlock);
       this.hwBlock = null;
     }
+    if (this.oops) {
+      if (this.absorbOops(this.oops, message)) return;
+      this.emitOops(this.oops);
+      this.oops = null;
+    }
     if (message.length === 0) return;
     const c0 = message.charCodeAt(0);
     // Trace frames, register dumps and Mem-Info continuations all start with a space; none starts an event.
@@ -286,6 +316,12 @@ export class KernelEventScanner {
     if (message.startsWith('sd ') && (message.includes('FAILED Result:') || message.includes('Unhandled error code'))) return this.scsiError(message, this.at());
     if (message.includes('soft lockup - CPU#')) return this.softLockup(message, this.at());
     if (message.includes('hard LOCKUP on cpu')) return this.hardLockup(message, this.at());
+    if (message.startsWith('------------[ cut here ]------------')) return this.oopsStart(null, this.at());
+    if (message.startsWith('list_add corruption') || message.startsWith('list_del corruption')) {
+      this.listCorruption = { message, line: this.curLine, text: this.curText };
+      return;
+    }
+    if (oopsKind(message) !== null) return this.oopsStart(message, this.at());
     if (message.includes('page allocation failure')) return this.allocFailure(message, this.at());
     if (message.startsWith('Linux version ')) return this.boot(message, this.at());
     if (message.startsWith('kvm')) return this.kvm(message, this.at());
@@ -299,6 +335,8 @@ export class KernelEventScanner {
   end(): void {
     if (this.hwBlock) this.emitHwBlock(this.hwBlock);
     this.hwBlock = null;
+    if (this.oops) this.emitOops(this.oops);
+    this.oops = null;
     this.releaseHwNotices(null);
     if (this.hung) this.emitHung(this.hung);
     this.hung = null;
@@ -742,6 +780,170 @@ export class KernelEventScanner {
     this.lockup = { type: 'hard-lockup', at, attrs: cpu === undefined ? {} : { cpu }, labels: {}, frames: [], guesses: [], inTrace: false, inIrq: false, more: [] };
   }
 
+  // --- Oops, BUG, WARNING, panic ----------------------------------------------
+
+  /** A report's first line: its headline, or "cut here" with the headline on the next line. */
+  private oopsStart(message: string | null, at: At): void {
+    this.oops = { at, attrs: {}, labels: {}, awaitingHeadline: message === null, inTrace: false, inIrq: false, more: [], frames: [], guesses: [] };
+    const found = this.listCorruption;
+    if (found !== null && found.line === at.line - 1) {
+      this.oops.attrs.detail = found.message.slice(0, 200);
+      this.oops.more.push({ line: found.line, text: found.text });
+    }
+    this.listCorruption = null;
+    if (message !== null) this.oopsHeadline(this.oops, message);
+  }
+
+  private oopsHeadline(oops: PendingOops, message: string): void {
+    const kind = oopsKind(message) ?? 'bug';
+    oops.awaitingHeadline = false;
+    oops.attrs.kind = kind;
+    oops.labels.kind = kind;
+    oops.attrs.what = headlineOf(message, kind);
+    // "WARNING: CPU: 3 PID: 812 at fs/xfs/xfs_trans.c:321 xfs_trans_cancel+0x12/0x90 [xfs]", "kernel BUG at mm/slub.c:4111!"
+    const at = kind === 'warning' ? message.indexOf(' at ') : kind === 'bug' && message.startsWith('kernel BUG at ') ? 'kernel BUG'.length : -1;
+    if (at >= 0) {
+      const rest = message.slice(at + ' at '.length).replace(/!$/, '');
+      const location = rest.split(' ')[0] ?? '';
+      if (/^[\w./-]+:\d+$/.test(location)) {
+        oops.attrs.location = location;
+        oops.labels.location = location;
+      }
+      const fn = frameName(` ${rest.slice(location.length).trim()}`);
+      if (fn?.reliable) oops.attrs.func = fn.name;
+      const mod = /\[([\w-]+)\]\s*$/.exec(rest);
+      if (mod?.[1]) oops.attrs.module = mod[1];
+    }
+    if (kind === 'panic') oops.attrs.panic = true;
+    // a general protection fault's headline is its oops line: "… 0xdead000000000100: 0000 [#9] PREEMPT SMP NOPTI"
+    const count = kind === 'gpf' ? /\[#(\d+)\]/.exec(message) : null;
+    if (count) oops.attrs.oopsCount = Number(count[1]);
+    const cpu = numberAfter(message, 'CPU: ');
+    const pid = numberAfter(message, ' PID: ');
+    if (kind === 'warning' && cpu !== undefined) oops.attrs.cpu = cpu;
+    if (kind === 'warning' && pid !== undefined) oops.attrs.pid = pid;
+  }
+
+  /** True while the line still belongs to the oops report. */
+  private absorbOops(oops: PendingOops, message: string): boolean {
+    if (message.length === 0) return false;
+    if (oops.awaitingHeadline) {
+      // "cut here" is followed by the WARNING or BUG line, or by a message of the code that warned
+      // ("list_add corruption. prev->next should be next …") and then "kernel BUG at lib/list_debug.c:30!"
+      if (oopsKind(message) !== null) {
+        // the headline is the event's first line; "cut here" adds nothing to quote
+        oops.at = this.at();
+        this.oopsHeadline(oops, message);
+      } else if (oops.attrs.what === undefined && message.charCodeAt(0) !== 32) {
+        oops.attrs.detail = message.slice(0, 200);
+        oops.more.push({ line: this.curLine, text: this.curText });
+      } else return false;
+      return true;
+    }
+    const c0 = message.charCodeAt(0);
+    const bare = c0 === 32 || c0 === 9 ? message.trimStart() : message;
+    if (bare.startsWith('<IRQ>') || bare.startsWith('<NMI>')) {
+      oops.inIrq = true;
+      return true;
+    }
+    if (bare.startsWith('</IRQ>') || bare.startsWith('</NMI>')) {
+      oops.inIrq = false;
+      return true;
+    }
+    if (bare.startsWith('<TASK>') || bare.startsWith('</TASK>')) return true;
+    if (c0 === 32 || c0 === 9) {
+      if (oops.inTrace && !oops.inIrq) addFrame(message, oops);
+      return true;
+    }
+    if (message.startsWith('Call Trace:')) {
+      oops.inTrace = true;
+      return true;
+    }
+    if (message.startsWith('Kernel Offset:') || message.startsWith('---[ end Kernel panic')) return true;
+    if (message.startsWith('---[ end trace')) {
+      // the last line of the report: the next one is not its own
+      oops.more.push({ line: this.curLine, text: this.curText });
+      oops.ended = true;
+      return true;
+    }
+    if (oops.ended) {
+      // After the end line: x86 prints the first oops' registers again (from the second oops on), then
+      // "note: sh[107] exited with irqs disabled"; the panic an oops can lead to (panic_on_oops, an oops in
+      // an interrupt) is its own, and so are the panic's closing lines.
+      if (message.startsWith('Kernel panic - not syncing')) {
+        this.oopsPanic(oops, message);
+        return true;
+      }
+      return message.startsWith('RIP: ') || isRegisterLine(message) || message.startsWith('note: ') || (oops.attrs.panic === true && (message.startsWith('Kernel Offset:') || message.startsWith('---[ end Kernel panic')));
+    }
+    if (message.startsWith('Kernel panic - not syncing')) {
+      this.oopsPanic(oops, message);
+      return true;
+    }
+    // "Oops: 0002 [#1] PREEMPT SMP NOPTI", "invalid opcode: 0000 [#2] SMP PTI", "general protection fault … [#1]"
+    const count = /\[#(\d+)\]/.exec(message);
+    if (count && (message.startsWith('Oops: ') || message.startsWith('invalid opcode: ') || message.startsWith('general protection fault') || message.startsWith('stack segment: ') || message.startsWith('double fault: '))) {
+      if (oops.attrs.oopsCount === undefined) {
+        oops.attrs.oopsCount = Number(count[1]);
+        oops.more.push({ line: this.curLine, text: this.curText });
+      }
+      return true;
+    }
+    if (message.startsWith('CPU: ') && message.includes(' PID: ')) {
+      // "CPU: 0 PID: 80 Comm: sh Tainted: G      D W  O      6.1.0-26-amd64 #1  Debian 6.1.112-1"
+      if (oops.attrs.comm === undefined) {
+        const comm = message.indexOf(' Comm: ');
+        const name = comm > 0 ? (message.slice(comm + ' Comm: '.length).split(' ')[0] ?? '') : '';
+        if (name !== '') {
+          oops.attrs.comm = name;
+          oops.labels.comm = name;
+        }
+        const pid = numberAfter(message, ' PID: ');
+        if (pid !== undefined) oops.attrs.pid = pid;
+        const cpu = numberAfter(message, 'CPU: ');
+        if (cpu !== undefined) oops.attrs.cpu = cpu;
+        const taint = / Tainted: ([A-Z ]+?) {1,}\d/.exec(message);
+        if (taint?.[1]) oops.attrs.tainted = taint[1].replace(/ /g, '');
+        oops.more.push({ line: this.curLine, text: this.curText });
+      }
+      return true;
+    }
+    if (message.startsWith('RIP: ') || message.startsWith('EIP: ') || message.startsWith('pc : ') || message.startsWith('NIP ')) {
+      if (message.startsWith('RIP: ') && oops.attrs.rip === undefined) {
+        const rip = ripFunction(message);
+        if (rip) {
+          oops.attrs.rip = rip;
+          const mod = /\[([\w-]+)\]\s*$/.exec(message);
+          if (mod?.[1] && oops.attrs.module === undefined) oops.attrs.module = mod[1];
+          oops.more.push({ line: this.curLine, text: this.curText });
+        }
+      }
+      return true;
+    }
+    if (isRegisterLine(message)) return true;
+    return OOPS_REPORT_LINES.some((p) => message.startsWith(p));
+  }
+
+  private oopsPanic(oops: PendingOops, message: string): void {
+    if (oops.attrs.panic !== true) {
+      oops.more.push({ line: this.curLine, text: this.curText });
+      oops.attrs.panic = true;
+      oops.attrs.panicReason = message.slice('Kernel panic - not syncing'.length).replace(/^:\s*/, '').slice(0, 200);
+    }
+  }
+
+  private emitOops(oops: PendingOops): void {
+    // "cut here" with nothing after it that the parser knows: not a report it can describe
+    if (oops.attrs.kind === undefined) return;
+    const stack = stackOf(oops);
+    if (stack) oops.attrs.stack = stack;
+    // where it happened, to tell one bug from another: the source line a WARNING or BUG names, else the function
+    const site = oops.attrs.location ?? oops.attrs.rip ?? oops.attrs.func ?? oops.attrs.what ?? '';
+    oops.attrs.site = site;
+    oops.labels.site = String(site);
+    this.emit('kernel-oops', oops.at, oops.attrs, oops.labels, oops.more);
+  }
+
   private allocFailure(message: string, at: At): void {
     // "java: page allocation failure: order:4, mode:0x40cc0(GFP_KERNEL|__GFP_COMP), nodemask=(null)" (old kernels: "failure. order:4")
     const idx = message.indexOf(': page allocation failure');
@@ -1000,6 +1202,37 @@ function parseKiBFields(text: string): Map<string, number> {
 }
 
 /** The integer right after `marker`, or undefined. */
+export type OopsKind = 'warning' | 'bug' | 'null-deref' | 'page-fault' | 'gpf' | 'panic';
+
+/** What kind of report a kernel line starts, or null for none. */
+export function oopsKind(message: string): OopsKind | null {
+  const c0 = message.charCodeAt(0);
+  // W, k, B, g, K, u: every headline starts with one of these
+  if (c0 !== 87 && c0 !== 107 && c0 !== 66 && c0 !== 103 && c0 !== 75 && c0 !== 117) return null;
+  if (message.startsWith('WARNING: CPU: ') || message.startsWith('WARNING: at ')) return 'warning';
+  if (message.startsWith('kernel BUG at ')) return 'bug';
+  if (message.startsWith('BUG: ')) {
+    if (message.includes('NULL pointer dereference')) return 'null-deref';
+    if (message.startsWith('BUG: unable to handle page fault') || message.startsWith('BUG: unable to handle kernel paging request')) return 'page-fault';
+    // soft lockups ("watchdog: BUG: soft lockup") and workqueue lockups are read elsewhere or are no oops
+    if (message.startsWith('BUG: workqueue lockup') || message.includes('soft lockup')) return null;
+    return 'bug';
+  }
+  if (message.startsWith('general protection fault')) return 'gpf';
+  if (message.startsWith('Kernel panic - not syncing')) return 'panic';
+  if (message.startsWith('unable to handle kernel NULL pointer dereference')) return 'null-deref';
+  return null;
+}
+
+/** The headline without its prefix and addresses, as a short description. */
+function headlineOf(message: string, kind: OopsKind): string {
+  let what = message;
+  if (kind === 'warning') what = message.replace(/^WARNING: (?:CPU: \d+ PID: \d+ )?at /, '');
+  else if (message.startsWith('BUG: ')) what = message.slice('BUG: '.length);
+  else if (kind === 'panic') what = message.slice('Kernel panic - not syncing'.length).replace(/^:\s*/, '');
+  return what.slice(0, 200);
+}
+
 function numberAfter(text: string, marker: string): number | undefined {
   const idx = text.indexOf(marker);
   if (idx < 0) return undefined;
@@ -1098,7 +1331,8 @@ function isRegisterLine(message: string): boolean {
   const colon = message.indexOf(':');
   if (colon < 2 || colon > 4) return false;
   const name = message.slice(0, colon);
-  return /^(?:R[A-Z0-9]{1,3}|[CDEFG]S|CR\d|DR\d|Code)$/.test(name);
+  // PKRU: x86 CPUs with protection keys (Skylake-SP and later) print it last
+  return /^(?:R[A-Z0-9]{1,3}|[CDEFG]S|CR\d|DR\d|Code|PKRU)$/.test(name);
 }
 
 function fieldAt(message: string, n: number): string | undefined {

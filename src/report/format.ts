@@ -146,6 +146,7 @@ const CLASS_RESOURCE: Record<Finding['class'], string> = {
   'memory-fragmentation': 'memory (fragmentation)',
   'disk-errors': 'disk errors',
   'hardware-errors': 'hardware (ECC, machine checks)',
+  'kernel-oops': 'kernel (oops, BUG, WARNING, panic)',
   'vm-crash': 'virtual machines',
 };
 

@@ -1,0 +1,108 @@
+/**
+ * Kernel oopses, BUGs, WARNINGs and panics, read from real output of a Debian 12
+ * kernel (6.1.187) that LKDTM made fail on purpose (test/fixtures/SOURCES-logs.md).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseText } from '../../src/parsers/collect.js';
+import { dmesg as dmesgParser } from '../../src/parsers/dmesg.js';
+import type { EventRecord } from '../../src/parsers/types.js';
+
+const dir = path.resolve(import.meta.dirname, '../fixtures/dmesg/lkdtm-debian12-6.1-guest');
+function oopses(file: string): EventRecord[] {
+  const c = parseText(dmesgParser, readFileSync(path.join(dir, file), 'utf8'), { path: 'sos_commands/kernel/dmesg' });
+  return c.events.filter((e) => e.type === 'kernel-oops');
+}
+
+describe('kernel oops reports', () => {
+  const all = oopses('dmesg_oopses-warnings-bugs.txt');
+
+  it('reads each of the twelve reports once, by kind and place', () => {
+    expect(all.map((e) => [e.attrs.kind, e.attrs.site, e.attrs.oopsCount ?? null])).toEqual([
+      ['warning', '/tmp/oops-capture/lkdtm-build/bugs.c:85', null],
+      ['warning', '/tmp/oops-capture/lkdtm-build/bugs.c:90', null],
+      ['bug', '/tmp/oops-capture/lkdtm-build/bugs.c:78', 1],
+      ['null-deref', 'lkdtm_EXCEPTION', 2],
+      ['null-deref', 'lkdtm_ACCESS_NULL', 3],
+      ['page-fault', 'lkdtm_WRITE_RO', 4],
+      ['page-fault', 'data_area', 5],
+      ['page-fault', 'lkdtm_ACCESS_USERSPACE.cold', 6],
+      ['bug', 'lib/list_debug.c:27', 7],
+      ['bug', 'lib/list_debug.c:62', 8],
+      ['warning', 'lib/refcount.c:22', null],
+      ['gpf', 'oopsgpf_read', 9],
+    ]);
+    // the kernel survived them all: none ended in a panic
+    expect(all.some((e) => e.attrs.panic === true)).toBe(false);
+  });
+
+  it('takes the task, the taint flags, the module, the function and the trace from the report', () => {
+    const warning = all[0];
+    expect(warning?.attrs).toMatchObject({
+      comm: 'sh',
+      pid: 101,
+      cpu: 0,
+      tainted: 'GOE',
+      module: 'lkdtm',
+      func: 'lkdtm_WARNING',
+      rip: 'lkdtm_WARNING',
+      location: '/tmp/oops-capture/lkdtm-build/bugs.c:85',
+    });
+    // its first line is the WARNING itself, not "cut here"
+    expect(warning?.lines[0]?.text).toContain('WARNING: CPU: 0 PID: 101 at /tmp/oops-capture/lkdtm-build/bugs.c:85 lkdtm_WARNING+0x13/0x20 [lkdtm]');
+    const gpf = all[11];
+    expect(gpf?.attrs).toMatchObject({
+      oopsCount: 9,
+      comm: 'insmod',
+      pid: 123,
+      tainted: 'GDWOE',
+      module: 'oopsgpf',
+      what: 'general protection fault, probably for non-canonical address 0xdead000000000100: 0000 [#9] PREEMPT SMP NOPTI',
+    });
+    expect(String(all[3]?.attrs.stack)).toMatch(/^direct_entry\.cold < full_proxy_write < vfs_write/);
+  });
+
+  it('keeps what the code said before its BUG: list corruption before "cut here", a message after it', () => {
+    expect(all[8]?.attrs.detail).toBe('list_add corruption. next->prev should be prev (ff31d2884040bcb8), but was 0000000000000000. (next=ff31d2884040bcc8).');
+    expect(all[10]?.attrs.detail).toBe('refcount_t: saturated; leaking memory.');
+    expect(all[1]?.attrs.detail).toBe('Warning message trigger count: 2');
+  });
+
+  it('joins the panic an oops or a warning led to, past the registers x86 prints again', () => {
+    const [onOops] = oopses('console_panic-on-oops.txt');
+    expect(onOops?.attrs).toMatchObject({ kind: 'null-deref', panic: true, panicReason: 'Fatal exception' });
+    expect(onOops?.lines.at(-1)?.text).toContain('Kernel panic - not syncing: Fatal exception');
+    const [onWarn] = oopses('console_panic-on-warn.txt');
+    expect(onWarn?.attrs).toMatchObject({ kind: 'warning', panic: true, panicReason: 'kernel: panic_on_warn set ...' });
+    const panics = oopses('console_panic.txt');
+    expect(panics.map((e) => [e.attrs.kind, e.attrs.what, e.attrs.comm])).toEqual([['panic', 'dumptest', 'sh']]);
+  });
+
+  it('reads a soft lockup through the PKRU line of a CPU with protection keys, to its call trace', () => {
+    const c = parseText(dmesgParser, readFileSync(path.join(dir, 'dmesg_softlockup-hungtask.txt'), 'utf8'), { path: 'sos_commands/kernel/dmesg' });
+    const [lockup] = c.events.filter((e) => e.type === 'soft-lockup');
+    expect(lockup?.attrs).toMatchObject({
+      comm: 'sh',
+      pid: 100,
+      stuckSec: 45,
+      rip: 'lkdtm_SOFTLOCKUP',
+      stack: 'direct_entry.cold < full_proxy_write < vfs_write < ksys_write < do_syscall_64 < entry_SYSCALL_64_after_hwframe',
+    });
+    expect(c.events.filter((e) => e.type === 'kernel-oops')).toEqual([]);
+  });
+
+  it('takes no lockdep report, workqueue lockup or soft lockup for an oops', () => {
+    const c = parseText(
+      dmesgParser,
+      [
+        '[  1.000000] WARNING: possible circular locking dependency detected',
+        '[  2.000000] BUG: workqueue lockup - pool cpus=0 node=0 flags=0x0 nice=0 stuck for 31s!',
+        '[  3.000000] watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [java:4242]',
+        '',
+      ].join('\n'),
+      { path: 'sos_commands/kernel/dmesg' },
+    );
+    expect(c.events.filter((e) => e.type === 'kernel-oops')).toEqual([]);
+  });
+});
