@@ -333,7 +333,7 @@ function draftOf(rule: RuleDef, c: Candidate, timeline: Timeline, n: number): Dr
   const remediation: Remediation[] = [];
   for (const r of rule.remediation) {
     if (r.when && !truthy(compile(r.when)(env))) continue;
-    const rem: Remediation = { action: renderTemplate(r.action, env), detail: renderTemplate(r.detail, env), expectedImpact: renderTemplate(r.expectedImpact, env) };
+    const rem: Remediation = { action: renderTemplate(r.action, env, true), detail: renderTemplate(r.detail, env), expectedImpact: renderTemplate(r.expectedImpact, env) };
     if (r.risk) rem.risk = renderTemplate(r.risk, env);
     if (r.rollback) rem.rollback = renderTemplate(r.rollback, env);
     if (r.verify) rem.verify = renderTemplate(r.verify, env);
@@ -344,7 +344,7 @@ function draftOf(rule: RuleDef, c: Candidate, timeline: Timeline, n: number): Dr
     id: `${rule.id}:${n}`,
     rule: rule.id,
     class: rule.class,
-    title: renderTemplate(rule.title, env),
+    title: renderTemplate(rule.title, env, true),
     message: renderTemplate(rule.message, env),
     severity,
     score: scoreOf(severity, durationSec, confidence),

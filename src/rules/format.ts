@@ -73,7 +73,12 @@ export function formatFunctions(zone: Zone): Env {
  * for Markdown unless the expression is wrapped in code(...), which is for
  * values placed inside code spans and blocks.
  */
-export function renderTemplate(tpl: string, env: Env): string {
+/**
+ * Fills a rule's text. Messages and remediation details are Markdown: values from the bundle are
+ * escaped so that they cannot add markup. Titles and actions are plain text (every renderer escapes
+ * them for its own format): `plain` leaves values as they are, on one line.
+ */
+export function renderTemplate(tpl: string, env: Env, plain = false): string {
   return tpl.replace(/\{\{([^{}]+)\}\}/g, (_m, raw: string) => {
     let expr = raw.trim();
     let inCode = false;
@@ -89,7 +94,7 @@ export function renderTemplate(tpl: string, env: Env): string {
       v = undefined;
     }
     const text = valueText(v);
-    return inCode ? codeSafe(text) : escapeMarkdown(text);
+    return inCode ? codeSafe(text) : plain ? text.replace(/\r?\n/g, ' ') : escapeMarkdown(text);
   });
 }
 
