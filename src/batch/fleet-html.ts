@@ -64,6 +64,9 @@ function template(): Handlebars.TemplateDelegate {
   return compiled;
 }
 
+/** Rows of the settings table: past these, the summary's JSON has the rest. */
+const SETTINGS_MAX = 40;
+
 export async function renderFleetHtml(s: FleetSummary): Promise<string> {
   const css = readFileSync(new URL('report.css', TEMPLATE_DIR), 'utf8');
   const frequencySvg = s.frequency.length ? await renderSpec(frequencySpec(s)) : null;
@@ -77,6 +80,7 @@ export async function renderFleetHtml(s: FleetSummary): Promise<string> {
     heatmapNote: heat && heat.shown < s.heatmap.hosts.length ? `the ${heat.shown} most affected of ${s.heatmap.hosts.length} hosts` : null,
     errors: s.bundles.filter((b) => b.status === 'error'),
     fixes: s.fixes.slice(0, FIXES_MAX),
+    settingsDrift: (s.settings?.drift ?? []).slice(0, SETTINGS_MAX),
     histories: s.histories.map((h) => ({ ...h, steps: h.steps.map((st) => ({ ...st, quiet: st.changes.length === 0 })) })),
   });
 }

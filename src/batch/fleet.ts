@@ -70,6 +70,19 @@ export interface FleetSummary {
   heatmap: { hosts: string[]; classes: FindingClass[]; cells: HeatCell[] };
   histories: HostHistory[];
   fixes: FixGroup[];
+  /**
+   * Kernel settings whose next boot value differs from the running one, by how many hosts (each host's
+   * latest bundle): a fleet where one setting drifts on many hosts has a configuration tool or a runbook
+   * that sets it at run time only. `compared`: hosts whose latest bundle had both sides to compare.
+   */
+  settings: { compared: number; drift: SettingDriftGroup[] };
+}
+
+export interface SettingDriftGroup {
+  key: string;
+  hosts: number;
+  /** a few hosts with their values, the first by name */
+  examples: { host: string; running: string; atBoot: string }[];
 }
 
 function worse(a: Severity, b: Severity): Severity {
@@ -152,6 +165,7 @@ export function fleetSummary(input: readonly BundleRow[], timing: { generatedAt:
     histories.push({ host, bundles: list.map((r) => ({ id: r.id ?? r.path, collectedAt: r.collectedAt })), steps });
   }
 
+  const settings = settingsDrift([...byHost.values()].map((list) => list[list.length - 1] as BundleRow), hostOf);
   const hosts = [...new Set(ok.map(hostOf))].sort();
   return {
     schemaVersion: 1,
@@ -179,5 +193,24 @@ export function fleetSummary(input: readonly BundleRow[], timing: { generatedAt:
     fixes: [...fixes.values()]
       .map((g) => ({ action: g.action, rules: [...g.rules].sort(), bundles: g.ids.size, hosts: g.hosts.size, bundleIds: [...g.ids].sort() }))
       .sort((a, b) => b.bundles - a.bundles || b.hosts - a.hosts || compareText(a.action, b.action)),
+    settings,
   };
+}
+
+const DRIFT_EXAMPLES = 3;
+
+function settingsDrift(latest: readonly BundleRow[], hostOf: (r: BundleRow) => string): FleetSummary['settings'] {
+  const groups = new Map<string, SettingDriftGroup>();
+  let compared = 0;
+  for (const r of [...latest].sort((a, b) => compareText(hostOf(a), hostOf(b)))) {
+    if (!r.settingsDrift) continue;
+    compared++;
+    for (const d of r.settingsDrift) {
+      const g = groups.get(d.key) ?? { key: d.key, hosts: 0, examples: [] };
+      g.hosts++;
+      if (g.examples.length < DRIFT_EXAMPLES) g.examples.push({ host: hostOf(r), running: d.running, atBoot: d.atBoot });
+      groups.set(d.key, g);
+    }
+  }
+  return { compared, drift: [...groups.values()].sort((a, b) => b.hosts - a.hosts || compareText(a.key, b.key)) };
 }

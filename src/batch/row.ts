@@ -52,6 +52,8 @@ export interface BundleRow {
   findings: DigestFinding[];
   /** rules the bundle lacked the data for: a finding of theirs absent here is unknown, not gone */
   noData?: string[];
+  /** kernel settings the next boot changes (report.analysis.settings), when the bundle had both sides to compare */
+  settingsDrift?: { key: string; running: string; atBoot: string }[];
   diagnostics: { errors: number; warnings: number };
   /** timing, not content: ignored when comparing runs */
   durationMs: number | null;
@@ -83,6 +85,9 @@ export function digestFinding(f: Finding, all: readonly Finding[] = []): DigestF
   };
 }
 
+/** A host with hundreds of settings changed at run time is told by its own report; the fleet needs the first ones. */
+const MAX_DRIFT_PER_ROW = 100;
+
 export function rowFromReport(report: Report, where: { id: string; path: string; hash: string | null; durationMs: number | null }): BundleRow {
   return {
     id: where.id,
@@ -94,6 +99,7 @@ export function rowFromReport(report: Report, where: { id: string; path: string;
     hash: where.hash,
     findings: report.findings.map((f) => digestFinding(f, report.findings)),
     noData: noDataRules(report),
+    ...(report.analysis?.settings ? { settingsDrift: report.analysis.settings.drift.slice(0, MAX_DRIFT_PER_ROW).map((d) => ({ key: d.key, running: d.running, atBoot: d.atBoot })) } : {}),
     diagnostics: {
       errors: report.diagnostics.filter((d) => d.severity === 'error').length,
       warnings: report.diagnostics.filter((d) => d.severity === 'warning').length,

@@ -130,6 +130,36 @@ describe('one collection read more than once', () => {
   });
 });
 
+describe('kernel settings the next boot changes, across a fleet', () => {
+  it('counts each setting by host, from the latest bundle of each, with the values of a few (two real captures, one without sysctl files)', async () => {
+    const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
+    const work = await mkdtemp(path.join(tmpdir(), 'sosmortem-fleet-settings-'));
+    try {
+      const inputs = ['sosmortem-hugepages-not-persistent.tar.xz', 'sosmortem-numa-cross-node.tar.xz'].map((n) => path.join(fx, n));
+      await runBatch({ inputs, outDir: path.join(work, 'out'), jobs: 1, formats: ['json'], resume: false, shard: null, fleetHtml: true });
+      const summary = JSON.parse(await readFile(path.join(work, 'out', 'summary.json'), 'utf8')) as FleetSummary;
+      // two hosts; the NUMA capture (host sosmortem-numa) has no sysctl files, so one host was compared
+      expect(summary.totals.hosts).toBe(2);
+      expect(summary.settings.compared).toBe(1);
+      expect(summary.settings.drift.map((g) => [g.key, g.hosts])).toEqual([
+        ['fs.protected_fifos', 1],
+        ['fs.protected_regular', 1],
+        ['fs.protected_symlinks', 1],
+        ['kernel.pid_max', 1],
+        ['vm.nr_hugepages', 1],
+      ]);
+      expect(summary.settings.drift.at(-1)?.examples).toEqual([{ host: 'vm', running: '512', atBoot: '64' }]);
+      const html = await readFile(path.join(work, 'out', 'fleet.html'), 'utf8');
+      expect(html).toContain('<h2>Kernel settings the next boot changes</h2>');
+      expect(html).toContain(
+        '<td class="mono">kernel.pid_max</td><td class="n">1</td><td>vm: <span class="mono">32768</span> → <span class="mono">4194304</span></td>',
+      );
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('content hash of a directory bundle', () => {
   it('digests the sorted "path NUL size NUL mtime" of every file, symlinks as themselves, so that --resume finds reports of earlier versions', async () => {
     const { mkdir, writeFile, symlink, lstat } = await import('node:fs/promises');
