@@ -116,7 +116,11 @@ interface PendingOops extends TraceFrames {
 }
 
 /** Oops report lines between the headline and the trace that start no event of their own. */
-const OOPS_REPORT_LINES = ['Modules linked in:', 'Hardware name:', 'Workqueue:', '#PF: ', 'PGD ', 'Code: ', 'Dumping ftrace buffer', 'CR2: ', 'note: ', 'Unloaded tainted modules:', 'Fixing recursive fault', 'irq event stamp:', 'hardirqs last', 'softirqs last'];
+const OOPS_REPORT_LINES = [
+  'Modules linked in:', 'Hardware name:', 'Workqueue:', '#PF: ', 'PGD ', 'Code: ', 'Dumping ftrace buffer', 'CR2: ', 'note: ', 'Unloaded tainted modules:', 'Fixing recursive fault', 'irq event stamp:', 'hardirqs last', 'softirqs last',
+  // arm64 (arch/arm64/mm/fault.c, kernel/traps.c)
+  'Mem abort info:', 'Data abort info:', 'user pgtable:', 'swapper pgtable:', 'pstate: ',
+];
 
 /**
  * Lines of a soft-lockup report between its headline and its call trace
@@ -855,10 +859,13 @@ export class KernelEventScanner {
       if (oops.inTrace && !oops.inIrq) addFrame(message, oops);
       return true;
     }
-    if (message.startsWith('Call Trace:')) {
+    // arm64 writes "Call trace:"
+    if (message.startsWith('Call Trace:') || message.startsWith('Call trace:')) {
       oops.inTrace = true;
       return true;
     }
+    // arm64's registers ("x29: ffff800008b3bc70 x28: …") and page-table walk ("[0000000000000000] pgd=…")
+    if (/^x\d{1,2}: /.test(message) || (c0 === 91 && message.includes('] pgd='))) return true;
     if (message.startsWith('Kernel Offset:') || message.startsWith('---[ end Kernel panic')) return true;
     if (message.startsWith('---[ end trace')) {
       // the last line of the report: the next one is not its own
@@ -882,7 +889,8 @@ export class KernelEventScanner {
     }
     // "Oops: 0002 [#1] PREEMPT SMP NOPTI", "invalid opcode: 0000 [#2] SMP PTI", "general protection fault … [#1]"
     const count = /\[#(\d+)\]/.exec(message);
-    if (count && (message.startsWith('Oops: ') || message.startsWith('invalid opcode: ') || message.startsWith('general protection fault') || message.startsWith('stack segment: ') || message.startsWith('double fault: '))) {
+    // arm64's die(): "Internal error: Oops: 0000000096000005 [#1] PREEMPT SMP"
+    if (count && (message.startsWith('Oops: ') || message.startsWith('Internal error: ') || message.startsWith('invalid opcode: ') || message.startsWith('general protection fault') || message.startsWith('stack segment: ') || message.startsWith('double fault: '))) {
       if (oops.attrs.oopsCount === undefined) {
         oops.attrs.oopsCount = Number(count[1]);
         oops.more.push({ line: this.curLine, text: this.curText });
@@ -908,9 +916,10 @@ export class KernelEventScanner {
       }
       return true;
     }
-    if (message.startsWith('RIP: ') || message.startsWith('EIP: ') || message.startsWith('pc : ') || message.startsWith('NIP ')) {
-      if (message.startsWith('RIP: ') && oops.attrs.rip === undefined) {
-        const rip = ripFunction(message);
+    if (message.startsWith('RIP: ') || message.startsWith('EIP: ') || message.startsWith('pc : ') || message.startsWith('lr : ') || message.startsWith('sp : ') || message.startsWith('NIP ')) {
+      if ((message.startsWith('RIP: ') || message.startsWith('pc : ')) && oops.attrs.rip === undefined) {
+        // arm64 prints the program counter as "pc : lkdtm_EXCEPTION+0x8/0x20 [lkdtm]"
+        const rip = message.startsWith('pc : ') ? (frameName(` ${message.slice('pc : '.length).trim()}`)?.name ?? null) : ripFunction(message);
         if (rip) {
           oops.attrs.rip = rip;
           const mod = /\[([\w-]+)\]\s*$/.exec(message);
@@ -1207,8 +1216,8 @@ export type OopsKind = 'warning' | 'bug' | 'null-deref' | 'page-fault' | 'gpf' |
 /** What kind of report a kernel line starts, or null for none. */
 export function oopsKind(message: string): OopsKind | null {
   const c0 = message.charCodeAt(0);
-  // W, k, B, g, K, u: every headline starts with one of these
-  if (c0 !== 87 && c0 !== 107 && c0 !== 66 && c0 !== 103 && c0 !== 75 && c0 !== 117) return null;
+  // W, k, B, g, K, u, U: every headline starts with one of these
+  if (c0 !== 87 && c0 !== 107 && c0 !== 66 && c0 !== 103 && c0 !== 75 && c0 !== 117 && c0 !== 85) return null;
   if (message.startsWith('WARNING: CPU: ') || message.startsWith('WARNING: at ')) return 'warning';
   if (message.startsWith('kernel BUG at ')) return 'bug';
   if (message.startsWith('BUG: ')) {
@@ -1221,6 +1230,10 @@ export function oopsKind(message: string): OopsKind | null {
   if (message.startsWith('general protection fault')) return 'gpf';
   if (message.startsWith('Kernel panic - not syncing')) return 'panic';
   if (message.startsWith('unable to handle kernel NULL pointer dereference')) return 'null-deref';
+  // arm64 (arch/arm64/mm/fault.c die_kernel_fault): "Unable to handle kernel NULL pointer dereference at virtual address …",
+  // "Unable to handle kernel paging request at virtual address …"
+  if (message.startsWith('Unable to handle kernel NULL pointer dereference')) return 'null-deref';
+  if (message.startsWith('Unable to handle kernel ')) return 'page-fault';
   return null;
 }
 

@@ -106,3 +106,43 @@ describe('kernel oops reports', () => {
     expect(c.events.filter((e) => e.type === 'kernel-oops')).toEqual([]);
   });
 });
+
+describe('kernel oops reports on arm64', () => {
+  // Constructed from the formats of arch/arm64/mm/fault.c (die_kernel_fault, mem_abort_decode) and
+  // arch/arm64/kernel/traps.c (die, __show_regs): no real arm64 capture was available on this machine.
+  const text = [
+    '[  118.226171] Unable to handle kernel NULL pointer dereference at virtual address 0000000000000000',
+    '[  118.226173] Mem abort info:',
+    '[  118.226174]   ESR = 0x0000000096000045',
+    '[  118.226176]   EC = 0x25: DABT (current EL), IL = 32 bits',
+    '[  118.226179] Data abort info:',
+    '[  118.226180]   ISV = 0, ISS = 0x00000045',
+    '[  118.226183] user pgtable: 4k pages, 48-bit VAs, pgdp=0000000102e4c000',
+    '[  118.226185] [0000000000000000] pgd=0000000000000000, p4d=0000000000000000',
+    '[  118.226189] Internal error: Oops: 0000000096000045 [#1] PREEMPT SMP',
+    '[  118.226191] Modules linked in: nvme_fabrics ext4 mbcache jbd2',
+    '[  118.226210] CPU: 3 PID: 2718 Comm: kworker/3:2 Not tainted 6.1.0-26-arm64 #1  Debian 6.1.112-1',
+    '[  118.226213] Hardware name: QEMU KVM Virtual Machine, BIOS 0.0.0 02/06/2015',
+    '[  118.226215] pstate: 60400005 (nZCv daif +PAN -UAO -TCO -DIT -SSBS BTYPE=--)',
+    '[  118.226218] pc : ext4_end_bio+0x3c/0x1a0 [ext4]',
+    '[  118.226240] lr : bio_endio+0x138/0x1a0',
+    '[  118.226243] sp : ffff80000b6b3d60',
+    '[  118.226244] x29: ffff80000b6b3d60 x28: 0000000000000000 x27: ffff0000c3a1e000',
+    '[  118.226249] Call trace:',
+    '[  118.226250]  ext4_end_bio+0x3c/0x1a0 [ext4]',
+    '[  118.226262]  bio_endio+0x138/0x1a0',
+    '[  118.226265]  blk_update_request+0x1c0/0x4a0',
+    '[  118.226268] Code: f9400e60 b4000080 f9400c00 b5000040 (f9000001)',
+    '[  118.226271] ---[ end trace 0000000000000000 ]---',
+    '',
+  ].join('\n');
+
+  it('reads the headline, the oops count, the task and the function the program counter was in', () => {
+    const c = parseText(dmesgParser, text, { path: 'sos_commands/kernel/dmesg' });
+    const oopsEvents = c.events.filter((e) => e.type === 'kernel-oops');
+    expect(oopsEvents.map((e) => e.attrs)).toEqual([
+      expect.objectContaining({ kind: 'null-deref', oopsCount: 1, comm: 'kworker/3:2', pid: 2718, cpu: 3, rip: 'ext4_end_bio', module: 'ext4', site: 'ext4_end_bio', stack: 'ext4_end_bio < bio_endio < blk_update_request' }),
+    ]);
+    expect(oopsEvents[0]?.lines.map((l) => l.line)).toEqual([1, 9, 11, 14, 23]);
+  });
+});
