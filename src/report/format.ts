@@ -423,7 +423,7 @@ export function postmortem(model: ReportModel): Postmortem | null {
   const unrelated = incidents(model).filter((i) => !i.findings.includes(root)).length;
   const summary =
     `${chain.every((f) => !f.window || readAtCollection(model, f)) ? `When the bundle was collected (${formatTime(zone, model.report.bundle.collectedAt)})` : `During ${win ? formatWindow(zone, win) : 'a window the data does not bound'}`}, ${host} showed ` +
-    `${chain.map((f) => f.title).join(', then ')}.` +
+    `${chain.map((f) => midSentence(f.title)).join(', then ')}.` +
     (others > 0 ? ` ${others} other finding(s) were raised${unrelated > 0 ? `, in ${unrelated} incident${unrelated === 1 ? '' : 's'} unrelated to this one` : ''}.` : '') +
     (corroborating > 0 ? ` ${corroborating} more measure${corroborating === 1 ? 's' : ''} the same episode${corroborating === 1 ? '' : 's'} by other means.` : '');
   const impact = problems
@@ -571,4 +571,12 @@ export function settingsSummary(settings: { compared: number; drift: unknown[] }
     `${head}${n} differ${n === 1 ? 's' : ''}. A value set at run time (sysctl -w) and never written down is undone by the next reboot; ` +
     'one written down but never applied (no systemd-sysctl or sysctl --system since) takes effect only then. Either way the host that comes back is not the one that was analysed.'
   );
+}
+
+/**
+ * A title inside a sentence ("vm showed the 2 MiB hugepage pool …"): a capital that only starts the
+ * title goes, a word in capitals (CPU, QEMU, I/O) stays.
+ */
+export function midSentence(title: string): string {
+  return /^[A-Z][a-z]/.test(title) ? title.charAt(0).toLowerCase() + title.slice(1) : title;
 }
