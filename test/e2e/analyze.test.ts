@@ -195,6 +195,15 @@ describe('CLI', () => {
     expect(out.records.some((r) => r.metric === 'swap.outPagesPerSec')).toBe(true);
   });
 
+  it('parse reads a binary TZif file by its bytes, as etc/localtime or with --as', () => {
+    const zone = path.resolve(import.meta.dirname, '../fixtures/localtime/zoneinfo/Europe/Berlin');
+    const res = spawnSync('node', [cli, 'parse', zone, '--as', 'localtime'], { encoding: 'utf8' });
+    expect(res.status).toBe(0);
+    const out = JSON.parse(res.stdout) as { source: string; format: string[]; records: { name?: string; value?: string }[] };
+    expect(out.format).toEqual([expect.stringMatching(/^TZif version 2, \d+ transitions, rule CET-1CEST,M3\.5\.0,M10\.5\.0\/3$/)]);
+    expect(JSON.parse(String(out.records[0]?.value))).toMatchObject({ footer: 'CET-1CEST,M3.5.0,M10.5.0/3' });
+  });
+
   it('rules check validates every built-in rule and its cases', () => {
     const res = spawnSync('node', [cli, 'rules', 'check'], { encoding: 'utf8' });
     expect(res.stderr).toBe('');
