@@ -13,7 +13,7 @@
 import type { TimeBase } from '../model.js';
 import { KernelEventScanner } from './kernel-events.js';
 import { parseIsoStamp, parseSyslogLine, stripUptimeStamp } from './syslog.js';
-import type { LineParser, SourceParser } from './types.js';
+import type { LineParser, RecordSink, SourceParser } from './types.js';
 
 /** Abbreviated month names as strftime %b writes them in common locales, after normalize(). */
 const LOCALE_MONTHS: ReadonlyMap<string, number> = buildMonths([
@@ -90,10 +90,46 @@ function stripPriority(line: string): string {
   return s;
 }
 
+/** A kdump vmcore-dmesg's path, and the local time its directory is named for (RHEL's kdump: host-date-time), or null. */
+function crashDumpOf(path: string): { at: number | null } | null {
+  const m = /(?:^|\/)var\/crash\/([^/]+)\/vmcore-dmesg\.txt$/.exec(path);
+  if (!m) return null;
+  const d = /(\d{4})-(\d{2})-(\d{2})-(\d{2}):(\d{2}):(\d{2})$/.exec(m[1] ?? '');
+  if (!d) return { at: null };
+  const [y, mo, day, h, mi, sec] = d.slice(1).map(Number) as [number, number, number, number, number, number];
+  const at = Date.UTC(y, mo - 1, day, h, mi, sec);
+  return mo >= 1 && mo <= 12 && day >= 1 && day <= 31 && h <= 23 && mi <= 59 && sec <= 60 ? { at } : { at: null };
+}
+
+/**
+ * The events of a crashed boot's log, placed by counting back from the dump's time: its last line is
+ * the panic, seconds before the dump was written. Without that time they are listed without one, as
+ * the seconds of another boot cannot be placed with this boot's.
+ */
+function placeCrashedBoot(crash: { at: number | null }, held: Parameters<RecordSink['event']>[0][], lastUptime: number | null, sink: RecordSink): void {
+  const at = crash.at;
+  if (at !== null && lastUptime !== null) {
+    sink.format('vmcore-dmesg: the kernel log of a boot that crashed, saved by kdump');
+    sink.diagnostic(undefined, 'info', `the kernel log of a boot that crashed, which kdump saved: its seconds are counted back from the time the dump's directory is named for (its last line, ${lastUptime.toFixed(0)} s after that boot, taken as that moment; the dump is written seconds to a minute after the panic)`);
+  } else {
+    sink.format('vmcore-dmesg: the kernel log of a boot that crashed, saved by kdump');
+    sink.diagnostic(undefined, 'info', "the kernel log of a boot that crashed, which kdump saved: the dump's directory gives no time, so its events are listed without one");
+  }
+  for (const e of held) {
+    // another boot's seconds: the kernel-twins matching (the same line in dmesg and syslog) must not pair them with this boot's
+    const { uptime: _uptime, ...rest } = e;
+    if (e.timeBase !== 'uptime' || e.t === null) {
+      sink.event(rest);
+      continue;
+    }
+    sink.event(at !== null && lastUptime !== null ? { ...rest, timeBase: 'local', t: at - (lastUptime - e.t) * 1000 } : { ...rest, t: null });
+  }
+}
+
 export const dmesg: SourceParser = {
   id: 'dmesg',
   title: 'kernel ring buffer (dmesg)',
-  paths: [/^sos_commands\/(?:kernel|general)\/dmesg(?:_[^/]*)?$/, /^var\/log\/dmesg(?:\.\d{1,3})?$/],
+  paths: [/^sos_commands\/(?:kernel|general)\/dmesg(?:_[^/]*)?$/, /^var\/log\/dmesg(?:\.\d{1,3})?$/, /^var\/crash\/[^/]+\/vmcore-dmesg\.txt$/],
   sniff(head: string): boolean {
     const first = head.split('\n', 3).find((l) => l.length > 0);
     if (first === undefined) return false;
@@ -105,7 +141,21 @@ export const dmesg: SourceParser = {
     return st !== null;
   },
   create(ctx, sink): LineParser {
-    const scanner = new KernelEventScanner(sink);
+    // var/crash/<host>-<YYYY-MM-DD-HH:MM:SS>/vmcore-dmesg.txt: the kernel log of a boot that crashed,
+    // which kdump saved from the dump (sos's kdump plugin copies it). Its seconds count from that boot;
+    // the directory is named for the moment the capture kernel wrote the dump, just after the panic.
+    const crash = crashDumpOf(ctx.path);
+    const held: Parameters<typeof sink.event>[0][] = [];
+    const holding: RecordSink = {
+      sample: (metric, labels, timeBase, t, value, line) => sink.sample(metric, labels, timeBase, t, value, line),
+      event: (e) => void held.push(e),
+      fact: (name, value, line, labels) => sink.fact(name, value, line, labels),
+      diagnostic: (line, severity, message) => sink.diagnostic(line, severity, message),
+      format: (d) => sink.format(d),
+      wants: (m) => sink.wants(m),
+    };
+    const scanner = new KernelEventScanner(crash ? holding : sink);
+    let lastUptime: number | null = null;
     // var/log/dmesg.0, .1 …: the ring buffer an earlier boot saved (Debian rotates var/log/dmesg at each
     // boot). Its seconds count from that boot, whose time the bundle does not give: placed with this
     // boot's, an OOM kill of last week would read as one of today.
@@ -145,6 +195,8 @@ export const dmesg: SourceParser = {
                 t = null;
                 if (!toldEarlierBoot) sink.diagnostic(undefined, 'info', "an earlier boot's kernel log: its seconds count from a boot whose time the bundle does not give, so its events are listed without a time");
                 toldEarlierBoot = true;
+              } else if (base === 'uptime' && crash) {
+                if (t !== null && (lastUptime === null || t > lastUptime)) lastUptime = t;
               } else if (base === 'uptime' && !firstUptimeDone) {
                 firstUptimeDone = true;
                 sink.fact('dmesg.firstUptimeSec', t, lineNo);
@@ -196,6 +248,7 @@ export const dmesg: SourceParser = {
       },
       end(): void {
         scanner.end();
+        if (crash) placeCrashedBoot(crash, held, lastUptime, sink);
         if (messages === 0) return;
         if (stamped === 0) {
           sink.format('dmesg without time stamps');

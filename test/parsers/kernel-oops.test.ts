@@ -2,9 +2,11 @@
  * Kernel oopses, BUGs, WARNINGs and panics, read from real output of a Debian 12
  * kernel (6.1.187) that LKDTM made fail on purpose (test/fixtures/SOURCES-logs.md).
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { analyze } from '../../src/analyze.js';
 import { parseText } from '../../src/parsers/collect.js';
 import { dmesg as dmesgParser } from '../../src/parsers/dmesg.js';
 import type { EventRecord } from '../../src/parsers/types.js';
@@ -141,8 +143,73 @@ describe('kernel oops reports on arm64', () => {
     const c = parseText(dmesgParser, text, { path: 'sos_commands/kernel/dmesg' });
     const oopsEvents = c.events.filter((e) => e.type === 'kernel-oops');
     expect(oopsEvents.map((e) => e.attrs)).toEqual([
-      expect.objectContaining({ kind: 'null-deref', oopsCount: 1, comm: 'kworker/3:2', pid: 2718, cpu: 3, rip: 'ext4_end_bio', module: 'ext4', site: 'ext4_end_bio', stack: 'ext4_end_bio < bio_endio < blk_update_request' }),
+      expect.objectContaining({
+        kind: 'null-deref',
+        oopsCount: 1,
+        comm: 'kworker/3:2',
+        pid: 2718,
+        cpu: 3,
+        rip: 'ext4_end_bio',
+        module: 'ext4',
+        site: 'ext4_end_bio',
+        stack: 'ext4_end_bio < bio_endio < blk_update_request',
+      }),
     ]);
     expect(oopsEvents[0]?.lines.map((l) => l.line)).toEqual([1, 9, 11, 14, 23]);
+  });
+});
+
+describe("a crashed boot's kernel log, saved by kdump (var/crash/*/vmcore-dmesg.txt)", () => {
+  // The real panic-on-oops console log stands in for the vmcore-dmesg.txt kdump writes: the same line format.
+  const text = readFileSync(path.join(dir, 'console_panic-on-oops.txt'), 'utf8');
+
+  it('counts its seconds back from the time the dump directory is named for, not from this boot', () => {
+    const c = parseText(dmesgParser, text, { path: 'var/crash/127.0.0.1-2026-12-05-03:14:07/vmcore-dmesg.txt' });
+    const [oops] = c.events.filter((e) => e.type === 'kernel-oops');
+    const [boot] = c.events.filter((e) => e.type === 'boot');
+    // the panic is the log's last stamped line (5.876397 s), taken as 03:14:07
+    expect(oops).toMatchObject({ timeBase: 'local', attrs: { kind: 'null-deref', panic: true, panicReason: 'Fatal exception' } });
+    expect(oops?.t).toBeCloseTo(Date.UTC(2026, 11, 5, 3, 14, 7) - (5.876397 - 5.876397) * 1000, 0);
+    expect(boot).toMatchObject({ timeBase: 'local' });
+    expect(boot?.t).toBeCloseTo(Date.UTC(2026, 11, 5, 3, 14, 7) - 5876.397, 0);
+    // another boot's seconds: nothing for the twin matching of this boot's dmesg and syslog
+    expect(oops?.uptime).toBeUndefined();
+    expect(c.facts.filter((f) => f.name === 'dmesg.firstUptimeSec')).toEqual([]);
+    expect(c.diagnostics.map((d) => d.message)).toEqual([
+      expect.stringMatching(/^the kernel log of a boot that crashed, which kdump saved: its seconds are counted back/),
+    ]);
+  });
+
+  it('lists its events without a time when the directory gives none', () => {
+    const c = parseText(dmesgParser, text, { path: 'var/crash/vmcore-incomplete/vmcore-dmesg.txt' });
+    expect(c.events.filter((e) => e.type === 'kernel-oops').map((e) => e.t)).toEqual([null]);
+  });
+});
+
+describe('a host that crashed and came back', () => {
+  const work = mkdtempSync(path.join(tmpdir(), 'sosmortem-vmcore-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it("reports the crashed boot's panic at the time kdump saved it, beside this boot's own log", async () => {
+    const files: Record<string, string> = {
+      'sos_commands/date/date': 'Mon Dec  7 09:00:00 CET 2026\n',
+      'sos_commands/date/date_--utc': 'Mon Dec  7 08:00:00 UTC 2026\n',
+      'proc/stat': 'cpu  1 2 3 4\ncpu0 1 2 3 4\nbtime 1796976000\n',
+      'sos_commands/kernel/dmesg':
+        '[    0.000000] Linux version 6.1.0-53-cloud-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian 6.1.187-1 (2026-09-07)\n',
+      'var/crash/127.0.0.1-2026-12-05-03:14:07/vmcore-dmesg.txt': readFileSync(path.join(dir, 'console_panic-on-oops.txt'), 'utf8'),
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(work, rel)), { recursive: true });
+      writeFileSync(path.join(work, rel), text);
+    }
+    const { model } = await analyze([work]);
+    const f = model.report.findings.find((x) => x.rule === 'kernel-oops');
+    expect(f).toMatchObject({
+      severity: 'critical',
+      title: 'Kernel panic after an oops in lkdtm_EXCEPTION (lkdtm module)',
+      window: { start: '2026-12-05T03:14:07+01:00' },
+    });
+    expect(f?.evidence[0]?.source).toBe('var/crash/127.0.0.1-2026-12-05-03:14:07/vmcore-dmesg.txt');
   });
 });
