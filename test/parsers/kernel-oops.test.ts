@@ -198,6 +198,9 @@ describe('a host that crashed and came back', () => {
       'sos_commands/kernel/dmesg':
         '[    0.000000] Linux version 6.1.0-53-cloud-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian 6.1.187-1 (2026-09-07)\n',
       'var/crash/127.0.0.1-2026-12-05-03:14:07/vmcore-dmesg.txt': readFileSync(path.join(dir, 'console_panic-on-oops.txt'), 'utf8'),
+      // sos's kdump plugin: a crash kernel is loaded and an oops panics, as on the crashed boot
+      'sys/kernel/kexec_crash_loaded': '1\n',
+      'proc/sys/kernel/panic_on_oops': '1\n',
     };
     for (const [rel, text] of Object.entries(files)) {
       mkdirSync(path.dirname(path.join(work, rel)), { recursive: true });
@@ -211,5 +214,19 @@ describe('a host that crashed and came back', () => {
       window: { start: '2026-12-05T03:14:07+01:00' },
     });
     expect(f?.evidence[0]?.source).toBe('var/crash/127.0.0.1-2026-12-05-03:14:07/vmcore-dmesg.txt');
+    // kdump is set up already: no advice to set it up
+    expect(f?.metrics).toMatchObject({ crashKernel: 1, panicOnOops: 1 });
+    expect(f?.remediation.map((r) => r.action)).toEqual(['Find the known bug for lkdtm_EXCEPTION (lkdtm) and update the module or kernel']);
+  });
+
+  it('says when no crash kernel was loaded, so that a panic would leave no dump', async () => {
+    writeFileSync(path.join(work, 'sys/kernel/kexec_crash_loaded'), '0\n');
+    writeFileSync(path.join(work, 'proc/sys/kernel/panic_on_oops'), '0\n');
+    const { model } = await analyze([work]);
+    const f = model.report.findings.find((x) => x.rule === 'kernel-oops');
+    expect(f?.remediation[1]?.action).toBe('Have the next one leave a vmcore: load kdump, and make an oops panic');
+    expect(f?.remediation[1]?.detail).toContain(
+      'No crash kernel was loaded at collection (kexec_crash_loaded is 0): a panic now would leave no dump, and an oops does not panic (panic_on_oops is 0)',
+    );
   });
 });

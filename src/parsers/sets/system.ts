@@ -24,6 +24,7 @@ import { dfParser } from '../df.js';
 import { localtimeParser } from '../localtime.js';
 import { sysctlConfParser } from '../sysctl-conf.js';
 import { kernelCmdlineParser } from '../kernel-cmdline.js';
+import { kdumpParser } from '../kdump.js';
 import { timezoneConfigParser } from '../timezone-config.js';
 
 /**
@@ -50,6 +51,7 @@ export const SYSTEM_PARSERS: readonly SourceParser[] = [
   sysctlParser,
   sysctlConfParser,
   kernelCmdlineParser,
+  kdumpParser,
   sysMmParser,
   dumpe2fsParser,
   dfParser,
