@@ -16,3 +16,18 @@ describe('docs/rules.md', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('docs/records.md', () => {
+  it('names every fact a parser states by a fixed name', async () => {
+    const { readdirSync } = await import('node:fs');
+    const records = readFileSync(new URL('../../docs/records.md', import.meta.url), 'utf8');
+    const dir = new URL('../../src/parsers/', import.meta.url);
+    const names = new Set<string>();
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const text = readFileSync(new URL(file, dir), 'utf8');
+      for (const m of text.matchAll(/\bfact\('([a-zA-Z][\w.]*)'/g)) if (m[1]) names.add(m[1]);
+    }
+    expect(names.size).toBeGreaterThan(80);
+    expect([...names].filter((n) => !records.includes(n))).toEqual([]);
+  });
+});
