@@ -719,25 +719,7 @@ export class KernelEventScanner {
   /** True while the line still belongs to the soft- or hard-lockup report. */
   private absorbLockup(lockup: PendingLockup, message: string): boolean {
     if (message.length === 0) return false;
-    const c0 = message.charCodeAt(0);
-    const bare = c0 === 32 || c0 === 9 ? message.trimStart() : message;
-    if (bare.startsWith('<IRQ>') || bare.startsWith('<NMI>')) {
-      lockup.inIrq = true;
-      return true;
-    }
-    if (bare.startsWith('</IRQ>') || bare.startsWith('</NMI>')) {
-      lockup.inIrq = false;
-      return true;
-    }
-    if (bare.startsWith('<TASK>') || bare.startsWith('</TASK>')) return true;
-    if (c0 === 32 || c0 === 9) {
-      if (lockup.inTrace && !lockup.inIrq) addFrame(message, lockup);
-      return true;
-    }
-    if (message.startsWith('Call Trace:')) {
-      lockup.inTrace = true;
-      return true;
-    }
+    if (absorbTraceLine(lockup, message)) return true;
     if (message.startsWith('Kernel panic - not syncing')) {
       // Once: a log that repeats the line must not grow the evidence without bound.
       if (lockup.attrs.panic !== true) lockup.more.push({ line: this.curLine, text: this.curText });
@@ -844,26 +826,8 @@ export class KernelEventScanner {
       } else return false;
       return true;
     }
+    if (absorbTraceLine(oops, message)) return true;
     const c0 = message.charCodeAt(0);
-    const bare = c0 === 32 || c0 === 9 ? message.trimStart() : message;
-    if (bare.startsWith('<IRQ>') || bare.startsWith('<NMI>')) {
-      oops.inIrq = true;
-      return true;
-    }
-    if (bare.startsWith('</IRQ>') || bare.startsWith('</NMI>')) {
-      oops.inIrq = false;
-      return true;
-    }
-    if (bare.startsWith('<TASK>') || bare.startsWith('</TASK>')) return true;
-    if (c0 === 32 || c0 === 9) {
-      if (oops.inTrace && !oops.inIrq) addFrame(message, oops);
-      return true;
-    }
-    // arm64 writes "Call trace:"
-    if (message.startsWith('Call Trace:') || message.startsWith('Call trace:')) {
-      oops.inTrace = true;
-      return true;
-    }
     // arm64's registers ("x29: ffff800008b3bc70 x28: …") and page-table walk ("[0000000000000000] pgd=…")
     if (/^x\d{1,2}: /.test(message) || (c0 === 91 && message.includes('] pgd='))) return true;
     if (message.startsWith('Kernel Offset:') || message.startsWith('---[ end Kernel panic')) return true;
@@ -1308,6 +1272,34 @@ interface TraceFrames {
   frames: string[];
   /** "? " frames, used only when a trace has no reliable frame at all (old kernels without frame pointers mark every frame) */
   guesses: string[];
+}
+
+/**
+ * A call trace's own lines in a lockup or oops report: "Call Trace:" (arm64: "Call trace:"), the
+ * <IRQ>/<NMI>/<TASK> markers and the indented frames, kept while outside an interrupt (the watchdog's
+ * timer or the NMI that printed the report is not what the task was doing). True when the line is one.
+ */
+function absorbTraceLine(trace: TraceFrames & { inTrace: boolean; inIrq: boolean }, message: string): boolean {
+  const c0 = message.charCodeAt(0);
+  const bare = c0 === 32 || c0 === 9 ? message.trimStart() : message;
+  if (bare.startsWith('<IRQ>') || bare.startsWith('<NMI>')) {
+    trace.inIrq = true;
+    return true;
+  }
+  if (bare.startsWith('</IRQ>') || bare.startsWith('</NMI>')) {
+    trace.inIrq = false;
+    return true;
+  }
+  if (bare.startsWith('<TASK>') || bare.startsWith('</TASK>')) return true;
+  if (c0 === 32 || c0 === 9) {
+    if (trace.inTrace && !trace.inIrq) addFrame(message, trace);
+    return true;
+  }
+  if (message.startsWith('Call Trace:') || message.startsWith('Call trace:')) {
+    trace.inTrace = true;
+    return true;
+  }
+  return false;
 }
 
 /** Adds a trace line's function to the reliable frames, or to the guesses for a "? " frame, up to MAX_STACK_FRAMES of each. */

@@ -4,27 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model.js';
+import { finding } from '../helpers/finding.js';
 import { correlate, loadCorrelations } from '../../src/rules/correlate.js';
-
-function finding(over: Partial<Finding> & Pick<Finding, 'id' | 'rule' | 'class'>): Finding {
-  return {
-    title: over.id,
-    message: '',
-    severity: 'high',
-    score: 70,
-    confidence: 0.9,
-    window: null,
-    subject: {},
-    metrics: {},
-    evidence: [],
-    causes: [],
-    effects: [],
-    reasoning: [],
-    remediation: [],
-    references: [],
-    ...over,
-  };
-}
 
 describe('kernel oops → hung task', async () => {
   const links = await loadCorrelations();
