@@ -90,6 +90,12 @@ function stripPriority(line: string): string {
   return s;
 }
 
+/**
+ * Events of a crashed boot's log held until its last line gives their times. The kernel's ring buffer
+ * is at most 32 MiB (log_buf_len), a few hundred thousand lines; a storm in it folds afterwards.
+ */
+const MAX_CRASH_EVENTS = 300_000;
+
 /** A kdump vmcore-dmesg's path, and the local time its directory is named for (RHEL's kdump: host-date-time), or null. */
 function crashDumpOf(path: string): { at: number | null } | null {
   const m = /(?:^|\/)var\/crash\/([^/]+)\/vmcore-dmesg\.txt$/.exec(path);
@@ -146,9 +152,14 @@ export const dmesg: SourceParser = {
     // the directory is named for the moment the capture kernel wrote the dump, just after the panic.
     const crash = crashDumpOf(ctx.path);
     const held: Parameters<typeof sink.event>[0][] = [];
+    let overflow = 0;
     const holding: RecordSink = {
       sample: (metric, labels, timeBase, t, value, line) => sink.sample(metric, labels, timeBase, t, value, line),
-      event: (e) => void held.push(e),
+      event: (e) => {
+        // a ring buffer holds at most a few hundred thousand lines; a file past that is not one
+        if (held.length < MAX_CRASH_EVENTS) held.push(e);
+        else overflow++;
+      },
       fact: (name, value, line, labels) => sink.fact(name, value, line, labels),
       diagnostic: (line, severity, message) => sink.diagnostic(line, severity, message),
       format: (d) => sink.format(d),
@@ -249,6 +260,7 @@ export const dmesg: SourceParser = {
       end(): void {
         scanner.end();
         if (crash) placeCrashedBoot(crash, held, lastUptime, sink);
+        if (overflow > 0) sink.diagnostic(undefined, 'warning', `${overflow} more events than the ${MAX_CRASH_EVENTS} a crashed boot's log is read for were not kept`);
         if (messages === 0) return;
         if (stamped === 0) {
           sink.format('dmesg without time stamps');

@@ -230,3 +230,14 @@ describe('a host that crashed and came back', () => {
     );
   });
 });
+
+describe("a crashed boot's log past what a ring buffer holds", () => {
+  it('keeps a bounded number of its events and says how many more there were', () => {
+    const line = (i: number): string =>
+      `[${(i / 100).toFixed(6).padStart(12)}] blk_update_request: I/O error, dev sdb, sector ${i} op 0x0:(READ) flags 0x0 phys_seg 1 prio class 0`;
+    const text = Array.from({ length: 300_005 }, (_, i) => line(i)).join('\n');
+    const c = parseText(dmesgParser, text, { path: 'var/crash/127.0.0.1-2026-12-05-03:14:07/vmcore-dmesg.txt' });
+    expect(c.events.length).toBe(300_000);
+    expect(c.diagnostics.some((d) => d.message === "5 more events than the 300000 a crashed boot's log is read for were not kept")).toBe(true);
+  });
+});
