@@ -2,6 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../model.js';
 import { feedTextLines } from '../parsers/feed.js';
+import { feedBytes } from '../parsers/collect.js';
 import { parserForContent, parserForPath } from '../parsers/registry.js';
 import { dayStart, parseSysstatHeader } from '../parsers/sar.js';
 import type { LineParser, RecordSink, SourceParser } from '../parsers/types.js';
@@ -453,52 +454,50 @@ function cappedSink(inner: RecordSink, bundleEvents: () => number): { sink: Reco
   return { sink, finish };
 }
 
-/** A link whose target names what it is (etc/localtime → …/zoneinfo/Europe/Berlin), read without following it. */
-function parseLink(parser: SourceParser, relPath: string, target: string, store: RecordStore): void {
+/** The store's sink for one file, capped and storm-folding, and what to call when the file is read. */
+function fileSink(store: RecordStore, relPath: string, parser: SourceParser): { sink: RecordSink; done: () => void } {
   const fileIdx = store.files.length;
   const { sink, finish } = cappedSink(store.sinkFor(relPath, parser.id), () => store.events.length);
-  const lp = feedTextLines(parser, { path: relPath, linkTarget: target }, sink);
-  lp.end();
-  finish();
-  store.seal(fileIdx);
+  return {
+    sink,
+    done() {
+      finish();
+      store.seal(fileIdx);
+    },
+  };
+}
+
+/** A link whose target names what it is (etc/localtime → …/zoneinfo/Europe/Berlin), read without following it. */
+function parseLink(parser: SourceParser, relPath: string, target: string, store: RecordStore): void {
+  const { sink, done } = fileSink(store, relPath, parser);
+  feedTextLines(parser, { path: relPath, linkTarget: target }, sink).end();
+  done();
 }
 
 /** A binary file read whole (bounded by the parser's maxBytes) and handed to its parser at once. */
 async function parseWhole(parser: SourceParser, whole: NonNullable<SourceParser['bytes']>, relPath: string, fileTime: number | undefined, bytes: AsyncIterable<Uint8Array>, canStop: boolean, store: RecordStore): Promise<void> {
-  const fileIdx = store.files.length;
-  const { sink, finish } = cappedSink(store.sinkFor(relPath, parser.id), () => store.events.length);
+  const { sink, done } = fileSink(store, relPath, parser);
   const chunks: Uint8Array[] = [];
   let size = 0;
-  let tooLarge = false;
   const it = bytes[Symbol.asyncIterator]();
   for (let r = await it.next(); !r.done; r = await it.next()) {
     size += r.value.length;
-    if (size > whole.maxBytes) {
-      tooLarge = true;
-      break;
-    }
+    if (size > whole.maxBytes) break;
     // The reader reuses its buffer for the next chunk (EntryConsumer's contract): keep a copy.
     chunks.push(Uint8Array.prototype.slice.call(r.value));
   }
+  const tooLarge = size > whole.maxBytes;
   if (tooLarge) {
     if (canStop) await it.return?.();
     else while (!(await it.next()).done);
-    sink.diagnostic(undefined, 'warning', `larger than the ${Math.round(whole.maxBytes / 1024)} KiB a ${parser.title} file can be: not read`);
-  } else {
-    try {
-      whole.parse(Buffer.concat(chunks), fileTime === undefined ? { path: relPath } : { path: relPath, fileTime }, sink);
-    } catch (err) {
-      sink.diagnostic(undefined, 'error', `parser ${parser.id} failed on this file: ${err instanceof Error ? err.message : String(err)}`);
-    }
   }
-  finish();
-  store.seal(fileIdx);
+  feedBytes(parser, whole, tooLarge ? null : Buffer.concat(chunks), fileTime === undefined ? { path: relPath } : { path: relPath, fileTime }, sink);
+  done();
 }
 
 async function parseStream(parser: SourceParser, relPath: string, fileTime: number | undefined, bytes: AsyncIterable<Uint8Array>, canStop: boolean, store: RecordStore, evidence: EvidenceText, limits: LineLimits, keepText: boolean): Promise<void> {
   if (parser.bytes) return parseWhole(parser, parser.bytes, relPath, fileTime, bytes, canStop, store);
-  const fileIdx = store.files.length;
-  const { sink, finish } = cappedSink(store.sinkFor(relPath, parser.id), () => store.events.length);
+  const { sink, done } = fileSink(store, relPath, parser);
   // The line parser itself (feedTextLines wraps it) is asked whether the head it saw lets the filter start.
   let inner: LineParser | null = null;
   const ready = (): boolean => {
@@ -527,7 +526,6 @@ async function parseStream(parser: SourceParser, relPath: string, fileTime: numb
     filter,
   );
   feeder.end();
-  finish();
-  store.seal(fileIdx);
+  done();
   if (kept) evidence.keep(relPath, kept);
 }

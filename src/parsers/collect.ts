@@ -69,18 +69,28 @@ export function parseText(parser: SourceParser, text: string, ctx: Partial<Parse
 export function parseBytes(parser: SourceParser, bytes: Uint8Array, ctx: Partial<ParseContext> = {}): RecordCollector {
   const path = ctx.path ?? parser.id;
   const sink = new RecordCollector(path);
-  if (!parser.bytes) {
-    feedText(parser, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), { ...ctx, path }, sink);
-  } else if (bytes.length > parser.bytes.maxBytes) {
-    sink.diagnostic(undefined, 'warning', `larger than the ${Math.round(parser.bytes.maxBytes / 1024)} KiB a ${parser.title} file can be: not read`);
-  } else {
-    try {
-      parser.bytes.parse(bytes, { ...ctx, path }, sink);
-    } catch (err) {
-      sink.diagnostic(undefined, 'error', `parser ${parser.id} failed on this file: ${errorMessage(err)}`);
-    }
-  }
+  if (parser.bytes) feedBytes(parser, parser.bytes, bytes, { ...ctx, path }, sink);
+  else feedText(parser, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), { ...ctx, path }, sink);
   return sink;
+}
+
+/** Hands a binary file to its parser whole; one past the parser's maxBytes is refused with a diagnostic, a parser failure becomes one. */
+export function feedBytes(
+  parser: SourceParser,
+  whole: NonNullable<SourceParser['bytes']>,
+  bytes: Uint8Array | null,
+  ctx: ParseContext,
+  sink: RecordSink,
+): void {
+  if (bytes === null || bytes.length > whole.maxBytes) {
+    sink.diagnostic(undefined, 'warning', `larger than the ${Math.round(whole.maxBytes / 1024)} KiB a ${parser.title} file can be: not read`);
+    return;
+  }
+  try {
+    whole.parse(bytes, ctx, sink);
+  } catch (err) {
+    sink.diagnostic(undefined, 'error', `parser ${parser.id} failed on this file: ${errorMessage(err)}`);
+  }
 }
 
 export function errorMessage(err: unknown): string {

@@ -12,6 +12,7 @@
  * link 99-sysctl.conf (systemd). Of two settings of one key, the later wins.
  */
 import { compareText } from '../compare-text.js';
+import { numberFact } from './facts.js';
 import type { FactEntry, RecordStore } from './store.js';
 
 const DIR_PRECEDENCE: readonly [RegExp, number][] = [
@@ -56,7 +57,7 @@ export function resolveBootSettings(store: RecordStore): void {
 
   // Hugepage pools at boot: hugepages= on the command line first, then systemd-sysctl's vm.nr_hugepages
   // (it runs after the kernel has reserved them, and sets the default size's pool to its count).
-  const defaultKiB = numberOf(store, 'boot.defaultHugepageKiB') ?? numberOf(store, 'meminfo.Hugepagesize');
+  const defaultKiB = numberFact(store, 'boot.defaultHugepageKiB') ?? numberFact(store, 'meminfo.Hugepagesize');
   const pools = new Map<number, { f: FactEntry; from: 'cmdline' | 'sysctl' }>();
   for (const f of store.facts) {
     if (f.name !== 'boot.hugepages' || typeof f.value !== 'number') continue;
@@ -68,11 +69,6 @@ export function resolveBootSettings(store: RecordStore): void {
   if (nr && typeof nr.value === 'number' && defaultKiB !== null) pools.set(defaultKiB, { f: nr, from: 'sysctl' });
   for (const [sizeKiB, { f, from }] of pools)
     store.facts.push({ name: 'hugepages.boot', value: f.value, labels: { sizeKiB: String(sizeKiB), from }, fileIdx: f.fileIdx, line: f.line });
-}
-
-function numberOf(store: RecordStore, name: string): number | null {
-  for (const f of store.facts) if (f.name === name && typeof f.value === 'number' && Object.keys(f.labels).length === 0) return f.value;
-  return null;
 }
 
 /** A kernel setting whose running value is not the one the next boot applies. */

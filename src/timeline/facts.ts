@@ -1,11 +1,11 @@
 import type { BundleFacts, Diagnostic } from '../model.js';
 import type { TzifRules } from '../parsers/localtime.js';
-import { Clock, localToUtc, offsetAt, parseZone, toIso, UTC_ZONE, zoneByFileName, zoneLabel, type Zone } from './clock.js';
+import { Clock, formatOffset, localToUtc, offsetAt, parseZone, toIso, UTC_ZONE, zoneByFileName, zoneLabel, type Zone } from './clock.js';
 import { parsePosixTz } from './posix-tz.js';
 import type { RecordStore } from './store.js';
 
 /** Host-wide facts carry no labels; per-node or per-device ones of the same name are passed over. */
-function numberFact(store: RecordStore, name: string): number | null {
+export function numberFact(store: RecordStore, name: string): number | null {
   for (const f of store.facts) {
     if (f.name === name && typeof f.value === 'number' && Number.isFinite(f.value) && Object.keys(f.labels).length === 0) return f.value;
   }
@@ -49,12 +49,12 @@ export function deriveZone(store: RecordStore, tzOverride: string | undefined, d
   if (configured) return configured;
   if (stampedFixed) return stampedFixed;
   if (measured !== null && Math.abs(measured) <= 14 * 60) {
-    const z = parseZone(formatOffsetMin(measured));
+    const z = parseZone(formatOffset(measured));
     if (z) return z;
   }
   const stated = numberFact(store, 'time.zoneOffsetMin');
   if (stated !== null) {
-    const z = parseZone(formatOffsetMin(stated));
+    const z = parseZone(formatOffset(stated));
     if (z) return z;
   }
   if (named) {
@@ -87,7 +87,7 @@ function configuredZone(store: RecordStore, measured: { offsetMin: number; atUtc
       if (measured !== null) {
         const at = offsetAt(z, measured.atUtc);
         if (at !== measured.offsetMin) {
-          diagnostics.push({ source, severity: 'warning', message: `names the zone ${zoneLabel(z)} (${formatOffsetMin(at)} at collection), but date and date --utc differ by ${formatOffsetMin(measured.offsetMin)}: the file is stale or the host's clock was set otherwise; the measured offset is used` });
+          diagnostics.push({ source, severity: 'warning', message: `names the zone ${zoneLabel(z)} (${formatOffset(at)} at collection), but date and date --utc differ by ${formatOffset(measured.offsetMin)}: the file is stale or the host's clock was set otherwise; the measured offset is used` });
           continue;
         }
       }
@@ -111,12 +111,6 @@ function zoneOfTzif(json: string): Zone | null {
   const minutes = (sec: number): number => Math.round(sec / 60);
   if (rules.transitions.length === 0 && rule && !rule.dst) return { kind: 'fixed', offsetMin: minutes(rule.stdOffsetSec), label };
   return { kind: 'rules', label, transitions: rules.transitions.map((t) => t * 1000), offsets: rules.offsets.map(minutes), initialOffsetMin: minutes(rules.initial), rule };
-}
-
-function formatOffsetMin(offsetMin: number): string {
-  const sign = offsetMin < 0 ? '-' : '+';
-  const abs = Math.abs(offsetMin);
-  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
 export function deriveClock(store: RecordStore, tzOverride: string | undefined, diagnostics: Diagnostic[]): Clock {
