@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { checkName } from '../rules/engine.js';
 import { loadRuleCases, loadRules } from '../rules/loader.js';
 import { UsageError } from './main.js';
 
@@ -10,7 +11,7 @@ export function registerRules(program: Command): void {
     .option('--rules <dir...>', 'extra rule directories')
     .action(async (flags: { rules?: string[] }) => {
       const { rules: list, errors } = await loadRules(flags.rules ?? [], true, { validateBuiltin: false });
-      for (const r of list) process.stdout.write(`${r.id.padEnd(28)} ${r.class.padEnd(22)} ${r.title.replace(/\{\{[^}]*\}\}/g, '…')}\n`);
+      for (const r of list) process.stdout.write(`${r.id.padEnd(28)} ${r.class.padEnd(22)} ${checkName(r)}\n`);
       for (const e of errors) process.stderr.write(`error: ${e.message}\n`);
       if (errors.length) process.exitCode = 2;
     });
@@ -46,6 +47,7 @@ export function registerRules(program: Command): void {
       if (!r) throw new UsageError(`no rule "${id}"`, 'sosmortem rules list shows the ids');
       const lines = [
         `${r.id} (${r.class}) — ${r.file}`,
+        checkName(r),
         '',
         r.description.trim(),
         '',

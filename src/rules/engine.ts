@@ -231,6 +231,14 @@ function eventPids(env: Env, subject: Subject): number[] | null {
   return [...pids].sort((a, b) => a - b).slice(0, MAX_FINDING_PIDS);
 }
 
+/**
+ * A rule's row among the checks: its `check` name, else (a rule of the user's without one) its title
+ * with the templates' places marked "…".
+ */
+export function checkName(rule: Pick<RuleDef, 'title' | 'check'>): string {
+  return rule.check ?? rule.title.replace(/\{\{[^}]*\}\}/g, '…');
+}
+
 /** Runs every rule over the timeline; a rule that breaks becomes a check with status error. */
 export function runRules(rules: RuleDef[], timeline: Timeline): EngineResult {
   const drafts: DraftFinding[] = [];
@@ -239,7 +247,7 @@ export function runRules(rules: RuleDef[], timeline: Timeline): EngineResult {
   for (const rule of rules) {
     const missing = missingRequirements(rule, timeline);
     if (missing.length > 0) {
-      checks.push({ rule: rule.id, class: rule.class, title: rule.title.replace(/\{\{[^}]*\}\}/g, '…'), status: 'no-data', detail: `needs ${missing.join(', ')}`, ...(rule.collect ? { collect: rule.collect.trim().replace(/\s+/g, ' ') } : {}) });
+      checks.push({ rule: rule.id, class: rule.class, title: checkName(rule), status: 'no-data', detail: `needs ${missing.join(', ')}`, ...(rule.collect ? { collect: rule.collect.trim().replace(/\s+/g, ' ') } : {}) });
       continue;
     }
     try {
@@ -280,12 +288,12 @@ export function runRules(rules: RuleDef[], timeline: Timeline): EngineResult {
       checks.push({
         rule: rule.id,
         class: rule.class,
-        title: rule.title.replace(/\{\{[^}]*\}\}/g, '…'),
+        title: checkName(rule),
         status: fired > 0 ? 'fired' : 'clear',
         detail: (fired > 0 ? `${fired} finding${fired > 1 ? 's' : ''}` : 'checked: nothing crossed the thresholds') + (skipped > 0 ? `; ${skipped} more candidates past the cap not evaluated` : ''),
       });
     } catch (err) {
-      checks.push({ rule: rule.id, class: rule.class, title: rule.title, status: 'error', detail: `rule failed: ${(err as Error).message}` });
+      checks.push({ rule: rule.id, class: rule.class, title: checkName(rule), status: 'error', detail: `rule failed: ${(err as Error).message}` });
     }
   }
   return { drafts, checks, diagnostics };

@@ -84,6 +84,8 @@ export interface RuleDef {
   id: string;
   class: FindingClass;
   title: string;
+  /** what the rule looks for, in a few words, with no template: its row among the checks whether it fired or not */
+  check?: string;
   description: string;
   /** metrics, events (event:<type>) or facts (fact:<name>) without which the rule cannot say anything */
   requires: string[];
