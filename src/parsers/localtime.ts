@@ -5,6 +5,8 @@
 //   (https://www.rfc-editor.org/rfc/rfc8536), whose transitions and footer rule are the zone itself.
 // Either way it is the host's zone when no timedatectl output says it (containers, hosts without
 // systemd, old releases): `date` alone gives one offset, wrong across a change to or from DST.
+// The zone file a link names, when sos copied it (usr/share/zoneinfo/…), gives the host's own rules
+// for that name: its logs were written with them, whatever tz data this tool has.
 import type { LineParser, ParseContext, RecordSink, SourceParser } from './types.js';
 
 /** The zone's name from a link into a zoneinfo tree; posix/ and right/ are copies of the same zones. */
@@ -125,20 +127,26 @@ function create(ctx: ParseContext, sink: RecordSink): LineParser {
   };
 }
 
-function parseBytes(bytes: Uint8Array, _ctx: ParseContext, sink: RecordSink): void {
+function parseBytes(bytes: Uint8Array, ctx: ParseContext, sink: RecordSink): void {
   const rules = decodeTzif(bytes);
   if (typeof rules === 'string') {
     sink.diagnostic(undefined, 'warning', `not a time zone file that can be read: ${rules}`);
     return;
   }
   sink.format(`TZif version ${rules.version}, ${rules.transitions.length} transitions${rules.footer ? `, rule ${rules.footer}` : ''}`);
-  sink.fact('time.zoneRules', JSON.stringify(rules), 0);
+  // A zone file of the tree is the one etc/localtime links to (sos copies a link's target beside
+  // it): the host's own rules for the zone the link names, not a zone by itself.
+  const zoneName = ctx.path.startsWith(ZONEINFO_DIR) ? zoneNameOfLink(ctx.path) : null;
+  if (zoneName !== null) sink.fact('time.zoneFile', JSON.stringify({ ...rules, name: zoneName }), 0);
+  else sink.fact('time.zoneRules', JSON.stringify(rules), 0);
 }
+
+const ZONEINFO_DIR = 'usr/share/zoneinfo/';
 
 export const localtimeParser: SourceParser = {
   id: 'localtime',
-  title: '/etc/localtime (link or TZif)',
-  paths: [/^etc\/localtime$/],
+  title: '/etc/localtime (link or TZif), and the zone file it links to',
+  paths: [/^etc\/localtime$/, /^usr\/share\/zoneinfo\/[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/],
   sniff(head) {
     return head.startsWith('TZif');
   },

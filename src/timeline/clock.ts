@@ -5,8 +5,9 @@ export { isLeap };
 
 /**
  * A time zone is an IANA name (DST-aware through Intl), the host's own rules
- * (its /etc/localtime, a TZif file, when no name was collected: a transition
- * table and a POSIX TZ rule after it), or a fixed offset learned from `date`
+ * (a TZif file: its /etc/localtime, or the zone file sos copied beside the
+ * link; a transition table and a POSIX TZ rule after it, labelled by the
+ * zone's name when one was collected), or a fixed offset learned from `date`
  * against `date --utc` when neither was collected.
  */
 export type Zone = { kind: 'iana'; name: string } | { kind: 'fixed'; offsetMin: number; label: string } | RulesZone;

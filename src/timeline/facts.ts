@@ -34,19 +34,20 @@ export function deriveZone(store: RecordStore, tzOverride: string | undefined, d
   // Several files state a zone (date says CET, timedatectl says Europe/Berlin): the resolvable one wins,
   // a name before a fixed offset (date's GMT is London's winter as well as UTC).
   const named = stringFact(store, 'time.zone');
-  let stampedFixed: Zone | null = null;
-  for (const f of store.facts) {
-    if (f.name !== 'time.zone' || typeof f.value !== 'string') continue;
-    const z = parseZone(f.value.trim());
-    if (z && z.kind !== 'fixed') return z;
-    stampedFixed ??= z;
-  }
   const local = numberFact(store, 'time.collectedLocal');
   const utc = numberFact(store, 'time.collectedUtc');
   // date and date --utc run a moment apart: round the offset to 15 minutes.
   const measured = local !== null && utc !== null ? Math.round((local - utc) / 60000 / 15) * 15 : null;
-  const configured = configuredZone(store, measured === null || utc === null ? null : { offsetMin: measured, atUtc: utc }, diagnostics);
-  if (configured) return configured;
+  const at = measured === null || utc === null ? null : { offsetMin: measured, atUtc: utc };
+  let stampedFixed: Zone | null = null;
+  for (const f of store.facts) {
+    if (f.name !== 'time.zone' || typeof f.value !== 'string') continue;
+    const z = parseZone(f.value.trim());
+    if (z && z.kind !== 'fixed') return z.kind === 'iana' ? onHostRules(z, store, at, utc, diagnostics) : z;
+    stampedFixed ??= z;
+  }
+  const configured = configuredZone(store, at, diagnostics);
+  if (configured) return configured.kind === 'iana' ? onHostRules(configured, store, at, utc, diagnostics) : configured;
   if (stampedFixed) return stampedFixed;
   if (measured !== null && Math.abs(measured) <= 14 * 60) {
     const z = parseZone(formatOffset(measured));
@@ -91,14 +92,69 @@ function configuredZone(store: RecordStore, measured: { offsetMin: number; atUtc
           continue;
         }
       }
-      return z;
+      return z.kind !== 'iana' && name === 'time.zoneRules' ? (namedRules(z, store, measured?.atUtc ?? null) ?? z) : z;
     }
   }
   return null;
 }
 
+/**
+ * The host's own rules for a zone: /etc/localtime when it is a TZif file, else the zone file a link
+ * names, as sos copies it beside the link; either only when it agrees with the offset `date` measured.
+ */
+function hostRules(store: RecordStore, name: string, measured: { offsetMin: number; atUtc: number } | null): TzifZone | null {
+  let json = store.facts.find((f) => f.name === 'time.zoneRules' && typeof f.value === 'string')?.value;
+  json ??= store.facts.find((f) => f.name === 'time.zoneFile' && typeof f.value === 'string' && zoneFileName(f.value) === name)?.value;
+  const z = typeof json === 'string' ? zoneOfTzif(json) : null;
+  if (!z || (measured !== null && offsetAt(z, measured.atUtc) !== measured.offsetMin)) return null;
+  return z;
+}
+
+/**
+ * A named zone read with the host's own rules when its /etc/localtime is a TZif file: libc wrote the
+ * logs with that file, and its tz data can be older or newer than this tool's (a country that moved
+ * its DST dates, or dropped DST, since either was built).
+ */
+function onHostRules(named: Zone & { kind: 'iana' }, store: RecordStore, measured: { offsetMin: number; atUtc: number } | null, collectedUtc: number | null, diagnostics: Diagnostic[]): Zone {
+  const rules = hostRules(store, named.name, measured);
+  if (!rules) return named;
+  if (collectedUtc !== null) {
+    const ours = offsetAt(named, collectedUtc);
+    const host = offsetAt(rules, collectedUtc);
+    if (ours !== host) {
+      diagnostics.push({ source: 'etc/localtime', severity: 'info', message: `the host's rules for ${named.name} give ${formatOffset(host)} at collection where this tool's tz database gives ${formatOffset(ours)}: the host's are used, as its logs were written with them` });
+    }
+  }
+  return { ...rules, label: named.name };
+}
+
+/**
+ * The TZif's rules labelled by the zone a configuration file names (RHEL 6 copies the zone into
+ * /etc/localtime and names it in /etc/sysconfig/clock), when the two agree at collection (or now).
+ */
+function namedRules(rules: TzifZone, store: RecordStore, atUtc: number | null): Zone | null {
+  const when = atUtc ?? Date.now();
+  for (const f of store.facts) {
+    if (f.name !== 'time.zoneConfigured' || typeof f.value !== 'string') continue;
+    const z = zoneByFileName(f.value.trim());
+    if (z?.kind === 'iana' && offsetAt(z, when) === offsetAt(rules, when)) return { ...rules, label: z.name };
+  }
+  return null;
+}
+
+function zoneFileName(json: string): string | null {
+  try {
+    const name = (JSON.parse(json) as { name?: unknown }).name;
+    return typeof name === 'string' ? name : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A zone from a decoded TZif file (parsers/localtime.ts), labelled by its rule. */
-function zoneOfTzif(json: string): Zone | null {
+type TzifZone = Exclude<Zone, { kind: 'iana' }>;
+
+function zoneOfTzif(json: string): TzifZone | null {
   let rules: TzifRules;
   try {
     rules = JSON.parse(json) as TzifRules;

@@ -150,6 +150,66 @@ describe("the host's own zone files", () => {
     expect(dublin.timeline.clock.place('local', JULY_10AM)).toBe(Date.UTC(2026, 6, 14, 9));
   });
 
+  it("reads a named zone with the host's own rules: the zone file sos copies beside the link (real capture)", async () => {
+    const { model, timeline } = await analyze([path.join(archives, 'sosmortem-localtime-link.tar.xz')]);
+    expect(model.report.bundle.timezone).toBe('Europe/Berlin');
+    expect(timeline.clock.zone.kind).toBe('rules');
+    expect(model.report.coverage.find((c) => c.source === 'localtime')?.files).toEqual(['etc/localtime', 'usr/share/zoneinfo/Europe/Berlin']);
+  });
+
+  const STALE_MEXICO = path.resolve(import.meta.dirname, '../fixtures/localtime/zoneinfo-tzdata-2022a/America/Mexico_City');
+  const DECEMBER_DATE = { 'sos_commands/date/date': 'Mon Dec  7 10:15:40 CST 2026\n', 'sos_commands/date/date_--utc': 'Mon Dec  7 16:15:40 UTC 2026\n' };
+
+  it("keeps a stale host's daylight time where this tool's tz database has none (Mexico, tzdata 2022a)", async () => {
+    const dir = bundle(DECEMBER_DATE);
+    mkdirSync(path.join(dir, 'etc'));
+    symlinkSync('../usr/share/zoneinfo/America/Mexico_City', path.join(dir, 'etc/localtime'));
+    const ours = await analyze([dir]);
+    expect(ours.model.report.bundle.timezone).toBe('America/Mexico_City');
+    // Mexico has had no daylight time since 2023: a July 10:00 is 16:00Z by the tz database...
+    expect(ours.timeline.clock.place('local', JULY_10AM)).toBe(Date.UTC(2026, 6, 14, 16));
+    mkdirSync(path.join(dir, 'usr/share/zoneinfo/America'), { recursive: true });
+    copyFileSync(STALE_MEXICO, path.join(dir, 'usr/share/zoneinfo/America/Mexico_City'));
+    const host = await analyze([dir]);
+    expect(host.model.report.bundle.timezone).toBe('America/Mexico_City');
+    // ...but the host wrote it at 15:00Z, by the rules it still had
+    expect(host.timeline.clock.place('local', JULY_10AM)).toBe(Date.UTC(2026, 6, 14, 15));
+    expect(formatTimeMs(zoneOf(host.model), Date.UTC(2026, 6, 14, 15))).toMatch(/^2026-07-14 10:00/);
+    // a zone file the link does not name is not the host's zone
+    rmSync(path.join(dir, 'etc/localtime'));
+    symlinkSync('../usr/share/zoneinfo/America/Chicago', path.join(dir, 'etc/localtime'));
+    const other = await analyze([dir]);
+    expect(other.model.report.bundle.timezone).toBe('America/Chicago');
+    expect(other.timeline.clock.zone.kind).toBe('iana');
+  });
+
+  it('reads the zone timedatectl names with the rules of a TZif etc/localtime, and says when they differ from ours', async () => {
+    const timedatectl = [
+      '               Local time: Tue 2026-07-14 10:15:40 CDT',
+      '           Universal time: Tue 2026-07-14 15:15:40 UTC',
+      '                Time zone: America/Mexico_City (CDT, -0500)',
+    ].join('\n');
+    const dir = bundle({ 'sos_commands/date/timedatectl': `${timedatectl}\n`, 'sos_commands/date/date': 'Tue Jul 14 10:15:40 CDT 2026\n', 'sos_commands/date/date_--utc': 'Tue Jul 14 15:15:40 UTC 2026\n' });
+    mkdirSync(path.join(dir, 'etc'));
+    copyFileSync(STALE_MEXICO, path.join(dir, 'etc/localtime'));
+    const { model, timeline } = await analyze([dir]);
+    expect(model.report.bundle).toMatchObject({ timezone: 'America/Mexico_City', collectedAt: '2026-07-14T10:15:40-05:00' });
+    expect(timeline.clock.place('local', JULY_10AM)).toBe(Date.UTC(2026, 6, 14, 15));
+    expect(model.report.diagnostics.find((d) => d.source === 'etc/localtime')?.message).toMatch(/the host's rules for America\/Mexico_City give -05:00 at collection where this tool's tz database gives -06:00/);
+  });
+
+  it('names a TZif etc/localtime by the zone /etc/sysconfig/clock gives, as RHEL 6 keeps them', async () => {
+    const dir = bundle({ ...DECEMBER_DATE, 'etc/sysconfig/clock': 'ZONE="America/Mexico_City"\nUTC=true\n' });
+    copyFileSync(STALE_MEXICO, path.join(dir, 'etc/localtime'));
+    const { model, timeline } = await analyze([dir]);
+    expect(model.report.bundle.timezone).toBe('America/Mexico_City');
+    expect(timeline.clock.place('local', JULY_10AM)).toBe(Date.UTC(2026, 6, 14, 15));
+    // a name the file does not agree with at collection does not label it
+    writeFileSync(path.join(dir, 'etc/sysconfig/clock'), 'ZONE="Europe/Berlin"\n');
+    const mislabelled = await analyze([dir]);
+    expect(mislabelled.model.report.bundle.timezone).toBe('CST6CDT,M4.1.0,M10.5.0');
+  });
+
   it('checks configuration files against the offset date measured, and passes over a stale one', async () => {
     const dated = { 'sos_commands/date/date': 'Mon Jul 13 12:00:00 EDT 2026\n', 'sos_commands/date/date_--utc': 'Mon Jul 13 16:00:00 UTC 2026\n' };
     const fresh = await analyze([bundle({ ...dated, 'etc/sysconfig/clock': 'ZONE="America/New_York"\nUTC=true\n' })]);
