@@ -96,9 +96,16 @@ function stripPriority(line: string): string {
  */
 const MAX_CRASH_EVENTS = 300_000;
 
+const CRASHED_BOOT_LOG = /(?:^|\/)var\/crash\/([^/]+)\/vmcore-dmesg\.txt$/;
+
+/** A kernel log of a boot that crashed, which kdump saved: its seconds count from that boot, not this one. */
+export function isCrashedBootLog(path: string): boolean {
+  return CRASHED_BOOT_LOG.test(path);
+}
+
 /** A kdump vmcore-dmesg's path, and the local time its directory is named for (RHEL's kdump: host-date-time), or null. */
 function crashDumpOf(path: string): { at: number | null } | null {
-  const m = /(?:^|\/)var\/crash\/([^/]+)\/vmcore-dmesg\.txt$/.exec(path);
+  const m = CRASHED_BOOT_LOG.exec(path);
   if (!m) return null;
   const d = /(\d{4})-(\d{2})-(\d{2})-(\d{2}):(\d{2}):(\d{2})$/.exec(m[1] ?? '');
   if (!d) return { at: null };
@@ -122,13 +129,13 @@ function placeCrashedBoot(crash: { at: number | null }, held: Parameters<RecordS
     sink.diagnostic(undefined, 'info', "the kernel log of a boot that crashed, which kdump saved: the dump's directory gives no time, so its events are listed without one");
   }
   for (const e of held) {
-    // another boot's seconds: the kernel-twins matching (the same line in dmesg and syslog) must not pair them with this boot's
-    const { uptime: _uptime, ...rest } = e;
+    // The stamp stays: that boot's syslog lines carry it too (timeline/crashed-boot.ts places the log by
+    // them), and it keeps the twin matching from pairing them with this boot's lines.
     if (e.timeBase !== 'uptime' || e.t === null) {
-      sink.event(rest);
+      sink.event(e);
       continue;
     }
-    sink.event(at !== null && lastUptime !== null ? { ...rest, timeBase: 'local', t: at - (lastUptime - e.t) * 1000 } : { ...rest, t: null });
+    sink.event(at !== null && lastUptime !== null ? { ...e, timeBase: 'local', t: at - (lastUptime - e.t) * 1000 } : { ...e, t: null });
   }
 }
 

@@ -351,7 +351,8 @@ function shapeKey(e: TimelineEvent): string {
   return key;
 }
 
-function twinKey(e: TimelineEvent): string {
+/** Two logs' copies of one kernel event have the same key: type, labels, and the attributes a fold does not change. */
+export function twinKey(e: TimelineEvent): string {
   let key = e.type;
   for (const k of Object.keys(e.labels).sort()) key += `|${k}=${e.labels[k]}`;
   key += '#';

@@ -5,7 +5,10 @@ import { startFailureCause } from '../parsers/libvirt-qemu-log.js';
 import { toLocalText, type Clock } from './clock.js';
 import type { FactEntry, FileInfo, RecordStore } from './store.js';
 import { labelsKey } from './store.js';
+import { alignCrashedBoots } from './crashed-boot.js';
+import { isCrashedBootLog } from '../parsers/dmesg.js';
 import { dropKernelTwins } from './kernel-twins.js';
+import { lateBy } from './late-by.js';
 import { firstAtOrAfter } from './first-at-or-after.js';
 
 /** One metric for one subject, on absolute time, sorted. */
@@ -211,13 +214,18 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
   const domains = guestDomains(store);
   let lateKernelLines = 0;
   const lineNotes = new Map<string, string>();
+  // a crashed boot's stamps count from that boot, never this one's
+  const crashedBootFiles = new Set<number>();
+  store.files.forEach((f, i) => {
+    if (f.parser === 'dmesg' && isCrashedBootLog(f.path)) crashedBootFiles.add(i);
+  });
   for (const e of store.events) {
     let t: number | null = null;
     if (e.t !== null) {
       t = place(e.timeBase, e.t);
       if (t === null) unplacedEvents++;
     }
-    if (t !== null && e.uptime !== undefined && e.timeBase !== 'uptime' && clock.bootMs !== null && t >= clock.bootMs) {
+    if (t !== null && e.uptime !== undefined && e.timeBase !== 'uptime' && clock.bootMs !== null && t >= clock.bootMs && !crashedBootFiles.has(e.fileIdx)) {
       // A syslog daemon that starts after the kernel writes the ring buffer down with its own start time
       // (at every boot, rsyslog stamps the kernel's first seconds late). The kernel's stamp is the event's.
       const stamped = clock.bootMs + e.uptime * 1000;
@@ -252,6 +260,7 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
     });
   }
   explainFailedStarts(events, store.facts);
+  alignCrashedBoots(events, store.files, diagnostics);
   const { kept, dropped } = dropKernelTwins(events, store.files);
   for (const [fileIdx, n] of dropped) {
     diagnostics.push({
@@ -321,14 +330,6 @@ function explainFailedStarts(events: TimelineEvent[], facts: readonly FactEntry[
 }
 
 /** "11 h 10 min", "42 s": how late a log wrote a kernel line down. */
-function lateBy(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const min = Math.round(s / 60);
-  if (min < 60) return `${min} min`;
-  return `${Math.floor(min / 60)} h${min % 60 ? ` ${min % 60} min` : ''}`;
-}
-
 /**
  * How much later than the kernel's own stamp (seconds since boot, placed from the boot time) a log
  * may date a kernel line before the kernel's stamp is taken instead: the boot time is known to the
