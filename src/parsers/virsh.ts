@@ -1,13 +1,13 @@
 // virsh read-only command outputs collected by sos's virsh plugin: list --all, freecell --all,
-// nodeinfo, dommemstat <domain>. Formats: virsh(1) https://www.libvirt.org/manpages/virsh.html and
+// nodeinfo, dominfo <domain>, dommemstat <domain>. Formats: virsh(1) https://www.libvirt.org/manpages/virsh.html and
 // tools/virsh-domain-monitor.c, tools/virsh-host.c.
 import type { LineParser, ParseContext, RecordSink, SourceParser } from './types.js';
 import { fields, num } from './util.js';
 
 // sos 4.0 runs `virsh -r freecell` without --all (the total only)
-const PATH = /^sos_commands\/(?:virsh|libvirt)\/virsh_-r_(list_--all|freecell(?:_--all)?|nodeinfo|dommemstat_(.+))$/;
+const PATH = /^sos_commands\/(?:virsh|libvirt)\/virsh_-r_(list_--all|freecell(?:_--all)?|nodeinfo|(?:dommemstat|dominfo)_(.+))$/;
 
-type Kind = 'list' | 'freecell' | 'nodeinfo' | 'dommemstat' | 'unknown';
+type Kind = 'list' | 'freecell' | 'nodeinfo' | 'dominfo' | 'dommemstat' | 'unknown';
 
 const NODEINFO: Record<string, { name: string; numeric: boolean }> = {
   'CPU model': { name: 'virsh.cpuModel', numeric: false },
@@ -27,14 +27,16 @@ function kindOf(path: string, head: string): { kind: Kind; domain: string } {
   if (which.startsWith('freecell')) return { kind: 'freecell', domain: '' };
   if (which === 'nodeinfo') return { kind: 'nodeinfo', domain: '' };
   if (which.startsWith('dommemstat')) return { kind: 'dommemstat', domain: m?.[2] ?? '' };
+  if (which.startsWith('dominfo')) return { kind: 'dominfo', domain: m?.[2] ?? '' };
   if (/^\s*Id\s+Name\s+State/.test(head)) return { kind: 'list', domain: '' };
   if (head.startsWith('CPU model:')) return { kind: 'nodeinfo', domain: '' };
+  if (/^Id:\s/.test(head)) return { kind: 'dominfo', domain: '' };
   return { kind: 'unknown', domain: '' };
 }
 
 export const virsh: SourceParser = {
   id: 'virsh',
-  title: 'virsh list, freecell, nodeinfo, dommemstat',
+  title: 'virsh list, freecell, nodeinfo, dominfo, dommemstat',
   paths: [PATH],
   sniff(head: string): boolean {
     return /^\s*Id\s+Name\s+State\s*$/m.test(head) || (/^CPU model:/m.test(head) && /^NUMA cell\(s\):/m.test(head));
@@ -92,6 +94,19 @@ export const virsh: SourceParser = {
               if (Number.isFinite(v)) sink.fact(def.name, v, lineNo);
               else sink.diagnostic(lineNo, 'warning', `virsh nodeinfo: ${def.name} is not a number`);
             } else sink.fact(def.name, value, lineNo);
+            return;
+          }
+          case 'dominfo': {
+            // "Name:           hps02", "Autostart:      enable" (virsh-domain-monitor.c, cmdDominfo)
+            const colon = trimmed.indexOf(':');
+            if (colon <= 0) return;
+            const key = trimmed.slice(0, colon);
+            const value = trimmed.slice(colon + 1).trim();
+            if (key === 'Name') domain = value;
+            else if (domain === '') return;
+            // virsh's own words, so that a finding that reads them quotes the line
+            else if (key === 'Autostart' && (value === 'enable' || value === 'disable')) sink.fact('vm.autostart', value, lineNo, { domain });
+            else if (key === 'Persistent' && (value === 'yes' || value === 'no')) sink.fact('vm.persistent', value, lineNo, { domain });
             return;
           }
           case 'dommemstat': {

@@ -275,11 +275,13 @@ export function runRules(rules: RuleDef[], timeline: Timeline): EngineResult {
         // The figures its words were drawn from (a guest's RAM in its domain XML) prove it too, numbers
         // first. A setting read as text (a guest's <on_crash>, its state in virsh list) is quoted only if
         // its line shows it: a flag or a summary may be located at an element or a first line that does not.
+        // A zero (no pages promised, no errors) says what did not happen, and yields to both.
         const quoted = new Set(d.refs.map((r) => `${r.file}:${r.line}`));
         const distinct = accessed.filter((f, i) => f.line > 0 && !quoted.has(`${f.fileIdx}:${f.line}`) && accessed.findIndex((g) => g.fileIdx === f.fileIdx && g.line === f.line) === i);
         const facts = [
-          ...distinct.filter((f) => typeof f.value === 'number').map((f) => ({ file: f.fileIdx, line: f.line })),
+          ...distinct.filter((f) => typeof f.value === 'number' && f.value !== 0).map((f) => ({ file: f.fileIdx, line: f.line })),
           ...distinct.filter((f) => typeof f.value === 'string' && quotableText(f.value)).map((f) => ({ file: f.fileIdx, line: f.line, mustContain: String(f.value).trim() })),
+          ...distinct.filter((f) => f.value === 0).map((f) => ({ file: f.fileIdx, line: f.line })),
         ].slice(0, FACT_REFS_PER_FINDING);
         if (facts.length > 0) d.refs = [...d.refs.slice(0, EVIDENCE_PER_FINDING - facts.length), ...facts];
         drafts.push(d);

@@ -692,3 +692,24 @@ describe('a sosreport of a host whose hugepage pool was grown at run time past w
     expect(html).toContain('<td class="mono">vm.nr_hugepages</td><td class="mono">512</td><td class="mono">64</td>');
   });
 });
+
+describe('a sosreport of a host whose running guest took the hugepages a shut-off guest on autostart needs (real capture)', async () => {
+  const { model } = await analyze([path.resolve(import.meta.dirname, '../fixtures/sosreport-archives/sosmortem-hugepages-guest-short.tar.xz')]);
+  const r = model.report;
+  it('tells before anyone starts it that hps02 cannot start, and not hps03, which fits (both checked with virsh start after the capture)', () => {
+    expect(r.findings.map((f) => [f.rule, f.subject.domain, f.severity])).toEqual([['vm-hugepages-short', 'hps02', 'high']]);
+    const f = r.findings[0];
+    // a pool of 300 pages of 2 MiB, 172 free after hps01 (256 MiB) took 128; hps02 needs 256, hps03 64
+    expect(f?.metrics).toMatchObject({ neededPages: 256, poolPages: 300, freePages: 172, availablePages: 172, shortPages: 84, autostart: 1, idlePages: 320, allGuestPages: 448 });
+    expect(f?.title).toBe('Guest hps02 cannot start, though set to autostart: it needs 256 free 2 MiB hugepages, 172 are free');
+    // virsh's own lines: the guest shut off, its autostart, and the free count
+    expect(f?.evidence.map((e) => `${e.source}: ${e.text.trim()}`)).toEqual(
+      expect.arrayContaining([
+        'sos_commands/virsh/virsh_-r_list_--all: -    hps02   shut off',
+        'sos_commands/virsh/virsh_-r_dominfo_hps02: Autostart:      enable',
+        'sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages: 172',
+      ]),
+    );
+    expect(f?.remediation[0]?.detail).toContain('echo 384 > /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages');
+  });
+});

@@ -51,6 +51,33 @@ describe('virsh', () => {
     expect(r.diagnostics).toEqual([]);
   });
 
+  it('reads dominfo: autostart and persistence in virsh\'s words, on the lines that say them (libvirt 9.0, real capture)', () => {
+    const dominfo = [
+      'Id:             -',
+      'Name:           hps02',
+      'UUID:           9e4c9d55-54b8-4d3c-9389-35b2042ceecb',
+      'OS Type:        hvm',
+      'State:          shut off',
+      'CPU(s):         1',
+      'Max memory:     524288 KiB',
+      'Used memory:    524288 KiB',
+      'Persistent:     yes',
+      'Autostart:      enable',
+      'Managed save:   no',
+      'Security model: none',
+      'Security DOI:   0',
+      '',
+    ].join('\n');
+    const r = parse(dominfo, 'sos_commands/virsh/virsh_-r_dominfo_hps02');
+    expect(r.facts.map((f) => [f.name, f.value, f.labels, f.line])).toEqual([
+      ['vm.persistent', 'yes', { domain: 'hps02' }, 9],
+      ['vm.autostart', 'enable', { domain: 'hps02' }, 10],
+    ]);
+    expect(r.formats).toEqual(['virsh dominfo']);
+    // by its first line when the file name does not say
+    expect(map(parse(dominfo.replace('enable', 'disable'), 'attachments/dominfo.txt')).get('vm.autostart{"domain":"hps02"}')).toBe('disable');
+  });
+
   it('reads freecell per node and the total', () => {
     const m = map(parse(FREECELL, 'sos_commands/virsh/virsh_-r_freecell_--all'));
     expect(m.get('numa.freecellKiB{"node":"0"}')).toBe(1232856);
