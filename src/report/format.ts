@@ -563,13 +563,17 @@ export function firstSentence(message: string): string {
 }
 
 /** The sentence above the table of kernel settings the next boot changes, shared by every renderer. */
-export function settingsSummary(settings: { compared: number; drift: unknown[] }): string {
+export function settingsSummary(settings: { compared: number; drift: unknown[]; tunedProfile?: string; tunedOverFiles?: boolean }): string {
   const n = settings.drift.length;
-  const head = `${settings.compared} kernel setting(s) named in sysctl.conf and sysctl.d were compared with their running values (sysctl -a): `;
+  const order = settings.tunedOverFiles
+    ? "the profile wins: reapply_sysctl = 0 keeps TuneD from applying the files again after its own"
+    : "the sysctl files win: TuneD's reapply_sysctl applies them again after its own";
+  const where = settings.tunedProfile ? `sysctl.conf, sysctl.d and the TuneD profile ${settings.tunedProfile} (with the profiles it includes; where both name a key, ${order})` : 'sysctl.conf and sysctl.d';
+  const head = `${settings.compared} kernel setting(s) named in ${where} were compared with their running values (sysctl -a): `;
   if (n === 0) return `${head}all match, so a reboot changes none of them.`;
   return (
     `${head}${n} differ${n === 1 ? 's' : ''}. A value set at run time (sysctl -w) and never written down is undone by the next reboot; ` +
-    'one written down but never applied (no systemd-sysctl or sysctl --system since) takes effect only then. Either way the host that comes back is not the one that was analysed.'
+    `one written down but never applied (no systemd-sysctl or sysctl --system${settings.tunedProfile ? ', and no TuneD restart,' : ''} since) takes effect only then. Either way the host that comes back is not the one that was analysed.`
   );
 }
 

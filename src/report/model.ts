@@ -28,7 +28,12 @@ export interface AnalysisInfo {
    * Kernel settings the boot configuration (sysctl.conf, sysctl.d) names, against their running values
    * (sysctl -a): how many were compared and those that differ. Absent when the bundle has no pair to compare.
    */
-  settings?: { compared: number; drift: SettingDrift[] };
+  settings?: {
+    compared: number;
+    drift: SettingDrift[];
+    /** the active TuneD profile, whose sysctl lines count as boot settings */ tunedProfile?: string;
+    /** reapply_sysctl = 0: the profile's value wins over the files' */ tunedOverFiles?: boolean;
+  };
 }
 
 export interface RuleCheck {

@@ -1,7 +1,8 @@
 /**
  * What the host will be set to at its next boot, from the files sos copied:
  * the sysctl settings systemd-sysctl (or procps' `sysctl --system`) applies,
- * and the hugepage pools the kernel command line and those settings reserve.
+ * those of the active TuneD profile, and the hugepage pools the kernel command
+ * line and those settings reserve.
  * A setting changed at run time and never written down is lost at the next
  * reboot; rules compare these `*.boot` facts with the running values.
  *
@@ -12,6 +13,7 @@
  * link 99-sysctl.conf (systemd). Of two settings of one key, the later wins.
  */
 import { compareText } from '../compare-text.js';
+import { sysctlValue } from '../parsers/sysctl.js';
 import { numberFact } from './facts.js';
 import type { FactEntry, RecordStore } from './store.js';
 
@@ -53,12 +55,21 @@ export function resolveBootSettings(store: RecordStore): void {
       if (f.name.startsWith('sysctl.file.')) settled.set(f.name.slice('sysctl.file.'.length), f);
     }
   }
+  // TuneD applies its profile's sysctl settings after systemd-sysctl, then (reapply_sysctl, on by
+  // default) applies the sysctl files again: a key both name keeps the files' value.
+  const fromTuned = new Set<string>();
+  const reapply = numberFact(store, 'tuned.reapplySysctl') ?? 1;
+  for (const [key, f] of tunedSysctl(store)) {
+    if (reapply !== 0 && settled.has(key)) continue;
+    settled.set(key, f);
+    fromTuned.add(key);
+  }
   for (const [key, f] of settled) store.facts.push({ name: `sysctl.boot.${key}`, value: f.value, labels: {}, fileIdx: f.fileIdx, line: f.line });
 
   // Hugepage pools at boot: hugepages= on the command line first, then systemd-sysctl's vm.nr_hugepages
   // (it runs after the kernel has reserved them, and sets the default size's pool to its count).
   const defaultKiB = numberFact(store, 'boot.defaultHugepageKiB') ?? numberFact(store, 'meminfo.Hugepagesize');
-  const pools = new Map<number, { f: FactEntry; from: 'cmdline' | 'sysctl' }>();
+  const pools = new Map<number, { f: FactEntry; from: 'cmdline' | 'sysctl' | 'tuned' }>();
   for (const f of store.facts) {
     if (f.name !== 'boot.hugepages' || typeof f.value !== 'number') continue;
     const size = f.labels.size === 'default' ? defaultKiB : Number(f.labels.size);
@@ -66,9 +77,44 @@ export function resolveBootSettings(store: RecordStore): void {
     if (size !== null && size !== undefined && Number.isFinite(size) && !pools.has(size)) pools.set(size, { f, from: 'cmdline' });
   }
   const nr = settled.get('vm.nr_hugepages');
-  if (nr && typeof nr.value === 'number' && defaultKiB !== null) pools.set(defaultKiB, { f: nr, from: 'sysctl' });
+  if (nr && typeof nr.value === 'number' && defaultKiB !== null) pools.set(defaultKiB, { f: nr, from: fromTuned.has('vm.nr_hugepages') ? 'tuned' : 'sysctl' });
   for (const [sizeKiB, { f, from }] of pools)
     store.facts.push({ name: 'hugepages.boot', value: f.value, labels: { sizeKiB: String(sizeKiB), from }, fileIdx: f.fileIdx, line: f.line });
+}
+
+/**
+ * The sysctl settings of the active TuneD profile, as tuned merges them: the profiles it includes
+ * first (their own includes before them), then its own lines over theirs; a profile in /etc/tuned
+ * replaces the shipped one of its name; `replace=1` in a [sysctl] section drops what the parents set;
+ * `${name}` is a [variables] entry of the chain. Values tuned computes at run time (`${f:…}`) are not
+ * known from the files and are left out.
+ */
+function tunedSysctl(store: RecordStore): Map<string, FactEntry> {
+  const out = new Map<string, FactEntry>();
+  const active = store.facts.find((f) => f.name === 'tuned.activeProfile' && typeof f.value === 'string')?.value;
+  if (typeof active !== 'string' || active.trim() === '') return out;
+  const inEtc = new Set<string>();
+  for (const f of store.facts) if (f.name === 'tuned.profile' && f.labels['dir'] === 'etc') inEtc.add(String(f.labels['profile']));
+  const ofProfile = (name: string, kind: string): FactEntry[] =>
+    store.facts.filter((f) => f.name === kind && f.labels['profile'] === name && f.labels['dir'] === (inEtc.has(name) ? 'etc' : 'usr'));
+  const variables = new Map<string, string>();
+  const seen = new Set<string>();
+  const apply = (name: string, depth: number): void => {
+    // tuned itself stops at a loop; a bundle could hold one, or a chain of thousands
+    if (seen.has(name) || depth > 16) return;
+    seen.add(name);
+    for (const inc of ofProfile(name, 'tuned.include')) for (const parent of String(inc.value).split(/[\s,]+/)) if (parent) apply(parent, depth + 1);
+    for (const v of ofProfile(name, 'tuned.variable')) variables.set(String(v.labels['name']), String(v.value));
+    if (ofProfile(name, 'tuned.sysctlReplace').length > 0) out.clear();
+    for (const f of ofProfile(name, 'tuned.sysctl')) {
+      const value = String(f.value).replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, v: string) => variables.get(v) ?? whole);
+      const key = String(f.labels['key']);
+      if (value.includes('${')) out.delete(key);
+      else out.set(key, { ...f, name: `sysctl.file.${key}`, labels: {}, value: sysctlValue(value) });
+    }
+  };
+  for (const name of active.trim().split(/\s+/)) apply(name, 0);
+  return out;
 }
 
 /** A kernel setting whose running value is not the one the next boot applies. */
@@ -88,7 +134,7 @@ export interface SettingDrift {
  * Keys with a glob (net.ipv4.conf.*.rp_filter) are left out: they also reach
  * interfaces created after boot, which keep their defaults.
  */
-export function settingsDrift(store: RecordStore): { compared: number; drift: SettingDrift[] } {
+export function settingsDrift(store: RecordStore): { compared: number; drift: SettingDrift[]; tunedProfile?: string; tunedOverFiles?: boolean } {
   const running = new Map<string, FactEntry>();
   for (const f of store.facts) {
     if (
@@ -111,10 +157,16 @@ export function settingsDrift(store: RecordStore): { compared: number; drift: Se
     compared++;
     const a = settingText(now.value);
     const b = settingText(f.value);
-    if (a !== b) drift.push({ key, running: a, atBoot: b, source: store.files[f.fileIdx]?.path ?? '', line: f.line });
+    // TuneD's ">2048" sets the key only when that raises it, "<" only when it lowers it
+    const bound = /^([<>])\s*(-?\d+)$/.exec(b);
+    const differs = bound ? !(bound[1] === '>' ? Number(a) >= Number(bound[2]) : Number(a) <= Number(bound[2])) : a !== b;
+    const atBoot = bound ? `${bound[1] === '>' ? 'at least' : 'at most'} ${bound[2]}` : b;
+    if (differs) drift.push({ key, running: a, atBoot, source: store.files[f.fileIdx]?.path ?? '', line: f.line });
   }
   drift.sort((x, y) => compareText(x.key, y.key));
-  return { compared, drift };
+  const tuned = store.facts.find((f) => f.name === 'tuned.activeProfile' && typeof f.value === 'string' && f.value.trim() !== '')?.value;
+  if (typeof tuned !== 'string') return { compared, drift };
+  return { compared, drift, tunedProfile: tuned.trim(), tunedOverFiles: numberFact(store, 'tuned.reapplySysctl') === 0 };
 }
 
 /** sysctl prints several values with tabs, a file with spaces: compared word by word. */

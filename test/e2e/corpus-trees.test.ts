@@ -713,3 +713,22 @@ describe('a sosreport of a host whose running guest took the hugepages a shut-of
     expect(f?.remediation[0]?.detail).toContain('echo 384 > /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages');
   });
 });
+
+describe('a sosreport of a host on the TuneD profile virtual-host, one of its settings changed at run time (real capture)', async () => {
+  const { model } = await analyze([path.resolve(import.meta.dirname, '../fixtures/sosreport-archives/sosmortem-tuned-virtual-host.tar.xz')]);
+  const settings = model.report.analysis.settings;
+  it("counts the profile's settings as the next boot's: the swappiness a runbook set at run time goes back to the profile's 10", () => {
+    expect(settings?.tunedProfile).toBe('virtual-host');
+    expect(settings?.drift.map((d) => [d.key, d.running, d.atBoot, `${d.source}:${d.line}`])).toEqual([
+      ['fs.protected_fifos', '0', '1', 'usr/lib/sysctl.d/99-protect-links.conf:7'],
+      ['fs.protected_regular', '0', '2', 'usr/lib/sysctl.d/99-protect-links.conf:9'],
+      ['fs.protected_symlinks', '0', '1', 'usr/lib/sysctl.d/99-protect-links.conf:10'],
+      ['kernel.pid_max', '32768', '4194304', 'usr/lib/sysctl.d/50-pid-max.conf:16'],
+      ['vm.swappiness', '60', '10', 'usr/lib/tuned/throughput-performance/tuned.conf:59'],
+    ]);
+    // vm.dirty_ratio: the profile says 40, 70-writeback.conf 30, and TuneD re-applied the file (30 running);
+    // vm.dirty_background_ratio: virtual-host's 5 over throughput-performance's 10; somaxconn: at least 2048
+    expect(settings?.compared).toBe(9);
+    expect(renderMarkdown(model)).toContain('named in sysctl.conf, sysctl.d and the TuneD profile virtual-host (with the profiles it includes; where both name a key, the sysctl files win');
+  });
+});

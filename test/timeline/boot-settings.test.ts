@@ -2,7 +2,7 @@
  * The settings the next boot applies, settled across files as sysctl.d(5)
  * orders them, and the hugepage pools the kernel command line reserves.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -77,5 +77,62 @@ describe('sysctl settings at the next boot', () => {
       }),
     ).toEqual({ 'vm.nr_hugepages': 12, 'pool 1048576 (sysctl)': 12 });
     expect(await bootFacts({ 'proc/meminfo': meminfo, 'proc/cmdline': 'ro hugepagesz=2M hugepages=0:256,1:256\n' })).toEqual({ 'pool 2048 (cmdline)': 512 });
+  });
+});
+
+describe('the sysctl settings of the active TuneD profile', () => {
+  const shipped = (name: string): string => readFileSync(path.resolve(import.meta.dirname, '../fixtures/tuned', name, 'tuned.conf'), 'utf8');
+  const tuned = {
+    'etc/tuned/active_profile': 'virtual-host\n',
+    'usr/lib/tuned/virtual-host/tuned.conf': shipped('virtual-host'),
+    'usr/lib/tuned/throughput-performance/tuned.conf': shipped('throughput-performance'),
+    'usr/lib/tuned/virtual-guest/tuned.conf': shipped('virtual-guest'),
+  };
+
+  it("merges the profile over the ones it includes, and leaves the sysctl files' keys to them (reapply_sysctl, on by default)", async () => {
+    expect(await bootFacts({ ...tuned, 'etc/sysctl.d/70-writeback.conf': 'vm.dirty_ratio = 30\n' })).toEqual({
+      // the file's, re-applied after tuned's 40
+      'vm.dirty_ratio': 30,
+      // virtual-host's 5 over throughput-performance's 10
+      'vm.dirty_background_ratio': 5,
+      'vm.swappiness': 10,
+      'net.core.somaxconn': '>2048',
+    });
+  });
+
+  it('lets the profile win with reapply_sysctl = 0, and a copy in /etc/tuned replace the shipped profile', async () => {
+    const facts = await bootFacts({
+      ...tuned,
+      'etc/sysctl.d/70-writeback.conf': 'vm.dirty_ratio = 30\n',
+      'etc/tuned/tuned-main.conf': 'reapply_sysctl = 0\n',
+      'etc/tuned/virtual-host/tuned.conf': '[main]\ninclude=virtual-guest\n',
+    });
+    // the user's virtual-host includes virtual-guest (dirty_ratio 30 itself, swappiness 30) and sets nothing of its own
+    expect(facts).toMatchObject({ 'vm.dirty_ratio': 30, 'vm.dirty_background_ratio': 10, 'vm.swappiness': 30 });
+  });
+
+  it("resolves [variables], drops what tuned computes at run time, honours replace=1, and gives the default pool from tuned's vm.nr_hugepages", async () => {
+    const facts = await bootFacts({
+      'proc/meminfo': 'HugePages_Total:     512\nHugepagesize:       2048 kB\n',
+      'etc/tuned/active_profile': 'kvm-pool\n',
+      'usr/lib/tuned/throughput-performance/tuned.conf': shipped('throughput-performance'),
+      'etc/tuned/kvm-pool/tuned.conf':
+        '[main]\ninclude=throughput-performance\n[variables]\npages=512\n[sysctl]\nreplace=1\nvm.nr_hugepages=${pages}\nkernel.sched_domain=${f:exec:uname}\n',
+    });
+    expect(facts).toEqual({ 'vm.nr_hugepages': 512, 'pool 2048 (tuned)': 512 });
+  });
+
+  it('ignores profiles that are not active, and everything without an active profile', async () => {
+    expect(await bootFacts({ ...tuned, 'etc/tuned/active_profile': '\n' })).toEqual({});
+    expect(await bootFacts({ 'usr/lib/tuned/virtual-guest/tuned.conf': shipped('virtual-guest') })).toEqual({});
+  });
+
+  it('survives an include loop and a missing parent', async () => {
+    const facts = await bootFacts({
+      'etc/tuned/active_profile': 'a\n',
+      'etc/tuned/a/tuned.conf': '[main]\ninclude=b,missing\n[sysctl]\nvm.swappiness=1\n',
+      'etc/tuned/b/tuned.conf': '[main]\ninclude=a\n[sysctl]\nvm.swappiness=2\nvm.dirty_ratio=3\n',
+    });
+    expect(facts).toEqual({ 'vm.swappiness': 1, 'vm.dirty_ratio': 3 });
   });
 });

@@ -26,6 +26,7 @@ import { sysctlConfParser } from '../sysctl-conf.js';
 import { kernelCmdlineParser } from '../kernel-cmdline.js';
 import { kdumpParser } from '../kdump.js';
 import { timezoneConfigParser } from '../timezone-config.js';
+import { tunedParser } from '../tuned.js';
 
 /**
  * Host facts: clock, identity, memory and block-device state read once.
@@ -50,6 +51,7 @@ export const SYSTEM_PARSERS: readonly SourceParser[] = [
   freeParser,
   sysctlParser,
   sysctlConfParser,
+  tunedParser,
   kernelCmdlineParser,
   kdumpParser,
   sysMmParser,
