@@ -96,7 +96,9 @@ function stripPriority(line: string): string {
  */
 const MAX_CRASH_EVENTS = 300_000;
 
-const CRASHED_BOOT_LOG = /(?:^|\/)var\/crash\/([^/]+)\/vmcore-dmesg\.txt$/;
+// kdump writes to /var/crash/<dir>/ by default, or to the path (on the file system) kdump.conf names,
+// which sos's kdump plugin reads too: any <dir>/vmcore-dmesg.txt outside sos's own output is one.
+const CRASHED_BOOT_LOG = /^(?!sos_commands\/)(?:.*\/)?([^/]+)\/vmcore-dmesg\.txt$/;
 
 /** A kernel log of a boot that crashed, which kdump saved: its seconds count from that boot, not this one. */
 export function isCrashedBootLog(path: string): boolean {
@@ -142,7 +144,7 @@ function placeCrashedBoot(crash: { at: number | null }, held: Parameters<RecordS
 export const dmesg: SourceParser = {
   id: 'dmesg',
   title: 'kernel ring buffer (dmesg)',
-  paths: [/^sos_commands\/(?:kernel|general)\/dmesg(?:_[^/]*)?$/, /^var\/log\/dmesg(?:\.\d{1,3})?$/, /^var\/crash\/[^/]+\/vmcore-dmesg\.txt$/],
+  paths: [/^sos_commands\/(?:kernel|general)\/dmesg(?:_[^/]*)?$/, /^var\/log\/dmesg(?:\.\d{1,3})?$/, CRASHED_BOOT_LOG],
   sniff(head: string): boolean {
     const first = head.split('\n', 3).find((l) => l.length > 0);
     if (first === undefined) return false;

@@ -3,7 +3,7 @@
 // (https://docs.kernel.org/admin-guide/kernel-parameters.html) and Documentation/admin-guide/mm/hugetlbpage.rst:
 // `hugepages=N` sizes the pool of the `hugepagesz=` before it, or of the default size when none is;
 // `default_hugepagesz=` sets that default. The only way to be sure of 1 GiB pages: at boot, memory
-// is not yet fragmented.
+// is not yet fragmented. And `transparent_hugepage=`, THP's mode from boot on.
 import type { LineParser, ParseContext, RecordSink, SourceParser } from './types.js';
 
 /** "1G", "2M", "2048k", "1048576" (bytes) → KiB; null when it is no size. */
@@ -38,6 +38,9 @@ function create(_ctx: ParseContext, sink: RecordSink): LineParser {
         } else if (key === 'default_hugepagesz') {
           const kib = sizeToKiB(value);
           if (kib !== null) sink.fact('boot.defaultHugepageKiB', kib, lineNo);
+        } else if (key === 'transparent_hugepage' && /^(always|madvise|never)$/.test(value)) {
+          // THP's mode from boot on (kernel-parameters.txt); TuneD or a script may change it later
+          sink.fact('boot.thp', value, lineNo);
         } else if (key === 'hugepages') {
           // since 5.8 also per node: hugepages=0:1,1:2 (kernel-parameters.txt); counted as their sum
           const counts = /^\d+$/.test(value)

@@ -20,10 +20,18 @@ function createProfile(ctx: ParseContext, sink: RecordSink): LineParser {
   // a section of another name is a sysctl instance when its type says so; one with conditions
   // (uname_regex, cpuinfo_regex: a ThunderX, an AMD CPU) applies only on matching hardware
   let pending: { key: string; value: string; line: number }[] = [];
-  let instance: { sysctl: boolean; conditional: boolean; replace: boolean } = { sysctl: false, conditional: false, replace: false };
+  let instance: { sysctl: boolean; vm: boolean; conditional: boolean; replace: boolean } = { sysctl: false, vm: false, conditional: false, replace: false };
   let conditionalSettings = 0;
   const flush = (): void => {
-    if (instance.sysctl && instance.conditional) conditionalSettings += pending.length;
+    // [vm] transparent_hugepages= (the plugin also takes the kernel's own spelling)
+    const thp =
+      instance.vm && !instance.conditional ? pending.filter((p) => p.key === 'transparent_hugepages' || p.key === 'transparent_hugepage').pop() : undefined;
+    if (thp && /^(always|madvise|never)$/.test(thp.value)) sink.fact('tuned.thp', thp.value, thp.line, { profile, dir });
+    if (!instance.sysctl) {
+      pending = [];
+      return;
+    }
+    if (instance.conditional) conditionalSettings += pending.length;
     else if (instance.sysctl) {
       if (instance.replace) sink.fact('tuned.sysctlReplace', 1, 0, { profile, dir });
       for (const p of pending) sink.fact('tuned.sysctl', p.value, p.line, { profile, dir, key: p.key });
@@ -37,7 +45,7 @@ function createProfile(ctx: ParseContext, sink: RecordSink): LineParser {
       if (t.startsWith('[')) {
         flush();
         section = t.replace(/^\[\s*|\s*\].*$/g, '');
-        instance = { sysctl: section === 'sysctl', conditional: false, replace: false };
+        instance = { sysctl: section === 'sysctl', vm: section === 'vm', conditional: false, replace: false };
         return;
       }
       const eq = t.indexOf('=');
@@ -56,6 +64,7 @@ function createProfile(ctx: ParseContext, sink: RecordSink): LineParser {
       // the plugin options every instance may carry
       if (key === 'type') {
         instance.sysctl = value === 'sysctl';
+        instance.vm = value === 'vm';
         return;
       }
       if (key === 'uname_regex' || key === 'cpuinfo_regex') {

@@ -59,7 +59,8 @@ export function resolveBootSettings(store: RecordStore): void {
   // default) applies the sysctl files again: a key both name keeps the files' value.
   const fromTuned = new Set<string>();
   const reapply = numberFact(store, 'tuned.reapplySysctl') ?? 1;
-  for (const [key, f] of tunedSysctl(store)) {
+  const tuned = tunedProfile(store);
+  for (const [key, f] of tuned.sysctl) {
     if (reapply !== 0 && settled.has(key)) continue;
     settled.set(key, f);
     fromTuned.add(key);
@@ -80,6 +81,11 @@ export function resolveBootSettings(store: RecordStore): void {
   if (nr && typeof nr.value === 'number' && defaultKiB !== null) pools.set(defaultKiB, { f: nr, from: fromTuned.has('vm.nr_hugepages') ? 'tuned' : 'sysctl' });
   for (const [sizeKiB, { f, from }] of pools)
     store.facts.push({ name: 'hugepages.boot', value: f.value, labels: { sizeKiB: String(sizeKiB), from }, fileIdx: f.fileIdx, line: f.line });
+
+  // THP's mode: the command line's from boot on, then TuneD's once it starts
+  const cmdlineThp = store.facts.find((f) => f.name === 'boot.thp');
+  const thp = tuned.thp ? { f: tuned.thp, from: 'tuned' } : cmdlineThp ? { f: cmdlineThp, from: 'cmdline' } : null;
+  if (thp) store.facts.push({ name: 'thp.boot', value: thp.f.value, labels: { from: thp.from }, fileIdx: thp.f.fileIdx, line: thp.f.line });
 }
 
 /**
@@ -89,10 +95,11 @@ export function resolveBootSettings(store: RecordStore): void {
  * `${name}` is a [variables] entry of the chain. Values tuned computes at run time (`${f:…}`) are not
  * known from the files and are left out.
  */
-function tunedSysctl(store: RecordStore): Map<string, FactEntry> {
+function tunedProfile(store: RecordStore): { sysctl: Map<string, FactEntry>; thp: FactEntry | null } {
   const out = new Map<string, FactEntry>();
+  let thp: FactEntry | null = null;
   const active = store.facts.find((f) => f.name === 'tuned.activeProfile' && typeof f.value === 'string')?.value;
-  if (typeof active !== 'string' || active.trim() === '') return out;
+  if (typeof active !== 'string' || active.trim() === '') return { sysctl: out, thp };
   const inEtc = new Set<string>();
   for (const f of store.facts) if (f.name === 'tuned.profile' && f.labels['dir'] === 'etc') inEtc.add(String(f.labels['profile']));
   const ofProfile = (name: string, kind: string): FactEntry[] =>
@@ -105,6 +112,7 @@ function tunedSysctl(store: RecordStore): Map<string, FactEntry> {
     seen.add(name);
     for (const inc of ofProfile(name, 'tuned.include')) for (const parent of String(inc.value).split(/[\s,]+/)) if (parent) apply(parent, depth + 1);
     for (const v of ofProfile(name, 'tuned.variable')) variables.set(String(v.labels['name']), String(v.value));
+    thp = ofProfile(name, 'tuned.thp').pop() ?? thp;
     if (ofProfile(name, 'tuned.sysctlReplace').length > 0) out.clear();
     for (const f of ofProfile(name, 'tuned.sysctl')) {
       const value = String(f.value).replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, v: string) => variables.get(v) ?? whole);
@@ -114,7 +122,7 @@ function tunedSysctl(store: RecordStore): Map<string, FactEntry> {
     }
   };
   for (const name of active.trim().split(/\s+/)) apply(name, 0);
-  return out;
+  return { sysctl: out, thp };
 }
 
 /** A kernel setting whose running value is not the one the next boot applies. */

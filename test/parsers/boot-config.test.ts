@@ -63,6 +63,15 @@ describe('/proc/cmdline', () => {
     expect(sizeToKiB('huge')).toBeNull();
   });
 
+  it("reads THP's mode from boot on, and only its three values", () => {
+    const thp = (line: string): unknown[] =>
+      parseText(kernelCmdlineParser, line, { path: 'proc/cmdline' })
+        .facts.filter((f) => f.name === 'boot.thp')
+        .map((f) => f.value);
+    expect(thp('ro quiet transparent_hugepage=never\n')).toEqual(['never']);
+    expect(thp('ro transparent_hugepage=sometimes\n')).toEqual([]);
+  });
+
   it('says so when a count or a size cannot be read', () => {
     const r = parseText(kernelCmdlineParser, 'ro hugepagesz=big hugepages=lots\n', { path: 'proc/cmdline' });
     expect(r.diagnostics.map((d) => d.message)).toEqual(['hugepagesz=big is no size', 'hugepages=lots is no page count']);

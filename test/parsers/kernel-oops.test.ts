@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze.js';
 import { parseText } from '../../src/parsers/collect.js';
-import { dmesg as dmesgParser } from '../../src/parsers/dmesg.js';
+import { dmesg as dmesgParser, isCrashedBootLog } from '../../src/parsers/dmesg.js';
 import type { EventRecord } from '../../src/parsers/types.js';
 
 const dir = path.resolve(import.meta.dirname, '../fixtures/dmesg/lkdtm-debian12-6.1-guest');
@@ -178,6 +178,14 @@ describe("a crashed boot's kernel log, saved by kdump (var/crash/*/vmcore-dmesg.
     expect(c.diagnostics.map((d) => d.message)).toEqual([
       expect.stringMatching(/^the kernel log of a boot that crashed, which kdump saved: its seconds are counted back/),
     ]);
+  });
+
+  it("is read wherever kdump.conf puts the dumps, and never from sos's own output", () => {
+    expect(dmesgParser.paths.some((re) => re.test('data/kdump/127.0.0.1-2026-12-05-03:14:07/vmcore-dmesg.txt'))).toBe(true);
+    expect(isCrashedBootLog('data/kdump/127.0.0.1-2026-12-05-03:14:07/vmcore-dmesg.txt')).toBe(true);
+    expect(isCrashedBootLog('sos_commands/kdump/vmcore-dmesg.txt')).toBe(false);
+    const c = parseText(dmesgParser, text, { path: 'data/kdump/127.0.0.1-2026-12-05-03:14:07/vmcore-dmesg.txt' });
+    expect(c.events.find((e) => e.type === 'kernel-oops')?.t).toBeCloseTo(Date.UTC(2026, 11, 5, 3, 14, 7), 0);
   });
 
   it('lists its events without a time when the directory gives none', () => {

@@ -43,6 +43,17 @@ describe('TuneD', () => {
     ).toHaveLength(2);
   });
 
+  it('reads [vm] transparent_hugepages, but not from a section for particular hardware', () => {
+    const hpc = parseText(tunedParser, profile('hpc-compute'), { path: 'usr/lib/tuned/hpc-compute/tuned.conf' });
+    expect(hpc.facts.filter((f) => f.name === 'tuned.thp').map((f) => [f.value, f.line])).toEqual([['always', 12]]);
+    // throughput-performance sets never only in [vm.thunderx] (uname_regex=aarch64)
+    expect(
+      parseText(tunedParser, profile('throughput-performance'), { path: 'usr/lib/tuned/throughput-performance/tuned.conf' }).facts.some(
+        (f) => f.name === 'tuned.thp',
+      ),
+    ).toBe(false);
+  });
+
   it('notes replace=1, and a section typed sysctl under another name', () => {
     const text = '[main]\ninclude=virtual-host\n\n[my_sysctl]\ntype=sysctl\nreplace=1\nvm.nr_hugepages=1024\nkernel/numa_balancing = 0\n';
     const r = parseText(tunedParser, text, { path: 'etc/tuned/kvm-hugepages/tuned.conf' });
