@@ -73,8 +73,25 @@ export async function ruleFiles(dir: string): Promise<string[]> {
   return out;
 }
 
+/**
+ * Rule files already loaded and checked, by path, while their size and mtime stay the same: a batch
+ * analyses every bundle with the same `--rules` files (and, in a checkout whose compiled rules are
+ * stale, the built-in ones), and reading, validating and compiling them again cost ~2 ms a file per bundle.
+ */
+const loadedFiles = new Map<string, { size: number; mtimeMs: number; validated: boolean; rule: RuleDef }>();
+
 /** Loads and checks one rule file; errors name the file, the path inside it and the reason. */
 export async function loadRuleFile(file: string, validateSchema = true): Promise<RuleDef> {
+  const st = await stat(file);
+  const known = loadedFiles.get(file);
+  if (known && known.size === st.size && known.mtimeMs === st.mtimeMs && (known.validated || !validateSchema)) return known.rule;
+  // frozen, as the compiled built-in rules are: every analysis of the process shares it
+  const rule = Object.freeze(await readRuleFile(file, validateSchema));
+  loadedFiles.set(file, { size: st.size, mtimeMs: st.mtimeMs, validated: validateSchema, rule });
+  return rule;
+}
+
+async function readRuleFile(file: string, validateSchema: boolean): Promise<RuleDef> {
   const text = await readFile(file, 'utf8');
   const { parse: parseYaml, YAMLParseError } = await import('yaml');
   let data: unknown;
