@@ -108,9 +108,9 @@ export function rowFromReport(report: Report, where: { id: string; path: string;
   };
 }
 
-/** The rules a report could not check for lack of data. */
+/** The rules a report could not check for lack of data (a guest check on a bundle without libvirt among them). */
 export function noDataRules(report: Report): string[] {
-  return (report.analysis?.checks ?? []).filter((c) => c.status === 'no-data').map((c) => c.rule);
+  return (report.analysis?.checks ?? []).filter((c) => c.status === 'no-data' || c.status === 'not-applicable').map((c) => c.rule);
 }
 
 export function errorRow(rel: string, reason: string, hash: string | null = null, durationMs: number | null = null): BundleRow {

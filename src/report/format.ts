@@ -488,6 +488,7 @@ export const CHECK_STATUS_TEXT: Record<RuleCheck['status'], string> = {
   fired: 'fired',
   clear: 'healthy',
   'no-data': 'no data',
+  'not-applicable': 'not applicable',
   error: 'error',
 };
 

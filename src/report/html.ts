@@ -232,7 +232,7 @@ export async function buildView(model: ReportModel): Promise<Record<string, unkn
         }
       : null,
     checks: checks.map((c) => ({ rule: c.rule, title: checkTitle(c), status: CHECK_STATUS_TEXT[c.status], statusClass: `st-${c.status}`, detail: checkDetail(c) })),
-    checkSummary: `${checks.length} rule(s) ran: ${count('clear')} healthy, ${count('fired')} fired, ${count('no-data')} without data, ${count('error')} failed.`,
+    checkSummary: `${checks.length} rule(s) ran: ${count('clear')} healthy, ${count('fired')} fired, ${count('no-data')} without data, ${count('error')} failed${count('not-applicable') > 0 ? `, ${count('not-applicable')} not applicable` : ''}.`,
     coverage: report.coverage.map((c) => ({
       source: c.source,
       files: c.files,

@@ -296,7 +296,8 @@ export function renderMarkdown(model: ReportModel): string {
   else {
     const healthy = checks.filter((c) => c.status === 'clear').length;
     out.push(`${checks.length} rule(s) ran: ${healthy} healthy, ${checks.filter((c) => c.status === 'fired').length} fired, ` +
-      `${checks.filter((c) => c.status === 'no-data').length} without data, ${checks.filter((c) => c.status === 'error').length} failed.`, '');
+      `${checks.filter((c) => c.status === 'no-data').length} without data, ${checks.filter((c) => c.status === 'error').length} failed` +
+      (checks.some((c) => c.status === 'not-applicable') ? `, ${checks.filter((c) => c.status === 'not-applicable').length} not applicable.` : '.'), '');
     out.push(
       table(
         ['Rule', 'Check', 'Status', 'Detail'],

@@ -40,7 +40,8 @@ export interface RuleCheck {
   rule: string;
   class: FindingClass;
   title: string;
-  status: 'fired' | 'clear' | 'no-data' | 'error';
+  /** not-applicable: a rule scoped to KVM hosts, on a bundle that shows no libvirt or QEMU */
+  status: 'fired' | 'clear' | 'no-data' | 'not-applicable' | 'error';
   detail: string;
   /** no-data: how to collect what the rule needs, when the rule says */
   collect?: string;

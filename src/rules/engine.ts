@@ -61,6 +61,18 @@ export function missingRequirements(rule: RuleDef, timeline: Timeline): string[]
   return rule.requires.filter((req) => !req.split('|').some((alt) => has(alt.trim())));
 }
 
+/** Sources that exist only where libvirt runs: domain XML, its logs, virsh's outputs. */
+const LIBVIRT_SOURCES = new Set(['domain-xml', 'libvirt-qemu-log', 'libvirtd-log', 'virsh']);
+
+/** Whether the bundle shows libvirt or QEMU at all: its files, a QEMU process of a guest, a guest's events. */
+export function isKvmHost(timeline: Timeline): boolean {
+  return (
+    timeline.files.some((f) => LIBVIRT_SOURCES.has(f.parser)) ||
+    timeline.factsNamed('proc.libvirtDomain').length > 0 ||
+    timeline.events.some((e) => e.type.startsWith('vm-') || e.type === 'qemu-segfault')
+  );
+}
+
 /** Values and lookups every rule expression may use. */
 function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[], quotedEvents: { file: number; line: number }[] = []): Env {
   const thresholds: Record<string, Value> = {};
@@ -244,7 +256,12 @@ export function runRules(rules: RuleDef[], timeline: Timeline): EngineResult {
   const drafts: DraftFinding[] = [];
   const checks: RuleCheck[] = [];
   const diagnostics: Diagnostic[] = [];
+  let kvm: boolean | null = null;
   for (const rule of rules) {
+    if (rule.scope === 'kvm-host' && !(kvm ??= isKvmHost(timeline))) {
+      checks.push({ rule: rule.id, class: rule.class, title: checkName(rule), status: 'not-applicable', detail: 'the bundle shows no libvirt guest, libvirt log or QEMU process: not a KVM host (or sos\'s libvirt and virsh plugins did not run)' });
+      continue;
+    }
     const missing = missingRequirements(rule, timeline);
     if (missing.length > 0) {
       checks.push({ rule: rule.id, class: rule.class, title: checkName(rule), status: 'no-data', detail: `needs ${missing.join(', ')}`, ...(rule.collect ? { collect: rule.collect.trim().replace(/\s+/g, ' ') } : {}) });

@@ -87,6 +87,8 @@ export interface RuleDef {
   /** what the rule looks for, in a few words, with no template: its row among the checks whether it fired or not */
   check?: string;
   description: string;
+  /** where the rule applies at all: a guest check says nothing of a host that runs no guests */
+  scope?: 'kvm-host';
   /** metrics, events (event:<type>) or facts (fact:<name>) without which the rule cannot say anything */
   requires: string[];
   thresholds: Record<string, Threshold>;

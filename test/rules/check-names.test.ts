@@ -20,14 +20,14 @@ describe('check names', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it('are the rows of the checks whether the rule fired, found nothing or had no data', async () => {
+  it('are the rows of the checks whether the rule fired, found nothing, had no data or did not apply', async () => {
     const {
       model: { report },
     } = await analyze([path.resolve('samples/leak-swap-oom/sosreport-db01-2026-11-20-kqzvbnd')]);
     const { rules } = await loadRules([], true, { validateBuiltin: false });
     const byId = new Map(rules.map((r) => [r.id, r.check]));
     const statuses = new Set(report.analysis.checks.map((c) => c.status));
-    expect([...statuses].sort()).toEqual(['clear', 'fired', 'no-data']);
+    expect([...statuses].sort()).toEqual(['clear', 'fired', 'no-data', 'not-applicable']);
     for (const c of report.analysis.checks) expect(c.title, c.rule).toBe(byId.get(c.rule));
     expect(report.analysis.checks.find((c) => c.rule === 'kernel-oops')?.title).toBe('Kernel faults: oops, BUG, WARNING and panic reports');
   });
