@@ -75,7 +75,7 @@ export interface FleetSummary {
    * latest bundle): a fleet where one setting drifts on many hosts has a configuration tool or a runbook
    * that sets it at run time only. `compared`: hosts whose latest bundle had both sides to compare.
    */
-  settings: { compared: number; drift: SettingDriftGroup[] };
+  settings: { compared: number; drift: SettingDriftGroup[]; tunedProfiles?: { profile: string; hosts: number }[] };
 }
 
 export interface SettingDriftGroup {
@@ -212,5 +212,12 @@ function settingsDrift(latest: readonly BundleRow[], hostOf: (r: BundleRow) => s
       groups.set(d.key, g);
     }
   }
-  return { compared, drift: [...groups.values()].sort((a, b) => b.hosts - a.hosts || compareText(a.key, b.key)) };
+  // which TuneD profile each host runs: the drift of a profile's settings reads with it
+  const profiles = new Map<string, number>();
+  for (const r of latest) if (r.tunedProfile) profiles.set(r.tunedProfile, (profiles.get(r.tunedProfile) ?? 0) + 1);
+  return {
+    compared,
+    drift: [...groups.values()].sort((a, b) => b.hosts - a.hosts || compareText(a.key, b.key)),
+    ...(profiles.size > 0 ? { tunedProfiles: [...profiles].map(([profile, hosts]) => ({ profile, hosts })).sort((a, b) => b.hosts - a.hosts || compareText(a.profile, b.profile)) } : {}),
+  };
 }

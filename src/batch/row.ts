@@ -54,6 +54,8 @@ export interface BundleRow {
   noData?: string[];
   /** kernel settings the next boot changes (report.analysis.settings), when the bundle had both sides to compare */
   settingsDrift?: { key: string; running: string; atBoot: string }[];
+  /** the active TuneD profile, when the bundle says */
+  tunedProfile?: string;
   diagnostics: { errors: number; warnings: number };
   /** timing, not content: ignored when comparing runs */
   durationMs: number | null;
@@ -99,6 +101,7 @@ export function rowFromReport(report: Report, where: { id: string; path: string;
     hash: where.hash,
     findings: report.findings.map((f) => digestFinding(f, report.findings)),
     noData: noDataRules(report),
+    ...(report.analysis?.settings?.tunedProfile ? { tunedProfile: report.analysis.settings.tunedProfile } : {}),
     ...(report.analysis?.settings ? { settingsDrift: report.analysis.settings.drift.slice(0, MAX_DRIFT_PER_ROW).map((d) => ({ key: d.key, running: d.running, atBoot: d.atBoot })) } : {}),
     diagnostics: {
       errors: report.diagnostics.filter((d) => d.severity === 'error').length,

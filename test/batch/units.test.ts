@@ -131,6 +131,22 @@ describe('one collection read more than once', () => {
 });
 
 describe('kernel settings the next boot changes, across a fleet', () => {
+  it('names the TuneD profile each host runs, from its latest bundle (real captures, one host without TuneD)', async () => {
+    const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
+    const work = await mkdtemp(path.join(tmpdir(), 'sosmortem-fleet-tuned-'));
+    try {
+      const inputs = ['sosmortem-tuned-virtual-host.tar.xz', 'sosmortem-numa-cross-node.tar.xz'].map((n) => path.join(fx, n));
+      await runBatch({ inputs, outDir: path.join(work, 'out'), jobs: 1, formats: ['json'], resume: false, shard: null, fleetHtml: true });
+      const summary = JSON.parse(await readFile(path.join(work, 'out', 'summary.json'), 'utf8')) as FleetSummary;
+      expect(summary.settings.tunedProfiles).toEqual([{ profile: 'virtual-host', hosts: 1 }]);
+      expect(summary.settings.drift.find((g) => g.key === 'vm.swappiness')?.examples).toEqual([{ host: 'vm', running: '60', atBoot: '10' }]);
+      const html = await readFile(path.join(work, 'out', 'fleet.html'), 'utf8');
+      expect(html).toContain('TuneD profiles in use: <span class="mono">virtual-host</span> on 1 host(s).');
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
   it('counts each setting by host, from the latest bundle of each, with the values of a few (two real captures, one without sysctl files)', async () => {
     const fx = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives');
     const work = await mkdtemp(path.join(tmpdir(), 'sosmortem-fleet-settings-'));
