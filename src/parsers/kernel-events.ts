@@ -559,7 +559,8 @@ export class KernelEventScanner {
       if (hung.inTrace) addFrame(message, hung);
       return true;
     }
-    if (message.startsWith('Call Trace:')) {
+    // x86 writes "Call Trace:", arm64 "Call trace:" (real capture: dmesg/debian12-arm64-guest)
+    if (message.startsWith('Call Trace:') || message.startsWith('Call trace:')) {
       hung.inTrace = true;
       return true;
     }
@@ -898,6 +899,8 @@ export class KernelEventScanner {
   }
 
   private oopsPanic(oops: PendingOops, message: string): void {
+    // panic_on_warn, panic_on_oops: the panic's own trace follows, printed from panic()
+    if (oops.frames.length > 0 || oops.guesses.length > 0) oops.sealed = true;
     if (oops.attrs.panic !== true) {
       oops.more.push({ line: this.curLine, text: this.curText });
       oops.attrs.panic = true;
@@ -1272,7 +1275,16 @@ interface TraceFrames {
   frames: string[];
   /** "? " frames, used only when a trace has no reliable frame at all (old kernels without frame pointers mark every frame) */
   guesses: string[];
+  /** the report's own trace is complete: a panic it led to prints a second trace, which is the panic's */
+  sealed?: boolean;
 }
+
+/**
+ * The functions that print a trace, at its head on every architecture (x86 "dump_stack_lvl < panic",
+ * arm64 "dump_backtrace < show_stack < dump_stack_lvl < dump_stack < panic"): the stack says where the
+ * report came from without them.
+ */
+const PRINTING_FRAMES = new Set(['dump_backtrace', 'show_stack', 'dump_stack_lvl', 'dump_stack', 'panic']);
 
 /**
  * A call trace's own lines in a lockup or oops report: "Call Trace:" (arm64: "Call trace:"), the
@@ -1304,8 +1316,10 @@ function absorbTraceLine(trace: TraceFrames & { inTrace: boolean; inIrq: boolean
 
 /** Adds a trace line's function to the reliable frames, or to the guesses for a "? " frame, up to MAX_STACK_FRAMES of each. */
 function addFrame(message: string, into: TraceFrames): void {
+  if (into.sealed) return;
   const frame = frameName(message);
   if (!frame) return;
+  if (into.frames.length === 0 && into.guesses.length === 0 && PRINTING_FRAMES.has(frame.name)) return;
   const list = frame.reliable ? into.frames : into.guesses;
   if (list.length < MAX_STACK_FRAMES) list.push(frame.name);
 }

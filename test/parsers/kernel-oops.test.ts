@@ -111,7 +111,7 @@ describe('kernel oops reports', () => {
 
 describe('kernel oops reports on arm64', () => {
   // Constructed from the formats of arch/arm64/mm/fault.c (die_kernel_fault, mem_abort_decode) and
-  // arch/arm64/kernel/traps.c (die, __show_regs): no real arm64 capture was available on this machine.
+  // arch/arm64/kernel/traps.c (die, __show_regs): no real arm64 oops was captured (the real arm64 capture below has a hung task and a panic, and a stock kernel has no module to oops with).
   const text = [
     '[  118.226171] Unable to handle kernel NULL pointer dereference at virtual address 0000000000000000',
     '[  118.226173] Mem abort info:',
@@ -156,6 +156,56 @@ describe('kernel oops reports on arm64', () => {
       }),
     ]);
     expect(oopsEvents[0]?.lines.map((l) => l.line)).toEqual([1, 9, 11, 14, 23]);
+  });
+});
+
+describe('a real arm64 kernel: a task hung on a frozen filesystem, then a panic (Debian 12, 6.1.192, QEMU virt)', () => {
+  const text = readFileSync(path.resolve(import.meta.dirname, '../fixtures/dmesg/debian12-arm64-guest/console_hung-task-sysrq-panic.txt'), 'utf8');
+  const c = parseText(dmesgParser, text, { path: 'sos_commands/kernel/dmesg' });
+
+  it('reads the hung task\'s stack after arm64\'s "Call trace:"', () => {
+    const hung = c.events.filter((e) => e.type === 'hung-task');
+    expect(hung.map((e) => e.attrs.blockedSec)).toEqual([5, 10, 15, 20, 25]);
+    expect(hung[0]?.attrs).toMatchObject({
+      comm: 'init',
+      pid: 96,
+      stack: '__switch_to < __schedule < schedule < percpu_rwsem_wait < __percpu_down_read < mnt_want_write < path_openat < do_filp_open',
+    });
+  });
+
+  it('reads the panic with its trace from where panic() was called, not the functions that print it', () => {
+    expect(c.events.filter((e) => e.type === 'kernel-oops').map((e) => e.attrs)).toEqual([
+      expect.objectContaining({
+        kind: 'panic',
+        what: 'sysrq triggered crash',
+        comm: 'init',
+        pid: 1,
+        cpu: 1,
+        stack:
+          'sysrq_reset_seq_param_set < __handle_sysrq < write_sysrq_trigger < proc_reg_write < vfs_write < ksys_write < __arm64_sys_write < invoke_syscall',
+      }),
+    ]);
+    expect(c.diagnostics).toEqual([]);
+  });
+
+  it('is reported as a task waiting on a frozen filesystem, and a panic', async () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'sosmortem-arm64-'));
+    try {
+      mkdirSync(path.join(work, 'sos_commands/kernel'), { recursive: true });
+      writeFileSync(path.join(work, 'sos_commands/kernel/dmesg'), text);
+      const { model } = await analyze([work]);
+      const titles = model.report.findings.map((f) => [f.rule, f.title]);
+      expect(titles).toEqual(
+        expect.arrayContaining([
+          ['hung-task', 'init hung in D state 5 times, waiting on a frozen filesystem'],
+          ['kernel-oops', 'Kernel panic: sysrq triggered crash'],
+        ]),
+      );
+      const hung = model.report.findings.find((f) => f.rule === 'hung-task');
+      expect(hung?.remediation[0]?.detail).toContain('fsfreeze --unfreeze');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });
 
