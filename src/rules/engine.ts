@@ -61,6 +61,22 @@ export function missingRequirements(rule: RuleDef, timeline: Timeline): string[]
   return rule.requires.filter((req) => !req.split('|').some((alt) => has(alt.trim())));
 }
 
+/** Where a scoped rule applies, and what its check says where it does not. */
+const SCOPES: Record<NonNullable<RuleDef['scope']>, { applies: (timeline: Timeline) => boolean; outside: string }> = {
+  'kvm-host': {
+    applies: (timeline) => isKvmHost(timeline),
+    outside: "the bundle shows no libvirt guest, libvirt log or QEMU process: not a KVM host (or sos's libvirt and virsh plugins did not run)",
+  },
+  'ext-filesystem': {
+    // without a list of mounts nothing says there is no ext filesystem: the rule runs, and says what it lacks
+    applies: (timeline) => {
+      const types = timeline.factsNamed('mount.fsType');
+      return types.length === 0 || types.some((f) => /^ext[234]$/.test(String(f.value)));
+    },
+    outside: 'no ext2, ext3 or ext4 filesystem is mounted (proc/mounts, mount -l): there are no ext superblock error counters to read',
+  },
+};
+
 /** Sources that exist only where libvirt runs: domain XML, its logs, virsh's outputs. */
 const LIBVIRT_SOURCES = new Set(['domain-xml', 'libvirt-qemu-log', 'libvirtd-log', 'virsh']);
 
@@ -256,11 +272,15 @@ export function runRules(rules: RuleDef[], timeline: Timeline): EngineResult {
   const drafts: DraftFinding[] = [];
   const checks: RuleCheck[] = [];
   const diagnostics: Diagnostic[] = [];
-  let kvm: boolean | null = null;
+  const inScope = new Map<NonNullable<RuleDef['scope']>, boolean>();
   for (const rule of rules) {
-    if (rule.scope === 'kvm-host' && !(kvm ??= isKvmHost(timeline))) {
-      checks.push({ rule: rule.id, class: rule.class, title: checkName(rule), status: 'not-applicable', detail: 'the bundle shows no libvirt guest, libvirt log or QEMU process: not a KVM host (or sos\'s libvirt and virsh plugins did not run)' });
-      continue;
+    if (rule.scope) {
+      let applies = inScope.get(rule.scope);
+      if (applies === undefined) inScope.set(rule.scope, (applies = SCOPES[rule.scope].applies(timeline)));
+      if (!applies) {
+        checks.push({ rule: rule.id, class: rule.class, title: checkName(rule), status: 'not-applicable', detail: SCOPES[rule.scope].outside });
+        continue;
+      }
     }
     const missing = missingRequirements(rule, timeline);
     if (missing.length > 0) {

@@ -88,7 +88,7 @@ export interface RuleDef {
   check?: string;
   description: string;
   /** where the rule applies at all: a guest check says nothing of a host that runs no guests */
-  scope?: 'kvm-host';
+  scope?: 'kvm-host' | 'ext-filesystem';
   /** metrics, events (event:<type>) or facts (fact:<name>) without which the rule cannot say anything */
   requires: string[];
   thresholds: Record<string, Threshold>;

@@ -52,6 +52,14 @@ describe('checks scoped to KVM hosts', () => {
     expect(diffFindings([frozen], [], [], noDataRules(model.report)).map((c) => c.kind)).toEqual(['unchecked']);
   });
 
+  it('ext superblock errors do not apply to a host whose mounts list no ext filesystem, and do when one is', async () => {
+    const xfsOnly = 'proc /proc proc rw,relatime 0 0\n/dev/mapper/rhel-root / xfs rw,relatime,attr2,inode64 0 0\n';
+    expect((await checksOf({ 'proc/mounts': xfsOnly })).status.get('fs-errors')).toBe('not-applicable');
+    expect((await checksOf({ 'proc/mounts': `${xfsOnly}/dev/sdb1 /srv ext4 rw,relatime 0 0\n` })).status.get('fs-errors')).toBe('no-data');
+    // without a list of mounts nothing says there is no ext filesystem
+    expect((await checksOf({})).status.get('fs-errors')).toBe('no-data');
+  });
+
   it('apply as soon as the bundle shows a guest: a QEMU process is enough, and the check then says which data it lacks', async () => {
     const { status } = await checksOf({
       'proc/4321/cmdline': '/usr/bin/qemu-system-x86_64\0-name\0guest=web01,debug-threads=on\0-m\0size=4194304k\0',

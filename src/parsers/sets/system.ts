@@ -27,6 +27,7 @@ import { kernelCmdlineParser } from '../kernel-cmdline.js';
 import { kdumpParser } from '../kdump.js';
 import { timezoneConfigParser } from '../timezone-config.js';
 import { tunedParser } from '../tuned.js';
+import { mountsParser } from '../mounts.js';
 
 /**
  * Host facts: clock, identity, memory and block-device state read once.
@@ -57,6 +58,7 @@ export const SYSTEM_PARSERS: readonly SourceParser[] = [
   sysMmParser,
   dumpe2fsParser,
   dfParser,
+  mountsParser,
   localtimeParser,
   timezoneConfigParser,
   dateParser,
