@@ -85,6 +85,8 @@ export interface Subject {
   cgroup?: string;
   /** a memory pool, e.g. hugepages-1048576kB: the hugepages of one size */
   pool?: string;
+  /** a mount point, e.g. /srv/data */
+  mount?: string;
 }
 
 export interface Remediation {

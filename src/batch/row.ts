@@ -63,8 +63,8 @@ export interface BundleRow {
 
 /** Subject fields that name the same thing across reboots and collections (a pid does not). */
 function subjectKey(s: Subject): string {
-  // pool joins only when set, so the keys of every other finding stay those of earlier runs
-  return [s.comm, s.device, s.node, s.domain, s.cgroup, ...(s.pool !== undefined ? [s.pool] : [])].map((v) => v ?? '').join('|');
+  // pool and mount join only when set, so the keys of every other finding stay those of earlier runs
+  return [s.comm, s.device, s.node, s.domain, s.cgroup, ...(s.pool !== undefined ? [s.pool] : []), ...(s.mount !== undefined ? [s.mount] : [])].map((v) => v ?? '').join('|');
 }
 
 const keyOf = (f: Finding): string => `${f.rule}|${subjectKey(f.subject)}`;

@@ -48,6 +48,8 @@ function create(ctx: ParseContext, sink: RecordSink): LineParser {
       sink.fact('mount.fsType', type, lineNo, { mount });
       sink.fact('mount.options', options, lineNo, { mount });
       sink.fact('mount.source', source, lineNo, { mount });
+      // the name the kernel's messages give the device ("loop0", "sdb1"), for a block device mounted by its path
+      if (/^\/dev\/[\w.-]+$/.test(source)) sink.fact('mount.device', source.slice('/dev/'.length), lineNo, { mount });
     },
     end() {
       sink.format(fromMountCommand ? 'mount -l' : 'proc/mounts');

@@ -215,7 +215,7 @@ function candidatesOf(rule: RuleDef, timeline: Timeline, env: Env, accessed: Fac
   }
 }
 
-const SUBJECT_KEYS = ['pid', 'comm', 'device', 'node', 'domain', 'cgroup', 'pool'] as const;
+const SUBJECT_KEYS = ['pid', 'comm', 'device', 'node', 'domain', 'cgroup', 'pool', 'mount'] as const;
 
 function subjectOf(rule: RuleDef, c: Candidate, env: Env): Subject {
   const s: Subject = {};

@@ -732,3 +732,25 @@ describe('a sosreport of a host on the TuneD profile virtual-host, one of its se
     expect(renderMarkdown(model)).toContain('named in sysctl.conf, sysctl.d and the TuneD profile virtual-host (with the profiles it includes; where both name a key, the sysctl files win');
   });
 });
+
+describe('a sosreport of a host whose ext4 volume stopped writes after an error (real capture, Linux 6.18: rw,emergency_ro)', async () => {
+  const { model } = await analyze([path.resolve(import.meta.dirname, '../fixtures/sosreport-archives/sosmortem-fs-emergency-ro.tar.xz')]);
+  const r = model.report;
+  it('says the volume is read-only though fstab mounts it read-write, caused by the errors the kernel logged', () => {
+    expect(r.findings.map((f) => [f.rule, f.severity])).toEqual([
+      ['disk-errors', 'critical'],
+      ['fs-readonly', 'high'],
+      ['fs-errors', 'medium'],
+    ]);
+    const ro = r.findings.find((f) => f.rule === 'fs-readonly');
+    expect(ro?.title).toBe('/srv/data is read-only: ext4 stopped writes after an error, though /etc/fstab mounts it read-write');
+    expect(ro?.subject).toEqual({ device: 'loop0', mount: '/srv/data' });
+    expect(ro?.metrics).toEqual({ emergency: 1, stopsLogged: 1, superblockErrors: 1 });
+    expect(ro?.evidence.map((e) => `${e.source}:${e.line}`)).toEqual(
+      expect.arrayContaining(['sos_commands/filesys/mount_-l:24', 'etc/fstab:3', 'sos_commands/filesys/dumpe2fs_-h_.dev.loop0:47']),
+    );
+    const disk = r.findings.find((f) => f.rule === 'disk-errors');
+    expect(ro?.causes).toEqual([disk?.id]);
+    expect(ro?.remediation[0]?.detail).toContain('e2fsck -f /dev/loop0');
+  });
+});

@@ -28,6 +28,7 @@ import { kdumpParser } from '../kdump.js';
 import { timezoneConfigParser } from '../timezone-config.js';
 import { tunedParser } from '../tuned.js';
 import { mountsParser } from '../mounts.js';
+import { fstabParser } from '../fstab.js';
 
 /**
  * Host facts: clock, identity, memory and block-device state read once.
@@ -59,6 +60,7 @@ export const SYSTEM_PARSERS: readonly SourceParser[] = [
   dumpe2fsParser,
   dfParser,
   mountsParser,
+  fstabParser,
   localtimeParser,
   timezoneConfigParser,
   dateParser,
