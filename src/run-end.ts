@@ -83,3 +83,15 @@ export function exitOnSignals(): void {
     });
   }
 }
+
+/**
+ * A reader that stops early (`sosmortem rules list | head`, `analyze -o - | head`) closes the pipe:
+ * stop everything and exit as a process killed by SIGPIPE would (128 + 13), without a stack trace.
+ */
+export function exitOnClosedStdout(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    stopAll();
+    process.exit(141);
+  });
+}

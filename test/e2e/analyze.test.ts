@@ -3,7 +3,7 @@
  * attachments → report.json that matches its schema, with the findings the
  * sample was built to show, and the CLI's exit codes.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -202,6 +202,17 @@ describe('CLI', () => {
     const out = JSON.parse(res.stdout) as { source: string; format: string[]; records: { name?: string; value?: string }[] };
     expect(out.format).toEqual([expect.stringMatching(/^TZif version 2, \d+ transitions, rule CET-1CEST,M3\.5\.0,M10\.5\.0\/3$/)]);
     expect(JSON.parse(String(out.records[0]?.value))).toMatchObject({ footer: 'CET-1CEST,M3.5.0,M10.5.0/3' });
+  });
+
+  it('stops quietly when its reader closes the pipe early (| head): no stack trace, the exit code of SIGPIPE', async () => {
+    // the read end is closed before the CLI has started, so that its first write finds no reader
+    const child = spawn('node', [cli, 'rules', 'list'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(stderr).toBe('');
+    expect(code).toBe(141);
   });
 
   it('rules check validates every built-in rule and its cases', () => {
