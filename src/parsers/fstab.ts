@@ -2,11 +2,8 @@
 // filesys plugin copies it. What a mount point is meant to be at boot: set against how it is mounted
 // at collection (mounts.ts), a filesystem found read-only that fstab mounts read-write was remounted
 // read-only since, by the kernel after an error or by hand.
+import { unescapeOctal } from './mounts.js';
 import type { LineParser, ParseContext, RecordSink, SourceParser } from './types.js';
-
-function unescapeOctal(s: string): string {
-  return s.includes('\\') ? s.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8))) : s;
-}
 
 function create(_ctx: ParseContext, sink: RecordSink): LineParser {
   let entries = 0;

@@ -4,8 +4,8 @@
 // gets its type and options; a filesystem the kernel remounted read-only after errors shows "ro".
 import type { LineParser, ParseContext, RecordSink, SourceParser } from './types.js';
 
-/** "\040" → " ", as the kernel escapes space, tab, newline and backslash in /proc/mounts. */
-function unescapeOctal(s: string): string {
+/** "\040" → " ", as the kernel escapes space, tab, newline and backslash in /proc/mounts (and fstab(5) asks of its file). */
+export function unescapeOctal(s: string): string {
   return s.includes('\\') ? s.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8))) : s;
 }
 

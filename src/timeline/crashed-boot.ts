@@ -1,3 +1,4 @@
+import { median } from 'simple-statistics';
 import type { Diagnostic } from '../model.js';
 import { isCrashedBootLog } from '../parsers/dmesg.js';
 import { twinKey } from './kernel-twins.js';
@@ -120,10 +121,4 @@ function largestAgreement(proposals: Proposal[]): Proposal[] | null {
   }
   const best = sorted.slice(bestFrom, bestTo);
   return best.length >= 2 || best.some((p) => p.stamped) || proposals.length === 1 ? best : null;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
