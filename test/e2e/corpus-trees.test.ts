@@ -750,6 +750,8 @@ describe('a sosreport of a host whose ext4 volume stopped writes after an error 
       expect.arrayContaining(['sos_commands/filesys/mount_-l:24', 'etc/fstab:3', 'sos_commands/filesys/dumpe2fs_-h_.dev.loop0:47']),
     );
     const disk = r.findings.find((f) => f.rule === 'disk-errors');
+    // no failed request, only the filesystem's own errors: said so, not "I/O errors"
+    expect(disk?.title).toBe('Filesystem errors on loop0: 2, writes stopped');
     expect(ro?.causes).toEqual([disk?.id]);
     expect(ro?.remediation[0]?.detail).toContain('e2fsck -f /dev/loop0');
   });
