@@ -203,6 +203,14 @@ describe('a real arm64 kernel: a task hung on a frozen filesystem, then a panic 
       );
       const hung = model.report.findings.find((f) => f.rule === 'hung-task');
       expect(hung?.remediation[0]?.detail).toContain('fsfreeze --unfreeze');
+      // a writer whose file was open before the freeze blocks in vfs_write, with no mnt_want_write on its stack
+      writeFileSync(
+        path.join(work, 'sos_commands/kernel/dmesg'),
+        readFileSync(path.resolve(import.meta.dirname, '../fixtures/dmesg/debian12-arm64-guest/console_hung-write-frozen.txt'), 'utf8'),
+      );
+      const write = (await analyze([work])).model.report.findings.find((f) => f.rule === 'hung-task');
+      expect(write?.title).toBe('init hung in D state, waiting on a frozen filesystem');
+      expect(write?.message).toMatch(/__percpu_down_read \\?< vfs_write .*\) shows it waiting on a frozen filesystem\./);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
