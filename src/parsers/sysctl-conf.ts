@@ -14,7 +14,8 @@ export function sysctlKey(written: string): string {
   return written.replace(/[./]/g, (c) => (c === '/' ? '.' : '/'));
 }
 
-const KEY = /^[A-Za-z0-9_*][A-Za-z0-9_./*:@-]*$/;
+/** A key as sysctl.d(5) allows it: dots or slashes, globs, the characters of interface names. */
+export const SYSCTL_KEY = /^[A-Za-z0-9_*][A-Za-z0-9_./*:@-]*$/;
 
 function create(ctx: ParseContext, sink: RecordSink): LineParser {
   let settings = 0;
@@ -24,10 +25,10 @@ function create(ctx: ParseContext, sink: RecordSink): LineParser {
       if (t === '' || t.startsWith('#') || t.startsWith(';')) return;
       const eq = t.indexOf('=');
       // "-key" alone keeps that key out of a glob set elsewhere (systemd 247+): no setting of its own
-      if (eq < 0 && t.startsWith('-') && KEY.test(t.slice(1))) return;
+      if (eq < 0 && t.startsWith('-') && SYSCTL_KEY.test(t.slice(1))) return;
       // a leading "-": a key whose failure to apply is not an error
       const written = (eq > 0 ? t.slice(0, eq) : t).trim().replace(/^-/, '');
-      if (eq <= 0 || !KEY.test(written)) {
+      if (eq <= 0 || !SYSCTL_KEY.test(written)) {
         sink.diagnostic(lineNo, 'warning', 'not a "key = value" line: systemd-sysctl ignores it');
         return;
       }

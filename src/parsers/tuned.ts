@@ -4,13 +4,18 @@
 // and runs `tuned-adm active` and `tuned-adm verify`. Each file is read on its own here; which
 // profile's line wins is settled across them in timeline/boot-settings.ts. Profile format:
 // tuned.conf(5) and tuned-profiles(7); tuned-main.conf(5) for reapply_sysctl.
-import { sysctlKey } from './sysctl-conf.js';
+import { SYSCTL_KEY, sysctlKey } from './sysctl-conf.js';
 import type { LineParser, ParseContext, RecordSink, SourceParser } from './types.js';
 
 /** A profile's tuned.conf: /etc/tuned/<name>/ (the user's, which wins) or /usr/lib/tuned/<name>/; tuned 2.23+ adds profiles/. */
 const PROFILE = /^(etc|usr\/lib)\/tuned\/(?:profiles\/)?([A-Za-z0-9_.+-]+)\/tuned\.conf$/;
 
-const KEY = /^[A-Za-z0-9_*][A-Za-z0-9_./*:@-]*$/;
+/** tuned's booleans (its configobj reader's words): 1, 0, or null for anything else. */
+function tunedBool(value: string): 1 | 0 | null {
+  if (/^(1|true|yes|on)$/i.test(value)) return 1;
+  if (/^(0|false|no|off)$/i.test(value)) return 0;
+  return null;
+}
 
 function createProfile(ctx: ParseContext, sink: RecordSink): LineParser {
   const m = PROFILE.exec(ctx.path);
@@ -32,7 +37,7 @@ function createProfile(ctx: ParseContext, sink: RecordSink): LineParser {
       return;
     }
     if (instance.conditional) conditionalSettings += pending.length;
-    else if (instance.sysctl) {
+    else {
       if (instance.replace) sink.fact('tuned.sysctlReplace', 1, 0, { profile, dir });
       for (const p of pending) sink.fact('tuned.sysctl', p.value, p.line, { profile, dir, key: p.key });
     }
@@ -72,11 +77,11 @@ function createProfile(ctx: ParseContext, sink: RecordSink): LineParser {
         return;
       }
       if (key === 'replace') {
-        instance.replace = /^(1|true|yes|on)$/i.test(value);
+        instance.replace = tunedBool(value) === 1;
         return;
       }
       if (key === 'devices' || key === 'enabled' || key === 'priority' || key === 'devices_udev_regex' || key === 'script_pre' || key === 'script_post') return;
-      if (KEY.test(key)) pending.push({ key: sysctlKey(key), value, line: lineNo });
+      if (SYSCTL_KEY.test(key)) pending.push({ key: sysctlKey(key), value, line: lineNo });
     },
     end() {
       flush();
@@ -121,9 +126,8 @@ function createMain(_ctx: ParseContext, sink: RecordSink): LineParser {
     push(line, lineNo) {
       const m = /^\s*reapply_sysctl\s*=\s*(\S+)/.exec(line);
       if (!m) return;
-      const v = (m[1] ?? '').toLowerCase();
-      if (/^(1|true|yes|on)$/.test(v)) sink.fact('tuned.reapplySysctl', 1, lineNo);
-      else if (/^(0|false|no|off)$/.test(v)) sink.fact('tuned.reapplySysctl', 0, lineNo);
+      const v = tunedBool(m[1] ?? '');
+      if (v !== null) sink.fact('tuned.reapplySysctl', v, lineNo);
     },
     end() {
       sink.format('tuned-main.conf');
