@@ -10,6 +10,7 @@
  *   "msg"                                    -t, or text captured from /dev/kmsg consumers
  * Kernel logs pasted from syslog ("Nov 23 10:49:13 host kernel: [..] msg") are read too.
  */
+import { crashDirTime } from './crash-dir.js';
 import type { TimeBase } from '../model.js';
 import { KernelEventScanner } from './kernel-events.js';
 import { parseIsoStamp, parseSyslogLine, stripUptimeStamp } from './syslog.js';
@@ -98,22 +99,18 @@ const MAX_CRASH_EVENTS = 300_000;
 
 // kdump writes to /var/crash/<dir>/ by default, or to the path (on the file system) kdump.conf names,
 // which sos's kdump plugin reads too: any <dir>/vmcore-dmesg.txt outside sos's own output is one.
-const CRASHED_BOOT_LOG = /^(?!sos_commands\/)(?:.*\/)?([^/]+)\/vmcore-dmesg\.txt$/;
+// Debian's kdump-tools names it dmesg.<stamp> in <stamp>/ (sos does not copy it; a user adds it).
+const CRASHED_BOOT_LOG = /^(?!sos_commands\/)(?:.*\/)?([^/]+)\/(?:vmcore-dmesg\.txt|dmesg\.\d{12})$/;
 
 /** A kernel log of a boot that crashed, which kdump saved: its seconds count from that boot, not this one. */
 export function isCrashedBootLog(path: string): boolean {
   return CRASHED_BOOT_LOG.test(path);
 }
 
-/** A kdump vmcore-dmesg's path, and the local time its directory is named for (RHEL's kdump: host-date-time), or null. */
+/** A kdump vmcore-dmesg's path, and the local time its directory is named for (parsers/crash-dir.ts), or null. */
 function crashDumpOf(path: string): { at: number | null } | null {
   const m = CRASHED_BOOT_LOG.exec(path);
-  if (!m) return null;
-  const d = /(\d{4})-(\d{2})-(\d{2})-(\d{2}):(\d{2}):(\d{2})$/.exec(m[1] ?? '');
-  if (!d) return { at: null };
-  const [y, mo, day, h, mi, sec] = d.slice(1).map(Number) as [number, number, number, number, number, number];
-  const at = Date.UTC(y, mo - 1, day, h, mi, sec);
-  return mo >= 1 && mo <= 12 && day >= 1 && day <= 31 && h <= 23 && mi <= 59 && sec <= 60 ? { at } : { at: null };
+  return m ? { at: crashDirTime(m[1] ?? '') } : null;
 }
 
 /**

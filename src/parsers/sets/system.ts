@@ -25,6 +25,8 @@ import { localtimeParser } from '../localtime.js';
 import { sysctlConfParser } from '../sysctl-conf.js';
 import { kernelCmdlineParser } from '../kernel-cmdline.js';
 import { kdumpParser } from '../kdump.js';
+import { crashListingParser } from '../crash-listing.js';
+import { kexecDmesgParser } from '../kexec-dmesg.js';
 import { timezoneConfigParser } from '../timezone-config.js';
 import { tunedParser } from '../tuned.js';
 import { mountsParser } from '../mounts.js';
@@ -56,6 +58,8 @@ export const SYSTEM_PARSERS: readonly SourceParser[] = [
   tunedParser,
   kernelCmdlineParser,
   kdumpParser,
+  crashListingParser,
+  kexecDmesgParser,
   sysMmParser,
   dumpe2fsParser,
   dfParser,

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { parseText } from '../../src/parsers/collect.js';
+import { crashListingParser } from '../../src/parsers/crash-listing.js';
+import { kexecDmesgParser } from '../../src/parsers/kexec-dmesg.js';
+import { crashDirTime } from '../../src/parsers/crash-dir.js';
+import { fixture, fuzz } from './system-helpers.js';
+
+// ls -alZR / -alhR of /var/crash as sos's kdump and apport plugins run them, over the layouts kexec-tools
+// and kdump-tools write (test/fixtures/SOURCES-system.md).
+const KEXEC_TOOLS = fixture('crash-listing', 'kexec-tools-ls_-alZR_.var.crash');
+const KDUMP_TOOLS_H = fixture('crash-listing', 'kdump-tools-ls_-alhR_.var.crash');
+const KDUMP_TOOLS_Z = fixture('crash-listing', 'kdump-tools-ls_-alZR_.var.crash');
+
+const dumps = (text: string, path = 'sos_commands/kdump/ls_-alZR_.var.crash') =>
+  parseText(crashListingParser, text, { path }).events.map((e) => ({ t: e.t === null ? null : new Date(e.t).toISOString(), line: e.line, ...e.attrs }));
+
+describe('crash-listing', () => {
+  it("finds kexec-tools' dump directories, when each was made and whether its vmcore was written", () => {
+    expect(dumps(KEXEC_TOOLS)).toMatchObject([
+      {
+        t: '2026-11-18T02:14:07.000Z',
+        line: 8,
+        dir: '127.0.0.1-2026-11-18-02:14:07',
+        saved: 'complete',
+        dumpFile: 'vmcore',
+        dumpBytes: 1288490188,
+        logFile: 'vmcore-dmesg.txt',
+        kexecLog: true,
+        layout: 'kexec-tools',
+      },
+      // vmcore-incomplete is what makedumpfile writes to and kdump renames once it succeeds: it failed
+      {
+        t: '2026-12-05T23:51:40.000Z',
+        line: 16,
+        dir: '127.0.0.1-2026-12-05-23:51:40',
+        saved: 'incomplete',
+        dumpFile: 'vmcore-incomplete',
+        dumpBytes: 402653184,
+        layout: 'kexec-tools',
+      },
+    ]);
+  });
+
+  it("reads kdump-tools' minute-stamped directories, with ls -h sizes taken to their rounding", () => {
+    const h = dumps(KDUMP_TOOLS_H, 'sos_commands/apport/ls_-alhR_.var.crash');
+    expect(h).toMatchObject([
+      {
+        t: '2026-12-01T14:05:00.000Z',
+        dir: '202612011405',
+        saved: 'complete',
+        dumpFile: 'dump.202612011405',
+        dumpBytes: 297 * 2 ** 20,
+        logFile: 'dmesg.202612011405',
+        layout: 'kdump-tools',
+      },
+      { t: '2026-12-06T19:30:00.000Z', dir: '202612061930', saved: 'incomplete', dumpFile: 'dump-incomplete', dumpBytes: 70 * 2 ** 20 },
+    ]);
+    // kexec_cmd at the top is kdump-tools' record of the loaded crash kernel, not a dump
+    expect(h).toHaveLength(2);
+    expect(parseText(crashListingParser, KDUMP_TOOLS_Z, { path: 'sos_commands/kdump/ls_-alZR_.var.crash' }).events.map((e) => e.attrs['dumpBytes'])).toEqual([
+      311427072, 73400320,
+    ]);
+  });
+
+  it('says when a file is not a listing, and counts the dump directories of one that is', () => {
+    const r = parseText(crashListingParser, 'ls: cannot access /var/crash: No such file or directory\n', { path: 'sos_commands/kdump/ls_-alZR_.var.crash' });
+    expect(r.events).toEqual([]);
+    expect(r.diagnostics.map((d) => d.message)).toEqual(['no directory entry: not the output of ls -l']);
+    expect(
+      parseText(crashListingParser, KEXEC_TOOLS, { path: 'sos_commands/kdump/ls_-alZR_.var.crash' }).facts.find((f) => f.name === 'kdump.dumpDirs')?.value,
+    ).toBe(2);
+  });
+
+  it('survives hostile input', () => {
+    fuzz(crashListingParser, [KEXEC_TOOLS, KDUMP_TOOLS_H], 'sos_commands/kdump/ls_-alZR_.var.crash');
+  });
+});
+
+describe('kexec-dmesg', () => {
+  const PATH = 'var/crash/127.0.0.1-2026-12-05-23:51:40/kexec-dmesg.log';
+  it("names the capture kernel's OOM kill as what stopped the dump, not the failure it caused", () => {
+    const r = parseText(kexecDmesgParser, fixture('kexec-dmesg', 'oom-kexec-dmesg.log'), { path: PATH });
+    expect(r.events).toHaveLength(1);
+    const e = r.events[0];
+    expect(e?.t).toBe(Date.UTC(2026, 11, 5, 23, 51, 40));
+    expect(e?.attrs).toMatchObject({ dir: '127.0.0.1-2026-12-05-23:51:40', result: 'failed', reason: 'capture-oom', logFailed: false });
+    expect(String(e?.attrs['reasonText'])).toContain('makedumpfile invoked oom-killer');
+    expect(e?.lines.map((l) => l.line)).toEqual([17, 6]);
+  });
+
+  it('a saved dump has no reason, whatever its log says on the way', () => {
+    const r = parseText(kexecDmesgParser, fixture('kexec-dmesg', 'complete-kexec-dmesg.log'), {
+      path: 'var/crash/127.0.0.1-2026-11-18-02:14:07/kexec-dmesg.log',
+    });
+    expect(r.events[0]?.attrs).toMatchObject({ result: 'complete', reason: '', reasonText: '' });
+    expect(r.events[0]?.line).toBe(10);
+  });
+
+  it('survives hostile input', () => {
+    fuzz(kexecDmesgParser, [fixture('kexec-dmesg', 'oom-kexec-dmesg.log')], PATH);
+  });
+});
+
+describe('crashDirTime', () => {
+  it('reads both namings and refuses impossible dates', () => {
+    expect(crashDirTime('10.0.0.5-2026-02-13-03:48:00')).toBe(Date.UTC(2026, 1, 13, 3, 48, 0));
+    expect(crashDirTime('crashhost-202612011405')).toBe(Date.UTC(2026, 11, 1, 14, 5));
+    expect(crashDirTime('202613011405')).toBeNull();
+    expect(crashDirTime('my-dumps')).toBeNull();
+  });
+});
+
+describe("kdump-tools' dmesg.<stamp>", () => {
+  it('is read as the kernel log of the boot that crashed, its panic placed at the minute its directory is named for', async () => {
+    const { dmesg } = await import('../../src/parsers/dmesg.js');
+    const panic = fixture('dmesg', 'debian12-arm64-guest/console_hung-task-sysrq-panic.txt');
+    const r = parseText(dmesg, panic, { path: 'var/crash/202612011405/dmesg.202612011405' });
+    const p = r.events.find((e) => e.type === 'kernel-oops' && e.attrs['panic'] === true);
+    expect(p?.timeBase).toBe('local');
+    // the last line (31.41 s) is the directory's minute; the panic 0.002 s before it
+    expect(Math.abs((p?.t ?? 0) - Date.UTC(2026, 11, 1, 14, 5))).toBeLessThan(1000);
+  });
+});
