@@ -6,6 +6,7 @@ import { firstAtOrAfter } from '../timeline/first-at-or-after.js';
 import type { FactEntry } from '../timeline/store.js';
 import type { Timeline, TimelineEvent } from '../timeline/timeline.js';
 import { kvmInventory } from '../timeline/kvm.js';
+import { hugepageNodePlan } from './hugepage-node-plan.js';
 import { heaviest, type Candidate } from './candidate.js';
 import { detectEvents } from './detectors/event.js';
 import { detectState } from './detectors/state.js';
@@ -165,6 +166,16 @@ function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[], quote
      * copy, virsh dumpxml), with kvm.ts's fields: where(guests(), 'memoryHeld', false) are shut off
      */
     guests: (() => (kvmInventory(timeline)?.guests ?? []) as unknown as Value[]) as unknown as Value,
+    /** a pool of one page size node by node, what each keeps and the command that sets it (rules/hugepage-node-plan.ts); [] without two nodes' counts */
+    hugepageNodePlan: ((sizeKiB: Value, keepPages: Value) => {
+      const size = Number(sizeKiB);
+      const nodes = timeline
+        .factsNamed('hugepages.node.total')
+        .filter((f) => f.labels['sizeKiB'] === String(size) && f.labels['node'] !== undefined)
+        .map((f) => ({ node: f.labels['node'] as string, total: Number(f.value), free: Number(timeline.factEntry('hugepages.node.free', { sizeKiB: String(size), node: f.labels['node'] as string })?.value ?? 0) }))
+        .filter((n) => Number.isFinite(n.total) && Number.isFinite(n.free));
+      return (hugepageNodePlan(nodes, kvmInventory(timeline)?.guests ?? [], size, Number(keepPages)) ?? []) as unknown as Value[];
+    }) as unknown as Value,
     /** the largest sample of a metric over the whole record (NaN without one): the most hugepages sar saw in use */
     peakOf: ((metric: Value) => {
       let peak = NaN;
