@@ -5,21 +5,8 @@
 // of memory (crashkernel= too small), a full or unmountable dump target, an unreachable network
 // target, makedumpfile failing on the crashed kernel's memory.
 import { crashDirLayout, crashDirTime } from './crash-dir.js';
+import { kdumpFailureOf } from './kdump-errors.js';
 import type { LineParser, ParseContext, RecordSink, SourceParser } from './types.js';
-
-/** Why saving failed, from the capture kernel's own words; the first that matches names it. */
-const REASONS: readonly { kind: string; test: RegExp }[] = [
-  // the capture kernel's OOM killer, most often killing makedumpfile: crashkernel= reserves too little
-  { kind: 'capture-oom', test: /Out of memory|invoked oom-killer|oom-kill:|Memory cgroup out of memory/ },
-  { kind: 'no-space', test: /No space left on device/ },
-  {
-    kind: 'target-unreachable',
-    test: /Network not reachable|Unable to reach remote|ssh: connect to host|No route to host|Connection timed out|Connection refused|Host key verification failed/,
-  },
-  { kind: 'target-unmounted', test: /not a mount point|Failed to mount|mount: .*(?:failed|wrong fs type|can't find|does not exist)/ },
-  { kind: 'vmcore-unreadable', test: /Cannot open \/proc\/vmcore|Can't open the dump memory|error reading '\/proc\/vmcore'/ },
-  { kind: 'makedumpfile', test: /makedumpfile Failed|makedumpfile failed|Bus error|Segmentation fault/ },
-];
 
 const OUTCOME_COMPLETE = /saving vmcore complete/;
 const OUTCOME_FAILED = /saving vmcore failed|sync vmcore failed|failed to dump to|kdump: dump target .* is not mounted/;
@@ -62,12 +49,8 @@ function create(ctx: ParseContext, sink: RecordSink): LineParser {
       }
       // the first error is the cause; the ones after it (makedumpfile Failed after an OOM kill) its effects
       if (reason === null) {
-        for (const r of REASONS) {
-          if (r.test.test(line)) {
-            reason = { kind: r.kind, line: lineNo, text: line };
-            break;
-          }
-        }
+        const kind = kdumpFailureOf(line);
+        if (kind !== null) reason = { kind, line: lineNo, text: line };
       }
     },
     end() {

@@ -7,6 +7,7 @@
  * https://datatracker.ietf.org/doc/html/rfc3164#section-4.1.2
  * Only kernel lines are read here, for the kernel events they carry.
  */
+import { KdumpToolsLog } from './kdump-tools-log.js';
 import type { TimeBase } from '../model.js';
 import { MONTHS, noYearTime } from '../timeline/clock.js';
 import { KernelEventScanner } from './kernel-events.js';
@@ -237,15 +238,20 @@ export class KernelLineFeeder {
   private readonly reader = new SyslogLineReader();
   /** the scanner asks for a line's time only when the line starts an event */
   private readonly timeOfLine = (): LogStamp => this.reader.stamp();
-  constructor(scanner: KernelEventScanner) {
+  private readonly kdump: KdumpToolsLog | null;
+  constructor(scanner: KernelEventScanner, kdump: KdumpToolsLog | null = null) {
     this.scanner = scanner;
+    this.kdump = kdump;
   }
   /** false when the line carries no syslog stamp */
   push(line: string, lineNo: number): boolean {
     const r = this.reader;
     if (!r.read(line)) return false;
     this.parsed++;
-    if (!r.programIs('kernel')) return true;
+    if (!r.programIs('kernel')) {
+      if (this.kdump !== null && r.programIs('kdump-tools')) this.kdump.push(line.slice(r.messageStart), lineNo, line, this.timeOfLine);
+      return true;
+    }
     this.kernelLines++;
     let message = line.slice(r.messageStart);
     let uptime: number | null = null;
@@ -256,11 +262,11 @@ export class KernelLineFeeder {
 }
 
 /**
- * Only lines whose program is `kernel` are used: parseSyslogLine takes the
- * program from the token after the host's space, so such a line holds
+ * Only lines whose program is `kernel` (or kdump-tools, which logs how a crash dump was saved) are
+ * used: parseSyslogLine takes the program from the token after the host's space, so such a line holds
  * " kernel" (followed by ":", "[", " " or the end of the line).
  */
-export const KERNEL_LINE_FILTER = { needles: [' kernel'] };
+export const KERNEL_LINE_FILTER = { needles: [' kernel', ' kdump-tools'] };
 
 export const syslog: SourceParser = {
   id: 'syslog',
@@ -279,7 +285,7 @@ export const syslog: SourceParser = {
   },
   lineFilter: KERNEL_LINE_FILTER,
   create(_ctx, sink): LineParser {
-    const feeder = new KernelLineFeeder(new KernelEventScanner(sink));
+    const feeder = new KernelLineFeeder(new KernelEventScanner(sink), new KdumpToolsLog(sink));
     let lines = 0;
     let firstFormat: string | null = null;
     return {

@@ -112,6 +112,11 @@ export const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
     for (const x of listOf(list)) if (x !== undefined && x !== null && !(typeof x === 'number' && Number.isNaN(x))) seen.add(x);
     return [...seen];
   },
+  /** the first text of a list that is not empty: firstText(pluck(events, 'reason')) */
+  firstText: (list) => {
+    for (const x of listOf(list)) if (typeof x === 'string' && x !== '') return x;
+    return '';
+  },
   /** the first item of each distinct value of a field, in first-seen order: a guest's facts read from its domain XML and again from virsh dumpxml count once, uniqBy(factsNamed('vm.memoryKiB'), 'labels.domain') */
   uniqBy: (list, key) => {
     const path = String(key).split('.');

@@ -121,3 +121,39 @@ describe("kdump-tools' dmesg.<stamp>", () => {
     expect(Math.abs((p?.t ?? 0) - Date.UTC(2026, 11, 1, 14, 5))).toBeLessThan(1000);
   });
 });
+
+// A real Debian 12 guest (6.1.0-50-amd64, kdump-tools 1.8.1) crashed with sysrq twice: once saved, once
+// onto a 20 MiB /var/crash that filled (test/fixtures/SOURCES-logs.md).
+describe('a real kdump-tools capture', () => {
+  it('lists the saved dump and the one the full target cut short, kdump_lock, kexec_cmd and lost+found passed over', () => {
+    expect(dumps(fixture('crash-listing', 'debian12-kdump-tools/saved-ls_-alZR_.var.crash'))).toMatchObject([
+      {
+        t: '2026-12-07T20:52:00.000Z',
+        dir: '202612072052',
+        saved: 'complete',
+        dumpFile: 'dump.202612072052',
+        dumpBytes: 39585733,
+        logFile: 'dmesg.202612072052',
+      },
+    ]);
+    // kdump-config fell back to cp after makedumpfile failed, which left a vmcore-incomplete too
+    expect(dumps(fixture('crash-listing', 'debian12-kdump-tools/target-full-ls_-alZR_.var.crash'))).toMatchObject([
+      { dir: '202612072057', saved: 'incomplete', dumpFile: 'dump-incomplete', dumpBytes: 17797120, logFile: 'dmesg.202612072057' },
+    ]);
+  });
+
+  it("reads kdump-tools' outcome from the capture boots' journal, once per dump, with the first error as the cause", async () => {
+    const { journal } = await import('../../src/parsers/journal.js');
+    const r = parseText(journal, fixture('journal', 'debian12-kdump-tools/journalctl_--no-pager_capture-boots'), {
+      path: 'sos_commands/logs/journalctl_--no-pager',
+    });
+    const found = r.events.filter((e) => e.type === 'crash-dump');
+    expect(found.map((e) => [e.line, e.attrs['dir'], e.attrs['result'], e.attrs['reason'], e.attrs['reasonText']])).toEqual([
+      [580, '202612072052', 'complete', '', ''],
+      [1184, '202612072057', 'failed', 'no-space', 'cat: write error: No space left on device'],
+    ]);
+    expect(found[1]?.lines.map((l) => l.line)).toEqual([1184, 1177]);
+    // the capture kernel's own boot lines start no event but its boot
+    expect(r.events.filter((e) => e.type !== 'crash-dump').map((e) => e.type)).toEqual(['boot', 'boot']);
+  });
+});

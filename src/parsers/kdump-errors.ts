@@ -1,0 +1,23 @@
+/**
+ * Why kdump failed to save a dump, from the capture environment's own words (kexec-tools' kexec-dmesg.log,
+ * kdump-tools' lines in the journal): the first that matches a line names it.
+ */
+export const KDUMP_FAILURE_REASONS: readonly { kind: string; test: RegExp }[] = [
+  // the capture kernel's OOM killer, most often killing makedumpfile: crashkernel= reserves too little
+  { kind: 'capture-oom', test: /Out of memory|invoked oom-killer|oom-kill:|Memory cgroup out of memory/ },
+  // "cat: write error: No space left on device", "cp: error writing '…/vmcore-incomplete': No space left on device"
+  { kind: 'no-space', test: /No space left on device/ },
+  {
+    kind: 'target-unreachable',
+    test: /Network not reachable|Unable to reach remote|Unable to mount remote NFS|ssh: connect to host|No route to host|Connection timed out|Connection refused|Host key verification failed/,
+  },
+  { kind: 'target-unmounted', test: /not a mount point|Failed to mount|mount: .*(?:failed|wrong fs type|can't find|does not exist)/ },
+  { kind: 'vmcore-unreadable', test: /Cannot open \/proc\/vmcore|Can't open the dump memory|error reading '\/proc\/vmcore'/ },
+  { kind: 'makedumpfile', test: /makedumpfile Failed|makedumpfile failed|Bus error|Segmentation fault/ },
+];
+
+/** The kind of failure a line names, or null. */
+export function kdumpFailureOf(line: string): string | null {
+  for (const r of KDUMP_FAILURE_REASONS) if (r.test.test(line)) return r.kind;
+  return null;
+}
