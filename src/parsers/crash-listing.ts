@@ -69,6 +69,8 @@ function create(ctx: ParseContext, sink: RecordSink): LineParser {
       attrs: {
         dir,
         path: s.path,
+        // the dump path kdump writes into (/var/crash, or kdump.conf's path)
+        root: s.path.replace(/\/+$/, '').replace(/\/[^/]*$/, '') || '/',
         saved: complete ? 'complete' : incomplete ? 'incomplete' : 'none',
         dumpBytes: core?.bytes ?? 0,
         dumpFile: core?.name ?? '',

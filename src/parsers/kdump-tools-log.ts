@@ -51,6 +51,7 @@ export class KdumpToolsLog {
       labels: {},
       attrs: {
         dir,
+        root: path.replace(/\/+$/, '').replace(/\/[^/]*$/, '') || '/',
         source: 'kdump-tools',
         result,
         reason: cause?.kind ?? '',

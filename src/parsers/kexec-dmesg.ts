@@ -77,6 +77,8 @@ function create(ctx: ParseContext, sink: RecordSink): LineParser {
         labels: {},
         attrs: {
           dir,
+          // the dump path, as the bundle holds it (var/crash/<dir>/kexec-dmesg.log: /var/crash)
+          root: `/${ctx.path.split('/').slice(0, -2).join('/')}`,
           source: 'kexec-dmesg',
           result,
           reason: cause?.kind ?? '',
