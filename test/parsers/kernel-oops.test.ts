@@ -217,6 +217,30 @@ describe('a real arm64 kernel: a task hung on a frozen filesystem, then a panic 
   });
 });
 
+describe('a real x86 kernel: a write fault on a mapped file and a write(2), both on a frozen ext4 (Debian 12, 6.1.176, QEMU q35)', () => {
+  it('names the frozen filesystem for both: the fault blocks in ext4_page_mkwrite, the write in vfs_write', async () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'sosmortem-frozen-'));
+    try {
+      mkdirSync(path.join(work, 'sos_commands/kernel'), { recursive: true });
+      writeFileSync(
+        path.join(work, 'sos_commands/kernel/dmesg'),
+        readFileSync(path.resolve(import.meta.dirname, '../fixtures/dmesg/debian12-frozen-fs-guest/dmesg_mmap-and-write-frozen.txt'), 'utf8'),
+      );
+      const { model } = await analyze([work]);
+      const hung = model.report.findings.filter((f) => f.rule === 'hung-task');
+      expect(hung.map((f) => f.title).sort()).toEqual([
+        'mmapw hung in D state 3 times, waiting on a frozen filesystem',
+        'writew hung in D state 3 times, waiting on a frozen filesystem',
+      ]);
+      const fault = hung.find((f) => f.subject.comm === 'mmapw');
+      expect(fault?.message).toMatch(/__percpu_down_read \\?< ext4_page_mkwrite \\?< do_page_mkwrite/);
+      expect(fault?.remediation[0]?.detail).toContain('fsfreeze --unfreeze');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("a crashed boot's kernel log, saved by kdump (var/crash/*/vmcore-dmesg.txt)", () => {
   // The real panic-on-oops console log stands in for the vmcore-dmesg.txt kdump writes: the same line format.
   const text = readFileSync(path.join(dir, 'console_panic-on-oops.txt'), 'utf8');
