@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseText } from '../../src/parsers/collect.js';
 import { crashListingParser } from '../../src/parsers/crash-listing.js';
 import { kexecDmesgParser } from '../../src/parsers/kexec-dmesg.js';
+import { kdumpConfigParser } from '../../src/parsers/kdump-config.js';
 import { crashDirTime } from '../../src/parsers/crash-dir.js';
 import { fixture, fuzz } from './system-helpers.js';
 
@@ -155,5 +156,30 @@ describe('a real kdump-tools capture', () => {
     expect(found[1]?.lines.map((l) => l.line)).toEqual([1184, 1177]);
     // the capture kernel's own boot lines start no event but its boot
     expect(r.events.filter((e) => e.type !== 'crash-dump').map((e) => e.type)).toEqual(['boot', 'boot']);
+  });
+});
+
+describe('kdump-config show', () => {
+  const show = (name: string) => parseText(kdumpConfigParser, fixture('kdump-config', name), { path: 'sos_commands/kdump/kdump-config_show' });
+  it("reads a Debian guest's loaded crash kernel, and where its dumps go (real output)", () => {
+    const r = show('debian12-ready_kdump-config_show');
+    expect(r.facts.map((f) => [f.name, f.value, f.line])).toEqual([
+      ['kdump.coreDir', '/var/crash', 3],
+      ['kdump.ready', 1, 8],
+    ]);
+    expect(r.diagnostics).toEqual([]);
+  });
+
+  it('says why a host is not ready: the first check that failed (this machine, booted without crashkernel=)', () => {
+    const r = show('debian12-no-crashkernel_kdump-config_show');
+    expect(r.facts.map((f) => [f.name, f.value, f.line])).toEqual([
+      ['kdump.coreDir', '/var/crash', 5],
+      ['kdump.ready', 0, 10],
+      ['kdump.notReadyReason', 'kdump is not supported by this kernel', 1],
+    ]);
+  });
+
+  it('survives hostile input', () => {
+    fuzz(kdumpConfigParser, [fixture('kdump-config', 'debian12-ready_kdump-config_show')], 'sos_commands/kdump/kdump-config_show');
   });
 });

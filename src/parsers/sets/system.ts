@@ -27,6 +27,7 @@ import { kernelCmdlineParser } from '../kernel-cmdline.js';
 import { kdumpParser } from '../kdump.js';
 import { crashListingParser } from '../crash-listing.js';
 import { kexecDmesgParser } from '../kexec-dmesg.js';
+import { kdumpConfigParser } from '../kdump-config.js';
 import { timezoneConfigParser } from '../timezone-config.js';
 import { tunedParser } from '../tuned.js';
 import { mountsParser } from '../mounts.js';
@@ -60,6 +61,7 @@ export const SYSTEM_PARSERS: readonly SourceParser[] = [
   kdumpParser,
   crashListingParser,
   kexecDmesgParser,
+  kdumpConfigParser,
   sysMmParser,
   dumpe2fsParser,
   dfParser,
