@@ -40,12 +40,12 @@ function sizeBytes(text: string): number {
 const COMPLETE_DUMP = /^(?:vmcore(?:\.\d{12})?|dump\.\d{12}(?:\.\w+)?|vmcore\.flat)$/;
 const INCOMPLETE_DUMP = /^(?:vmcore-incomplete|dump-incomplete(?:\.\w+)?)$/;
 const DUMP_LOG = /^(?:vmcore-dmesg\.txt|dmesg\.\d{12})$/;
+const KDUMP_FILE = new RegExp(`${COMPLETE_DUMP.source}|${INCOMPLETE_DUMP.source}|${DUMP_LOG.source}|^(?:vmcore-dmesg-incomplete\\.txt|kexec-dmesg\\.log)$`);
 
 function create(ctx: ParseContext, sink: RecordSink): LineParser {
   let section: Section | null = null;
   let dumps = 0;
   let listed = 0;
-  let toldFormat = false;
 
   const flush = (): void => {
     const s = section;
@@ -101,16 +101,14 @@ function create(ctx: ParseContext, sink: RecordSink): LineParser {
       const m = ENTRY.exec(line);
       if (!m) return;
       listed++;
-      const name = (m[1] === 'l' ? (m[3] ?? '').replace(/ -> .*$/, '') : (m[3] ?? '')).trim();
-      if (name === '.' || name === '..' || m[1] !== '-') return;
+      // only the files kdump writes are kept: a directory of a million other files costs nothing
+      const name = (m[3] ?? '').trim();
+      if (m[1] !== '-' || !KDUMP_FILE.test(name)) return;
       section.entries.push({ name, bytes: sizeBytes(m[2] ?? '0'), line: lineNo, text: line });
     },
     end() {
       flush();
-      if (!toldFormat) {
-        toldFormat = true;
-        sink.format(`ls -lR of the kdump dump path${ctx.path.includes('apport') ? ' (apport)' : ''}`);
-      }
+      sink.format(`ls -lR of the kdump dump path${ctx.path.includes('apport') ? ' (apport)' : ''}`);
       if (listed === 0) sink.diagnostic(undefined, 'warning', 'no directory entry: not the output of ls -l');
       else sink.fact('kdump.dumpDirs', dumps, 0);
     },
