@@ -10,7 +10,7 @@
  * and indented continuation lines of multi-line messages. Kernel lines feed
  * the kernel-event scanner; everything else is left to other parsers.
  */
-import { KdumpToolsLog } from './kdump-tools-log.js';
+import { programLogs } from './program-logs.js';
 import { KernelEventScanner } from './kernel-events.js';
 import { KERNEL_LINE_FILTER, KernelLineFeeder } from './syslog.js';
 import type { LineParser, SourceParser } from './types.js';
@@ -28,7 +28,7 @@ export const journal: SourceParser = {
   // Separators ("-- Boot …") and non-kernel lines are read for nothing but the format and the no-stamp warning, both settled by the head.
   lineFilter: KERNEL_LINE_FILTER,
   create(_ctx, sink): LineParser {
-    const feeder = new KernelLineFeeder(new KernelEventScanner(sink), new KdumpToolsLog(sink));
+    const feeder = new KernelLineFeeder(new KernelEventScanner(sink), programLogs(sink));
     let lines = 0;
     let formatTold = false;
     return {

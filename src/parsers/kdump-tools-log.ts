@@ -5,6 +5,7 @@
 // vmcore in /var/crash/202612072052"). kexec-tools writes no such lines: its log is kexec-dmesg.log.
 import { crashDirLayout, crashDirTime } from './crash-dir.js';
 import { kdumpFailureOf } from './kdump-errors.js';
+import type { ProgramLog } from './program-logs.js';
 import type { LogStamp } from './syslog.js';
 import type { RecordSink } from './types.js';
 
@@ -12,7 +13,8 @@ import type { RecordSink } from './types.js';
 // ("saved vmcore in HOST:DIR", "saved vmcore via FTP in HOST:FILE"); log_failure_msg adds " ... failed!"
 const OUTCOME = /^(?:kdump-tools: )?(saved|failed to save) vmcore (?:via FTP )?in (?:[^\s:/]+:)?(\S+?)\.?(?: \.\.\. failed!)?$/;
 
-export class KdumpToolsLog {
+export class KdumpToolsLog implements ProgramLog {
+  readonly program = 'kdump-tools';
   private cause: { kind: string; line: number; text: string; raw: string } | null = null;
   private last = '';
   constructor(private readonly sink: RecordSink) {}

@@ -7,7 +7,7 @@
  * https://datatracker.ietf.org/doc/html/rfc3164#section-4.1.2
  * Only kernel lines are read here, for the kernel events they carry.
  */
-import { KdumpToolsLog } from './kdump-tools-log.js';
+import { PROGRAM_LOG_NAMES, programLogs, type ProgramLog } from './program-logs.js';
 import type { TimeBase } from '../model.js';
 import { MONTHS, noYearTime } from '../timeline/clock.js';
 import { KernelEventScanner } from './kernel-events.js';
@@ -238,10 +238,10 @@ export class KernelLineFeeder {
   private readonly reader = new SyslogLineReader();
   /** the scanner asks for a line's time only when the line starts an event */
   private readonly timeOfLine = (): LogStamp => this.reader.stamp();
-  private readonly kdump: KdumpToolsLog | null;
-  constructor(scanner: KernelEventScanner, kdump: KdumpToolsLog | null = null) {
+  private readonly programs: readonly ProgramLog[];
+  constructor(scanner: KernelEventScanner, programs: readonly ProgramLog[] = []) {
     this.scanner = scanner;
-    this.kdump = kdump;
+    this.programs = programs;
   }
   /** false when the line carries no syslog stamp */
   push(line: string, lineNo: number): boolean {
@@ -249,7 +249,11 @@ export class KernelLineFeeder {
     if (!r.read(line)) return false;
     this.parsed++;
     if (!r.programIs('kernel')) {
-      if (this.kdump !== null && r.programIs('kdump-tools')) this.kdump.push(line.slice(r.messageStart), lineNo, line, this.timeOfLine);
+      for (const p of this.programs) {
+        if (!r.programIs(p.program)) continue;
+        p.push(line.slice(r.messageStart), lineNo, line, this.timeOfLine);
+        break;
+      }
       return true;
     }
     this.kernelLines++;
@@ -262,11 +266,11 @@ export class KernelLineFeeder {
 }
 
 /**
- * Only lines whose program is `kernel` (or kdump-tools, which logs how a crash dump was saved) are
- * used: parseSyslogLine takes the program from the token after the host's space, so such a line holds
+ * Only lines whose program is `kernel`, or one of the daemons of program-logs.ts, are used:
+ * parseSyslogLine takes the program from the token after the host's space, so such a line holds
  * " kernel" (followed by ":", "[", " " or the end of the line).
  */
-export const KERNEL_LINE_FILTER = { needles: [' kernel', ' kdump-tools'] };
+export const KERNEL_LINE_FILTER = { needles: [' kernel', ...PROGRAM_LOG_NAMES.map((name) => ` ${name}`)] };
 
 export const syslog: SourceParser = {
   id: 'syslog',
@@ -285,7 +289,7 @@ export const syslog: SourceParser = {
   },
   lineFilter: KERNEL_LINE_FILTER,
   create(_ctx, sink): LineParser {
-    const feeder = new KernelLineFeeder(new KernelEventScanner(sink), new KdumpToolsLog(sink));
+    const feeder = new KernelLineFeeder(new KernelEventScanner(sink), programLogs(sink));
     let lines = 0;
     let firstFormat: string | null = null;
     return {

@@ -183,3 +183,13 @@ describe('kdump-config show', () => {
     fuzz(kdumpConfigParser, [fixture('kdump-config', 'debian12-ready_kdump-config_show')], 'sos_commands/kdump/kdump-config_show');
   });
 });
+
+describe('program logs', () => {
+  it("names every daemon the syslog and journal parsers read in their line filter's needles", async () => {
+    const { PROGRAM_LOG_NAMES, programLogs } = await import('../../src/parsers/program-logs.js');
+    const { KERNEL_LINE_FILTER } = await import('../../src/parsers/syslog.js');
+    const sink = parseText(crashListingParser, '', { path: 'x' });
+    expect(programLogs(sink as never).map((p) => p.program)).toEqual([...PROGRAM_LOG_NAMES]);
+    for (const name of PROGRAM_LOG_NAMES) expect(KERNEL_LINE_FILTER.needles).toContain(` ${name}`);
+  });
+});
