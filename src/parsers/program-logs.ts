@@ -2,6 +2,7 @@
 // syslog and journal parsers beside the kernel's lines (an explicit registry: each name is also a needle
 // of their line filter, so that no other daemon's lines cost a string).
 import { KdumpToolsLog } from './kdump-tools-log.js';
+import { QemuGaLog } from './qemu-ga-log.js';
 import type { LogStamp } from './syslog.js';
 import type { RecordSink } from './types.js';
 
@@ -12,9 +13,9 @@ export interface ProgramLog {
 }
 
 /** The program names below, for the line filter. */
-export const PROGRAM_LOG_NAMES: readonly string[] = ['kdump-tools'];
+export const PROGRAM_LOG_NAMES: readonly string[] = ['kdump-tools', 'qemu-ga'];
 
 /** A fresh reader of each daemon's lines, for one file. */
 export function programLogs(sink: RecordSink): ProgramLog[] {
-  return [new KdumpToolsLog(sink)];
+  return [new KdumpToolsLog(sink), new QemuGaLog(sink)];
 }

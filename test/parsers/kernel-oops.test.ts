@@ -241,6 +241,36 @@ describe('a real x86 kernel: a write fault on a mapped file and a write(2), both
   });
 });
 
+describe("a real guest whose filesystems qemu-guest-agent froze at the host's request (Debian 12, qemu-guest-agent 7.2)", () => {
+  it('names the agent as what froze them, and when it was heard from again, thawed', async () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'sosmortem-qga-'));
+    try {
+      mkdirSync(path.join(work, 'sos_commands/logs'), { recursive: true });
+      mkdirSync(path.join(work, 'sos_commands/date'), { recursive: true });
+      // journalctl's short output has no year: the collection's gives it
+      writeFileSync(path.join(work, 'sos_commands/date/date'), 'Mon Dec  7 21:45:30 UTC 2026\n');
+      writeFileSync(
+        path.join(work, 'sos_commands/logs/journalctl_--no-pager_--boot'),
+        readFileSync(path.resolve(import.meta.dirname, '../fixtures/journal/debian12-qemu-ga-freeze/journalctl_--no-pager_--boot'), 'utf8'),
+      );
+      const { model } = await analyze([work]);
+      const hung = model.report.findings.filter((f) => f.rule === 'hung-task');
+      // journald itself, truncating its file on the frozen root, is one of them
+      expect(hung.map((f) => f.title).sort()).toEqual([
+        'rs:main Q:Reg hung in D state, waiting on a frozen filesystem',
+        'systemd-journal hung in D state 3 times, waiting on a frozen filesystem',
+        'writew hung in D state 3 times, waiting on a frozen filesystem',
+      ]);
+      const writer = hung.find((f) => f.subject.comm === 'writew');
+      expect(writer?.message).toContain('qemu-guest-agent had frozen the guest filesystems at 2026-12-07 21:44:00');
+      expect(writer?.message).toContain('the agent was next heard from at 2026-12-07 21:44:56, thawed by then.');
+      expect(writer?.remediation[0]?.detail).toContain('virsh domfsthaw');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("a crashed boot's kernel log, saved by kdump (var/crash/*/vmcore-dmesg.txt)", () => {
   // The real panic-on-oops console log stands in for the vmcore-dmesg.txt kdump writes: the same line format.
   const text = readFileSync(path.join(dir, 'console_panic-on-oops.txt'), 'utf8');

@@ -124,3 +124,24 @@ describe('syslog kernel lines: the time is read only for lines that start an eve
   });
 
 });
+
+describe('qemu-guest-agent lines', () => {
+  // rsyslog's lines of a real Debian 12 guest (qemu-guest-agent 7.2; its syslog() asks for no pid), the host
+  // freezing and, 40 s later, thawing the guest's filesystems: the agent logs the freeze only, then nothing
+  // until its next command (test/fixtures/SOURCES-logs.md, debian12-qemu-ga-freeze).
+  const LINES = [
+    '2026-12-07T21:43:54.574825+00:00 crashhost ga-driver.sh[351]: ga-driver: qemu-ga already running (pid 307), started by systemd/udev',
+    '2026-12-07T21:44:01.006728+00:00 crashhost qemu-ga: info: guest-fsfreeze called',
+    '2026-12-07T21:44:56.350576+00:00 crashhost qemu-ga: info: guest-file-open called, filepath: /run/ga-collect, mode: w',
+    '2026-12-07T21:44:56.361773+00:00 crashhost qemu-ga: info: guest-file-open, handle: 1000',
+    '',
+  ].join('\n');
+
+  it('reads the freeze, and the next line of the agent as the first sign it was thawed', () => {
+    const r = parseText(syslog, LINES, { path: 'var/log/syslog' });
+    expect(r.events.map((e) => [e.type, e.line, new Date(e.t ?? 0).toISOString()])).toEqual([
+      ['fs-freeze', 2, '2026-12-07T21:44:01.006Z'],
+      ['fs-thawed', 3, '2026-12-07T21:44:56.350Z'],
+    ]);
+  });
+});
