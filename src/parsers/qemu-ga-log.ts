@@ -15,16 +15,14 @@ export class QemuGaLog implements ProgramLog {
   push(message: string, lineNo: number, line: string, stamp: () => LogStamp): void {
     const freeze = message.includes('guest-fsfreeze called');
     if (!freeze && !this.frozen) return;
-    const { timeBase, t } = stamp();
+    const at = stamp();
+    // any line of the agent after a freeze, the next freeze's included (a nightly backup's), shows it thawed
+    if (this.frozen) this.emit('fs-thawed', at, lineNo, line);
+    if (freeze) this.emit('fs-freeze', at, lineNo, line);
     this.frozen = freeze;
-    this.sink.event({
-      type: freeze ? 'fs-freeze' : 'fs-thawed',
-      timeBase,
-      t,
-      labels: {},
-      attrs: { by: 'qemu-ga' },
-      line: lineNo,
-      lines: [{ line: lineNo, text: line }],
-    });
+  }
+
+  private emit(type: 'fs-freeze' | 'fs-thawed', at: LogStamp, lineNo: number, line: string): void {
+    this.sink.event({ type, timeBase: at.timeBase, t: at.t, labels: {}, attrs: { by: 'qemu-ga' }, line: lineNo, lines: [{ line: lineNo, text: line }] });
   }
 }

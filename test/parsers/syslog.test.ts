@@ -144,4 +144,14 @@ describe('qemu-guest-agent lines', () => {
       ['fs-thawed', 3, '2026-12-07T21:44:56.350Z'],
     ]);
   });
+
+  it("takes a freeze logged while the last one seemed in force as that one's thaw: the thaw itself is never logged", () => {
+    const twice = [LINES.split('\n')[1], LINES.split('\n')[1]?.replace('21:44:01', '22:44:01'), ''].join('\n');
+    const r = parseText(syslog, twice, { path: 'var/log/syslog' });
+    expect(r.events.map((e) => [e.type, e.line])).toEqual([
+      ['fs-freeze', 1],
+      ['fs-thawed', 2],
+      ['fs-freeze', 2],
+    ]);
+  });
 });
