@@ -21,3 +21,10 @@ export function kdumpFailureOf(line: string): string | null {
   for (const r of KDUMP_FAILURE_REASONS) if (r.test.test(line)) return r.kind;
   return null;
 }
+
+/**
+ * makedumpfile's warning for a kernel newer than the release knows (it checks the kernel's version
+ * against the newest it supports): it writes the dump all the same, and adds "The makedumpfile operation
+ * may be incomplete." Seen on every save of a real Debian 12 guest (makedumpfile 1.7.2, kernel 6.1.176).
+ */
+export const UNSUPPORTED_KERNEL = 'The kernel version is not supported.';

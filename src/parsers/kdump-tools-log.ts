@@ -4,7 +4,7 @@
 // on its output and with logger: "kdump-tools: saved vmcore in /var/crash/202612072052." and "saved
 // vmcore in /var/crash/202612072052"). kexec-tools writes no such lines: its log is kexec-dmesg.log.
 import { crashDirLayout, crashDirTime } from './crash-dir.js';
-import { kdumpFailureOf } from './kdump-errors.js';
+import { UNSUPPORTED_KERNEL, kdumpFailureOf } from './kdump-errors.js';
 import type { ProgramLog } from './program-logs.js';
 import type { LogStamp } from './syslog.js';
 import type { RecordSink } from './types.js';
@@ -17,16 +17,20 @@ export class KdumpToolsLog implements ProgramLog {
   readonly program = 'kdump-tools';
   private cause: { kind: string; line: number; text: string; raw: string } | null = null;
   private last = '';
+  // makedumpfile's "The kernel version is not supported.": it writes the dump all the same, perhaps incomplete
+  private unsupported: { line: number; raw: string } | null = null;
   constructor(private readonly sink: RecordSink) {}
 
   /** One line of the program kdump-tools: its message, and the line's time when asked. */
   push(message: string, lineNo: number, line: string, stamp: () => LogStamp): void {
     if (message.startsWith('Starting kdump-tools')) {
       this.cause = null;
+      this.unsupported = null;
       return;
     }
     const m = OUTCOME.exec(message);
     if (!m) {
+      if (this.unsupported === null && message.startsWith(UNSUPPORTED_KERNEL)) this.unsupported = { line: lineNo, raw: line };
       // the first error of this save is the cause; the ones after it ("makedumpfile Failed" after a full disk) its effects
       if (this.cause === null) {
         const kind = kdumpFailureOf(message);
@@ -38,6 +42,7 @@ export class KdumpToolsLog implements ProgramLog {
     const path = m[2] ?? '';
     const dir = path.replace(/\/+$/, '').split('/').pop() ?? '';
     const cause = result === 'failed' ? this.cause : null;
+    const unsupported = this.unsupported;
     this.cause = null;
     // the logger copy of the line just read
     const key = `${result}\u0000${dir}`;
@@ -58,10 +63,15 @@ export class KdumpToolsLog implements ProgramLog {
         result,
         reason: cause?.kind ?? '',
         reasonText: cause ? cause.text.trim().slice(0, 300) : '',
+        unsupportedKernel: unsupported !== null,
         layout: crashDirLayout(dir) ?? 'kdump-tools',
       },
       line: lineNo,
-      lines: [{ line: lineNo, text: line }, ...(cause ? [{ line: cause.line, text: cause.raw }] : [])],
+      lines: [
+        { line: lineNo, text: line },
+        ...(cause ? [{ line: cause.line, text: cause.raw }] : []),
+        ...(unsupported ? [{ line: unsupported.line, text: unsupported.raw }] : []),
+      ],
     });
   }
 }

@@ -5,7 +5,7 @@
 // of memory (crashkernel= too small), a full or unmountable dump target, an unreachable network
 // target, makedumpfile failing on the crashed kernel's memory.
 import { crashDirLayout, crashDirTime } from './crash-dir.js';
-import { kdumpFailureOf } from './kdump-errors.js';
+import { UNSUPPORTED_KERNEL, kdumpFailureOf } from './kdump-errors.js';
 import type { LineParser, ParseContext, RecordSink, SourceParser } from './types.js';
 
 const OUTCOME_COMPLETE = /saving vmcore complete/;
@@ -28,11 +28,13 @@ function create(ctx: ParseContext, sink: RecordSink): LineParser {
   let outcome: { result: 'complete' | 'failed'; line: number; text: string } | null = null;
   let reason: { kind: string; line: number; text: string } | null = null;
   let logFailed = false;
+  let unsupported = false;
   let lines = 0;
   return {
     push(line, lineNo) {
       lines++;
       if (line.length === 0 || line.length > 4096) return;
+      if (!unsupported && line.includes(UNSUPPORTED_KERNEL)) unsupported = true;
       if (OUTCOME_COMPLETE.test(line)) {
         // a later attempt (dump_to_rootfs after a failed target) can still end well
         outcome = { result: 'complete', line: lineNo, text: line };
@@ -84,6 +86,7 @@ function create(ctx: ParseContext, sink: RecordSink): LineParser {
           reason: cause?.kind ?? '',
           reasonText: cause ? messageOf(cause.text).slice(0, 300) : '',
           logFailed,
+          unsupportedKernel: unsupported,
           layout: crashDirLayout(dir) ?? 'unknown',
         },
         line: headline.line,
