@@ -264,6 +264,7 @@ describe("a real guest whose filesystems qemu-guest-agent froze at the host's re
       const writer = hung.find((f) => f.subject.comm === 'writew');
       expect(writer?.message).toContain('qemu-guest-agent had frozen the guest filesystems at 2026-12-07 21:44:00');
       expect(writer?.message).toContain('the agent was next heard from at 2026-12-07 21:44:56, thawed by then.');
+      expect(writer?.message).toContain('The tasks reported hung in the same minutes: systemd-journal, writew, rs:main Q:Reg.');
       expect(writer?.remediation[0]?.detail).toContain('virsh domfsthaw');
     } finally {
       rmSync(work, { recursive: true, force: true });
