@@ -159,6 +159,22 @@ describe('kernel oops reports on arm64', () => {
   });
 });
 
+/** The report of a bundle holding these files (path in the bundle → text), written to a directory removed after. */
+async function analyzeFiles(files: Record<string, string>): Promise<Awaited<ReturnType<typeof analyze>>['model']> {
+  const work = mkdtempSync(path.join(tmpdir(), 'sosmortem-kernel-'));
+  try {
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(work, rel)), { recursive: true });
+      writeFileSync(path.join(work, rel), text);
+    }
+    return (await analyze([work])).model;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const fixtureText = (rel: string): string => readFileSync(path.resolve(import.meta.dirname, '../fixtures', rel), 'utf8');
+
 describe('a real arm64 kernel: a task hung on a frozen filesystem, then a panic (Debian 12, 6.1.192, QEMU virt)', () => {
   const text = readFileSync(path.resolve(import.meta.dirname, '../fixtures/dmesg/debian12-arm64-guest/console_hung-task-sysrq-panic.txt'), 'utf8');
   const c = parseText(dmesgParser, text, { path: 'sos_commands/kernel/dmesg' });
@@ -189,86 +205,57 @@ describe('a real arm64 kernel: a task hung on a frozen filesystem, then a panic 
   });
 
   it('is reported as a task waiting on a frozen filesystem, and a panic', async () => {
-    const work = mkdtempSync(path.join(tmpdir(), 'sosmortem-arm64-'));
-    try {
-      mkdirSync(path.join(work, 'sos_commands/kernel'), { recursive: true });
-      writeFileSync(path.join(work, 'sos_commands/kernel/dmesg'), text);
-      const { model } = await analyze([work]);
-      const titles = model.report.findings.map((f) => [f.rule, f.title]);
-      expect(titles).toEqual(
-        expect.arrayContaining([
-          ['hung-task', 'init hung in D state 5 times, waiting on a frozen filesystem'],
-          ['kernel-oops', 'Kernel panic: sysrq triggered crash'],
-        ]),
-      );
-      const hung = model.report.findings.find((f) => f.rule === 'hung-task');
-      expect(hung?.remediation[0]?.detail).toContain('fsfreeze --unfreeze');
-      // a writer whose file was open before the freeze blocks in vfs_write, with no mnt_want_write on its stack
-      writeFileSync(
-        path.join(work, 'sos_commands/kernel/dmesg'),
-        readFileSync(path.resolve(import.meta.dirname, '../fixtures/dmesg/debian12-arm64-guest/console_hung-write-frozen.txt'), 'utf8'),
-      );
-      const write = (await analyze([work])).model.report.findings.find((f) => f.rule === 'hung-task');
-      expect(write?.title).toBe('init hung in D state, waiting on a frozen filesystem');
-      expect(write?.message).toMatch(/__percpu_down_read \\?< vfs_write .*\) shows it waiting on a frozen filesystem\./);
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
+    const model = await analyzeFiles({ 'sos_commands/kernel/dmesg': text });
+    const titles = model.report.findings.map((f) => [f.rule, f.title]);
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        ['hung-task', 'init hung in D state 5 times, waiting on a frozen filesystem'],
+        ['kernel-oops', 'Kernel panic: sysrq triggered crash'],
+      ]),
+    );
+    const hung = model.report.findings.find((f) => f.rule === 'hung-task');
+    expect(hung?.remediation[0]?.detail).toContain('fsfreeze --unfreeze');
+    // a writer whose file was open before the freeze blocks in vfs_write, with no mnt_want_write on its stack
+    const written = await analyzeFiles({ 'sos_commands/kernel/dmesg': fixtureText('dmesg/debian12-arm64-guest/console_hung-write-frozen.txt') });
+    const write = written.report.findings.find((f) => f.rule === 'hung-task');
+    expect(write?.title).toBe('init hung in D state, waiting on a frozen filesystem');
+    expect(write?.message).toMatch(/__percpu_down_read \\?< vfs_write .*\) shows it waiting on a frozen filesystem\./);
   });
 });
 
 describe('a real x86 kernel: a write fault on a mapped file and a write(2), both on a frozen ext4 (Debian 12, 6.1.176, QEMU q35)', () => {
   it('names the frozen filesystem for both: the fault blocks in ext4_page_mkwrite, the write in vfs_write', async () => {
-    const work = mkdtempSync(path.join(tmpdir(), 'sosmortem-frozen-'));
-    try {
-      mkdirSync(path.join(work, 'sos_commands/kernel'), { recursive: true });
-      writeFileSync(
-        path.join(work, 'sos_commands/kernel/dmesg'),
-        readFileSync(path.resolve(import.meta.dirname, '../fixtures/dmesg/debian12-frozen-fs-guest/dmesg_mmap-and-write-frozen.txt'), 'utf8'),
-      );
-      const { model } = await analyze([work]);
-      const hung = model.report.findings.filter((f) => f.rule === 'hung-task');
-      expect(hung.map((f) => f.title).sort()).toEqual([
-        'mmapw hung in D state 3 times, waiting on a frozen filesystem',
-        'writew hung in D state 3 times, waiting on a frozen filesystem',
-      ]);
-      const fault = hung.find((f) => f.subject.comm === 'mmapw');
-      expect(fault?.message).toMatch(/__percpu_down_read \\?< ext4_page_mkwrite \\?< do_page_mkwrite/);
-      expect(fault?.remediation[0]?.detail).toContain('fsfreeze --unfreeze');
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
+    const model = await analyzeFiles({ 'sos_commands/kernel/dmesg': fixtureText('dmesg/debian12-frozen-fs-guest/dmesg_mmap-and-write-frozen.txt') });
+    const hung = model.report.findings.filter((f) => f.rule === 'hung-task');
+    expect(hung.map((f) => f.title).sort()).toEqual([
+      'mmapw hung in D state 3 times, waiting on a frozen filesystem',
+      'writew hung in D state 3 times, waiting on a frozen filesystem',
+    ]);
+    const fault = hung.find((f) => f.subject.comm === 'mmapw');
+    expect(fault?.message).toMatch(/__percpu_down_read \\?< ext4_page_mkwrite \\?< do_page_mkwrite/);
+    expect(fault?.remediation[0]?.detail).toContain('fsfreeze --unfreeze');
   });
 });
 
 describe("a real guest whose filesystems qemu-guest-agent froze at the host's request (Debian 12, qemu-guest-agent 7.2)", () => {
   it('names the agent as what froze them, and when it was heard from again, thawed', async () => {
-    const work = mkdtempSync(path.join(tmpdir(), 'sosmortem-qga-'));
-    try {
-      mkdirSync(path.join(work, 'sos_commands/logs'), { recursive: true });
-      mkdirSync(path.join(work, 'sos_commands/date'), { recursive: true });
+    const model = await analyzeFiles({
       // journalctl's short output has no year: the collection's gives it
-      writeFileSync(path.join(work, 'sos_commands/date/date'), 'Mon Dec  7 21:45:30 UTC 2026\n');
-      writeFileSync(
-        path.join(work, 'sos_commands/logs/journalctl_--no-pager_--boot'),
-        readFileSync(path.resolve(import.meta.dirname, '../fixtures/journal/debian12-qemu-ga-freeze/journalctl_--no-pager_--boot'), 'utf8'),
-      );
-      const { model } = await analyze([work]);
-      const hung = model.report.findings.filter((f) => f.rule === 'hung-task');
-      // journald itself, truncating its file on the frozen root, is one of them
-      expect(hung.map((f) => f.title).sort()).toEqual([
-        'rs:main Q:Reg hung in D state, waiting on a frozen filesystem',
-        'systemd-journal hung in D state 3 times, waiting on a frozen filesystem',
-        'writew hung in D state 3 times, waiting on a frozen filesystem',
-      ]);
-      const writer = hung.find((f) => f.subject.comm === 'writew');
-      expect(writer?.message).toContain('qemu-guest-agent had frozen the guest filesystems at 2026-12-07 21:44:00');
-      expect(writer?.message).toContain('the agent was next heard from at 2026-12-07 21:44:56, thawed by then.');
-      expect(writer?.message).toContain('The tasks reported hung in the same minutes: systemd-journal, writew, rs:main Q:Reg.');
-      expect(writer?.remediation[0]?.detail).toContain('virsh domfsthaw');
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
+      'sos_commands/date/date': 'Mon Dec  7 21:45:30 UTC 2026\n',
+      'sos_commands/logs/journalctl_--no-pager_--boot': fixtureText('journal/debian12-qemu-ga-freeze/journalctl_--no-pager_--boot'),
+    });
+    const hung = model.report.findings.filter((f) => f.rule === 'hung-task');
+    // journald itself, truncating its file on the frozen root, is one of them
+    expect(hung.map((f) => f.title).sort()).toEqual([
+      'rs:main Q:Reg hung in D state, waiting on a frozen filesystem',
+      'systemd-journal hung in D state 3 times, waiting on a frozen filesystem',
+      'writew hung in D state 3 times, waiting on a frozen filesystem',
+    ]);
+    const writer = hung.find((f) => f.subject.comm === 'writew');
+    expect(writer?.message).toContain('qemu-guest-agent had frozen the guest filesystems at 2026-12-07 21:44:00');
+    expect(writer?.message).toContain('the agent was next heard from at 2026-12-07 21:44:56, thawed by then.');
+    expect(writer?.message).toContain('The tasks reported hung in the same minutes: systemd-journal, writew, rs:main Q:Reg.');
+    expect(writer?.remediation[0]?.detail).toContain('virsh domfsthaw');
   });
 });
 
