@@ -56,7 +56,7 @@ export interface FleetSummary {
   generatedAt: string;
   elapsedMs: number | null;
   /**
-   * findings: problems; corroborating: findings that measure one of them again (not counted anywhere else);
+   * findings: problems; corroborating: findings that measure one of them again or belong to its episode (not counted anywhere else);
    * copies: bundles that are another's collection again (the same host at the same second)
    */
   totals: { bundles: number; ok: number; error: number; hosts: number; findings: number; corroborating: number; copies: number };

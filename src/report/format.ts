@@ -122,7 +122,12 @@ export function describeLink(model: ReportModel, ref: string): string {
 
 /** The findings that corroborate `f`: the same episode measured by another rule (correlations.yaml `same`). */
 export function corroboratorsOf(model: ReportModel, f: Finding): Finding[] {
-  return model.report.findings.filter((g) => g.sameEpisodeAs?.includes(f.id));
+  return model.report.findings.filter((g) => g.sameEpisodeAs?.includes(f.id) && g.rule !== f.rule);
+}
+
+/** The findings of f's own rule that follow it as one episode (a rule's `episode`: other tasks hung on one frozen filesystem). */
+export function episodeFollowersOf(model: ReportModel, f: Finding): Finding[] {
+  return model.report.findings.filter((g) => g.sameEpisodeAs?.includes(f.id) && g.rule === f.rule);
 }
 
 export interface Verdict {
@@ -402,6 +407,10 @@ export interface Postmortem {
   timeline: { time: string; what: string }[];
 }
 
+function byIdIn(findings: readonly Finding[], id: string | undefined): Finding | undefined {
+  return id === undefined ? undefined : findings.find((f) => f.id === id);
+}
+
 /**
  * A blameless draft: it names systems and mechanisms, never people, and keeps
  * what happened (summary … detection) apart from how to fix it (resolution,
@@ -419,13 +428,17 @@ export function postmortem(model: ReportModel): Postmortem | null {
   // A finding that corroborates another (the same episode measured twice) is not another problem.
   const problems = ranked.filter((f) => !f.sameEpisodeAs?.length || chain.includes(f));
   const others = problems.length - chain.length;
-  const corroborating = ranked.length - problems.length;
+  const followers = ranked.filter((f) => !problems.includes(f));
+  // another rule's reading of the same episode, or another victim of it (a second task hung on one frozen filesystem)
+  const corroborating = followers.filter((f) => f.rule !== byIdIn(ranked, f.sameEpisodeAs?.[0])?.rule).length;
+  const sameEpisode = followers.length - corroborating;
   const unrelated = incidents(model).filter((i) => !i.findings.includes(root)).length;
   const summary =
     `${chain.every((f) => !f.window || readAtCollection(model, f)) ? `When the bundle was collected (${formatTime(zone, model.report.bundle.collectedAt)})` : `During ${win ? formatWindow(zone, win) : 'a window the data does not bound'}`}, ${host} showed ` +
     `${chain.map((f) => midSentence(f.title)).join(', then ')}.` +
     (others > 0 ? ` ${others} other finding(s) were raised${unrelated > 0 ? `, in ${unrelated} incident${unrelated === 1 ? '' : 's'} unrelated to this one` : ''}.` : '') +
-    (corroborating > 0 ? ` ${corroborating} more measure${corroborating === 1 ? 's' : ''} the same episode${corroborating === 1 ? '' : 's'} by other means.` : '');
+    (corroborating > 0 ? ` ${corroborating} more measure${corroborating === 1 ? 's' : ''} the same episode${corroborating === 1 ? '' : 's'} by other means.` : '') +
+    (sameEpisode > 0 ? ` ${sameEpisode} more ${sameEpisode === 1 ? 'is' : 'are'} part of an episode listed above, not ${sameEpisode === 1 ? 'a problem' : 'problems'} of ${sameEpisode === 1 ? 'its' : 'their'} own.` : '');
   const impact = problems
     .filter((f) => SEVERITY_RANK[f.severity] <= SEVERITY_RANK.high)
     .map((f) => `${f.title} (${f.severity}, ${formatWindow(zone, f.window)})`);

@@ -21,6 +21,7 @@ import {
   coverageTotals,
   checkDetail,
   corroboratorsOf,
+  episodeFollowersOf,
   collectHints,
   dataGaps,
   describeLink,
@@ -154,6 +155,7 @@ export async function buildView(model: ReportModel): Promise<Record<string, unkn
       effects: f.effects.map((c) => ({ text: describeLink(model, c), anchor: anchors.get(c) ?? null })),
       sameEpisodeAs: (f.sameEpisodeAs ?? []).map((c) => ({ text: describeLink(model, c), anchor: anchors.get(c) ?? null })),
       corroboratedBy: corroboratorsOf(model, f).map((c) => ({ text: c.title, anchor: anchors.get(c.id) ?? null })),
+      episode: episodeFollowersOf(model, f).map((c) => ({ text: c.title, anchor: anchors.get(c.id) ?? null })),
       remediation: f.remediation.map(remediationView),
       references: f.references.map((r) => ({ text: r, href: SAFE_HREF.test(r) ? r : null })),
     });

@@ -16,6 +16,7 @@ import {
   collectHints,
   dataGaps,
   corroboratorsOf,
+  episodeFollowersOf,
   describeLink,
   DUE_BY_PRIORITY,
   formatConfidence,
@@ -138,12 +139,14 @@ function findingSection(model: ReportModel, f: Finding, rank: number): string {
   }
   const sameAs = f.sameEpisodeAs ?? [];
   const corroborators = corroboratorsOf(model, f);
-  if (f.causes.length || f.effects.length || sameAs.length || corroborators.length) {
+  const followers = episodeFollowersOf(model, f);
+  if (f.causes.length || f.effects.length || sameAs.length || corroborators.length || followers.length) {
     out.push('### Causes and effects', '');
     if (f.causes.length) out.push(`- **Caused by:** ${f.causes.map((c) => mdEscape(describeLink(model, c))).join('; ')}`);
     if (f.effects.length) out.push(`- **Leads to:** ${f.effects.map((c) => mdEscape(describeLink(model, c))).join('; ')}`);
     if (sameAs.length) out.push(`- **Same episode as:** ${sameAs.map((c) => mdEscape(describeLink(model, c))).join('; ')}`);
     if (corroborators.length) out.push(`- **Also measured by:** ${corroborators.map((c) => mdEscape(c.title)).join('; ')}`);
+    if (followers.length) out.push(`- **In the same episode:** ${followers.map((c) => mdEscape(c.title)).join('; ')}`);
     out.push('');
   }
   if (f.remediation.length) {

@@ -23,6 +23,8 @@ export interface DraftFinding {
   refs: { file: number; line: number; text?: string; mustContain?: string }[];
   candidate: Candidate;
   rule: RuleDef;
+  /** the rule's episode key for this finding (RuleDef.episode), when it has one */
+  episodeKey?: string;
 }
 
 /**
@@ -334,6 +336,7 @@ export function runRules(rules: RuleDef[], timeline: Timeline): EngineResult {
         if (facts.length > 0) d.refs = [...d.refs.slice(0, EVIDENCE_PER_FINDING - facts.length), ...facts];
         drafts.push(d);
       }
+      if (rule.episode) groupEpisodes(drafts.filter((d) => d.rule.id === rule.id), rule.episode);
       const fired = drafts.filter((d) => d.rule.id === rule.id).length;
       checks.push({
         rule: rule.id,
@@ -419,10 +422,55 @@ function draftOf(rule: RuleDef, c: Candidate, timeline: Timeline, n: number): Dr
   };
   const pids = eventPids(env, subject);
   if (pids) finding.pids = pids;
+  let episodeKey: string | undefined;
+  if (rule.episode) {
+    const k = compile(rule.episode.key)(env);
+    if (k !== undefined && k !== null && k !== '' && !(typeof k === 'number' && Number.isNaN(k))) episodeKey = String(k);
+  }
   // States and snapshots are placed at the collection instant itself; an event logged seconds before it is not one.
   const collected = timeline.clock.collectedMs;
   if (collected !== null && c.start === collected && c.end === collected) finding.readAtCollection = true;
-  return { finding, refs: c.evidence, candidate: c, rule };
+  return { finding, refs: c.evidence, candidate: c, rule, ...(episodeKey === undefined ? {} : { episodeKey }) };
+}
+
+/**
+ * Findings of one rule that are one episode (RuleDef.episode): the same key, windows at most gapSec
+ * apart, chained (a task hung at 10:00, another at 10:01 and a third at 10:02 are one). In each, the
+ * best-ranked finding leads (the earliest on a tie) and the others follow it: listed as its episode,
+ * ranked below it, not as problems of their own.
+ */
+export function groupEpisodes(drafts: DraftFinding[], episode: NonNullable<RuleDef['episode']>): void {
+  const keyed = drafts.filter((d) => d.episodeKey !== undefined && d.finding.window !== null && !d.finding.sameEpisodeAs?.length);
+  const span = (d: DraftFinding): [number, number] => [Date.parse(d.finding.window?.start ?? ''), Date.parse(d.finding.window?.end ?? '')];
+  const gapMs = episode.gapSec * 1000;
+  const byKey = new Map<string, DraftFinding[]>();
+  for (const d of keyed) byKey.set(d.episodeKey as string, [...(byKey.get(d.episodeKey as string) ?? []), d]);
+  for (const list of byKey.values()) {
+    list.sort((a, b) => span(a)[0] - span(b)[0]);
+    let group: DraftFinding[] = [];
+    let groupEnd = -Infinity;
+    const close = (): void => {
+      if (group.length > 1) lead(group, episode.reason);
+      group = [];
+    };
+    for (const d of list) {
+      const [start, end] = span(d);
+      if (!Number.isFinite(start) || !Number.isFinite(end)) continue;
+      if (group.length > 0 && start - groupEnd > gapMs) close();
+      group.push(d);
+      groupEnd = Math.max(groupEnd, end);
+    }
+    close();
+  }
+}
+
+function lead(group: DraftFinding[], reason: string): void {
+  const first = [...group].sort((a, b) => b.finding.score - a.finding.score || Date.parse(a.finding.window?.start ?? '') - Date.parse(b.finding.window?.start ?? ''))[0] as DraftFinding;
+  for (const d of group) {
+    if (d === first) continue;
+    d.finding.sameEpisodeAs = [first.finding.id];
+    d.finding.reasoning.push(reason.replaceAll('{{lead}}', first.finding.title).replaceAll('{{finding}}', d.finding.title));
+  }
 }
 
 /** Impact × duration × confidence on a 0–100 scale: severity sets the band, the rest orders within it. */

@@ -142,6 +142,7 @@ function expressionsOf(rule: RuleDef): [string, string][] {
   }
   for (const [k, v] of Object.entries(rule.texts ?? {})) out.push([`/texts/${k}`, v]);
   for (const [k, v] of Object.entries(rule.metrics)) out.push([`/metrics/${k}`, v]);
+  if (rule.episode) out.push(['/episode/key', rule.episode.key]);
   rule.severity.forEach((s, i) => out.push([`/severity/${i}/when`, s.when]));
   if (typeof rule.confidence === 'string') out.push(['/confidence', rule.confidence]);
   for (const [k, v] of Object.entries(rule.subject ?? {})) out.push([`/subject/${k}`, v]);

@@ -100,6 +100,11 @@ export interface RuleDef {
   texts?: Record<string, string>;
   /** named values computed for each finding; appear in report.json metrics */
   metrics: Record<string, string>;
+  /**
+   * when several findings of the rule are one episode (tasks hung in the same minutes on one frozen
+   * filesystem): the same key and windows at most gapSec apart. The best-ranked leads, the others follow it.
+   */
+  episode?: { key: string; gapSec: number; reason: string };
   severity: SeverityLevel[];
   confidence: string | number;
   /** subject fields: expressions over the group (e.g. pid: "labels.pid") */
@@ -123,6 +128,8 @@ export interface RuleCase {
   expect: {
     fires: boolean;
     count?: number;
+    /** how many of them are not the same episode as another finding of the rule (RuleDef.episode) */
+    episodes?: number;
     severity?: string;
     subject?: Record<string, string | number>;
     metrics?: Record<string, number | { min?: number; max?: number }>;

@@ -10,6 +10,8 @@ import { analyze } from '../../src/analyze.js';
 import { parseText } from '../../src/parsers/collect.js';
 import { dmesg as dmesgParser, isCrashedBootLog } from '../../src/parsers/dmesg.js';
 import type { EventRecord } from '../../src/parsers/types.js';
+import { renderHtml } from '../../src/report/html.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
 
 const dir = path.resolve(import.meta.dirname, '../fixtures/dmesg/lkdtm-debian12-6.1-guest');
 function oopses(file: string): EventRecord[] {
@@ -256,6 +258,29 @@ describe("a real guest whose filesystems qemu-guest-agent froze at the host's re
     expect(writer?.message).toContain('the agent was next heard from at 2026-12-07 21:44:56, thawed by then.');
     expect(writer?.message).toContain('The tasks reported hung in the same minutes: systemd-journal, writew, rs:main Q:Reg.');
     expect(writer?.remediation[0]?.detail).toContain('virsh domfsthaw');
+  });
+
+  it('reports the three tasks as one episode, led by the one hung longest, not as three problems', async () => {
+    const model = await analyzeFiles({
+      'sos_commands/date/date': 'Mon Dec  7 21:45:30 UTC 2026\n',
+      'sos_commands/logs/journalctl_--no-pager_--boot': fixtureText('journal/debian12-qemu-ga-freeze/journalctl_--no-pager_--boot'),
+    });
+    const hung = model.report.findings.filter((f) => f.rule === 'hung-task');
+    const lead = hung.find((f) => f.subject.comm === 'systemd-journal');
+    expect(lead?.sameEpisodeAs).toBeUndefined();
+    for (const comm of ['writew', 'rs:main Q:Reg']) {
+      const f = hung.find((g) => g.subject.comm === comm);
+      expect(f?.sameEpisodeAs, comm).toEqual([lead?.id]);
+      expect(f?.score, comm).toBeLessThan(lead?.score ?? 0);
+      expect(f?.reasoning.join(' '), comm).toContain('The same episode as systemd-journal hung in D state 3 times, waiting on a frozen filesystem');
+    }
+    const md = renderMarkdown(model);
+    expect(md).not.toMatch(/unrelated/);
+    expect(md).toContain('2 more are part of an episode listed above, not problems of their own.');
+    expect(md).toContain(
+      '- **In the same episode:** writew hung in D state 3 times, waiting on a frozen filesystem; rs:main Q:Reg hung in D state, waiting on a frozen filesystem',
+    );
+    expect(await renderHtml(model)).toMatch(/<th scope="row">In the same episode<\/th><td><a href="#[^"]+">writew hung in D state 3 times/);
   });
 });
 

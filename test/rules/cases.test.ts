@@ -57,6 +57,7 @@ for (const rule of rules) {
         }
         expect(found.length).toBeGreaterThan(0);
         if (c.expect.count !== undefined) expect(found.length).toBe(c.expect.count);
+        if (c.expect.episodes !== undefined) expect(found.filter((f) => !found.some((g) => f.sameEpisodeAs?.includes(g.id))).length).toBe(c.expect.episodes);
         const f = found[0];
         if (!f) return;
         if (c.expect.severity) expect(f.severity).toBe(c.expect.severity);
