@@ -150,10 +150,8 @@ async function analyzeAndWrite(
       ...(browser ? { browser: () => browser.get(), page: () => browser.takePage() } : {}),
     });
     printTimings();
-    const findings = model.report.findings;
-    process.stderr.write(`sosmortem: ${findings.length} finding${findings.length === 1 ? '' : 's'} for ${b.hostname ?? 'unknown host'}`);
-    if (findings[0]) process.stderr.write(`; top: [${findings[0].severity}] ${findings[0].title}`);
-    process.stderr.write('\n');
+    const { terminalSummary } = await import('../report/terminal.js');
+    process.stderr.write(terminalSummary(model).join('\n') + '\n');
     for (const f of written) process.stderr.write(`  wrote ${shownPath(f)}\n`);
   }
   if (failOn) {

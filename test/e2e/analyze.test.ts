@@ -115,6 +115,26 @@ describe('CLI', () => {
     expect(report.findings.length).toBeGreaterThan(0);
   });
 
+  it('prints the verdict, the ranked problems and the first actions once the report is written', () => {
+    const out = path.join(tmp, 'summary');
+    const res = spawnSync('node', [cli, 'analyze', path.join(root, 'samples/io-errors-hung/sosreport-fs01-2026-11-19-tmrkwqa'), '-o', out, '--format', 'json'], { encoding: 'utf8' });
+    expect(res.status).toBe(0);
+    const lines = res.stderr.split('\n');
+    expect(lines[0]).toBe('sosmortem: fs01.example.com, collected 2026-11-19 17:42:03 (Europe/Paris): 4 problems (and 1 finding of an episode already counted)');
+    expect(lines[1]).toMatch(/^ {2}Main bottleneck: disk errors — I\/O errors on sdb: 8 failed requests in 1 h 38 min \(disk-errors → io-saturation → hung-task\)/);
+    expect(lines[2]).toBe('   1. CRITICAL  I/O errors on sdb: 8 failed requests in 1 h 38 min  [disk-errors, 2026-11-19 14:11:30 → 15:49:30 (1 h 38 min)]');
+    // nfsd, hung in the same minutes on the same disk, is jbd2's episode: counted above, not listed
+    expect(lines.filter((l) => /^ {3}\d\. /.test(l)).map((l) => l.replace(/^ +\d+\. [A-Z]+ +/, '').split('  [')[0])).toEqual([
+      'I/O errors on sdb: 8 failed requests in 1 h 38 min',
+      'I/O errors on sdb1: 2 errors in 42 min',
+      'sdb saturated: 100% busy, 380 ms await',
+      'jbd2/sdb1-8 hung in D state 3 times, waiting on the ext4 journal',
+    ]);
+    expect(lines).toContain('  First actions:');
+    expect(lines).toContain('    P1 Check the health of sdb and replace it or its path');
+    expect(res.stderr).toMatch(/ {2}\d+ checks had no data: see "What the data could not show" in the report\.\n {2}wrote .*report\.json\n$/);
+  });
+
   it('exits 0 on the healthy sample with --fail-on medium', () => {
     const res = spawnSync('node', [cli, 'analyze', healthyBundle, '-o', '-', '--format', 'json', '--fail-on', 'medium'], { encoding: 'utf8' });
     expect(res.status).toBe(0);
