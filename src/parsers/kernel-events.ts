@@ -133,6 +133,9 @@ const LOCKUP_REPORT_LINES = ['Modules linked in:', 'CPU: ', 'Hardware name:', 'W
 /** Hung-task traces rarely matter past the top frames; a short stack keeps evidence readable. */
 const MAX_STACK_FRAMES = 8;
 const MAX_KVM_MESSAGE = 300;
+const CRASH_RESERVING = /^Reserving (\d+)MB of memory at \d+MB for crashkernel \(System RAM: (\d+)MB\)/;
+const CRASH_RESERVED = /^crashkernel reserved: 0x[0-9a-f]+ - 0x[0-9a-f]+ \((\d+) MB\)/;
+const CRASH_FAILED = /^(?:crashkernel reservation failed - (.+)|(cannot allocate crashkernel) \(size:0x[0-9a-f]+\))/;
 /** "comm[pid]: segfault at ADDR ip IP sp SP error CODE" (ip/sp as %px, or "(null)" on old kernels) */
 const SEGFAULT = /^(.{1,64}?)\[(\d+)\]: segfault at ([0-9a-f]+) ip ([0-9a-f]+|\(null\)) sp (?:[0-9a-f]+|\(null\)) error ([0-9a-f]+)/;
 /** "traps: comm[pid] general protection fault ip:IP sp:SP error:CODE", "… trap invalid opcode ip:…", "… trap divide error ip:…" */
@@ -329,6 +332,8 @@ export class KernelEventScanner {
     if (message.includes('page allocation failure')) return this.allocFailure(message, this.at());
     if (message.startsWith('Linux version ')) return this.boot(message, this.at());
     if (message.startsWith('kvm')) return this.kvm(message, this.at());
+    // "Reserving …", "crashkernel reserved: …", "cannot allocate crashkernel …": R or c first spares other lines the scan
+    if ((c0 === 82 || c0 === 99) && message.includes('crashkernel')) return this.crashReserve(message);
     if (message.includes(']: segfault at ') || message.startsWith('traps: ')) return this.userFault(message);
     if (message.startsWith('EDAC ')) return this.edac(message);
     if (message.startsWith('mce: [Hardware Error]: ')) return this.mce(message);
@@ -1136,6 +1141,28 @@ export class KernelEventScanner {
     if (block.location) attrs.location = block.location.slice(0, 120);
     this.hwError(block.at, attrs, block.more);
     if (block.style === 'ghes' && block.unit === 'memory') this.lastGhesMemory = block.at;
+  }
+
+  /**
+   * The memory the kernel set aside at boot for kdump's capture kernel (crashkernel=), or its failure to:
+   * x86 and powerpc up to 6.6 (arch/x86/kernel/setup.c reserve_crashkernel) "Reserving 384MB of memory at
+   * 1488MB for crashkernel (System RAM: 2047MB)" (a real Debian 12 boot); the generic code since 6.7 and
+   * arm64 before it (kernel/crash_reserve.c) "crashkernel reserved: 0x… - 0x… (384 MB)"; failures
+   * "crashkernel reservation failed - No suitable area found." and "cannot allocate crashkernel (size:0x…)".
+   */
+  private crashReserve(message: string): void {
+    const x86 = CRASH_RESERVING.exec(message);
+    if (x86) {
+      this.emit('crash-reserve', this.at(), { reservedMiB: Number(x86[1]), systemRamMiB: Number(x86[2]) });
+      return;
+    }
+    const generic = CRASH_RESERVED.exec(message);
+    if (generic) {
+      this.emit('crash-reserve', this.at(), { reservedMiB: Number(generic[1]) });
+      return;
+    }
+    const failed = CRASH_FAILED.exec(message);
+    if (failed) this.emit('crash-reserve', this.at(), { reservedMiB: 0, failed: (failed[1] ?? failed[2] ?? 'reservation failed').trim().replace(/\.$/, '') });
   }
 
   private kvm(message: string, at: At): void {

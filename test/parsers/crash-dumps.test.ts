@@ -161,6 +161,49 @@ describe('a real kdump-tools capture', () => {
   });
 });
 
+describe('the crash kernel reservation at boot', () => {
+  const reserves = async (text: string, path = 'sos_commands/kernel/dmesg') => {
+    const { dmesg } = await import('../../src/parsers/dmesg.js');
+    return parseText(dmesg, text, { path })
+      .events.filter((e) => e.type === 'crash-reserve')
+      .map((e) => [e.attrs, e.line]);
+  };
+
+  it('reads the size and the RAM x86 up to 6.6 prints (a real Debian 12 boot, 6.1)', async () => {
+    expect(await reserves(fixture('dmesg', 'debian12-kdump-tools/dmesg.202612072052'), 'var/crash/202612072052/dmesg.202612072052')).toEqual([
+      [{ reservedMiB: 384, systemRamMiB: 2047 }, expect.any(Number)],
+    ]);
+  });
+
+  it("reads the generic code's range (6.7 on, and arm64), and the reasons it fails", async () => {
+    const text = [
+      '[    0.000000] crashkernel reserved: 0x00000000dbd00000 - 0x00000000e7d00000 (192 MB)',
+      '[    0.000000] crashkernel reservation failed - No suitable area found.',
+      '[    0.000000] cannot allocate crashkernel (size:0x20000000)',
+      // not the kernel's reservation: the command line that asked for it, and kdump-tools' own words
+      '[    0.000000] Command line: BOOT_IMAGE=/vmlinuz root=/dev/vda1 crashkernel=384M-:128M',
+      '[    0.000000] Reserving memory for crashkernel is what this line talks about',
+    ].join('\n');
+    expect(await reserves(text)).toEqual([
+      [{ reservedMiB: 192 }, 1],
+      [{ reservedMiB: 0, failed: 'No suitable area found' }, 2],
+      [{ reservedMiB: 0, failed: 'cannot allocate crashkernel' }, 3],
+    ]);
+  });
+});
+
+describe('kexec_crash_size', () => {
+  it('reads the bytes reserved for the capture kernel, and refuses what is no byte count', async () => {
+    const { kdumpParser } = await import('../../src/parsers/kdump.js');
+    const read = (text: string) => parseText(kdumpParser, text, { path: 'sys/kernel/kexec_crash_size' });
+    expect(read('402653184\n').facts.map((f) => [f.name, f.value])).toEqual([['kdump.crashSizeBytes', 402653184]]);
+    expect(read('0\n').facts.map((f) => [f.name, f.value])).toEqual([['kdump.crashSizeBytes', 0]]);
+    const bad = read('384M\n');
+    expect(bad.facts).toEqual([]);
+    expect(bad.diagnostics.map((d) => d.message).join()).toMatch(/byte count/);
+  });
+});
+
 describe('kdump-config show', () => {
   const show = (name: string) => parseText(kdumpConfigParser, fixture('kdump-config', name), { path: 'sos_commands/kdump/kdump-config_show' });
   it("reads a Debian guest's loaded crash kernel, and where its dumps go (real output)", () => {
