@@ -239,6 +239,26 @@ describe('a real x86 kernel: a write fault on a mapped file and a write(2), both
   });
 });
 
+describe('a real x86 kernel: the same on a frozen XFS and a frozen btrfs (Debian 12, 6.1.176, QEMU q35)', () => {
+  it.each([
+    ['xfs', '__xfs_filemap_fault'],
+    ['btrfs', 'btrfs_page_mkwrite'],
+  ])('names the frozen filesystem on %s: the fault blocks in %s, the write in vfs_write', async (fs, frame) => {
+    const model = await analyzeFiles({
+      'sos_commands/kernel/dmesg': fixtureText(`dmesg/debian12-frozen-fs-guest/dmesg_${fs}-mmap-and-write-frozen.txt`),
+      // when it booted, so that the reports have a time (the guest's own btime is not in the capture)
+      'proc/stat': 'cpu  1 2 3 4\ncpu0 1 2 3 4\nbtime 1796675000\n',
+      'sos_commands/date/date': 'Mon Dec  7 20:30:00 UTC 2026\n',
+    });
+    const hung = model.report.findings.filter((f) => f.rule === 'hung-task');
+    expect(hung.map((f) => f.title).sort()).toEqual(['mmapw hung in D state, waiting on a frozen filesystem', 'writew hung in D state, waiting on a frozen filesystem']);
+    const fault = hung.find((f) => f.subject.comm === 'mmapw');
+    expect(fault?.message).toContain(`__percpu_down_read \\< ${frame} \\< do_page_mkwrite`);
+    // reported in the same watchdog scan, on one frozen filesystem: one episode
+    expect(hung.filter((f) => !f.sameEpisodeAs?.length)).toHaveLength(1);
+  });
+});
+
 describe("a real guest whose filesystems qemu-guest-agent froze at the host's request (Debian 12, qemu-guest-agent 7.2)", () => {
   it('names the agent as what froze them, and when it was heard from again, thawed', async () => {
     const model = await analyzeFiles({
