@@ -139,6 +139,8 @@ export interface BundleFacts {
   path: string;
   hostname: string | null;
   kernel: string | null;
+  /** the distribution (os-release's PRETTY_NAME); absent from reports written before it was read */
+  os?: string | null;
   cpus: number | null;
   numaNodes: number | null;
   memTotalKiB: number | null;

@@ -1,6 +1,7 @@
 // `kdump-config show` (Debian's and Ubuntu's kdump-tools; sos's kdump plugin runs it there into
 // sos_commands/kdump/kdump-config_show): whether a crash kernel is loaded ("current state: ready to
-// kdump"), where dumps go (KDUMP_COREDIR), and, when not ready, the checks that failed before it
+// kdump"), where dumps go (KDUMP_COREDIR), the reservation newer versions suggest ("crashkernel suggested
+// size: 417M"), and, when not ready, the checks that failed before it
 // ("no crashkernel= parameter in the kernel cmdline ... failed!", log_failure_msg's form).
 import type { LineParser, ParseContext, RecordSink, SourceParser } from './types.js';
 
@@ -16,6 +17,12 @@ function create(_ctx: ParseContext, sink: RecordSink): LineParser {
         const ready = /^ready to kdump$/i.test((m[1] ?? '').trim());
         sink.fact('kdump.ready', ready ? 1 : 0, lineNo);
         if (!ready && failure) sink.fact('kdump.notReadyReason', failure.text, failure.line);
+        return;
+      }
+      // newer kdump-tools (Ubuntu 25.10's) estimate what the capture kernel needs from what this boot used
+      const suggested = /^crashkernel suggested size:\s*(\d+)M$/.exec(t);
+      if (suggested) {
+        sink.fact('kdump.suggestedMiB', Number(suggested[1]), lineNo);
         return;
       }
       const dir = /^KDUMP_COREDIR:\s+(\S+)$/.exec(t);

@@ -184,6 +184,7 @@ export async function buildView(model: ReportModel): Promise<Record<string, unkn
       { k: 'Collected', v: formatTime(zone, b.collectedAt) },
       { k: 'Analysis window', v: formatWindow(zone, report.analysis.window) },
       { k: 'Time zone', v: model.zone },
+      ...(b.os ? [{ k: 'OS', v: b.os }] : []),
       { k: 'Kernel', v: b.kernel ?? '—', mono: true },
       { k: 'CPUs / NUMA nodes', v: `${b.cpus ?? '—'} / ${b.numaNodes ?? '—'}` },
       { k: 'Memory', v: b.memTotalKiB === null ? '—' : formatKiB(b.memTotalKiB) },

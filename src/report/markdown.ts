@@ -180,6 +180,7 @@ export function renderMarkdown(model: ReportModel): string {
     ['Collected', formatTime(zone, b.collectedAt)],
     ['Analysis window', formatWindow(zone, report.analysis.window)],
     ['Time zone', mdEscape(model.zone)],
+    ...(b.os ? ([['OS', mdEscape(b.os)]] as [string, string][]) : []),
     ['Kernel', b.kernel ? mdCode(b.kernel) : '—'],
     ['CPUs / NUMA nodes', `${b.cpus ?? '—'} / ${b.numaNodes ?? '—'}`],
     ['Memory', b.memTotalKiB === null ? '—' : formatKiB(b.memTotalKiB)],

@@ -164,6 +164,22 @@ function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[], quote
       return out;
     }) as unknown as Value,
     /**
+     * the events of a type from the host's current boot: at or after its boot time (a minute's slack: btime is
+     * rounded to the second, uptime read a moment after it), and those the bundle cannot date (an undated dmesg
+     * is this boot's ring buffer); every event of the type when the boot time is not known
+     */
+    eventsOfThisBoot: ((type: Value, quote?: Value) => {
+      const boot = timeline.clock.bootMs;
+      const out: Value[] = [];
+      for (const e of timeline.events) {
+        if (e.type !== String(type)) continue;
+        if (boot !== null && e.t !== null && e.t < boot - BOOT_SLACK_MS) continue;
+        out.push({ ...e.attrs, t: e.t, labels: { ...e.labels } } as unknown as Value);
+        if (quote === true && quotedEvents.length < QUOTED_EVENTS_PER_FINDING) quotedEvents.push({ file: e.file, line: e.line });
+      }
+      return out;
+    }) as unknown as Value,
+    /**
      * the guests of the bundle, one per domain however many files describe it (domain XML, its live
      * copy, virsh dumpxml), with kvm.ts's fields: where(guests(), 'memoryHeld', false) are shut off
      */
@@ -248,6 +264,9 @@ function subjectOf(rule: RuleDef, c: Candidate, env: Env): Subject {
   for (const k of SUBJECT_KEYS) if (s[k] !== undefined) (ordered as Record<string, unknown>)[k] = s[k];
   return ordered;
 }
+
+/** How far before the boot time an event may be and still be this boot's (eventsOfThisBoot). */
+const BOOT_SLACK_MS = 60_000;
 
 /** The most events of eventsBetween(…, true) that join one finding's evidence. */
 const QUOTED_EVENTS_PER_FINDING = 3;

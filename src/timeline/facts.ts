@@ -197,6 +197,7 @@ export function bundleFacts(store: RecordStore, clock: Clock, path: string): Bun
     path,
     hostname: stringFact(store, 'host.hostname'),
     kernel: stringFact(store, 'host.kernel'),
+    os: stringFact(store, 'os.prettyName'),
     cpus,
     numaNodes: nodes,
     memTotalKiB: memTotal,

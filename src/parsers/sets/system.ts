@@ -4,6 +4,7 @@ import { uptimeParser } from '../uptime.js';
 import { procStatParser } from '../proc-stat.js';
 import { unameParser } from '../uname.js';
 import { hostnameParser } from '../hostname.js';
+import { osReleaseParser } from '../os-release.js';
 import { lscpuParser } from '../lscpu.js';
 import { cpuinfoParser } from '../cpuinfo.js';
 import { meminfoParser } from '../meminfo.js';
@@ -42,6 +43,7 @@ export const SYSTEM_PARSERS: readonly SourceParser[] = [
   procStatParser,
   uptimeParser,
   unameParser,
+  osReleaseParser,
   lscpuParser,
   cpuinfoParser,
   meminfoParser,
