@@ -224,6 +224,21 @@ describe('kdump-config show', () => {
     ]);
   });
 
+  it('reads the reservation newer kdump-tools suggest for the host (the output the Ubuntu Server documentation shows)', () => {
+    const text = [
+      'DUMP_MODE:                kdump',
+      'crashkernel addr: 0x60000000',
+      'current state:    ready to kdump',
+      '',
+      'crashkernel suggested size: 417M',
+    ].join('\n');
+    const r = parseText(kdumpConfigParser, text, { path: 'sos_commands/kdump/kdump-config_show' });
+    expect(r.facts.map((f) => [f.name, f.value, f.line])).toEqual([
+      ['kdump.ready', 1, 3],
+      ['kdump.suggestedMiB', 417, 5],
+    ]);
+  });
+
   it('survives hostile input', () => {
     fuzz(kdumpConfigParser, [fixture('kdump-config', 'debian12-ready_kdump-config_show')], 'sos_commands/kdump/kdump-config_show');
   });

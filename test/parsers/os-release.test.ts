@@ -18,7 +18,11 @@ describe('os-release', () => {
 
   it('reads the family a RHEL rebuild names in ID_LIKE, in any of the shell quotings os-release(5) allows', () => {
     // the keys as os-release(5) defines them, in the shape RHEL-like distributions write them
-    const r = read(['# comment', 'NAME="Rocky Linux"', "ID='rocky'", 'ID_LIKE="rhel centos fedora"', 'VERSION_ID=9.3', 'PRETTY_NAME="Rocky Linux 9.3 \\"Blue Onyx\\""'].join('\n'));
+    const r = read(
+      ['# comment', 'NAME="Rocky Linux"', "ID='rocky'", 'ID_LIKE="rhel centos fedora"', 'VERSION_ID=9.3', 'PRETTY_NAME="Rocky Linux 9.3 \\"Blue Onyx\\""'].join(
+        '\n',
+      ),
+    );
     expect(Object.fromEntries(r.facts.map((f) => [f.name, f.value]))).toEqual({
       'os.id': 'rocky',
       'os.idLike': 'rhel centos fedora',
