@@ -301,6 +301,7 @@ const EVENT_WORDS: Record<string, (who: string, attrs: TimelineEvent['attrs']) =
   'io-error': (who) => `I/O error${who ? ` on ${who}` : ''}`,
   'alloc-failure': (who) => `page allocation failure${who ? ` (${who})` : ''}`,
   'kvm-error': () => 'KVM error',
+  'capture-kernel': (who, attrs) => `kdump's capture kernel: ${attrs['kind'] === 'oom-kill' ? `OOM killer killed ${who || 'a process'}` : String(attrs['kind'] ?? 'event')}`,
   'crash-reserve': (_who, attrs) => (attrs['failed'] ? `no memory reserved for a crash kernel (${String(attrs['failed'])})` : `${String(attrs['reservedMiB'])} MiB reserved for a crash kernel`),
   segfault: (who, attrs) => `${who || 'a process'} killed by a ${String(attrs['fault'] ?? 'segfault')}`,
   'hw-error': (who, attrs) => `${attrs['kind'] === 'page-retired' ? 'memory page retired' : `${String(attrs['kind'] ?? '')} hardware error`}${who ? ` (${who})` : ''}`,

@@ -220,6 +220,13 @@ export class KernelEventScanner {
   private ioSuppressed = 0;
   /** how many "Linux version" lines were seen: zero in a dmesg means the ring buffer wrapped */
   boots = 0;
+  /**
+   * The boot being read is kdump's capture kernel (its command line holds elfcorehdr=, which kexec adds to
+   * load it): Debian's kdump-tools boots it through systemd, whose journal keeps its lines. Its OOM kills,
+   * allocation failures and probe errors are the capture kernel's, in the memory crashkernel= set aside,
+   * not the host's: they are emitted as capture-kernel events (kind: what they would have been).
+   */
+  private captureBoot = false;
   /** a GHES (firmware-first) or AMD-decoded hardware error report, held until its last line */
   private hwBlock: PendingHwBlock | null = null;
   /** "Machine check events logged" lines waiting to learn whether a decoded error accounts for them */
@@ -331,6 +338,11 @@ export class KernelEventScanner {
     if (oopsKind(message) !== null) return this.oopsStart(message, this.at());
     if (message.includes('page allocation failure')) return this.allocFailure(message, this.at());
     if (message.startsWith('Linux version ')) return this.boot(message, this.at());
+    // x86 prints "Command line:" first, every architecture "Kernel command line:"
+    if ((c0 === 67 || c0 === 75) && (message.startsWith('Command line: ') || message.startsWith('Kernel command line: '))) {
+      this.captureBoot = message.includes(' elfcorehdr=');
+      return;
+    }
     if (message.startsWith('kvm')) return this.kvm(message, this.at());
     // "Reserving …", "crashkernel reserved: …", "cannot allocate crashkernel …": R or c first spares other lines the scan
     if ((c0 === 82 || c0 === 99) && message.includes('crashkernel')) return this.crashReserve(message);
@@ -356,6 +368,10 @@ export class KernelEventScanner {
   }
 
   private emit(type: string, at: At, attrs: EventRecord['attrs'], labels: Record<string, string> = {}, more: EventLine[] = []): void {
+    if (this.captureBoot) {
+      attrs = { ...attrs, kind: type };
+      type = 'capture-kernel';
+    }
     this.sink.event({
       type,
       timeBase: at.timeBase,
@@ -943,6 +959,7 @@ export class KernelEventScanner {
 
   private boot(message: string, at: At): void {
     this.boots++;
+    this.captureBoot = false;
     const kernel = message.split(' ')[2];
     this.emit('boot', at, kernel ? { kernel } : {});
   }

@@ -1,0 +1,45 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyze } from '../../src/analyze.js';
+import { parseText } from '../../src/parsers/collect.js';
+import { journal as journalParser } from '../../src/parsers/journal.js';
+
+// A real Debian 12 guest with crashkernel=116M, crashed: its journal holds kdump-tools' capture boot, whose OOM
+// killer ran while the dump was saved (test/fixtures/SOURCES-logs.md, journal/debian12-kdump-capture-oom).
+const journal = readFileSync(path.resolve(import.meta.dirname, '../fixtures/journal/debian12-kdump-capture-oom/journalctl_--no-pager_-o_short-precise'), 'utf8');
+let work = '';
+
+beforeAll(() => {
+  work = mkdtempSync(path.join(tmpdir(), 'sosmortem-capture-'));
+  for (const [rel, text] of Object.entries({ 'sos_commands/logs/journalctl_--no-pager': journal, 'sos_commands/date/date': 'Mon Dec  7 23:27:40 UTC 2026\n' })) {
+    mkdirSync(path.dirname(path.join(work, rel)), { recursive: true });
+    writeFileSync(path.join(work, rel), text);
+  }
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("kdump's capture boot in the journal", () => {
+  it("reads its kernel's events as the capture kernel's, not the host's: the boot's command line holds elfcorehdr=", () => {
+    const r = parseText(journalParser, journal, { path: 'sos_commands/logs/journalctl_--no-pager', year: 2026 });
+    expect(r.events.filter((e) => e.type === 'oom-kill')).toEqual([]);
+    const capture = r.events.filter((e) => e.type === 'capture-kernel');
+    expect(capture.filter((e) => e.attrs['kind'] === 'oom-kill').map((e) => e.attrs['comm'])).toEqual(['(udev-worker)', 'systemd-udevd']);
+    // the boot after it is the host's again: its reservation is read
+    expect(r.events.filter((e) => e.type === 'crash-reserve').map((e) => e.attrs['reservedMiB'])).toEqual([116, 116]);
+  });
+
+  it('reports no OOM kill of the host, and says the capture kernel ran short while it saved the dump', async () => {
+    const { model } = await analyze([work]);
+    const findings = model.report.findings;
+    expect(findings.filter((f) => f.rule === 'oom-kill')).toEqual([]);
+    const reservation = findings.find((f) => f.rule === 'kdump-reservation');
+    expect(reservation?.title).toBe("kdump's capture kernel ran out of memory saving the dump at 2026-12-07 23:25:20 (2 OOM kills): the next crash may leave no dump");
+    expect(reservation?.severity).toBe('medium');
+    expect(reservation?.metrics).toMatchObject({ reservedMiB: 116, captureOomKills: 2, short: 0 });
+    expect(reservation?.evidence.map((e) => e.text)).toContainEqual(expect.stringContaining('modprobe invoked oom-killer'));
+    const dump = findings.find((f) => f.rule === 'kernel-crash-dump');
+    expect(dump?.message).toContain('The capture kernel ran out of memory while it ran (its OOM killer killed (udev-worker), systemd-udevd)');
+  });
+});
