@@ -8,12 +8,18 @@ import { journal as journalParser } from '../../src/parsers/journal.js';
 
 // A real Debian 12 guest with crashkernel=116M, crashed: its journal holds kdump-tools' capture boot, whose OOM
 // killer ran while the dump was saved (test/fixtures/SOURCES-logs.md, journal/debian12-kdump-capture-oom).
-const journal = readFileSync(path.resolve(import.meta.dirname, '../fixtures/journal/debian12-kdump-capture-oom/journalctl_--no-pager_-o_short-precise'), 'utf8');
+const journal = readFileSync(
+  path.resolve(import.meta.dirname, '../fixtures/journal/debian12-kdump-capture-oom/journalctl_--no-pager_-o_short-precise'),
+  'utf8',
+);
 let work = '';
 
 beforeAll(() => {
   work = mkdtempSync(path.join(tmpdir(), 'sosmortem-capture-'));
-  for (const [rel, text] of Object.entries({ 'sos_commands/logs/journalctl_--no-pager': journal, 'sos_commands/date/date': 'Mon Dec  7 23:27:40 UTC 2026\n' })) {
+  for (const [rel, text] of Object.entries({
+    'sos_commands/logs/journalctl_--no-pager': journal,
+    'sos_commands/date/date': 'Mon Dec  7 23:27:40 UTC 2026\n',
+  })) {
     mkdirSync(path.dirname(path.join(work, rel)), { recursive: true });
     writeFileSync(path.join(work, rel), text);
   }
@@ -35,7 +41,9 @@ describe("kdump's capture boot in the journal", () => {
     const findings = model.report.findings;
     expect(findings.filter((f) => f.rule === 'oom-kill')).toEqual([]);
     const reservation = findings.find((f) => f.rule === 'kdump-reservation');
-    expect(reservation?.title).toBe("kdump's capture kernel ran out of memory saving the dump at 2026-12-07 23:25:20 (2 OOM kills): the next crash may leave no dump");
+    expect(reservation?.title).toBe(
+      "kdump's capture kernel ran out of memory saving the dump at 2026-12-07 23:25:20 (2 OOM kills): the next crash may leave no dump",
+    );
     expect(reservation?.severity).toBe('medium');
     expect(reservation?.metrics).toMatchObject({ reservedMiB: 116, captureOomKills: 2, short: 0 });
     expect(reservation?.evidence.map((e) => e.text)).toContainEqual(expect.stringContaining('modprobe invoked oom-killer'));
