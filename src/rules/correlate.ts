@@ -22,6 +22,8 @@ export interface CorrelationLink {
   effectBelow?: Record<string, number>;
   /** metrics the cause must reach, e.g. {dataLost: 1}: only memory the hardware could not correct kills what held it */
   causeAtLeast?: Record<string, number>;
+  /** metrics the effect must reach, e.g. {captureOomKills: 1}: a reservation found short by the dump it made */
+  effectAtLeast?: Record<string, number>;
   reason: string;
 }
 
@@ -127,6 +129,7 @@ function linkAndRank(findings: Finding[], links: CorrelationLink[], same: SameEp
           if (link.effectRule && effect.rule !== link.effectRule) continue;
           if (link.effectMetrics && !Object.entries(link.effectMetrics).every(([k, v]) => effect.metrics[k] === v)) continue;
           if (link.effectBelow && Object.entries(link.effectBelow).some(([k, v]) => (effect.metrics[k] ?? -Infinity) >= v)) continue;
+          if (link.effectAtLeast && Object.entries(link.effectAtLeast).some(([k, v]) => !((effect.metrics[k] ?? -Infinity) >= v))) continue;
           const cb = bounds(cause);
           const eb = bounds(effect);
           if (!cb || !eb) continue;

@@ -49,5 +49,7 @@ describe("kdump's capture boot in the journal", () => {
     expect(reservation?.evidence.map((e) => e.text)).toContainEqual(expect.stringContaining('modprobe invoked oom-killer'));
     const dump = findings.find((f) => f.rule === 'kernel-crash-dump');
     expect(dump?.message).toContain('The capture kernel ran out of memory while it ran (its OOM killer killed (udev-worker), systemd-udevd)');
+    // one incident: the crash's dump is what showed the reservation short
+    expect(dump?.effects).toEqual([reservation?.id]);
   });
 });
