@@ -295,7 +295,7 @@ function topByPeak(list: Series[], n: number): Series[] {
 const EVENT_WORDS: Record<string, (who: string, attrs: TimelineEvent['attrs']) => string> = {
   'oom-kill': (who) => `OOM killer killed ${who || 'a process'}`,
   'hung-task': (who) => `${who || 'a task'} reported hung`,
-  boot: () => 'host booted',
+  boot: (_who, attrs) => (attrs['capture'] === true ? "kdump's capture kernel booted" : 'host booted'),
   'soft-lockup': (who) => `soft lockup${who ? ` (${who})` : ''}`,
   'hard-lockup': () => 'hard lockup',
   'io-error': (who) => `I/O error${who ? ` on ${who}` : ''}`,

@@ -133,6 +133,8 @@ const LOCKUP_REPORT_LINES = ['Modules linked in:', 'CPU: ', 'Hardware name:', 'W
 /** Hung-task traces rarely matter past the top frames; a short stack keeps evidence readable. */
 const MAX_STACK_FRAMES = 8;
 const MAX_KVM_MESSAGE = 300;
+/** How many messages after "Linux version" its command line may come (x86: the next; arm64: a few dozen). */
+const BOOT_COMMAND_LINE_WITHIN = 200;
 const CRASH_RESERVING = /^Reserving (\d+)MB of memory at \d+MB for crashkernel \(System RAM: (\d+)MB\)/;
 const CRASH_RESERVED = /^crashkernel reserved: 0x[0-9a-f]+ - 0x[0-9a-f]+ \((\d+) MB\)/;
 const CRASH_FAILED = /^(?:crashkernel reservation failed - (.+)|(cannot allocate crashkernel) \(size:0x[0-9a-f]+\))/;
@@ -227,6 +229,11 @@ export class KernelEventScanner {
    * not the host's: they are emitted as capture-kernel events (kind: what they would have been).
    */
   private captureBoot = false;
+  /**
+   * A boot's event, held until its command line says whose boot it is (x86 prints it on the next line,
+   * arm64 some lines later): a capture kernel's is marked so, and reads "kdump's capture kernel booted".
+   */
+  private pendingBoot: { at: At; attrs: EventRecord['attrs']; messagesLeft: number } | null = null;
   /** a GHES (firmware-first) or AMD-decoded hardware error report, held until its last line */
   private hwBlock: PendingHwBlock | null = null;
   /** "Machine check events logged" lines waiting to learn whether a decoded error accounts for them */
@@ -306,6 +313,7 @@ export class KernelEventScanner {
       this.oops = null;
     }
     if (message.length === 0) return;
+    if (this.pendingBoot !== null && --this.pendingBoot.messagesLeft <= 0) this.flushBoot();
     const c0 = message.charCodeAt(0);
     // Trace frames, register dumps and Mem-Info continuations all start with a space; none starts an event.
     if (c0 === 32 || c0 === 9) return;
@@ -341,6 +349,7 @@ export class KernelEventScanner {
     // x86 prints "Command line:" first, every architecture "Kernel command line:"
     if ((c0 === 67 || c0 === 75) && (message.startsWith('Command line: ') || message.startsWith('Kernel command line: '))) {
       this.captureBoot = message.includes(' elfcorehdr=');
+      this.flushBoot();
       return;
     }
     if (message.startsWith('kvm')) return this.kvm(message, this.at());
@@ -354,6 +363,7 @@ export class KernelEventScanner {
   }
 
   end(): void {
+    this.flushBoot();
     if (this.hwBlock) this.emitHwBlock(this.hwBlock);
     this.hwBlock = null;
     if (this.oops) this.emitOops(this.oops);
@@ -958,10 +968,22 @@ export class KernelEventScanner {
   }
 
   private boot(message: string, at: At): void {
+    this.flushBoot();
     this.boots++;
     this.captureBoot = false;
     const kernel = message.split(' ')[2];
-    this.emit('boot', at, kernel ? { kernel } : {});
+    this.pendingBoot = { at, attrs: kernel ? { kernel } : {}, messagesLeft: BOOT_COMMAND_LINE_WITHIN };
+  }
+
+  private flushBoot(): void {
+    const boot = this.pendingBoot;
+    if (boot === null) return;
+    this.pendingBoot = null;
+    // emitted outside the capture boot's marking: a boot is a boot; its attribute says whose
+    const capture = this.captureBoot;
+    this.captureBoot = false;
+    this.emit('boot', boot.at, capture ? { ...boot.attrs, capture: true } : boot.attrs);
+    this.captureBoot = capture;
   }
 
   /**

@@ -32,7 +32,8 @@ describe("kdump's capture boot in the journal", () => {
     expect(r.events.filter((e) => e.type === 'oom-kill')).toEqual([]);
     const capture = r.events.filter((e) => e.type === 'capture-kernel');
     expect(capture.filter((e) => e.attrs['kind'] === 'oom-kill').map((e) => e.attrs['comm'])).toEqual(['(udev-worker)', 'systemd-udevd']);
-    // the boot after it is the host's again: its reservation is read
+    // its boot is marked as the capture kernel's; the one after it is the host's again, and its reservation is read
+    expect(r.events.filter((e) => e.type === 'boot').map((e) => e.attrs['capture'] ?? false)).toEqual([false, true, false]);
     expect(r.events.filter((e) => e.type === 'crash-reserve').map((e) => e.attrs['reservedMiB'])).toEqual([116, 116]);
   });
 
@@ -49,6 +50,7 @@ describe("kdump's capture boot in the journal", () => {
     expect(reservation?.evidence.map((e) => e.text)).toContainEqual(expect.stringContaining('modprobe invoked oom-killer'));
     const dump = findings.find((f) => f.rule === 'kernel-crash-dump');
     expect(dump?.message).toContain('The capture kernel ran out of memory while it ran (its OOM killer killed (udev-worker), systemd-udevd)');
+    expect(model.events.filter((e) => e.type === 'boot').map((e) => e.label)).toEqual(['host booted', "kdump's capture kernel booted", 'host booted']);
     // one incident: the crash's dump is what showed the reservation short
     expect(dump?.effects).toEqual([reservation?.id]);
   });
