@@ -55,3 +55,24 @@ describe("kdump's capture boot in the journal", () => {
     expect(dump?.effects).toEqual([reservation?.id]);
   });
 });
+
+describe('a real sosreport of the same host after the crash (sos 4.0, Debian 12)', () => {
+  it('reports the saved dump and the reservation its capture kernel ran short of, and no OOM kill of the host', async () => {
+    const archive = path.resolve(import.meta.dirname, '../fixtures/sosreport-archives/real-debian12-kdump-crashkernel116M.tar.xz');
+    const { model } = await analyze([archive]);
+    const r = model.report;
+    expect(r.bundle).toMatchObject({ hostname: 'crashhost', os: 'Debian GNU/Linux 12 (bookworm)', kernel: '6.1.0-50-amd64' });
+    expect(r.findings.map((f) => [f.rule, f.severity])).toEqual([
+      ['kernel-crash-dump', 'critical'],
+      ['kdump-reservation', 'medium'],
+    ]);
+    const reservation = r.findings.find((f) => f.rule === 'kdump-reservation');
+    // kexec_crash_size is 121634816 bytes: 116 MiB
+    expect(reservation?.metrics).toMatchObject({ reservedMiB: 116, captureOomKills: 2 });
+    expect(reservation?.evidence.map((e) => e.source)).toContain('sys/kernel/kexec_crash_size');
+    const dump = r.findings.find((f) => f.rule === 'kernel-crash-dump');
+    expect(dump?.title).toBe('Kernel crash at 2026-12-07 23:26:00: kdump saved a 41 MiB dump, its kernel log is not in the bundle');
+    expect(dump?.effects).toEqual([reservation?.id]);
+    expect(r.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+  });
+});
