@@ -7,6 +7,7 @@ import type { BundleSource } from './bundle/walk.js';
 import type { Diagnostic } from './model.js';
 import type { EventSpread } from './parsers/types.js';
 import type { ChartSeries, FindingChart, Report, ReportModel, TimelineEventView } from './report/model.js';
+import { SYSSTAT_BOOT } from './report/format.js';
 import { correlate, loadCorrelations } from './rules/correlate.js';
 import { attachEvidence, runRules, type DraftFinding } from './rules/engine.js';
 import { repeatsOf } from './rules/expr.js';
@@ -295,7 +296,7 @@ function topByPeak(list: Series[], n: number): Series[] {
 const EVENT_WORDS: Record<string, (who: string, attrs: TimelineEvent['attrs']) => string> = {
   'oom-kill': (who) => `OOM killer killed ${who || 'a process'}`,
   'hung-task': (who) => `${who || 'a task'} reported hung`,
-  boot: (_who, attrs) => (attrs['capture'] === true ? "kdump's capture kernel booted" : 'host booted'),
+  boot: (_who, attrs) => (attrs['capture'] === true ? "kdump's capture kernel booted" : attrs['source'] === 'sysstat' ? SYSSTAT_BOOT : 'host booted'),
   'soft-lockup': (who) => `soft lockup${who ? ` (${who})` : ''}`,
   'hard-lockup': () => 'hard lockup',
   'io-error': (who) => `I/O error${who ? ` on ${who}` : ''}`,

@@ -356,7 +356,7 @@ class SarXmlParser implements LineParser {
         const a = attrs(inner, nameEnd);
         const when = this.when(a, line);
         if (!when) return;
-        const out: Record<string, number> = {};
+        const out: Record<string, number | string> = { source: 'sysstat' };
         const n = Number(a.get('cpu_count'));
         if (Number.isInteger(n) && n > 0) out.cpus = n;
         this.sink.event({ type: 'boot', timeBase: when.base, t: when.t, labels: {}, attrs: out, line, lines: [{ line, text: `boot ${a.get('date') ?? ''} ${a.get('time') ?? ''}` }] });

@@ -680,7 +680,8 @@ class SarParser implements LineParser {
     const t = this.time(this.section?.tracker ?? this.defaultTracker, clock.sec, lineNo, true);
     if (t === null || this.boots.has(t)) return;
     this.boots.add(t);
-    const attrs: Record<string, number> = {};
+    // sysstat's own restart record, written when its service starts: seconds to minutes after the kernel's boot
+    const attrs: Record<string, number | string> = { source: 'sysstat' };
     const cpuTok = f[clock.next + 2];
     if (cpuTok !== undefined && cpuTok.startsWith('(') && f[clock.next + 3] === 'CPU)') {
       const n = Number(cpuTok.slice(1));

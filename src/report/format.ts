@@ -407,6 +407,12 @@ export interface Postmortem {
   timeline: { time: string; what: string }[];
 }
 
+/** A boot as sysstat records it (its restart record, when its service starts): the postmortem tells it only when the kernel's log does not. */
+export const SYSSTAT_BOOT = 'host booted (sysstat restart record)';
+
+/** How long after the kernel's boot sysstat's restart record may come and still be that boot. */
+const SYSSTAT_BOOT_LAG_MS = 5 * 60_000;
+
 function byIdIn(findings: readonly Finding[], id: string | undefined): Finding | undefined {
   return id === undefined ? undefined : findings.find((f) => f.id === id);
 }
@@ -473,7 +479,10 @@ export function postmortem(model: ReportModel): Postmortem | null {
   const fsErrorDevices = new Set(model.report.findings.filter((f) => f.rule === 'fs-errors').map((f) => f.subject.device));
   // a process the kernel killed for a fault: the finding of a QEMU's is told as the finding, another program's as an event
   const faultTold = new Set(byStart.filter((f) => f.window && f.subject.comm !== undefined).map((f) => `${formatTime(zone, f.window?.start ?? null)}|${f.subject.comm}`));
+  // sysstat records a boot when its service starts, seconds to minutes after the kernel logged it: one boot, told once
+  const kernelBoots = model.events.filter((e) => e.type === 'boot' && e.label !== SYSSTAT_BOOT).map((e) => e.t);
   for (const e of model.events) {
+    if (e.type === 'boot' && e.label === SYSSTAT_BOOT && kernelBoots.some((t) => e.t >= t && e.t - t <= SYSSTAT_BOOT_LAG_MS)) continue;
     const recorded = e.type === 'fs-error-recorded' && fsErrorDevices.has(e.labels['device']);
     if (!(recorded || e.type === 'oom-kill' || e.type === 'hung-task' || e.type === 'boot' || e.type === 'segfault' || e.type.startsWith('vm-'))) continue;
     const time = formatTimeMs(zone, e.t);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze.js';
 import { parseText } from '../../src/parsers/collect.js';
 import { journal as journalParser } from '../../src/parsers/journal.js';
+import { postmortem } from '../../src/report/format.js';
 
 // A real Debian 12 guest with crashkernel=116M, crashed: its journal holds kdump-tools' capture boot, whose OOM
 // killer ran while the dump was saved (test/fixtures/SOURCES-logs.md, journal/debian12-kdump-capture-oom).
@@ -74,5 +75,15 @@ describe('a real sosreport of the same host after the crash (sos 4.0, Debian 12)
     expect(dump?.title).toBe('Kernel crash at 2026-12-07 23:26:00: kdump saved a 41 MiB dump, its kernel log is not in the bundle');
     expect(dump?.effects).toEqual([reservation?.id]);
     expect(r.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    // sysstat's restart records (sa07.xml) come 11 to 49 s after the kernel's boots: the postmortem tells each boot once
+    const told = postmortem(model)?.timeline.map((t) => `${t.time} ${t.what}`) ?? [];
+    expect(told.filter((t) => !t.includes('kdump'))).toEqual([
+      '2026-12-07 23:22:09 host booted',
+      // rsyslog, started 145 s into that boot (a slow emulated guest), stamped its kernel lines with its own start
+      '2026-12-07 23:24:34 host booted',
+      '2026-12-07 23:27:14 host booted',
+      '2026-12-07 23:56:07 host booted',
+    ]);
+    expect(told.filter((t) => t.includes('kdump') && t.includes('booted'))).toEqual(["2026-12-07 23:25:18 kdump's capture kernel booted"]);
   });
 });

@@ -174,7 +174,7 @@ describe('sar fast paths', () => {
       ].join('\n');
     const c = new Wanting(() => true);
     feedText(sar, text, { path: 'x' }, c);
-    expect(c.events.map((e) => [e.type, e.t, e.attrs])).toEqual([['boot', Date.UTC(2026, 10, 20, 0, 15, 0), { cpus: 2 }]]);
+    expect(c.events.map((e) => [e.type, e.t, e.attrs])).toEqual([['boot', Date.UTC(2026, 10, 20, 0, 15, 0), { cpus: 2, source: 'sysstat' }]]);
     expect(c.samples.filter((s) => s.metric === 'swap.usedKiB').map((s) => [s.value, s.line])).toEqual([
       [0, 4],
       [100, 7],

@@ -65,7 +65,7 @@ describe('sar text', () => {
     expect(us.formats[0]).toContain('12-hour');
     const boot = de.events.find((e) => e.type === 'boot');
     expect(boot?.t).toBe(Date.UTC(2019, 5, 30, 5, 39, 21));
-    expect(boot?.attrs).toEqual({ cpus: 8 });
+    expect(boot?.attrs).toEqual({ cpus: 8, source: 'sysstat' });
   });
 
   it('reads RHEL5 sysstat 7 text: ISO date, no arch, two LINUX RESTART lines as boot events', () => {
