@@ -463,7 +463,11 @@ export function groupEpisodes(drafts: DraftFinding[], episode: NonNullable<RuleD
   const span = (d: DraftFinding): [number, number] => [Date.parse(d.finding.window?.start ?? ''), Date.parse(d.finding.window?.end ?? '')];
   const gapMs = episode.gapSec * 1000;
   const byKey = new Map<string, DraftFinding[]>();
-  for (const d of keyed) byKey.set(d.episodeKey as string, [...(byKey.get(d.episodeKey as string) ?? []), d]);
+  for (const d of keyed) {
+    const list = byKey.get(d.episodeKey as string);
+    if (list) list.push(d);
+    else byKey.set(d.episodeKey as string, [d]);
+  }
   for (const list of byKey.values()) {
     list.sort((a, b) => span(a)[0] - span(b)[0]);
     let group: DraftFinding[] = [];
@@ -471,6 +475,7 @@ export function groupEpisodes(drafts: DraftFinding[], episode: NonNullable<RuleD
     const close = (): void => {
       if (group.length > 1) lead(group, episode.reason);
       group = [];
+      groupEnd = -Infinity;
     };
     for (const d of list) {
       const [start, end] = span(d);
