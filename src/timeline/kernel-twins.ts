@@ -35,6 +35,16 @@ const KERNEL_LOG_PARSERS = new Set(['dmesg', 'syslog', 'journal', 'rasdaemon']);
 const TWIN_WINDOW_MS = 60_000;
 
 /**
+ * A syslog daemon writes the ring buffer down when it starts, every early line stamped with its start
+ * time: minutes after the kernel on a slow boot (145 s in a real emulated guest; RAID assembly or a long
+ * initramfs on a large server). timeline.ts places such a line by its kernel stamp for the current boot;
+ * for an earlier one the boot time is not known. A line of a boot's first minutes (its kernel stamp says
+ * so) that a syslog file placed later than another log's copy, by up to this much, is that copy: a line
+ * is written late, never early.
+ */
+const LATE_EARLY_BOOT_MS = 10 * 60_000;
+
+/**
  * Attributes that differ between two files' copies of one folded storm: its count, and the sums a
  * fold keeps of additive attributes (event-storm.ts), which are a line's own values only unfolded.
  */
@@ -58,6 +68,7 @@ export function dropKernelTwins(events: TimelineEvent[], files: readonly FileInf
   if (logFiles.size < 2) return { kept: events, dropped };
 
   const fromRing = (e: TimelineEvent): boolean => files[e.file]?.parser === 'dmesg';
+  const writtenLateMaybe = (e: TimelineEvent): boolean => files[e.file]?.parser === 'syslog' && e.uptime !== undefined && e.uptime * 1000 < LATE_EARLY_BOOT_MS;
   const twins = new Set<TimelineEvent>();
   // The copy to drop of two: the less counted storm, else the one not dated by the kernel's stamp, else the later placed.
   const settle = (k: Kept, e: TimelineEvent): void => {
@@ -89,10 +100,13 @@ export function dropKernelTwins(events: TimelineEvent[], files: readonly FileInf
     const kept: Kept[] = [];
     for (const e of timed) {
       const t = e.t as number;
+      const window = writtenLateMaybe(e) ? LATE_EARLY_BOOT_MS : TWIN_WINDOW_MS;
       let twinOf: Kept | null = null;
       for (let i = kept.length - 1; i >= 0; i--) {
         const k = kept[i] as Kept;
-        if (t - (k.e.t as number) > TWIN_WINDOW_MS) break;
+        if (t - (k.e.t as number) > window) break;
+        // past the usual window, only another log's copy dated by the kernel's own time (not a syslog's)
+        if (t - (k.e.t as number) > TWIN_WINDOW_MS && files[k.e.file]?.parser === 'syslog') continue;
         // two lines the kernel stamped differently are two events, however close
         if (!k.files.has(e.file) && (k.e.uptime === undefined || e.uptime === undefined || k.e.uptime === e.uptime)) {
           twinOf = k;

@@ -25,6 +25,32 @@ function ev(file: number, t: number | null, attrs: TimelineEvent['attrs'], more:
 }
 
 describe('kernel events read from two logs (dropKernelTwins)', () => {
+  it("pairs a boot's first lines a syslog daemon wrote down minutes late with the journal's copy, never with an earlier one", () => {
+    const journalFiles: FileInfo[] = [
+      ...files,
+      { path: 'sos_commands/logs/journalctl_--no-pager', parser: 'journal', records: 0, formats: [], diagnostics: 0 },
+    ];
+    const boot = (file: number, t: number, uptime?: number): TimelineEvent => ({
+      ...ev(file, t, {}),
+      type: 'boot',
+      labels: {},
+      attrs: { kernel: '6.1.0-50-amd64' },
+      ...(uptime === undefined ? {} : { uptime }),
+    });
+    // a real guest: the journal dates the boot 23:22:09, rsyslog (started 145 s in) wrote "[0.000000] Linux version" at 23:24:34
+    const journal = boot(4, T0);
+    const late = boot(2, T0 + 145_000, 0);
+    expect(dropKernelTwins([journal, late], journalFiles).kept).toEqual([journal]);
+    // a line of that boot written 145 s late, but stamped 30 minutes in, is no early-boot line: another event
+    const later = { ...boot(2, T0 + 145_000, 1800), type: 'oom-kill' as const };
+    const journalKill = { ...boot(4, T0), type: 'oom-kill' as const };
+    expect(dropKernelTwins([journalKill, later], journalFiles).kept).toEqual([journalKill, later]);
+    // and a syslog line is never paired with a copy placed after it: written late, never early
+    const early = boot(2, T0, 0);
+    const journalAfter = boot(4, T0 + 145_000);
+    expect(dropKernelTwins([early, journalAfter], journalFiles).kept).toEqual([early, journalAfter]);
+  });
+
   it("keeps one of the same line in dmesg and syslog, the ring buffer's, and counts what it dropped by file", () => {
     const ring = ev(0, T0 + 800, { pid: 4242 }, { uptime: 9000.5 });
     const log = ev(1, T0, { pid: 4242 });
