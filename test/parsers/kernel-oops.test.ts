@@ -251,7 +251,10 @@ describe('a real x86 kernel: the same on a frozen XFS and a frozen btrfs (Debian
       'sos_commands/date/date': 'Mon Dec  7 20:30:00 UTC 2026\n',
     });
     const hung = model.report.findings.filter((f) => f.rule === 'hung-task');
-    expect(hung.map((f) => f.title).sort()).toEqual(['mmapw hung in D state, waiting on a frozen filesystem', 'writew hung in D state, waiting on a frozen filesystem']);
+    expect(hung.map((f) => f.title).sort()).toEqual([
+      'mmapw hung in D state, waiting on a frozen filesystem',
+      'writew hung in D state, waiting on a frozen filesystem',
+    ]);
     const fault = hung.find((f) => f.subject.comm === 'mmapw');
     expect(fault?.message).toContain(`__percpu_down_read \\< ${frame} \\< do_page_mkwrite`);
     // reported in the same watchdog scan, on one frozen filesystem: one episode
@@ -392,5 +395,20 @@ describe("a crashed boot's log past what a ring buffer holds", () => {
     const c = parseText(dmesgParser, text, { path: 'var/crash/127.0.0.1-2026-12-05-03:14:07/vmcore-dmesg.txt' });
     expect(c.events.length).toBe(300_000);
     expect(c.diagnostics.some((d) => d.message === "5 more events than the 300000 a crashed boot's log is read for were not kept")).toBe(true);
+  });
+});
+
+describe('a real 1 GiB guest whose leaking process the OOM killer ended (Debian 12, 6.1)', () => {
+  it('calls a victim holding most of a small host the one that used the memory up, not a bystander', async () => {
+    const model = await analyzeFiles({
+      'sos_commands/kernel/dmesg': fixtureText('dmesg/debian12-leak-oom-guest/dmesg_oom-kill-of-the-leaker.txt'),
+      'proc/meminfo': 'MemTotal:         981472 kB\nMemFree:          744060 kB\n',
+      'proc/stat': 'cpu  1 2 3 4\ncpu0 1 2 3 4\nbtime 1796689815\n',
+      'sos_commands/date/date': 'Tue Dec  8 00:45:52 UTC 2026\n',
+    });
+    const oom = model.report.findings.find((f) => f.rule === 'oom-kill');
+    expect(oom?.title).toBe('Global OOM kill of leaky (pid 437, 591 MiB)');
+    expect(oom?.message).toContain('A victim this large most likely held the memory that ran out.');
+    expect(oom?.message).not.toContain('bystander');
   });
 });
