@@ -14,6 +14,12 @@ describe('a real leak to an OOM kill on a small guest (sos 4.0, Debian 12, sar e
     expect(oom?.title).toBe('Global OOM kill of leaky (pid 437, 591 MiB)');
     expect(oom?.severity).toBe('critical');
     expect(oom?.message).toContain('A victim this large most likely held the memory that ran out.');
+    // its resident size flattened once it swapped; its virtual size kept the line up to the kill
+    const runaway = r.findings.find((f) => f.rule === 'memory-runaway');
+    expect(runaway?.title).toBe('leaky (pid 437) grew +207 MiB/min until the OOM killer ended it');
+    expect(runaway?.metrics).toMatchObject({ points: 8, r2: 0.981 });
+    expect(runaway?.effects).toEqual([oom?.id]);
+    expect(r.findings[0]?.rule).toBe('memory-runaway');
     // swapping out at up to 1 471 pages/s with almost nothing coming back in is pressure, not thrashing
     expect(r.findings.filter((f) => f.rule === 'swap-thrash')).toEqual([]);
     const swapOut = timeline.seriesOf('swap.outPagesPerSec')[0];
