@@ -20,6 +20,10 @@ describe('a real leak to an OOM kill on a small guest (sos 4.0, Debian 12, sar e
     expect(runaway?.metrics).toMatchObject({ points: 8, r2: 0.981 });
     expect(runaway?.effects).toEqual([oom?.id]);
     expect(r.findings[0]?.rule).toBe('memory-runaway');
+    // the crash of an earlier boot is still in the journal; this boot reserves nothing for kdump, and says so
+    expect(r.findings.find((f) => f.rule === 'kdump-reservation')?.message).toContain(
+      "At this boot no memory is set aside for kdump's capture kernel (no crashkernel=)",
+    );
     // swapping out at up to 1 471 pages/s with almost nothing coming back in is pressure, not thrashing
     expect(r.findings.filter((f) => f.rule === 'swap-thrash')).toEqual([]);
     const swapOut = timeline.seriesOf('swap.outPagesPerSec')[0];
