@@ -378,7 +378,8 @@ export class KernelEventScanner {
   }
 
   private emit(type: string, at: At, attrs: EventRecord['attrs'], labels: Record<string, string> = {}, more: EventLine[] = []): void {
-    if (this.captureBoot) {
+    // a boot is a boot, the capture kernel's too: its attribute says whose (flushBoot)
+    if (this.captureBoot && type !== 'boot') {
       attrs = { ...attrs, kind: type };
       type = 'capture-kernel';
     }
@@ -979,11 +980,7 @@ export class KernelEventScanner {
     const boot = this.pendingBoot;
     if (boot === null) return;
     this.pendingBoot = null;
-    // emitted outside the capture boot's marking: a boot is a boot; its attribute says whose
-    const capture = this.captureBoot;
-    this.captureBoot = false;
-    this.emit('boot', boot.at, capture ? { ...boot.attrs, capture: true } : boot.attrs);
-    this.captureBoot = capture;
+    this.emit('boot', boot.at, this.captureBoot ? { ...boot.attrs, capture: true } : boot.attrs);
   }
 
   /**
