@@ -18,7 +18,8 @@ describe('a real leak to an OOM kill on a small guest (sos 4.0, Debian 12, sar e
     const runaway = r.findings.find((f) => f.rule === 'memory-runaway');
     expect(runaway?.title).toBe('leaky (pid 437) grew +207 MiB/min until the OOM killer ended it');
     expect(runaway?.metrics).toMatchObject({ points: 8, r2: 0.981 });
-    expect(runaway?.effects).toEqual([oom?.id]);
+    const swapOutFinding = r.findings.find((f) => f.rule === 'swap-out');
+    expect(runaway?.effects.toSorted()).toEqual([oom?.id, swapOutFinding?.id].toSorted());
     expect(r.findings[0]?.rule).toBe('memory-runaway');
     // the crash of an earlier boot is still in the journal; this boot reserves nothing for kdump, and says so
     expect(r.findings.find((f) => f.rule === 'kdump-reservation')?.message).toContain(
@@ -26,6 +27,13 @@ describe('a real leak to an OOM kill on a small guest (sos 4.0, Debian 12, sar e
     );
     // swapping out at up to 1 471 pages/s with almost nothing coming back in is pressure, not thrashing
     expect(r.findings.filter((f) => f.rule === 'swap-thrash')).toEqual([]);
+    // but it is the memory running out, between the runaway and the kill: vmstat's 5 s rows, with the pages
+    // written out and how few came back
+    expect(swapOutFinding?.window).toEqual({ start: '2026-12-08T00:36:27+00:00', end: '2026-12-08T00:40:57+00:00' });
+    expect(swapOutFinding?.metrics).toMatchObject({ peakSwapOutPagesPerSec: 4168.5, swapInShareOfOutPct: 0.099, swappedOutMiB: 1024.58 });
+    expect(swapOutFinding?.message).toContain('swap was up to 79.2% full');
+    expect(swapOutFinding?.causes).toEqual([runaway?.id]);
+    expect(swapOutFinding?.effects).toEqual([oom?.id]);
     const swapOut = timeline.seriesOf('swap.outPagesPerSec')[0];
     // sar's minute averages peak at 1 470.68 pages/s; vmstat's 5 s rows, taken at the same time, higher
     expect(Math.max(...(swapOut?.v ?? []))).toBeGreaterThanOrEqual(1470.68);
