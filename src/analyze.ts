@@ -292,6 +292,12 @@ function topByPeak(list: Series[], n: number): Series[] {
   return [...list].sort((a, b) => (peaks.get(b) as number) - (peaks.get(a) as number)).slice(0, n);
 }
 
+function probeWords(attrs: TimelineEvent['attrs']): string {
+  // -12 is ENOMEM: the driver could not get memory; the rest are the driver's own reasons
+  const why = attrs['errno'] === -12 ? 'out of memory' : `error ${String(attrs['errno'])}`;
+  return `driver ${String(attrs['driver'])} failed to probe ${String(attrs['device'])} (${why})`;
+}
+
 /** What an event is, in words, for the postmortem's timeline ("vm-log-ends-running app01" read like an error code). */
 const EVENT_WORDS: Record<string, (who: string, attrs: TimelineEvent['attrs']) => string> = {
   'oom-kill': (who) => `OOM killer killed ${who || 'a process'}`,
@@ -302,7 +308,17 @@ const EVENT_WORDS: Record<string, (who: string, attrs: TimelineEvent['attrs']) =
   'io-error': (who) => `I/O error${who ? ` on ${who}` : ''}`,
   'alloc-failure': (who) => `page allocation failure${who ? ` (${who})` : ''}`,
   'kvm-error': () => 'KVM error',
-  'capture-kernel': (who, attrs) => `kdump's capture kernel: ${attrs['kind'] === 'oom-kill' ? `OOM killer killed ${who || 'a process'}` : String(attrs['kind'] ?? 'event')}`,
+  'probe-failed': (_who, attrs) => probeWords(attrs),
+  'capture-kernel': (who, attrs) =>
+    `kdump's capture kernel: ${
+      attrs['kind'] === 'oom-kill'
+        ? `OOM killer killed ${who || 'a process'}`
+        : attrs['kind'] === 'probe-failed'
+          ? probeWords(attrs)
+          : attrs['kind'] === 'alloc-failure'
+            ? `page allocation failure${attrs['order'] === undefined ? '' : ` of order ${String(attrs['order'])}`}${who ? ` (${who})` : ''}`
+            : String(attrs['kind'] ?? 'event')
+    }`,
   'crash-reserve': (_who, attrs) => (attrs['failed'] ? `no memory reserved for a crash kernel (${String(attrs['failed'])})` : `${String(attrs['reservedMiB'])} MiB reserved for a crash kernel`),
   segfault: (who, attrs) => `${who || 'a process'} killed by a ${String(attrs['fault'] ?? 'segfault')}`,
   'hw-error': (who, attrs) => `${attrs['kind'] === 'page-retired' ? 'memory page retired' : `${String(attrs['kind'] ?? '')} hardware error`}${who ? ` (${who})` : ''}`,

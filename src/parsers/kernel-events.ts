@@ -360,6 +360,7 @@ export class KernelEventScanner {
     if (message.startsWith('mce: [Hardware Error]: ')) return this.mce(message);
     if (message.startsWith('Memory failure: ')) return this.memoryFailure(message);
     if (c0 === 123 /* { */ || message.startsWith('[Hardware Error]: ')) return this.hwBlockStart(message);
+    if (message.includes(' failed with error -')) return this.probeFailed(message);
   }
 
   end(): void {
@@ -966,6 +967,34 @@ export class KernelEventScanner {
       if (gfp) attrs.gfp = gfp;
     }
     this.emit('alloc-failure', at, attrs, { comm });
+  }
+
+  /**
+   * A driver whose probe failed leaves its device without a driver: in kdump's capture kernel, a disk
+   * controller that failed for want of memory (-12, a real Debian 12 capture at crashkernel=128M:
+   * "ahci: probe of 0000:00:1f.2 failed with error -12") hides every disk behind it from the dump.
+   * drivers/base/dd.c printed "<driver>: probe of <device> failed with error <n>" (6.1, seen); newer
+   * kernels "<driver> <device>: probe with driver <driver> failed with error <n>" (from source).
+   */
+  private probeFailed(message: string): void {
+    const tail = message.lastIndexOf(' failed with error -');
+    const errno = Number(message.slice(tail + ' failed with error '.length));
+    if (!Number.isInteger(errno)) return;
+    let driver: string;
+    let device: string;
+    const old = message.indexOf(': probe of ');
+    const withDriver = message.indexOf(': probe with driver ');
+    if (old > 0 && old < tail) {
+      driver = message.slice(0, old);
+      device = message.slice(old + ': probe of '.length, tail);
+    } else if (withDriver > 0 && withDriver < tail) {
+      driver = message.slice(withDriver + ': probe with driver '.length, tail);
+      const head = message.slice(0, withDriver);
+      const space = head.indexOf(' ');
+      device = space > 0 ? head.slice(space + 1) : head;
+    } else return;
+    if (driver.includes(' ') || device.includes(' ')) return;
+    this.emit('probe-failed', this.at(), { driver, device, errno }, { device });
   }
 
   private boot(message: string, at: At): void {

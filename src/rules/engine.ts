@@ -153,13 +153,14 @@ function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[], quote
       if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
       const out: Value[] = [];
       const events = timeline.events;
+      const quoteUpTo = Math.min(QUOTED_EVENTS_PER_FINDING, quotedEvents.length + QUOTED_EVENTS_PER_CALL);
       // Events are sorted by time, those without one last; a rule may ask once per finding.
       for (let i = firstAtOrAfter(events, lo, (e) => e.t); i < events.length; i++) {
         const e = events[i] as TimelineEvent;
         if (e.t === null || e.t > hi) break;
         if (e.type !== String(type)) continue;
         out.push({ ...e.attrs, t: e.t, labels: { ...e.labels } } as unknown as Value);
-        if (quote === true && quotedEvents.length < QUOTED_EVENTS_PER_FINDING) quotedEvents.push({ file: e.file, line: e.line });
+        if (quote === true && quotedEvents.length < quoteUpTo) quotedEvents.push({ file: e.file, line: e.line });
       }
       return out;
     }) as unknown as Value,
@@ -171,11 +172,12 @@ function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[], quote
     eventsOfThisBoot: ((type: Value, quote?: Value) => {
       const boot = timeline.clock.bootMs;
       const out: Value[] = [];
+      const quoteUpTo = Math.min(QUOTED_EVENTS_PER_FINDING, quotedEvents.length + QUOTED_EVENTS_PER_CALL);
       for (const e of timeline.events) {
         if (e.type !== String(type)) continue;
         if (boot !== null && e.t !== null && e.t < boot - BOOT_SLACK_MS) continue;
         out.push({ ...e.attrs, t: e.t, labels: { ...e.labels } } as unknown as Value);
-        if (quote === true && quotedEvents.length < QUOTED_EVENTS_PER_FINDING) quotedEvents.push({ file: e.file, line: e.line });
+        if (quote === true && quotedEvents.length < quoteUpTo) quotedEvents.push({ file: e.file, line: e.line });
       }
       return out;
     }) as unknown as Value,
@@ -268,8 +270,13 @@ function subjectOf(rule: RuleDef, c: Candidate, env: Env): Subject {
 /** How far before the boot time an event may be and still be this boot's (eventsOfThisBoot). */
 const BOOT_SLACK_MS = 60_000;
 
-/** The most events of eventsBetween(…, true) that join one finding's evidence. */
-const QUOTED_EVENTS_PER_FINDING = 3;
+/**
+ * The most events one eventsBetween(…, true) or eventsOfThisBoot(…, true) quotes, and the most all of a finding's
+ * calls quote together: per call, so that a text asked later (the capture kernel's failed probe) is not crowded
+ * out by one asked before it (the reservation's boot lines).
+ */
+const QUOTED_EVENTS_PER_CALL = 3;
+const QUOTED_EVENTS_PER_FINDING = 6;
 
 /** The most pids a finding lists beside its subject's. */
 const MAX_FINDING_PIDS = 1000;

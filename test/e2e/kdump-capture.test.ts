@@ -88,3 +88,49 @@ describe('a real sosreport of the same host after the crash (sos 4.0, Debian 12)
     expect(told.filter((t) => t.includes('kdump') && t.includes('booted'))).toEqual(["2026-12-07 23:25:18 kdump's capture kernel booted"]);
   });
 });
+
+describe("kdump's capture kernel short of memory without an OOM kill (crashkernel=128M, kdump-tools' default)", () => {
+  // The same guest with 128 MiB (test/fixtures/SOURCES-logs.md, journal/debian12-kdump-capture-128M): the dump was
+  // saved, but in the capture kernel an order-5 allocation failed and the SATA controller's driver could not start
+  // its device (-12); the dump went to a virtio disk, which a real host's dump target need not be.
+  const text = readFileSync(
+    path.resolve(import.meta.dirname, '../fixtures/journal/debian12-kdump-capture-128M/journalctl_--no-pager_-o_short-precise'),
+    'utf8',
+  );
+  let bundle = '';
+  beforeAll(() => {
+    bundle = mkdtempSync(path.join(tmpdir(), 'sosmortem-capture128-'));
+    for (const [rel, body] of Object.entries({
+      'sos_commands/logs/journalctl_--no-pager': text,
+      'sos_commands/date/date': 'Mon Dec  7 23:09:30 UTC 2026\n',
+      'etc/os-release': 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n',
+    })) {
+      mkdirSync(path.dirname(path.join(bundle, rel)), { recursive: true });
+      writeFileSync(path.join(bundle, rel), body);
+    }
+  });
+  afterAll(() => rmSync(bundle, { recursive: true, force: true }));
+
+  it('reads the failed probe and the failed allocation as the capture kernel’s', () => {
+    const r = parseText(journalParser, text, { path: 'sos_commands/logs/journalctl_--no-pager', year: 2026 });
+    const capture = r.events.filter((e) => e.type === 'capture-kernel');
+    expect(capture.map((e) => [e.attrs['kind'], e.attrs['driver'] ?? e.attrs['comm'], e.attrs['errno'] ?? e.attrs['order']])).toEqual([
+      ['alloc-failure', '(udev-worker)', 5],
+      ['probe-failed', 'ahci', -12],
+    ]);
+    expect(r.events.filter((e) => e.type === 'alloc-failure' || e.type === 'probe-failed')).toEqual([]);
+  });
+
+  it('reports the reservation its capture kernel ran short of, though 128 MiB is above the measured floor', async () => {
+    const { model } = await analyze([bundle]);
+    const reservation = model.report.findings.find((f) => f.rule === 'kdump-reservation');
+    expect(reservation?.title).toBe(
+      "kdump's capture kernel ran short of memory saving the dump at 2026-12-07 23:08:01 (ahci could not start its device): the next crash may leave no dump",
+    );
+    expect(reservation?.severity).toBe('medium');
+    expect(reservation?.metrics).toMatchObject({ reservedMiB: 128, short: 0, captureOomKills: 0, captureProbeFailures: 1, captureAllocFailures: 1, targetMiB: 256 });
+    expect(reservation?.message).toContain('ahci failed to start its device with error -12 (out of memory), after 1 page allocation failure.');
+    expect(reservation?.evidence.map((e) => e.text)).toContainEqual(expect.stringContaining('ahci: probe of 0000:00:1f.2 failed with error -12'));
+    expect(model.report.findings.filter((f) => f.rule === 'memory-fragmentation' || f.rule === 'oom-kill')).toEqual([]);
+  });
+});

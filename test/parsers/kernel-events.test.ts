@@ -360,3 +360,22 @@ describe('kernel-events: user-space faults', () => {
     expect(eventsOf(c, 'segfault')).toEqual([]);
   });
 });
+
+describe('kernel-events: driver probe failures', () => {
+  it('reads the driver, the device and the error of a failed probe, in both of drivers/base/dd.c\'s shapes', () => {
+    const c = scan(
+      [
+        // 6.1, a real capture kernel's line
+        'ahci: probe of 0000:00:1f.2 failed with error -12',
+        // newer kernels name the device first (from source)
+        'nvme 0000:03:00.0: probe with driver nvme failed with error -5',
+        // not a probe: a message that merely ends the same way
+        'mlx5_core 0000:41:00.0: mlx5_cmd_check: QUERY_VPORT failed with error -22',
+      ].join('\n'),
+    );
+    expect(eventsOf(c, 'probe-failed').map((e) => e.attrs)).toEqual([
+      { driver: 'ahci', device: '0000:00:1f.2', errno: -12 },
+      { driver: 'nvme', device: '0000:03:00.0', errno: -5 },
+    ]);
+  });
+});
