@@ -47,7 +47,10 @@ describe("kdump's capture boot in the journal", () => {
       "kdump's capture kernel ran out of memory saving the dump at 2026-12-07 23:25:20 (2 OOM kills): the next crash may leave no dump",
     );
     expect(reservation?.severity).toBe('medium');
-    expect(reservation?.metrics).toMatchObject({ reservedMiB: 116, captureOomKills: 2, short: 0 });
+    expect(reservation?.metrics).toMatchObject({ reservedMiB: 116, captureOomKills: 2, short: 0, captureProbeFailures: 1 });
+    // its SATA controller's driver could not start either, said once, after the kills
+    expect(reservation?.message).toContain('At 2026-12-07 23:25:45 ahci also failed to start its device with error -12 (out of memory)');
+    expect(reservation?.message).not.toContain("booted to save a crashed kernel's memory, the capture kernel could not get");
     expect(reservation?.evidence.map((e) => e.text)).toContainEqual(expect.stringContaining('modprobe invoked oom-killer'));
     const dump = findings.find((f) => f.rule === 'kernel-crash-dump');
     expect(dump?.message).toContain('The capture kernel ran out of memory while it ran (its OOM killer killed (udev-worker), systemd-udevd)');
@@ -128,7 +131,14 @@ describe("kdump's capture kernel short of memory without an OOM kill (crashkerne
       "kdump's capture kernel ran short of memory saving the dump at 2026-12-07 23:08:01 (ahci could not start its device): the next crash may leave no dump",
     );
     expect(reservation?.severity).toBe('medium');
-    expect(reservation?.metrics).toMatchObject({ reservedMiB: 128, short: 0, captureOomKills: 0, captureProbeFailures: 1, captureAllocFailures: 1, targetMiB: 256 });
+    expect(reservation?.metrics).toMatchObject({
+      reservedMiB: 128,
+      short: 0,
+      captureOomKills: 0,
+      captureProbeFailures: 1,
+      captureAllocFailures: 1,
+      targetMiB: 256,
+    });
     expect(reservation?.message).toContain('ahci failed to start its device with error -12 (out of memory), after 1 page allocation failure.');
     expect(reservation?.evidence.map((e) => e.text)).toContainEqual(expect.stringContaining('ahci: probe of 0000:00:1f.2 failed with error -12'));
     expect(model.report.findings.filter((f) => f.rule === 'memory-fragmentation' || f.rule === 'oom-kill')).toEqual([]);
