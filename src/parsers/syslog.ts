@@ -11,7 +11,7 @@ import { PROGRAM_LOG_NAMES, programLogs, type ProgramLog } from './program-logs.
 import type { TimeBase } from '../model.js';
 import { MONTHS, noYearTime } from '../timeline/clock.js';
 import { KernelEventScanner } from './kernel-events.js';
-import type { LineParser, SourceParser } from './types.js';
+import type { EventRecord, LineParser, RecordSink, SourceParser } from './types.js';
 
 export interface LogStamp {
   timeBase: TimeBase;
@@ -239,9 +239,13 @@ export class KernelLineFeeder {
   /** the scanner asks for a line's time only when the line starts an event */
   private readonly timeOfLine = (): LogStamp => this.reader.stamp();
   private readonly programs: readonly ProgramLog[];
-  constructor(scanner: KernelEventScanner, programs: readonly ProgramLog[] = []) {
+  /** where a boot's clock is reported (the syslog files); none for the journal, whose kernel lines carry no stamp */
+  private readonly clockSink: RecordSink | null;
+  private boot: BootClock | null = null;
+  constructor(scanner: KernelEventScanner, programs: readonly ProgramLog[] = [], clockSink: RecordSink | null = null) {
     this.scanner = scanner;
     this.programs = programs;
+    this.clockSink = clockSink;
   }
   /** false when the line carries no syslog stamp */
   push(line: string, lineNo: number): boolean {
@@ -260,9 +264,102 @@ export class KernelLineFeeder {
     let message = line.slice(r.messageStart);
     let uptime: number | null = null;
     if (message.charCodeAt(0) === 91) ({ message, uptimeSec: uptime } = stripUptimeStamp(message));
+    if (uptime !== null && this.clockSink !== null) this.timeBoot(message, lineNo, uptime);
     this.scanner.feedLazy(message, lineNo, line, this.timeOfLine, uptime);
     return true;
   }
+
+  /** At the end of the file: the last boot's clock. */
+  end(): void {
+    this.closeBoot();
+  }
+
+  /**
+   * When each boot of the file started, by the kernel's own stamp: a syslog daemon writes the ring buffer down
+   * when it starts, every early line stamped with its start time (145 s late in a real emulated Debian 12 guest),
+   * and only the current boot's start is known elsewhere (proc/stat). A line written as the kernel logged it is
+   * stamped at the boot's start plus its uptime. The lines written late all carry the daemon's start, the stamp
+   * of the boot's first line; a line stamped BOOT_LIVE_AFTER_MS after it was written as it came, and dates the
+   * boot. After the first such line a stamp is read only every BOOT_SAMPLE_SEC of uptime, until two agree
+   * (reading every line's stamp was a third of a syslog's parse). A boot with no such line (the next boot or the
+   * file's end came first) started at the latest its last late line's uptime before the daemon's start.
+   */
+  private timeBoot(message: string, lineNo: number, uptime: number): void {
+    if (uptime === 0 && message.startsWith('Linux version ')) {
+      this.closeBoot();
+      const { timeBase, t } = this.reader.stamp();
+      this.boot = { from: lineNo, to: lineNo, timeBase, firstT: t, lateUptime: 0, late: true, nextUptime: 0, samples: 0, start: null, settled: false };
+      return;
+    }
+    const b = this.boot;
+    if (b === null) return;
+    b.to = lineNo;
+    if (b.settled || uptime < b.nextUptime || b.samples >= BOOT_SAMPLES) return;
+    const { timeBase, t } = this.reader.stamp();
+    if (timeBase !== b.timeBase) return;
+    if (b.late) {
+      // still the lines the daemon wrote down at once: each is read, for the last one's uptime
+      if (t - b.firstT < BOOT_LIVE_AFTER_MS) {
+        if (uptime > b.lateUptime) b.lateUptime = uptime;
+        return;
+      }
+      b.late = false;
+    }
+    b.samples++;
+    b.nextUptime = uptime + BOOT_SAMPLE_SEC;
+    const start = t - uptime * 1000;
+    if (b.start !== null && Math.abs(start - b.start) <= BOOT_AGREE_MS) b.settled = true;
+    b.start = b.start === null ? start : Math.min(b.start, start);
+  }
+
+  private closeBoot(): void {
+    const b = this.boot;
+    this.boot = null;
+    if (b === null || this.clockSink === null) return;
+    let start = b.start;
+    const attrs: EventRecord['attrs'] = { from: b.from, to: b.to };
+    if (start === null) {
+      // only lines written late: the latest the boot can have started; worth saying only when it moves them
+      if (b.lateUptime * 1000 < BOOT_LATE_WORTH_MS) return;
+      start = b.firstT - b.lateUptime * 1000;
+      attrs.latest = true;
+    }
+    this.clockSink.event({ type: BOOT_CLOCK_EVENT, timeBase: b.timeBase, t: start, labels: {}, attrs, line: b.from, lines: [] });
+  }
+}
+
+/**
+ * Not an event of the host: when a boot of a syslog file started, by the kernel's stamps (KernelLineFeeder.timeBoot),
+ * for the lines `from` to `to` of that file. The timeline reads it, and places the boot's late-written lines by it.
+ */
+export const BOOT_CLOCK_EVENT = 'boot-clock';
+/** How much uptime apart the lines are whose stamps are read, and how many at most, per boot. */
+const BOOT_SAMPLE_SEC = 30;
+const BOOT_SAMPLES = 16;
+/**
+ * How long after the boot's first line a line must be stamped to have been written as the kernel logged it: a
+ * daemon writes the whole ring buffer down at once (55 ms for 440 lines in the real guest), never seconds apart.
+ */
+const BOOT_LIVE_AFTER_MS = 3000;
+/** Two lines written as the kernel logged them agree on the boot's start within a second's stamp and some jitter. */
+const BOOT_AGREE_MS = 1500;
+/** Lines written down this little after the kernel logged them are as good as on time (timeline.ts, LATE_KERNEL_LINE_MS). */
+const BOOT_LATE_WORTH_MS = 10_000;
+
+interface BootClock {
+  from: number;
+  to: number;
+  timeBase: TimeBase;
+  /** the stamp of the boot's first line: the daemon's start when it wrote the ring buffer down late */
+  firstT: number;
+  /** the largest uptime among the lines written down with the first; while `late`, every line is read */
+  lateUptime: number;
+  late: boolean;
+  nextUptime: number;
+  samples: number;
+  /** the boot's start in the file's stamps, the least of its lines written as they came */
+  start: number | null;
+  settled: boolean;
 }
 
 /**
@@ -289,7 +386,7 @@ export const syslog: SourceParser = {
   },
   lineFilter: KERNEL_LINE_FILTER,
   create(_ctx, sink): LineParser {
-    const feeder = new KernelLineFeeder(new KernelEventScanner(sink), programLogs(sink));
+    const feeder = new KernelLineFeeder(new KernelEventScanner(sink), programLogs(sink), sink);
     let lines = 0;
     let firstFormat: string | null = null;
     return {
@@ -304,6 +401,7 @@ export const syslog: SourceParser = {
       },
       end(): void {
         feeder.scanner.end();
+        feeder.end();
         if (lines > 0 && feeder.parsed === 0) sink.diagnostic(undefined, 'warning', 'no line has a syslog time stamp; nothing was read');
       },
       // Once a stamped line has set the format, the only lines left to use are kernel lines.

@@ -36,11 +36,12 @@ const TWIN_WINDOW_MS = 60_000;
 
 /**
  * A syslog daemon writes the ring buffer down when it starts, every early line stamped with its start
- * time: minutes after the kernel on a slow boot (145 s in a real emulated guest; RAID assembly or a long
- * initramfs on a large server). timeline.ts places such a line by its kernel stamp for the current boot;
- * for an earlier one the boot time is not known. A line of a boot's first minutes (its kernel stamp says
- * so) that a syslog file placed later than another log's copy, by up to this much, is that copy: a line
- * is written late, never early.
+ * time: minutes after the kernel on a slow boot (163 s in a real emulated guest; RAID assembly or a long
+ * initramfs on a large server). timeline.ts places such a line by its kernel stamp, counted from the
+ * boot's start: proc/stat's for the current boot, the file's own lines for an earlier one (parsers/syslog.ts),
+ * which can only bound it when the daemon wrote no line of that boot as it came. A line of a boot's first
+ * minutes (its kernel stamp says so) that a syslog file still placed later than another log's copy, by up
+ * to this much, is that copy: a line is written late, never early.
  */
 const LATE_EARLY_BOOT_MS = 10 * 60_000;
 

@@ -10,6 +10,7 @@ import { isCrashedBootLog } from '../parsers/dmesg.js';
 import { dropKernelTwins } from './kernel-twins.js';
 import { lateBy } from './late-by.js';
 import { firstAtOrAfter } from './first-at-or-after.js';
+import { BOOT_CLOCK_EVENT } from '../parsers/syslog.js';
 
 /** One metric for one subject, on absolute time, sorted. */
 export interface Series {
@@ -219,19 +220,42 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
   store.files.forEach((f, i) => {
     if (f.parser === 'dmesg' && isCrashedBootLog(f.path)) crashedBootFiles.add(i);
   });
+  // when each boot of a syslog file started, by its own lines (parsers/syslog.ts): the lines from..to of the file
+  const bootClocks = new Map<number, { from: number; to: number; startMs: number; latest: boolean }[]>();
   for (const e of store.events) {
+    if (e.type !== BOOT_CLOCK_EVENT || e.t === null) continue;
+    const startMs = place(e.timeBase, e.t);
+    if (startMs === null) continue;
+    const list = bootClocks.get(e.fileIdx) ?? [];
+    list.push({ from: Number(e.attrs['from']), to: Number(e.attrs['to']), startMs, latest: e.attrs['latest'] === true });
+    bootClocks.set(e.fileIdx, list);
+  }
+  const bootOf = (fileIdx: number, line: number): { startMs: number; latest: boolean } | null =>
+    bootClocks.get(fileIdx)?.find((b) => line >= b.from && line <= b.to) ?? null;
+  for (const e of store.events) {
+    if (e.type === BOOT_CLOCK_EVENT) continue;
     let t: number | null = null;
     if (e.t !== null) {
       t = place(e.timeBase, e.t);
       if (t === null) unplacedEvents++;
     }
-    if (t !== null && e.uptime !== undefined && e.timeBase !== 'uptime' && clock.bootMs !== null && t >= clock.bootMs && !crashedBootFiles.has(e.fileIdx)) {
+    // the boot the line's kernel stamp counts from: the current one (proc/stat's), else an earlier one the file's own lines date
+    const boot =
+      t === null || e.uptime === undefined || e.timeBase === 'uptime' || crashedBootFiles.has(e.fileIdx)
+        ? null
+        : clock.bootMs !== null && t >= clock.bootMs
+          ? { startMs: clock.bootMs, latest: false }
+          : bootOf(e.fileIdx, e.line);
+    if (t !== null && e.uptime !== undefined && boot !== null) {
+      const bootMs = boot.startMs;
       // A syslog daemon that starts after the kernel writes the ring buffer down with its own start time
       // (at every boot, rsyslog stamps the kernel's first seconds late). The kernel's stamp is the event's.
-      const stamped = clock.bootMs + e.uptime * 1000;
+      const stamped = bootMs + e.uptime * 1000;
       if (t - stamped > LATE_KERNEL_LINE_MS) {
         // every line of the event: the daemon wrote the whole report down late, each line with its own stamp
-        const note = `written to this log at ${toLocalText(clock.zone, t)}, ${lateBy(t - stamped)} after the kernel stamped the event [${e.uptime.toFixed(6)}] = ${toLocalText(clock.zone, stamped)}, the time it is placed at`;
+        const note = boot.latest
+          ? `written to this log at ${toLocalText(clock.zone, t)}, when the syslog daemon started and wrote the kernel's earlier lines down; placed by the kernel's stamp [${e.uptime.toFixed(6)}] at ${toLocalText(clock.zone, stamped)}, ${lateBy(t - stamped)} before, counted from the latest this boot can have started (the last line written down then is the kernel's latest)`
+          : `written to this log at ${toLocalText(clock.zone, t)}, ${lateBy(t - stamped)} after the kernel stamped the event [${e.uptime.toFixed(6)}] = ${toLocalText(clock.zone, stamped)}, the time it is placed at`;
         for (const l of [{ line: e.line }, ...e.lines]) lineNotes.set(`${e.fileIdx}:${l.line}`, note);
         t = stamped;
         lateKernelLines++;
