@@ -92,6 +92,23 @@ export function isKvmHost(timeline: Timeline): boolean {
   );
 }
 
+function peakBetween(timeline: Timeline, metric: string, from: number, to: number): { value: number; t: number } {
+  let value = NaN;
+  let t = NaN;
+  for (const s of timeline.seriesOf(metric)) {
+    for (let i = 0; i < s.t.length; i++) {
+      const at = s.t[i] as number;
+      const v = s.v[i] as number;
+      if (at < from || at > to || !Number.isFinite(v)) continue;
+      if (!(v <= value) || (v === value && at < t)) {
+        value = v;
+        t = at;
+      }
+    }
+  }
+  return { value, t };
+}
+
 /** Values and lookups every rule expression may use. */
 function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[], quotedEvents: { file: number; line: number }[] = []): Env {
   const thresholds: Record<string, Value> = {};
@@ -202,6 +219,10 @@ function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[], quote
       for (const s of timeline.seriesOf(String(metric))) for (let i = 0; i < s.v.length; i++) if (!(s.v[i] as number <= peak)) peak = s.v[i] as number;
       return peak;
     }) as unknown as Value,
+    /** the largest sample of a metric from `from` to `to` (ms, both included), NaN without one: swap's fill just after the swapping */
+    peakBetween: ((metric: Value, from: Value, to: Value) => peakBetween(timeline, String(metric), Number(from), Number(to)).value) as unknown as Value,
+    /** when that largest sample was taken (the first such), NaN without one */
+    peakTimeBetween: ((metric: Value, from: Value, to: Value) => peakBetween(timeline, String(metric), Number(from), Number(to)).t) as unknown as Value,
     /** the sample of a metric nearest to an instant (within 30 min), e.g. available memory when a leak was last seen */
     valueAt: ((metric: Value, t: Value) => {
       const at = Number(t);

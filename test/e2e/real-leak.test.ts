@@ -31,7 +31,8 @@ describe('a real leak to an OOM kill on a small guest (sos 4.0, Debian 12, sar e
     // written out and how few came back
     expect(swapOutFinding?.window).toEqual({ start: '2026-12-08T00:36:27+00:00', end: '2026-12-08T00:40:57+00:00' });
     expect(swapOutFinding?.metrics).toMatchObject({ peakSwapOutPagesPerSec: 4168.5, swapInShareOfOutPct: 0.099, swappedOutMiB: 1024.58 });
-    expect(swapOutFinding?.message).toContain('swap was up to 79.2% full');
+    // swap filled on after the sampled swapping ended (sar's minute at 00:42:13), just before the kill
+    expect(swapOutFinding?.message).toContain('swap was 100% full at 2026-12-08 00:42:13');
     expect(swapOutFinding?.causes).toEqual([runaway?.id]);
     expect(swapOutFinding?.effects).toEqual([oom?.id]);
     const swapOut = timeline.seriesOf('swap.outPagesPerSec')[0];
