@@ -5,6 +5,10 @@
 export const KDUMP_FAILURE_REASONS: readonly { kind: string; test: RegExp }[] = [
   // the capture kernel's OOM killer, most often killing makedumpfile: crashkernel= reserves too little
   { kind: 'capture-oom', test: /Out of memory|invoked oom-killer|oom-kill:|Memory cgroup out of memory/ },
+  // a driver that could not start its device for want of memory (-12, ENOMEM): the disk or network card the dump
+  // goes to is then missing, and the mount or the connection that fails after it is its effect (a real Debian 12
+  // capture kernel at crashkernel=120M and 128M: "ahci: probe of 0000:00:1f.2 failed with error -12")
+  { kind: 'capture-nomem', test: /(?:: probe of \S+|: probe with driver \S+) failed with error -12\b/ },
   // "cat: write error: No space left on device", "cp: error writing '…/vmcore-incomplete': No space left on device"
   { kind: 'no-space', test: /No space left on device/ },
   {

@@ -89,6 +89,21 @@ describe('kexec-dmesg', () => {
     expect(e?.lines.map((l) => l.line)).toEqual([17, 6]);
   });
 
+  it('names a driver that could not start its device for want of memory as what stopped the dump, not the mount that failed after it', () => {
+    // the driver's line is a real Debian 12 capture kernel's at crashkernel=128M (journal/debian12-kdump-capture-128M);
+    // the lines around it are kexec-tools' messages as its kdump-lib-initramfs.sh writes them, put together here
+    const log = [
+      '[Sat Dec  5 23:51:41 2026] Linux version 5.14.0-427.13.1.el9_4.x86_64 (mockbuild@x86-64-01.build.eng.rdu2.redhat.com) #1 SMP PREEMPT_DYNAMIC Wed Apr 10 10:29:16 EDT 2024',
+      '[Sat Dec  5 23:51:43 2026] ahci: probe of 0000:00:1f.2 failed with error -12',
+      'Dec 05 23:52:41 localhost kdump[398]: Kdump is using the default log level(3).',
+      "Dec 05 23:52:41 localhost kdump[401]: mount: /sysroot: can't find UUID=3b0a7a5e-1c1d-4f37-8e3e-5a2f0e9a7c11.",
+      'Dec 05 23:52:41 localhost kdump[412]: saving vmcore failed, _exitcode:1',
+    ].join('\n');
+    const r = parseText(kexecDmesgParser, log, { path: PATH });
+    expect(r.events[0]?.attrs).toMatchObject({ result: 'failed', reason: 'capture-nomem' });
+    expect(String(r.events[0]?.attrs['reasonText'])).toBe('ahci: probe of 0000:00:1f.2 failed with error -12');
+  });
+
   it('a saved dump has no reason, whatever its log says on the way', () => {
     const r = parseText(kexecDmesgParser, fixture('kexec-dmesg', 'complete-kexec-dmesg.log'), {
       path: 'var/crash/127.0.0.1-2026-11-18-02:14:07/kexec-dmesg.log',
