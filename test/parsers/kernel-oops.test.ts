@@ -10,6 +10,7 @@ import { analyze } from '../../src/analyze.js';
 import { parseText } from '../../src/parsers/collect.js';
 import { dmesg as dmesgParser, isCrashedBootLog } from '../../src/parsers/dmesg.js';
 import type { EventRecord } from '../../src/parsers/types.js';
+import { actionItems } from '../../src/report/format.js';
 import { renderHtml } from '../../src/report/html.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 
@@ -304,6 +305,11 @@ describe("a real guest whose filesystems qemu-guest-agent froze at the host's re
       '- **In the same episode:** writew hung in D state 3 times, waiting on a frozen filesystem; rs:main Q:Reg hung in D state, waiting on a frozen filesystem',
     );
     expect(await renderHtml(model)).toMatch(/<th scope="row">In the same episode<\/th><td><a href="#[^"]+">writew hung in D state 3 times/);
+    // the first actions are the episode's, once: not "Fix the resource writew waits on" beside systemd-journal's
+    expect(actionItems(model).map((a) => a.remediation.action)).toEqual([
+      'Fix the resource systemd-journal waits on: a frozen filesystem',
+      'Keep the watchdog on, and collect a full picture next time',
+    ]);
   });
 });
 
