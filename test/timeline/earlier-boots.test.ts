@@ -35,6 +35,25 @@ describe("an earlier boot's kernel lines a syslog daemon wrote down late", () =>
     ]);
   });
 
+  it('the same from rsyslog\'s traditional format (no year, whole seconds)', () => {
+    // the real file's stamps cut to RSYSLOG_TraditionalFileFormat: "Dec  7 23:24:41 crashhost kernel: …"
+    const traditional = kernLog.replace(/^2026-12-(\d\d)T(\d\d:\d\d:\d\d)\.\d+\+00:00 /gm, (_m, day: string, time: string) => `Dec ${day.replace(/^0/, ' ')} ${time} `);
+    expect(traditional.split('\n', 1)[0]).toMatch(/^Dec {2}7 23:24:34 crashhost kernel: \[ {4}0\.000000\] Linux version/);
+    const r = parseText(syslog, traditional, { path: 'var/log/kern.log', year: 2026 });
+    const clocks = r.events.filter((e) => e.type === 'boot-clock');
+    expect(clocks.map((e) => e.attrs)).toEqual([
+      { from: 1, to: 443 },
+      { from: 444, to: 888, latest: true },
+      { from: 889, to: 1335 },
+    ]);
+    expect(clocks.every((e) => e.timeBase === 'local-noyear')).toBe(true);
+    // 23:24:41 - 169.619078 s; 23:27:25 - 33.266102 s; 23:57:07 - 60.395536 s: within the second the stamps drop
+    const start = (i: number): number => new Date(Date.UTC(2026, 11, 7)).getTime() + ((clocks[i]?.t ?? 0) % 86_400_000);
+    expect(iso(start(0))).toBe('2026-12-07T23:21:51.380Z');
+    expect(iso(start(1))).toBe('2026-12-07T23:26:51.733Z');
+    expect(iso(start(2))).toBe('2026-12-07T23:56:06.604Z');
+  });
+
   describe('on the timeline', () => {
     let dir = '';
     beforeAll(() => {
