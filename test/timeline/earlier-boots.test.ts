@@ -35,9 +35,12 @@ describe("an earlier boot's kernel lines a syslog daemon wrote down late", () =>
     ]);
   });
 
-  it('the same from rsyslog\'s traditional format (no year, whole seconds)', () => {
+  it("the same from rsyslog's traditional format (no year, whole seconds)", () => {
     // the real file's stamps cut to RSYSLOG_TraditionalFileFormat: "Dec  7 23:24:41 crashhost kernel: …"
-    const traditional = kernLog.replace(/^2026-12-(\d\d)T(\d\d:\d\d:\d\d)\.\d+\+00:00 /gm, (_m, day: string, time: string) => `Dec ${day.replace(/^0/, ' ')} ${time} `);
+    const traditional = kernLog.replace(
+      /^2026-12-(\d\d)T(\d\d:\d\d:\d\d)\.\d+\+00:00 /gm,
+      (_m, day: string, time: string) => `Dec ${day.replace(/^0/, ' ')} ${time} `,
+    );
     expect(traditional.split('\n', 1)[0]).toMatch(/^Dec {2}7 23:24:34 crashhost kernel: \[ {4}0\.000000\] Linux version/);
     const r = parseText(syslog, traditional, { path: 'var/log/kern.log', year: 2026 });
     const clocks = r.events.filter((e) => e.type === 'boot-clock');
