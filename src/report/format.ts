@@ -367,12 +367,11 @@ export function actionItems(model: ReportModel): RankedRemediation[] {
   const ranked = rankFindings(model.report.findings);
   // the root cause's fixes go first: fixing the cause removes its effects
   const byCause = root ? [root, ...ranked.filter((f) => f.id !== root.id)] : ranked;
-  // then each problem's own. A finding of an episode listed under another of its rule (a second task hung on the same
-  // frozen filesystem) adds its lead's fixes in other words: "Fix the resource writew waits on" beside "Fix the
-  // resource systemd-journal waits on" among the first three. One of another rule that measures the same episode
-  // (the same swapping counted on the way out only) may add a fix of its own: it comes after every problem's.
-  const leadOf = (f: Finding): Finding | undefined => (f.id === root?.id ? undefined : byIdIn(ranked, f.sameEpisodeAs?.[0]));
-  const ordered = [...byCause.filter((f) => leadOf(f) === undefined), ...byCause.filter((f) => leadOf(f) !== undefined && leadOf(f)?.rule !== f.rule)];
+  // then each problem's own. A finding of an episode listed under another adds its lead's fixes in other words: a
+  // second task hung on the same frozen filesystem put "Fix the resource writew waits on" beside "Fix the resource
+  // systemd-journal waits on" among the first three, and the same swapping counted on the way out only "Give the
+  // cgroup that swaps out the memory its working set needs" beside "… that swaps the memory …". Its own section keeps them.
+  const ordered = byCause.filter((f) => f.id === root?.id || !f.sameEpisodeAs?.length);
   for (const f of ordered) {
     for (const r of f.remediation) {
       if (seen.has(r.action)) continue;

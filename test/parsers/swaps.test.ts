@@ -16,6 +16,17 @@ describe('swaps', () => {
     expect(c.diagnostics).toEqual([]);
   });
 
+  it('counts the zram devices: swap kept compressed in RAM (a real one, Linux 6.18)', () => {
+    const c = parseText(swapsParser, fixture('zram-thrash', 'bundle/proc/swaps'), { path: 'proc/swaps' });
+    expect(fact(c, 'swaps.devices')).toBe(1);
+    expect(fact(c, 'swaps.zramDevices')).toBe(1);
+    // stated at the zram device's line, for a rule to quote; a host without one states nothing
+    expect(
+      parseText(swapsParser, fixture('zram-thrash', 'bundle/proc/swaps'), { path: 'proc/swaps' }).facts.find((f) => f.name === 'swaps.zramDevices')?.line,
+    ).toBe(2);
+    expect(parseText(swapsParser, PBENCH, { path: 'proc/swaps' }).facts.some((f) => f.name === 'swaps.zramDevices')).toBe(false);
+  });
+
   it('states zero devices when only the header is present', () => {
     const c = parseText(swapsParser, 'Filename\t\t\t\tType\t\tSize\tUsed\tPriority\n', { path: 'proc/swaps' });
     expect(fact(c, 'swaps.devices')).toBe(0);
