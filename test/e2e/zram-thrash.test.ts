@@ -20,5 +20,7 @@ describe('swap thrashing on zram, in a cgroup at its limit (real capture, Linux 
     expect(out?.sameEpisodeAs).toEqual([thrash?.id]);
     expect(out?.message).toContain('is decompressed from zram on the CPU.');
     expect(actionItems(model).map((a) => a.finding.rule)).not.toContain('swap-out');
+    // nor is vm.swappiness to be lowered for it: the kernel suggests values above 100 for in-memory swap
+    expect(thrash?.remediation.map((r) => r.action)).toEqual(['Give the cgroup that swaps the memory its working set needs, or shrink the working set']);
   });
 });
