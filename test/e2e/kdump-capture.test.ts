@@ -6,6 +6,7 @@ import { analyze } from '../../src/analyze.js';
 import { parseText } from '../../src/parsers/collect.js';
 import { journal as journalParser } from '../../src/parsers/journal.js';
 import { postmortem } from '../../src/report/format.js';
+import { writeBundleDir } from '../helpers/bundle-dir.js';
 
 // A real Debian 12 guest with crashkernel=116M, crashed: its journal holds kdump-tools' capture boot, whose OOM
 // killer ran while the dump was saved (test/fixtures/SOURCES-logs.md, journal/debian12-kdump-capture-oom).
@@ -103,19 +104,17 @@ describe("kdump's capture kernel short of memory without an OOM kill (crashkerne
     path.resolve(import.meta.dirname, '../fixtures/journal/debian12-kdump-capture-128M/journalctl_--no-pager_-o_short-precise'),
     'utf8',
   );
+  let root = '';
   let bundle = '';
-  beforeAll(() => {
-    bundle = mkdtempSync(path.join(tmpdir(), 'sosmortem-capture128-'));
-    for (const [rel, body] of Object.entries({
+  beforeAll(async () => {
+    root = mkdtempSync(path.join(tmpdir(), 'sosmortem-capture128-'));
+    bundle = await writeBundleDir(root, 'bundle', {
       'sos_commands/logs/journalctl_--no-pager': text,
       'sos_commands/date/date': 'Mon Dec  7 23:09:30 UTC 2026\n',
       'etc/os-release': 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n',
-    })) {
-      mkdirSync(path.dirname(path.join(bundle, rel)), { recursive: true });
-      writeFileSync(path.join(bundle, rel), body);
-    }
+    });
   });
-  afterAll(() => rmSync(bundle, { recursive: true, force: true }));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('reads the failed probe and the failed allocation as the capture kernel’s', () => {
     const r = parseText(journalParser, text, { path: 'sos_commands/logs/journalctl_--no-pager', year: 2026 });

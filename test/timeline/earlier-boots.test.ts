@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze.js';
 import { parseText } from '../../src/parsers/collect.js';
 import { syslog } from '../../src/parsers/syslog.js';
+import { clockFiles, writeBundleDir } from '../helpers/bundle-dir.js';
 
 // kern.log of a real Debian 12 guest (rsyslog 8.2302, RFC 3339 stamps; test/fixtures/SOURCES-logs.md): three boots,
 // each of whose first kernel lines rsyslog wrote down when it started, 33 to 163 s into the boot, all stamped then.
@@ -58,19 +59,13 @@ describe("an earlier boot's kernel lines a syslog daemon wrote down late", () =>
   });
 
   describe('on the timeline', () => {
+    let root = '';
     let dir = '';
-    beforeAll(() => {
-      dir = mkdtempSync(path.join(tmpdir(), 'sosmortem-boots-'));
-      for (const [rel, text] of Object.entries({
-        'var/log/kern.log': kernLog,
-        'proc/stat': 'cpu  1 2 3 4\ncpu0 1 2 3 4\nbtime 1796687767\n',
-        'sos_commands/date/date': 'Mon Dec  7 23:57:34 UTC 2026\n',
-      })) {
-        mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-        writeFileSync(path.join(dir, rel), text);
-      }
+    beforeAll(async () => {
+      root = mkdtempSync(path.join(tmpdir(), 'sosmortem-boots-'));
+      dir = await writeBundleDir(root, 'bundle', { 'var/log/kern.log': kernLog, ...clockFiles(1796687767, 'Mon Dec  7 23:57:34 UTC 2026') });
     });
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    afterAll(() => rmSync(root, { recursive: true, force: true }));
 
     it('places each boot and its early events by the kernel, not at the daemon’s start', async () => {
       const { timeline } = await analyze([dir]);
