@@ -12,16 +12,18 @@ import { clockFiles, writeBundleDir } from '../helpers/bundle-dir.js';
 // Only the current boot's start is known elsewhere (proc/stat: btime 1796687767 = 23:56:07).
 const kernLog = readFileSync(path.resolve(import.meta.dirname, '../fixtures/syslog/debian12-kdump-guest_kern.log'), 'utf8');
 const iso = (t: number | null): string => new Date(t ?? NaN).toISOString();
+/** each boot's lines in the file, and whether its start is only the latest it can have been */
+const BOOT_LINES = [
+  { from: 1, to: 443 },
+  { from: 444, to: 888, latest: true },
+  { from: 889, to: 1335 },
+];
 
 describe("an earlier boot's kernel lines a syslog daemon wrote down late", () => {
   it("are dated by the boot's own lines: a line written as it came, else the last one written down late", () => {
     const r = parseText(syslog, kernLog, { path: 'var/log/kern.log', year: 2026 });
     const clocks = r.events.filter((e) => e.type === 'boot-clock');
-    expect(clocks.map((e) => e.attrs)).toEqual([
-      { from: 1, to: 443 },
-      { from: 444, to: 888, latest: true },
-      { from: 889, to: 1335 },
-    ]);
+    expect(clocks.map((e) => e.attrs)).toEqual(BOOT_LINES);
     // boot 1: "[  169.619078] hrtimer: interrupt took 67534420 ns", written at 23:24:41.394895, 7 s after the flush
     expect(iso(clocks[0]?.t ?? null)).toBe('2026-12-07T23:21:51.774Z');
     // boot 2 has no line written as it came: its flush (23:27:25.324) ends with "[   33.266102] powernow_k8: …"
@@ -45,11 +47,7 @@ describe("an earlier boot's kernel lines a syslog daemon wrote down late", () =>
     expect(traditional.split('\n', 1)[0]).toMatch(/^Dec {2}7 23:24:34 crashhost kernel: \[ {4}0\.000000\] Linux version/);
     const r = parseText(syslog, traditional, { path: 'var/log/kern.log', year: 2026 });
     const clocks = r.events.filter((e) => e.type === 'boot-clock');
-    expect(clocks.map((e) => e.attrs)).toEqual([
-      { from: 1, to: 443 },
-      { from: 444, to: 888, latest: true },
-      { from: 889, to: 1335 },
-    ]);
+    expect(clocks.map((e) => e.attrs)).toEqual(BOOT_LINES);
     expect(clocks.every((e) => e.timeBase === 'local-noyear')).toBe(true);
     // 23:24:41 - 169.619078 s; 23:27:25 - 33.266102 s; 23:57:07 - 60.395536 s: within the second the stamps drop
     const start = (i: number): number => new Date(Date.UTC(2026, 11, 7)).getTime() + ((clocks[i]?.t ?? 0) % 86_400_000);
