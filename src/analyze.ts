@@ -625,7 +625,7 @@ function ruleText(r: RuleDef): string {
 
 /**
  * The sample metrics anything downstream reads: rule signals and
- * requirements, metrics named in rule expressions (valueAt, peakOf, peakBetween), and the standard
+ * requirements, metrics named in rule expressions (valueAt, peakOf, peakBetween, meanBetween), and the standard
  * charts. Everything else is dropped as it is parsed.
  */
 export function neededMetrics(rules: RuleDef[]): Set<string> {
@@ -646,7 +646,7 @@ function metricsOf(r: RuleDef): string[] {
   if (d.kind === 'threshold') Object.values(d.signals).forEach(addSignal);
   if (d.kind === 'trend') addSignal(d.signal);
   for (const req of r.requires) for (const alt of req.split('|')) if (!alt.includes(':') || alt.startsWith('metric:')) out.add(alt.replace(/^metric:/, '').trim());
-  for (const m of JSON.stringify(r).matchAll(/(?:valueAt|peakOf|peakBetween|peakTimeBetween)\((?:\\"|')([\w.]+)(?:\\"|')/g)) if (m[1]) out.add(m[1]);
+  for (const m of JSON.stringify(r).matchAll(/(?:valueAt|peakOf|peakBetween|peakTimeBetween|meanBetween)\((?:\\"|')([\w.]+)(?:\\"|')/g)) if (m[1]) out.add(m[1]);
   const list = [...out];
   ruleMetrics.set(r, list);
   return list;

@@ -221,6 +221,23 @@ function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[], quote
     }) as unknown as Value,
     /** the largest sample of a metric from `from` to `to` (ms, both included), NaN without one: swap's fill just after the swapping */
     peakBetween: ((metric: Value, from: Value, to: Value) => peakBetween(timeline, String(metric), Number(from), Number(to)).value) as unknown as Value,
+    /** the mean of a metric's samples from `from` to `to` (ms, both included; every series of it), NaN without one */
+    meanBetween: ((metric: Value, from: Value, to: Value) => {
+      const lo = Number(from);
+      const hi = Number(to);
+      let sum = 0;
+      let n = 0;
+      for (const s of timeline.seriesOf(String(metric))) {
+        for (let i = 0; i < s.t.length; i++) {
+          const at = s.t[i] as number;
+          const v = s.v[i] as number;
+          if (at < lo || at > hi || !Number.isFinite(v)) continue;
+          sum += v;
+          n++;
+        }
+      }
+      return n > 0 ? sum / n : NaN;
+    }) as unknown as Value,
     /** when that largest sample was taken (the first such), NaN without one */
     peakTimeBetween: ((metric: Value, from: Value, to: Value) => peakBetween(timeline, String(metric), Number(from), Number(to)).t) as unknown as Value,
     /** the sample of a metric nearest to an instant (within 30 min), e.g. available memory when a leak was last seen */

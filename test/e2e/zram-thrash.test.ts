@@ -14,6 +14,8 @@ describe('swap thrashing on zram, in a cgroup at its limit (real capture, Linux 
     expect(thrash?.title).toBe('Swap thrashing: up to 74,815 pages/s in and 74,818 out');
     expect(thrash?.message).toContain('Swap here is zram, compressed RAM: no page waits for a disk');
     expect(thrash?.message).not.toContain('waits for the disk');
+    // what it cost: vmstat's sy while it thrashed, 32 rows from 02:38:43 to 02:41:18
+    expect(thrash?.message).toContain('as system time (37.7% of the CPUs on average meanwhile)');
     expect(thrash?.message).toContain('confined to a cgroup that reached its own memory limit');
     // the same swapping counted on the way out: corroboration, whose fixes do not crowd the first actions
     const out = model.report.findings.find((f) => f.rule === 'swap-out');
