@@ -21,6 +21,8 @@ describe('swap thrashing on zram, in a cgroup at its limit (real capture, Linux 
     const out = model.report.findings.find((f) => f.rule === 'swap-out');
     expect(out?.sameEpisodeAs).toEqual([thrash?.id]);
     expect(out?.message).toContain('is decompressed from zram on the CPU.');
+    // the host was not out of memory: the cgroup was
+    expect(out?.title).toBe('A cgroup at its memory limit swapped out up to 74,818 pages/s for 2 min 35 s');
     expect(actionItems(model).map((a) => a.finding.rule)).not.toContain('swap-out');
     // nor is vm.swappiness to be lowered for it: the kernel suggests values above 100 for in-memory swap
     expect(thrash?.remediation.map((r) => r.action)).toEqual(['Give the cgroup that swaps the memory its working set needs, or shrink the working set']);
