@@ -276,7 +276,7 @@ export class KernelLineFeeder {
 
   /**
    * When each boot of the file started, by the kernel's own stamp: a syslog daemon writes the ring buffer down
-   * when it starts, every early line stamped with its start time (145 s late in a real emulated Debian 12 guest),
+   * when it starts, every early line stamped with its start time (163 s late in a real emulated Debian 12 guest),
    * and only the current boot's start is known elsewhere (proc/stat). A line written as the kernel logged it is
    * stamped at the boot's start plus its uptime. The lines written late all carry the daemon's start, the stamp
    * of the boot's first line; a line stamped BOOT_LIVE_AFTER_MS after it was written as it came, and dates the

@@ -92,20 +92,26 @@ export function isKvmHost(timeline: Timeline): boolean {
   );
 }
 
-function peakBetween(timeline: Timeline, metric: string, from: number, to: number): { value: number; t: number } {
-  let value = NaN;
-  let t = NaN;
+/** Each finite sample of a metric (every series of it) from `from` to `to`, ms, both included. */
+function eachSampleBetween(timeline: Timeline, metric: string, from: number, to: number, visit: (t: number, v: number) => void): void {
   for (const s of timeline.seriesOf(metric)) {
     for (let i = 0; i < s.t.length; i++) {
       const at = s.t[i] as number;
       const v = s.v[i] as number;
-      if (at < from || at > to || !Number.isFinite(v)) continue;
-      if (!(v <= value) || (v === value && at < t)) {
-        value = v;
-        t = at;
-      }
+      if (at >= from && at <= to && Number.isFinite(v)) visit(at, v);
     }
   }
+}
+
+function peakBetween(timeline: Timeline, metric: string, from: number, to: number): { value: number; t: number } {
+  let value = NaN;
+  let t = NaN;
+  eachSampleBetween(timeline, metric, from, to, (at, v) => {
+    if (!(v <= value) || (v === value && at < t)) {
+      value = v;
+      t = at;
+    }
+  });
   return { value, t };
 }
 
@@ -221,25 +227,18 @@ function baseEnv(rule: RuleDef, timeline: Timeline, accessed: FactEntry[], quote
     }) as unknown as Value,
     /** the largest sample of a metric from `from` to `to` (ms, both included), NaN without one: swap's fill just after the swapping */
     peakBetween: ((metric: Value, from: Value, to: Value) => peakBetween(timeline, String(metric), Number(from), Number(to)).value) as unknown as Value,
-    /** the mean of a metric's samples from `from` to `to` (ms, both included; every series of it), NaN without one */
-    meanBetween: ((metric: Value, from: Value, to: Value) => {
-      const lo = Number(from);
-      const hi = Number(to);
-      let sum = 0;
-      let n = 0;
-      for (const s of timeline.seriesOf(String(metric))) {
-        for (let i = 0; i < s.t.length; i++) {
-          const at = s.t[i] as number;
-          const v = s.v[i] as number;
-          if (at < lo || at > hi || !Number.isFinite(v)) continue;
-          sum += v;
-          n++;
-        }
-      }
-      return n > 0 ? sum / n : NaN;
-    }) as unknown as Value,
     /** when that largest sample was taken (the first such), NaN without one */
     peakTimeBetween: ((metric: Value, from: Value, to: Value) => peakBetween(timeline, String(metric), Number(from), Number(to)).t) as unknown as Value,
+    /** the mean of a metric's samples from `from` to `to` (ms, both included; every series of it), NaN without one */
+    meanBetween: ((metric: Value, from: Value, to: Value) => {
+      let sum = 0;
+      let n = 0;
+      eachSampleBetween(timeline, String(metric), Number(from), Number(to), (_t, v) => {
+        sum += v;
+        n++;
+      });
+      return n > 0 ? sum / n : NaN;
+    }) as unknown as Value,
     /** the sample of a metric nearest to an instant (within 30 min), e.g. available memory when a leak was last seen */
     valueAt: ((metric: Value, t: Value) => {
       const at = Number(t);
