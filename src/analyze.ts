@@ -302,7 +302,14 @@ function probeWords(attrs: TimelineEvent['attrs']): string {
 const EVENT_WORDS: Record<string, (who: string, attrs: TimelineEvent['attrs']) => string> = {
   'oom-kill': (who) => `OOM killer killed ${who || 'a process'}`,
   'hung-task': (who) => `${who || 'a task'} reported hung`,
-  boot: (_who, attrs) => (attrs['capture'] === true ? "kdump's capture kernel booted" : attrs['source'] === 'sysstat' ? SYSSTAT_BOOT : 'host booted'),
+  boot: (_who, attrs) =>
+    attrs['capture'] === true
+      ? "kdump's capture kernel booted"
+      : attrs['source'] === 'sysstat'
+        ? SYSSTAT_BOOT
+        : attrs['atLatest'] === true
+          ? 'host booted (at the latest: its first kernel lines were written down later)'
+          : 'host booted',
   'soft-lockup': (who) => `soft lockup${who ? ` (${who})` : ''}`,
   'hard-lockup': () => 'hard lockup',
   'io-error': (who) => `I/O error${who ? ` on ${who}` : ''}`,

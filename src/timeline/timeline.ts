@@ -230,6 +230,8 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
     list.push({ from: Number(e.attrs['from']), to: Number(e.attrs['to']), startMs, latest: e.attrs['latest'] === true });
     bootClocks.set(e.fileIdx, list);
   }
+  /** boots placed by the latest they can have started: said so where they are told, once their twins are gone */
+  const bootsAtLatest = new Set<TimelineEvent>();
   const bootOf = (fileIdx: number, line: number): { startMs: number; latest: boolean } | null =>
     bootClocks.get(fileIdx)?.find((b) => line >= b.from && line <= b.to) ?? null;
   for (const e of store.events) {
@@ -246,6 +248,7 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
         : clock.bootMs !== null && t >= clock.bootMs
           ? { startMs: clock.bootMs, latest: false }
           : bootOf(e.fileIdx, e.line);
+    let atLatest = false;
     if (t !== null && e.uptime !== undefined && boot !== null) {
       const bootMs = boot.startMs;
       // A syslog daemon that starts after the kernel writes the ring buffer down with its own start time
@@ -258,6 +261,7 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
           : `written to this log at ${toLocalText(clock.zone, t)}, ${lateBy(t - stamped)} after the kernel stamped the event [${e.uptime.toFixed(6)}] = ${toLocalText(clock.zone, stamped)}, the time it is placed at`;
         for (const l of [{ line: e.line }, ...e.lines]) lineNotes.set(`${e.fileIdx}:${l.line}`, note);
         t = stamped;
+        atLatest = boot.latest;
         lateKernelLines++;
       }
     }
@@ -265,6 +269,7 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
     const dev = labels['device'];
     if (dev !== undefined && devMap.has(dev)) labels = { ...labels, device: devMap.get(dev) as string };
     const event: TimelineEvent = { type: e.type, t, labels, attrs: withDomainName(e.attrs, domains), file: e.fileIdx, line: e.line, lines: e.lines };
+    if (atLatest && e.type === 'boot') bootsAtLatest.add(event);
     if (e.spread && t !== null) event.spread = placeSpread(e.spread, e.timeBase, place);
     if (e.uptime !== undefined) event.uptime = e.uptime;
     events.push(event);
@@ -286,6 +291,8 @@ export function buildTimeline(store: RecordStore, clock: Clock, diagnostics: Dia
   explainFailedStarts(events, store.facts);
   alignCrashedBoots(events, store.files, diagnostics);
   const { kept, dropped } = dropKernelTwins(events, store.files);
+  // (after the twins: the attribute would keep a boot from pairing with its copy in another log)
+  for (const e of bootsAtLatest) e.attrs = { ...e.attrs, atLatest: true };
   for (const [fileIdx, n] of dropped) {
     diagnostics.push({
       source: store.files[fileIdx]?.path ?? '?',

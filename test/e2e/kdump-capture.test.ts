@@ -89,7 +89,7 @@ describe('a real sosreport of the same host after the crash (sos 4.0, Debian 12)
       // a kernel line rsyslog wrote as it came: "[  169.619078] hrtimer: …" at 23:24:41.394895
       '2026-12-07 23:21:51 host booted',
       // none written as it came: at the latest 33.266102 s before rsyslog's start, 23:27:25.324
-      '2026-12-07 23:26:52 host booted',
+      '2026-12-07 23:26:52 host booted (at the latest: its first kernel lines were written down later)',
       '2026-12-07 23:56:07 host booted',
     ]);
     expect(told.filter((t) => t.includes('kdump') && t.includes('booted'))).toEqual(["2026-12-07 23:25:18 kdump's capture kernel booted"]);

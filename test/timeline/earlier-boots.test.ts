@@ -72,6 +72,8 @@ describe("an earlier boot's kernel lines a syslog daemon wrote down late", () =>
       // "Reserving 116MB of memory at 1888MB for crashkernel", [0.042167] into the first boot
       expect(at('crash-reserve')[0]).toBe('2026-12-07T23:21:51.817Z');
       expect(timeline.events.some((e) => e.type === 'boot-clock')).toBe(false);
+      // the second boot's time is a bound, and its event says so (the postmortem: "host booted (at the latest: …)")
+      expect(timeline.events.filter((e) => e.type === 'boot').map((e) => e.attrs['atLatest'] === true)).toEqual([false, true, false]);
       // the reader is told how each was placed
       expect(timeline.lineNotes.get(`${timeline.events.find((e) => e.type === 'boot')?.file}:1`)).toContain(
         '3 min after the kernel stamped the event [0.000000] = 2026-12-07 23:21:51',
